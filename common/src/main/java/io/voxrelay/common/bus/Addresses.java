@@ -1,0 +1,35 @@
+package io.voxrelay.common.bus;
+
+/**
+ * Every event-bus address of voxrelay. Service addresses are shared by all instances of a service (the bus
+ * picks one per request); node addresses belong to one running instance and are how a message reaches the
+ * instance holding a given session. No address is ever registered per session.
+ */
+public final class Addresses {
+
+  /** {@link CreateSession} → {@link SessionCreated}. Any session-service instance. */
+  public static final String SESSION_CREATE = "voxrelay.session.create";
+  /** {@link ConnectSession} → {@link SessionSnapshot}; fails with {@link BusFailure#UNAUTHORIZED}. */
+  public static final String SESSION_CONNECT = "voxrelay.session.connect";
+  /** {@link BindRelay} → {@link SessionSnapshot}: records which relay instance holds the upstream. */
+  public static final String SESSION_BIND_RELAY = "voxrelay.session.bind-relay";
+
+  /** {@link OpenUpstream} → {@link UpstreamOpened}. Any relay instance: the one that answers takes the session. */
+  public static final String RELAY_OPEN = "voxrelay.relay.open";
+
+  private static final String RELAY_NODE_PREFIX = "voxrelay.relay.node.";
+  private static final String GATEWAY_NODE_PREFIX = "voxrelay.gateway.node.";
+
+  private Addresses() {
+  }
+
+  /** The address of one relay instance: {@link RelayCommand}s for the sessions it holds. */
+  public static String relayNode(String nodeId) {
+    return RELAY_NODE_PREFIX + nodeId;
+  }
+
+  /** The address of one gateway instance: {@link ToClient} events for the clients it holds. */
+  public static String gatewayNode(String nodeId) {
+    return GATEWAY_NODE_PREFIX + nodeId;
+  }
+}

@@ -1,0 +1,35 @@
+package io.voxrelay.common.bus;
+
+import io.vertx.core.Vertx;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/** Registers the codecs of every event-bus record. Every process calls it once per Vert.x instance. */
+public final class BusCodecs {
+
+  static final List<Class<? extends Record>> RECORDS = List.of(
+      CreateSession.class, SessionCreated.class, ConnectSession.class, SessionSnapshot.class, BindRelay.class,
+      OpenUpstream.class, UpstreamOpened.class, ClientAudio.class, ClientDetached.class, ToClient.class);
+
+  private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
+
+  private BusCodecs() {
+  }
+
+  /** Idempotent: several verticles of one Vert.x instance may each call it. */
+  public static synchronized void register(Vertx vertx) {
+    if (!REGISTERED.add(vertx)) {
+      return;
+    }
+    for (Class<? extends Record> type : RECORDS) {
+      registerOne(vertx, type);
+    }
+  }
+
+  private static <T extends Record> void registerOne(Vertx vertx, Class<T> type) {
+    vertx.eventBus().registerDefaultCodec(type, new RecordCodec<>(type));
+  }
+}

@@ -1,0 +1,18 @@
+package io.voxrelay.common.bus;
+
+/**
+ * Failure codes carried by {@code message.fail(code, text)} replies, so callers can tell a refusal from a fault.
+ */
+public final class BusFailure {
+
+  public static final int BAD_REQUEST = 400;
+  /** Unknown session or a token that does not open it: deliberately the same code. */
+  public static final int UNAUTHORIZED = 401;
+  public static final int NOT_FOUND = 404;
+  public static final int INTERNAL = 500;
+  /** No capacity, e.g. the upstream refused to open. */
+  public static final int UNAVAILABLE = 503;
+
+  private BusFailure() {
+  }
+}

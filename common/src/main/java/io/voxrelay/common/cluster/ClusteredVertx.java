@@ -1,0 +1,93 @@
+package io.voxrelay.common.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.voxrelay.common.bus.BusCodecs;
+import io.voxrelay.common.config.ClusterConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts a Vert.x instance that joins the voxrelay cluster, with every bus codec registered. */
+public final class ClusteredVertx {
+
+  private ClusteredVertx() {
+  }
+
+  public static Future<Vertx> start(ClusterConfig config) {
+    // Before Hazelcast's first class loads, or its start-up warnings bypass SLF4J.
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
+        .setHost(config.host())
+        .setPort(config.eventBusPort())
+        .setClusterPublicHost(config.publicAddress().map(ClusteredVertx::hostOf).orElse(null)));
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(config)))
+        .buildClustered()
+        .onSuccess(BusCodecs::register);
+  }
+
+  /** Vert.x's own map settings (from its default config), with our join settings on top. */
+  static Config hazelcastConfig(ClusterConfig config) {
+    Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(config.clusterName());
+    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(config.failureTimeoutSeconds()));
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(config.port()).setPortAutoIncrement(true).setPortCount(100);
+    config.publicAddress().ifPresent(network::setPublicAddress);
+    if (!"0.0.0.0".equals(config.host())) {
+      hz.setProperty("hazelcast.socket.bind.any", "false");
+      network.getInterfaces().setEnabled(true).addInterface(config.host());
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(expandPortRanges(config.members()));
+    return hz;
+  }
+
+  /**
+   * Hazelcast tries a member without a port on three ports only, and does not read port ranges in every code
+   * path; so {@code host:5701-5720} is expanded into one entry per port.
+   */
+  static List<String> expandPortRanges(List<String> members) {
+    List<String> expanded = new ArrayList<>();
+    for (String member : members) {
+      int colon = member.lastIndexOf(':');
+      int dash = colon < 0 ? -1 : member.indexOf('-', colon);
+      if (dash < 0) {
+        expanded.add(member);
+        continue;
+      }
+      String host = member.substring(0, colon);
+      int from = Integer.parseInt(member.substring(colon + 1, dash));
+      int to = Integer.parseInt(member.substring(dash + 1));
+      if (from > to || to - from > 1000) {
+        throw new IllegalArgumentException("invalid port range in cluster member '" + member + "'");
+      }
+      for (int port = from; port <= to; port++) {
+        expanded.add(host + ":" + port);
+      }
+    }
+    return expanded;
+  }
+
+  private static String hostOf(String address) {
+    int colon = address.lastIndexOf(':');
+    return colon > 0 && address.indexOf(':') == colon ? address.substring(0, colon) : address;
+  }
+}

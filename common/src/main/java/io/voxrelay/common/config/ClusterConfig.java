@@ -1,0 +1,37 @@
+package io.voxrelay.common.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a process joins the voxrelay cluster. The default is TCP/IP on loopback with multicast off, so a
+ * single machine needs no set-up; real hosts and containers set the member list, interface and public address.
+ *
+ * @param clusterName          members only join a cluster of the same name ({@code VOXRELAY_CLUSTER_NAME})
+ * @param host                 interface Hazelcast and the event bus bind to ({@code VOXRELAY_CLUSTER_HOST})
+ * @param port                 first Hazelcast port tried; later members take the next free one ({@code VOXRELAY_CLUSTER_PORT})
+ * @param members              TCP/IP join list, {@code host:port} or {@code host:from-to} ({@code VOXRELAY_CLUSTER_MEMBERS})
+ * @param publicAddress        address other members use to reach this one, e.g. behind NAT ({@code VOXRELAY_CLUSTER_PUBLIC_ADDRESS})
+ * @param eventBusPort         event-bus TCP port, 0 for any free port ({@code VOXRELAY_EVENTBUS_PORT})
+ * @param failureTimeoutSeconds seconds without a heartbeat before a member is removed ({@code VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S})
+ */
+public record ClusterConfig(String clusterName, String host, int port, List<String> members,
+                            Optional<String> publicAddress, int eventBusPort, int failureTimeoutSeconds) {
+
+  public static ClusterConfig fromEnv(Env env) {
+    return new ClusterConfig(
+        env.string("VOXRELAY_CLUSTER_NAME", "voxrelay"),
+        env.string("VOXRELAY_CLUSTER_HOST", "127.0.0.1"),
+        env.integer("VOXRELAY_CLUSTER_PORT", 5701),
+        env.list("VOXRELAY_CLUSTER_MEMBERS", List.of("127.0.0.1:5701-5720")),
+        env.optional("VOXRELAY_CLUSTER_PUBLIC_ADDRESS"),
+        env.integer("VOXRELAY_EVENTBUS_PORT", 0),
+        env.integer("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", 10));
+  }
+
+  /** Loopback defaults under another cluster name, so that tests running side by side stay apart. */
+  public static ClusterConfig loopback(String clusterName) {
+    return new ClusterConfig(clusterName, "127.0.0.1", 5701, List.of("127.0.0.1:5701-5720"),
+        Optional.empty(), 0, 10);
+  }
+}

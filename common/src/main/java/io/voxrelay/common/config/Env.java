@@ -1,0 +1,72 @@
+package io.voxrelay.common.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Typed reads of configuration from environment variables. A value that cannot be parsed fails start-up
+ * with a message naming the variable, never silently falling back to the default.
+ */
+public final class Env {
+
+  private final Map<String, String> vars;
+
+  public Env(Map<String, String> vars) {
+    this.vars = Map.copyOf(vars);
+  }
+
+  /** The process environment. */
+  public static Env system() {
+    return new Env(System.getenv());
+  }
+
+  public Optional<String> optional(String name) {
+    String v = vars.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  public String string(String name, String defaultValue) {
+    return optional(name).orElse(defaultValue);
+  }
+
+  public int integer(String name, int defaultValue) {
+    return optional(name).map(v -> {
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be an integer, got '" + v + "'");
+      }
+    }).orElse(defaultValue);
+  }
+
+  public long millis(String name, long defaultValue) {
+    long value = optional(name).map(v -> {
+      try {
+        return Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be a number of milliseconds, got '" + v + "'");
+      }
+    }).orElse(defaultValue);
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  public boolean bool(String name, boolean defaultValue) {
+    return optional(name).map(v -> switch (v.toLowerCase()) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+    }).orElse(defaultValue);
+  }
+
+  /** A comma-separated list; blank entries are dropped. */
+  public List<String> list(String name, List<String> defaultValue) {
+    return optional(name)
+        .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+        .orElse(defaultValue);
+  }
+}

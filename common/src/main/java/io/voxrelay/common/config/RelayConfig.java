@@ -1,0 +1,33 @@
+package io.voxrelay.common.config;
+
+import java.util.Optional;
+
+/**
+ * The relay's settings: where the upstream realtime model is and how to talk to it.
+ *
+ * @param upstreamUrl     realtime WebSocket URL without query ({@code VOXRELAY_UPSTREAM_URL})
+ * @param model           model name sent as {@code ?model=} ({@code VOXRELAY_UPSTREAM_MODEL})
+ * @param apiKey          upstream bearer key ({@code OPENAI_API_KEY}); never logged, never sent to a browser
+ * @param voice           voice of the AI ({@code VOXRELAY_UPSTREAM_VOICE})
+ * @param detachGraceMs   how long an upstream stays open after its client went away ({@code VOXRELAY_DETACH_GRACE_MS})
+ * @param busTimeoutMs    how long the relay waits for another service on the event bus ({@code VOXRELAY_BUS_TIMEOUT_MS})
+ */
+public record RelayConfig(String upstreamUrl, String model, Optional<Secret> apiKey, String voice,
+                          long detachGraceMs, long busTimeoutMs) {
+
+  public static final String OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime";
+
+  public static RelayConfig fromEnv(Env env) {
+    return new RelayConfig(
+        env.string("VOXRELAY_UPSTREAM_URL", OPENAI_REALTIME_URL),
+        env.string("VOXRELAY_UPSTREAM_MODEL", "gpt-realtime"),
+        Secret.of(env.optional("OPENAI_API_KEY")),
+        env.string("VOXRELAY_UPSTREAM_VOICE", "alloy"),
+        env.millis("VOXRELAY_DETACH_GRACE_MS", 30_000),
+        env.millis("VOXRELAY_BUS_TIMEOUT_MS", 5_000));
+  }
+
+  public RelayConfig withUpstreamUrl(String url) {
+    return new RelayConfig(url, model, apiKey, voice, detachGraceMs, busTimeoutMs);
+  }
+}

@@ -1,0 +1,83 @@
+package io.voxrelay.common.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.json.Json;
+
+import java.util.Base64;
+
+/**
+ * Client → server messages of protocol v1, parsed from a WebSocket text frame. {@code docs/protocol.md}
+ * describes each one.
+ */
+public sealed interface ClientMessage {
+
+  /** Largest audio chunk accepted in one frame: 2 s of PCM16 at 24 kHz. */
+  int MAX_AUDIO_BYTES = 2 * 24_000 * 2;
+
+  /** The first frame of every connection. */
+  record Hello(String token) implements ClientMessage {
+    @Override
+    public String toString() {
+      return "Hello[token=redacted]";
+    }
+  }
+
+  /** Microphone audio: base64 PCM16, 24 kHz, mono; {@code bytes} is the decoded length. */
+  record Audio(String base64Pcm, int bytes) implements ClientMessage {
+  }
+
+  /** Liveness ping; answered with {@code heartbeat.pong}. */
+  record HeartbeatPing() implements ClientMessage {
+  }
+
+  /**
+   * Parses one text frame.
+   *
+   * @throws ProtocolException when the frame is not a valid v1 client message
+   */
+  static ClientMessage parse(String text) {
+    JsonNode node;
+    try {
+      node = Json.parse(text);
+    } catch (Json.InvalidJsonException e) {
+      throw new ProtocolException("invalid_json", "frame is not a JSON document within the size limits");
+    }
+    if (node == null || !node.isObject()) {
+      throw new ProtocolException("invalid_message", "frame must be a JSON object");
+    }
+    JsonNode type = node.get("type");
+    if (type == null || !type.isTextual()) {
+      throw new ProtocolException("invalid_message", "missing string field 'type'");
+    }
+    return switch (type.asText()) {
+      case "hello" -> new Hello(requiredString(node, "token"));
+      case "audio" -> audio(requiredString(node, "data"));
+      case "heartbeat.ping" -> new HeartbeatPing();
+      default -> throw new ProtocolException("unknown_type", "unknown message type");
+    };
+  }
+
+  private static Audio audio(String base64) {
+    byte[] pcm;
+    try {
+      pcm = Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException("invalid_audio", "'data' must be base64");
+    }
+    if (pcm.length % 2 != 0) {
+      throw new ProtocolException("invalid_audio", "PCM16 audio must have an even number of bytes");
+    }
+    if (pcm.length > MAX_AUDIO_BYTES) {
+      throw new ProtocolException("invalid_audio", "audio chunk larger than " + MAX_AUDIO_BYTES + " bytes");
+    }
+    return new Audio(base64, pcm.length);
+  }
+
+  private static String requiredString(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+      throw new ProtocolException("invalid_message", "missing string field '" + field + "'");
+    }
+    return value.asText();
+  }
+}

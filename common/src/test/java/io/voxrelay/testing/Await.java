@@ -1,0 +1,62 @@
+package io.voxrelay.testing;
+
+import io.vertx.core.Future;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Blocking waits for tests that drive a scenario step by step from the test thread. */
+public final class Await {
+
+  private Await() {
+  }
+
+  public static <T> T result(Future<T> future) {
+    return result(future, Duration.ofSeconds(30));
+  }
+
+  public static <T> T result(Future<T> future, Duration timeout) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new AssertionError("future failed: " + e.getCause(), e.getCause());
+    } catch (Exception e) {
+      throw new AssertionError("future did not complete in " + timeout, e);
+    }
+  }
+
+  /** Polls {@code condition} until it holds, failing with {@code description} after {@code timeout}. */
+  public static void until(String description, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting until " + description);
+      }
+      sleep(20);
+    }
+  }
+
+  /** Polls until {@code supplier} returns a non-null value. */
+  public static <T> T value(String description, Duration timeout, Supplier<T> supplier) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    T value;
+    while ((value = supplier.get()) == null) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + description);
+      }
+      sleep(20);
+    }
+    return value;
+  }
+
+  public static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package io.voxrelay.gateway;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.ClientAudio;
+import io.voxrelay.common.bus.ClientDetached;
+import io.voxrelay.common.bus.ConnectSession;
+import io.voxrelay.common.bus.OpenUpstream;
+import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.UpstreamOpened;
+import io.voxrelay.common.protocol.ClientMessage;
+import io.voxrelay.common.protocol.CloseCode;
+import io.voxrelay.common.protocol.ProtocolException;
+import io.voxrelay.common.protocol.ServerEvents;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ServerWebSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * One client WebSocket on this gateway: waits for {@code hello}, authenticates it with the session service,
+ * finds or opens the session's upstream at a relay, then relays the client's frames. Confined to the gateway
+ * verticle's event loop.
+ */
+final class ClientConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+  private enum State { AWAITING_HELLO, CONNECTING, CONNECTED, CLOSED }
+
+  private final Vertx vertx;
+  private final ServerWebSocket socket;
+  private final String sessionId;
+  private final String gatewayNode;
+  private final String connectionId = UUID.randomUUID().toString();
+  private final ClientRegistry registry;
+  private final DeliveryOptions busOptions;
+  private final long helloTimer;
+  private State state = State.AWAITING_HELLO;
+  private String relayNode;
+
+  ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String gatewayNode,
+                   ClientRegistry registry, long helloTimeoutMs, long busTimeoutMs) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.sessionId = sessionId;
+    this.gatewayNode = gatewayNode;
+    this.registry = registry;
+    this.busOptions = new DeliveryOptions().setSendTimeout(busTimeoutMs);
+    this.helloTimer = vertx.setTimer(helloTimeoutMs, id -> {
+      if (state == State.AWAITING_HELLO) {
+        close(CloseCode.HELLO_TIMEOUT);
+      }
+    });
+    socket.textMessageHandler(this::onText);
+    socket.binaryMessageHandler(b -> sendError("binary_not_supported", "send audio as JSON 'audio' messages"));
+    socket.closeHandler(v -> onClosed());
+    socket.exceptionHandler(e -> LOG.debug("[Gateway] socket error for {}: {}", sessionId, e.toString()));
+  }
+
+  String sessionId() {
+    return sessionId;
+  }
+
+  /** Writes one server event (a JSON text frame) if the socket is live. */
+  void deliver(String json) {
+    if (state == State.CONNECTED) {
+      socket.writeTextMessage(json);
+    }
+  }
+
+  private void onText(String text) {
+    switch (state) {
+      case AWAITING_HELLO -> onHello(text);
+      case CONNECTING -> sendError("not_connected", "wait for 'connected' before sending");
+      case CONNECTED -> onMessage(text);
+      case CLOSED -> { }
+    }
+  }
+
+  private void onHello(String text) {
+    vertx.cancelTimer(helloTimer);
+    ClientMessage message;
+    try {
+      message = ClientMessage.parse(text);
+    } catch (ProtocolException e) {
+      LOG.info("[Gateway] bad hello for {}: {}", sessionId, e.getMessage());
+      close(CloseCode.BAD_HELLO);
+      return;
+    }
+    if (!(message instanceof ClientMessage.Hello hello)) {
+      LOG.info("[Gateway] first frame for {} was not hello", sessionId);
+      close(CloseCode.BAD_HELLO);
+      return;
+    }
+    state = State.CONNECTING;
+    vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_CONNECT,
+            new ConnectSession(sessionId, hello.token(), gatewayNode), busOptions)
+        .compose(reply -> openUpstream(reply.body()).map(opened -> {
+          relayNode = opened.relayNode();
+          return reply.body();
+        }))
+        .onSuccess(this::onConnected)
+        .onFailure(this::onConnectFailed);
+  }
+
+  /** Re-attaches to the relay already holding the session, or asks any relay to open it. */
+  private Future<UpstreamOpened> openUpstream(SessionSnapshot session) {
+    OpenUpstream open = new OpenUpstream(sessionId, gatewayNode, connectionId, session);
+    Future<UpstreamOpened> attempt = session.relayNode() == null
+        ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay bound"))
+        : vertx.eventBus().<UpstreamOpened>request(Addresses.relayNode(session.relayNode()), open, busOptions)
+            .map(m -> m.body());
+    return attempt.recover(e -> isRelayGone(e)
+        ? vertx.eventBus().<UpstreamOpened>request(Addresses.RELAY_OPEN, open, busOptions).map(m -> m.body())
+        : Future.failedFuture(e));
+  }
+
+  private static boolean isRelayGone(Throwable e) {
+    return e instanceof ReplyException re
+        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT);
+  }
+
+  private void onConnected(SessionSnapshot session) {
+    if (state != State.CONNECTING) {
+      // The client left while we were connecting: let the relay start its detach grace.
+      vertx.eventBus().send(Addresses.relayNode(relayNode), new ClientDetached(sessionId, gatewayNode, connectionId));
+      return;
+    }
+    state = State.CONNECTED;
+    registry.put(this);
+    socket.writeTextMessage(ServerEvents.connected(session));
+    LOG.info("[Gateway] client connected to {}", sessionId);
+  }
+
+  private void onConnectFailed(Throwable e) {
+    if (e instanceof ReplyException re && re.failureCode() == BusFailure.UNAUTHORIZED) {
+      LOG.info("[Gateway] rejected connection to {}: unauthorized", sessionId);
+      close(CloseCode.UNAUTHORIZED);
+    } else if (e instanceof ReplyException re && re.failureCode() == BusFailure.UNAVAILABLE) {
+      LOG.warn("[Gateway] no upstream for {}: {}", sessionId, e.getMessage());
+      close(CloseCode.TRY_AGAIN_LATER);
+    } else {
+      LOG.warn("[Gateway] connecting {} failed: {}", sessionId, e.toString());
+      close(CloseCode.TRY_AGAIN_LATER);
+    }
+  }
+
+  private void onMessage(String text) {
+    ClientMessage message;
+    try {
+      message = ClientMessage.parse(text);
+    } catch (ProtocolException e) {
+      sendError(e.code(), e.getMessage());
+      return;
+    }
+    if (message instanceof ClientMessage.Audio audio) {
+      vertx.eventBus().send(Addresses.relayNode(relayNode), new ClientAudio(sessionId, audio.base64Pcm()));
+    } else if (message instanceof ClientMessage.HeartbeatPing) {
+      socket.writeTextMessage(ServerEvents.heartbeatPong());
+    } else if (message instanceof ClientMessage.Hello) {
+      sendError("already_connected", "hello is only valid as the first frame");
+    }
+  }
+
+  private void sendError(String code, String message) {
+    if (state != State.CLOSED && !socket.isClosed()) {
+      socket.writeTextMessage(ServerEvents.error(code, message));
+    }
+  }
+
+  void close(CloseCode code) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean wasConnected = state == State.CONNECTED;
+    state = State.CLOSED;
+    if (!socket.isClosed()) {
+      socket.close((short) code.code(), code.reason());
+    }
+    if (wasConnected) {
+      detach();
+    }
+  }
+
+  private void onClosed() {
+    vertx.cancelTimer(helloTimer);
+    if (state == State.CONNECTED) {
+      state = State.CLOSED;
+      detach();
+      LOG.info("[Gateway] client left {} ({})", sessionId, socket.closeStatusCode());
+    } else {
+      state = State.CLOSED;
+    }
+  }
+
+  private void detach() {
+    registry.remove(this);
+    if (relayNode != null) {
+      vertx.eventBus().send(Addresses.relayNode(relayNode), new ClientDetached(sessionId, gatewayNode, connectionId));
+    }
+  }
+}

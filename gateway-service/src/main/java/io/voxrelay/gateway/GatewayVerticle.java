@@ -1,0 +1,104 @@
+package io.voxrelay.gateway;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusCodecs;
+import io.voxrelay.common.bus.ToClient;
+import io.voxrelay.common.cluster.NodeIds;
+import io.voxrelay.common.config.Env;
+import io.voxrelay.common.config.GatewayConfig;
+import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.CloseCode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway service: terminates client WebSockets, serves the HTTP API and the web client. Events for its
+ * clients arrive on this instance's node address and are written to the matching socket.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** Largest client frame: a 2 s audio chunk in base64 plus JSON framing fits. */
+  static final int MAX_WS_MESSAGE_BYTES = 256 * 1024;
+
+  private final GatewayConfig config;
+  private final String nodeId = NodeIds.next("gateway");
+  private final ClientRegistry clients = new ClientRegistry();
+  private HttpServer server;
+
+  public GatewayVerticle() {
+    this(GatewayConfig.fromEnv(Env.system()));
+  }
+
+  public GatewayVerticle(GatewayConfig config) {
+    this.config = config;
+  }
+
+  /** The HTTP port actually bound (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    BusCodecs.register(vertx);
+    ApiKeyCheck apiKeyCheck = new ApiKeyCheck(config.apiKey());
+    if (!apiKeyCheck.keyConfigured()) {
+      LOG.warn("[Gateway] VOXRELAY_API_KEY is not set: only loopback callers may create sessions");
+    }
+    SessionsApi sessionsApi = new SessionsApi(vertx.eventBus(), apiKeyCheck, config.busTimeoutMs());
+
+    Router router = Router.router(vertx);
+    router.get("/health").handler(this::health);
+    router.post("/v1/sessions").handler(BodyHandler.create().setBodyLimit(SessionsApi.MAX_BODY_BYTES))
+        .handler(sessionsApi::create);
+    router.get("/v1/sessions/:sessionId/ws").handler(this::upgrade);
+    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(config.httpPort())
+        .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES)
+        .setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES));
+    return vertx.eventBus().<ToClient>consumer(Addresses.gatewayNode(nodeId), m -> toClient(m.body()))
+        .completion()
+        .compose(v -> server.requestHandler(router).listen())
+        .onSuccess(s -> LOG.info("[Gateway] Started {} on http://{}:{}", nodeId, config.httpHost(), s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    for (ClientConnection client : clients.all()) {
+      client.close(CloseCode.GOING_AWAY);
+    }
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    String sessionId = ctx.pathParam("sessionId");
+    ctx.request().toWebSocket()
+        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, nodeId, clients, config.helloTimeoutMs(),
+            config.busTimeoutMs()))
+        .onFailure(e -> LOG.debug("[Gateway] WebSocket upgrade failed: {}", e.toString()));
+  }
+
+  private void toClient(ToClient event) {
+    ClientConnection client = clients.get(event.sessionId());
+    if (client != null) {
+      client.deliver(event.json());
+    }
+  }
+
+  private void health(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/json")
+        .end(Json.write(Json.object().put("status", "UP").put("node", nodeId).put("clients", clients.size())));
+  }
+}

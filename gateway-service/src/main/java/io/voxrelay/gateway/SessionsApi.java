@@ -1,0 +1,109 @@
+package io.voxrelay.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.CreateSession;
+import io.voxrelay.common.bus.SessionCreated;
+import io.voxrelay.common.json.Json;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code POST /v1/sessions}: creates a session for a server-side caller and returns its client token. */
+final class SessionsApi {
+
+  static final int MAX_BODY_BYTES = 64 * 1024;
+  static final int MAX_INSTRUCTIONS_CHARS = 20_000;
+  static final int MAX_QUESTIONS = 100;
+  static final int MAX_QUESTION_CHARS = 2_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionsApi.class);
+
+  private final EventBus bus;
+  private final ApiKeyCheck apiKeyCheck;
+  private final DeliveryOptions busOptions;
+
+  SessionsApi(EventBus bus, ApiKeyCheck apiKeyCheck, long busTimeoutMs) {
+    this.bus = bus;
+    this.apiKeyCheck = apiKeyCheck;
+    this.busOptions = new DeliveryOptions().setSendTimeout(busTimeoutMs);
+  }
+
+  void create(RoutingContext ctx) {
+    if (!apiKeyCheck.allows(ctx.request())) {
+      HttpErrors.send(ctx, 401, "unauthorized", apiKeyCheck.keyConfigured()
+          ? "a valid 'Authorization: Bearer <api key>' header is required"
+          : "no API key is configured, so only loopback callers may create sessions");
+      return;
+    }
+    CreateSession request;
+    try {
+      request = parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+    } catch (IllegalArgumentException e) {
+      HttpErrors.send(ctx, 400, "invalid_request", e.getMessage());
+      return;
+    }
+    bus.<SessionCreated>request(Addresses.SESSION_CREATE, request, busOptions)
+        .onSuccess(reply -> {
+          SessionCreated created = reply.body();
+          var body = Json.object()
+              .put("sessionId", created.sessionId())
+              .put("token", created.token())
+              .put("websocketPath", "/v1/sessions/" + created.sessionId() + "/ws");
+          ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+              .putHeader("Cache-Control", "no-store").end(Json.write(body));
+        })
+        .onFailure(e -> {
+          LOG.warn("[Gateway] session creation failed: {}", e.getMessage());
+          HttpErrors.send(ctx, 503, "unavailable", "the session service did not answer; try again");
+        });
+  }
+
+  static CreateSession parse(byte[] body) {
+    if (body.length == 0) {
+      return new CreateSession("", List.of());
+    }
+    JsonNode node;
+    try {
+      node = Json.parse(body);
+    } catch (Json.InvalidJsonException e) {
+      throw new IllegalArgumentException("body must be a JSON object");
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("body must be a JSON object");
+    }
+    JsonNode instructions = node.path("instructions");
+    if (!instructions.isMissingNode() && !instructions.isNull() && !instructions.isTextual()) {
+      throw new IllegalArgumentException("'instructions' must be a string");
+    }
+    String text = instructions.isTextual() ? instructions.asText() : "";
+    if (text.length() > MAX_INSTRUCTIONS_CHARS) {
+      throw new IllegalArgumentException("'instructions' is longer than " + MAX_INSTRUCTIONS_CHARS + " characters");
+    }
+    JsonNode questions = node.path("questions");
+    List<String> list = new ArrayList<>();
+    if (!questions.isMissingNode() && !questions.isNull()) {
+      if (!questions.isArray()) {
+        throw new IllegalArgumentException("'questions' must be an array of strings");
+      }
+      if (questions.size() > MAX_QUESTIONS) {
+        throw new IllegalArgumentException("at most " + MAX_QUESTIONS + " questions");
+      }
+      for (JsonNode q : questions) {
+        if (!q.isTextual() || q.asText().isBlank()) {
+          throw new IllegalArgumentException("'questions' must be an array of non-empty strings");
+        }
+        if (q.asText().length() > MAX_QUESTION_CHARS) {
+          throw new IllegalArgumentException("a question is longer than " + MAX_QUESTION_CHARS + " characters");
+        }
+        list.add(q.asText());
+      }
+    }
+    return new CreateSession(text, list);
+  }
+}

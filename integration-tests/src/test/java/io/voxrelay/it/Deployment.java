@@ -1,0 +1,94 @@
+package io.voxrelay.it;
+
+import io.voxrelay.common.config.Env;
+import io.voxrelay.common.config.GatewayConfig;
+import io.voxrelay.common.config.HygieneConfig;
+import io.voxrelay.common.config.RelayConfig;
+import io.voxrelay.common.config.SimulatorConfig;
+import io.voxrelay.gateway.GatewayVerticle;
+import io.voxrelay.relay.RelayVerticle;
+import io.voxrelay.session.SessionVerticle;
+import io.voxrelay.simulator.UpstreamSimulator;
+import io.voxrelay.testing.Await;
+import io.voxrelay.testing.TestCluster;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * voxrelay deployed for a test: each service instance on its own clustered Vert.x node in this JVM, the
+ * simulator on a plain Vert.x instance of its own (it is outside the cluster, like OpenAI).
+ */
+final class Deployment implements AutoCloseable {
+
+  final TestCluster cluster = new TestCluster();
+  final Vertx simulatorVertx = Vertx.vertx();
+  final UpstreamSimulator simulator;
+  final List<GatewayVerticle> gateways = new ArrayList<>();
+  final List<Vertx> gatewayNodes = new ArrayList<>();
+  final List<RelayVerticle> relays = new ArrayList<>();
+  final List<Vertx> relayNodes = new ArrayList<>();
+  final List<Vertx> sessionNodes = new ArrayList<>();
+  final List<Vertx> watchdogNodes = new ArrayList<>();
+  private final Map<String, String> env;
+
+  Deployment(Map<String, String> env) {
+    this.env = env;
+    simulator = new UpstreamSimulator(SimulatorConfig.fromEnv(new Env(env)));
+    Await.result(simulatorVertx.deployVerticle(simulator));
+  }
+
+  static Deployment start(int sessions, int relays, int watchdogs, int gateways) {
+    return start(Map.of(), sessions, relays, watchdogs, gateways);
+  }
+
+  static Deployment start(Map<String, String> env, int sessions, int relays, int watchdogs, int gateways) {
+    Deployment d = new Deployment(env);
+    try {
+      for (int i = 0; i < sessions; i++) {
+        d.sessionNodes.add(d.deploy(new SessionVerticle()));
+      }
+      for (int i = 0; i < relays; i++) {
+        RelayVerticle relay = new RelayVerticle(RelayConfig.fromEnv(new Env(env)).withUpstreamUrl(d.simulator.url()));
+        d.relayNodes.add(d.deploy(relay));
+        d.relays.add(relay);
+      }
+      for (int i = 0; i < watchdogs; i++) {
+        d.watchdogNodes.add(d.deploy(new io.voxrelay.watchdog.WatchdogVerticle(HygieneConfig.fromEnv(new Env(env)))));
+      }
+      for (int i = 0; i < gateways; i++) {
+        GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.fromEnv(new Env(env)).withHttpPort(0));
+        d.gatewayNodes.add(d.deploy(gateway));
+        d.gateways.add(gateway);
+      }
+      return d;
+    } catch (RuntimeException | AssertionError e) {
+      d.close();
+      throw e;
+    }
+  }
+
+  private Vertx deploy(VerticleBase verticle) {
+    Vertx node = cluster.node();
+    Await.result(node.deployVerticle(verticle));
+    return node;
+  }
+
+  int gatewayPort(int index) {
+    return gateways.get(index).actualPort();
+  }
+
+  /** A plain Vert.x instance for test clients. */
+  Vertx clientVertx() {
+    return simulatorVertx;
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+    Await.result(simulatorVertx.close());
+  }
+}

@@ -1,0 +1,144 @@
+package io.voxrelay.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.json.Json;
+import io.voxrelay.testing.Await;
+import io.voxrelay.testing.SpeechLikeAudio;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A scripted voxrelay client for tests: real HTTP and a real WebSocket, recording every event it receives. */
+final class VoiceClient implements AutoCloseable {
+
+  record Created(String sessionId, String token) {
+  }
+
+  record HttpReply(int status, JsonNode body) {
+  }
+
+  private final List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicLong aiAudioBytes = new AtomicLong();
+  private final AtomicReference<Short> closeCode = new AtomicReference<>();
+  private final WebSocketClient client;
+  private final WebSocket socket;
+
+  private VoiceClient(WebSocketClient client, WebSocket socket) {
+    this.client = client;
+    this.socket = socket;
+    socket.textMessageHandler(text -> {
+      JsonNode event = Json.parse(text);
+      if ("audio".equals(event.path("type").asText())) {
+        aiAudioBytes.addAndGet(Base64.getDecoder().decode(event.path("data").asText()).length);
+      }
+      events.add(event);
+    });
+    socket.closeHandler(v -> closeCode.set(socket.closeStatusCode() == null ? (short) 1006 : socket.closeStatusCode()));
+  }
+
+  static HttpReply post(Vertx vertx, int port, String path, String body) {
+    HttpClient http = vertx.createHttpClient();
+    try {
+      return Await.result(http.request(new RequestOptions()
+              .setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path)
+              .putHeader("Content-Type", "application/json"))
+          .compose(req -> req.send(Buffer.buffer(body)))
+          .compose(response -> response.body().map(payload -> new HttpReply(response.statusCode(),
+              payload.length() == 0 ? null : Json.parse(payload.getBytes())))));
+    } finally {
+      http.close();
+    }
+  }
+
+  static Created createSession(Vertx vertx, int port) {
+    HttpReply reply = post(vertx, port, "/v1/sessions",
+        "{\"instructions\":\"You are a test interviewer.\",\"questions\":[\"Who are you?\",\"Why voice?\"]}");
+    if (reply.status() != 201) {
+      throw new AssertionError("session creation answered " + reply.status() + ": " + reply.body());
+    }
+    return new Created(reply.body().path("sessionId").asText(), reply.body().path("token").asText());
+  }
+
+  /** Opens the WebSocket of {@code sessionId} without sending anything. */
+  static VoiceClient open(Vertx vertx, int port, String sessionId) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocket socket = Await.result(client.connect(new WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(port).setURI("/v1/sessions/" + sessionId + "/ws")));
+    return new VoiceClient(client, socket);
+  }
+
+  /** Opens the session's WebSocket, says hello and waits for {@code connected}. */
+  static VoiceClient connect(Vertx vertx, int port, Created session) {
+    VoiceClient client = open(vertx, port, session.sessionId());
+    client.send("{\"type\":\"hello\",\"token\":\"" + session.token() + "\"}");
+    client.awaitEvent("connected", Duration.ofSeconds(20));
+    return client;
+  }
+
+  void send(String text) {
+    Await.result(socket.writeTextMessage(text));
+  }
+
+  /** Streams {@code pcm} as 40 ms audio messages, paced at {@code paceMillis} between messages. */
+  void streamAudio(byte[] pcm, long paceMillis) {
+    for (String chunk : SpeechLikeAudio.base64Chunks(pcm, 40)) {
+      send("{\"type\":\"audio\",\"data\":\"" + chunk + "\"}");
+      if (paceMillis > 0) {
+        Await.sleep(paceMillis);
+      }
+    }
+  }
+
+  List<JsonNode> events() {
+    synchronized (events) {
+      return List.copyOf(events);
+    }
+  }
+
+  List<JsonNode> events(String type) {
+    return events().stream().filter(e -> type.equals(e.path("type").asText())).toList();
+  }
+
+  JsonNode awaitEvent(String type, Duration timeout) {
+    return Await.value("event '" + type + "'", timeout,
+        () -> events(type).stream().findFirst().orElse(null));
+  }
+
+  JsonNode awaitEvent(String description, Duration timeout, java.util.function.Predicate<JsonNode> match) {
+    return Await.value(description, timeout, () -> events().stream().filter(match).findFirst().orElse(null));
+  }
+
+  long aiAudioBytes() {
+    return aiAudioBytes.get();
+  }
+
+  /** The close code the server sent, waiting for the close up to {@code timeout}. */
+  int awaitClose(Duration timeout) {
+    return Await.value("the socket to close", timeout, closeCode::get);
+  }
+
+  boolean isClosed() {
+    return closeCode.get() != null;
+  }
+
+  @Override
+  public void close() {
+    if (!socket.isClosed()) {
+      socket.close();
+    }
+    client.close();
+  }
+}

@@ -1,0 +1,123 @@
+package io.voxrelay.relay;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BindRelay;
+import io.voxrelay.common.bus.BusCodecs;
+import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.ClientAudio;
+import io.voxrelay.common.bus.ClientDetached;
+import io.voxrelay.common.bus.OpenUpstream;
+import io.voxrelay.common.bus.RelayCommand;
+import io.voxrelay.common.bus.UpstreamOpened;
+import io.voxrelay.common.cluster.NodeIds;
+import io.voxrelay.common.config.Env;
+import io.voxrelay.common.config.RelayConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The relay service: holds one upstream realtime connection per live session. New sessions arrive on the
+ * shared {@link Addresses#RELAY_OPEN} address (the bus picks an instance); everything else for a session
+ * arrives on this instance's node address, found through the session service.
+ */
+public final class RelayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
+
+  private final RelayConfig config;
+  private final String nodeId = NodeIds.next("relay");
+  // Changed only on the event loop; concurrent so that metrics and tests may read it from elsewhere.
+  private final Map<String, UpstreamSession> sessions = new ConcurrentHashMap<>();
+  private UpstreamConnector connector;
+
+  public RelayVerticle() {
+    this(RelayConfig.fromEnv(Env.system()));
+  }
+
+  public RelayVerticle(RelayConfig config) {
+    this.config = config;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** How many sessions' upstreams this instance holds now; safe to call from any thread. */
+  public int liveSessions() {
+    return sessions.size();
+  }
+
+  @Override
+  public Future<?> start() {
+    BusCodecs.register(vertx);
+    connector = new UpstreamConnector(vertx, config);
+    var bus = vertx.eventBus();
+    return Future.all(
+        bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, m -> open(m, m.body())).completion(),
+        bus.<RelayCommand>consumer(Addresses.relayNode(nodeId), this::onCommand).completion())
+        .onSuccess(v -> LOG.info("[Relay] Started {} (upstream {}, model {})", nodeId, config.upstreamUrl(),
+            config.model()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    sessions.values().stream().toList().forEach(UpstreamSession::close);
+    return connector.close();
+  }
+
+  private void onCommand(Message<RelayCommand> message) {
+    RelayCommand command = message.body();
+    if (command instanceof OpenUpstream open) {
+      open(message, open);
+    } else if (command instanceof ClientAudio audio) {
+      UpstreamSession session = sessions.get(audio.sessionId());
+      if (session != null) {
+        session.send(RealtimeClientEvents.inputAudioAppend(audio.base64Pcm()));
+      }
+    } else if (command instanceof ClientDetached detached) {
+      UpstreamSession session = sessions.get(detached.sessionId());
+      if (session != null) {
+        session.detach(detached.connectionId(), config.detachGraceMs());
+      }
+    }
+  }
+
+  private void open(Message<?> message, OpenUpstream request) {
+    UpstreamSession existing = sessions.get(request.sessionId());
+    if (existing != null) {
+      existing.attach(request.gatewayNode(), request.connectionId());
+      message.reply(new UpstreamOpened(request.sessionId(), nodeId));
+      return;
+    }
+    connector.connect()
+        .compose(ws -> {
+          UpstreamSession session = new UpstreamSession(vertx, request.sessionId(), ws, request.gatewayNode(),
+              request.connectionId());
+          sessions.put(request.sessionId(), session);
+          session.onClosed(() -> sessions.remove(request.sessionId(), session));
+          session.send(RealtimeClientEvents.sessionUpdate(request.session(), config.voice()));
+          return vertx.eventBus().request(Addresses.SESSION_BIND_RELAY,
+                  new BindRelay(request.sessionId(), nodeId), busOptions())
+              .onFailure(e -> session.close());
+        })
+        .onSuccess(bound -> {
+          LOG.info("[Relay] upstream opened for {}", request.sessionId());
+          message.reply(new UpstreamOpened(request.sessionId(), nodeId));
+        })
+        .onFailure(e -> {
+          LOG.warn("[Relay] could not open upstream for {}: {}", request.sessionId(), e.toString());
+          message.fail(BusFailure.UNAVAILABLE, "upstream unavailable");
+        });
+  }
+
+  private DeliveryOptions busOptions() {
+    return new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
+  }
+}

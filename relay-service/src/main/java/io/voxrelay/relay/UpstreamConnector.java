@@ -1,0 +1,46 @@
+package io.voxrelay.relay;
+
+import io.voxrelay.common.config.RelayConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Opens upstream realtime WebSockets: {@code <url>?model=<model>} with {@code Authorization: Bearer <key>}
+ * and no beta header, as the GA API expects. The same code talks to OpenAI and to the simulator.
+ */
+final class UpstreamConnector {
+
+  /** Upstream audio deltas can be large; the defaults (64 KiB frames) are too small for them. */
+  private static final int MAX_FRAME_BYTES = 4 << 20;
+  private static final int MAX_MESSAGE_BYTES = 16 << 20;
+
+  private final RelayConfig config;
+  // Held strongly: an unreachable client is closed by a Cleaner, failing connections in flight.
+  private final WebSocketClient client;
+
+  UpstreamConnector(Vertx vertx, RelayConfig config) {
+    this.config = config;
+    this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxFrameSize(MAX_FRAME_BYTES)
+        .setMaxMessageSize(MAX_MESSAGE_BYTES)
+        .setConnectTimeout(10_000));
+  }
+
+  Future<WebSocket> connect() {
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setAbsoluteURI(config.upstreamUrl() + "?model=" + URLEncoder.encode(config.model(), StandardCharsets.UTF_8));
+    config.apiKey().ifPresent(key -> options.addHeader("Authorization", "Bearer " + key.reveal()));
+    return client.connect(options);
+  }
+
+  Future<Void> close() {
+    return client.close();
+  }
+}

@@ -1,0 +1,102 @@
+package io.voxrelay.standalone;
+
+import io.voxrelay.common.cluster.ClusteredVertx;
+import io.voxrelay.common.config.ClusterConfig;
+import io.voxrelay.common.config.Env;
+import io.voxrelay.common.config.GatewayConfig;
+import io.voxrelay.common.config.HygieneConfig;
+import io.voxrelay.common.config.RelayConfig;
+import io.voxrelay.common.config.SimulatorConfig;
+import io.voxrelay.gateway.GatewayVerticle;
+import io.voxrelay.relay.RelayVerticle;
+import io.voxrelay.session.SessionVerticle;
+import io.voxrelay.simulator.UpstreamSimulator;
+import io.voxrelay.watchdog.WatchdogVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every voxrelay service in one JVM on embedded defaults: one clustered Vert.x node (so more processes can
+ * join it) running the session, relay, watchdog and gateway services, plus the upstream simulator unless a
+ * real upstream is configured.
+ */
+public final class Standalone {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
+
+  private final Vertx vertx;
+  private final GatewayVerticle gateway;
+  private final UpstreamSimulator simulator;
+
+  private Standalone(Vertx vertx, GatewayVerticle gateway, UpstreamSimulator simulator) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.simulator = simulator;
+  }
+
+  /**
+   * Starts everything. The upstream is {@code VOXRELAY_UPSTREAM_URL} if set; otherwise OpenAI when
+   * {@code OPENAI_API_KEY} is set; otherwise the bundled simulator.
+   */
+  public static Future<Standalone> start(Env env) {
+    ClusterConfig cluster = ClusterConfig.fromEnv(env);
+    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(env);
+    RelayConfig relayConfig = RelayConfig.fromEnv(env);
+    boolean useSimulator = env.optional("VOXRELAY_UPSTREAM_URL").isEmpty() && relayConfig.apiKey().isEmpty();
+    UpstreamSimulator simulator = useSimulator ? new UpstreamSimulator(SimulatorConfig.fromEnv(env)) : null;
+    GatewayVerticle gateway = new GatewayVerticle(gatewayConfig);
+
+    return ClusteredVertx.start(cluster).compose(vertx -> {
+      Future<String> upstream = simulator == null
+          ? Future.succeededFuture(relayConfig.upstreamUrl())
+          : vertx.deployVerticle(simulator).map(id -> simulator.url());
+      return upstream
+          .compose(url -> vertx.deployVerticle(new SessionVerticle())
+              .compose(id -> vertx.deployVerticle(new RelayVerticle(relayConfig.withUpstreamUrl(url)))))
+          .compose(id -> vertx.deployVerticle(new WatchdogVerticle(HygieneConfig.fromEnv(env))))
+          .compose(id -> vertx.deployVerticle(gateway))
+          .map(id -> new Standalone(vertx, gateway, simulator))
+          .onFailure(e -> vertx.close());
+    });
+  }
+
+  public int httpPort() {
+    return gateway.actualPort();
+  }
+
+  /** The bundled simulator, or null when a real upstream is configured. */
+  public UpstreamSimulator simulator() {
+    return simulator;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Future<Void> close() {
+    return vertx.close();
+  }
+
+  public static void main(String[] args) {
+    Env env;
+    try {
+      env = Env.system();
+      start(env).onSuccess(standalone -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> standalone.close()
+            .toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+            .exceptionally(e -> null).join(), "voxrelay-shutdown"));
+        String upstream = standalone.simulator() == null ? "the configured upstream" : "the bundled simulator";
+        LOG.info("voxrelay is running at http://localhost:{} (upstream: {})", standalone.httpPort(), upstream);
+        System.out.println("[voxrelay] ready: standalone http://localhost:" + standalone.httpPort());
+      }).onFailure(e -> {
+        LOG.error("voxrelay failed to start", e);
+        System.exit(1);
+      });
+    } catch (IllegalArgumentException e) {
+      LOG.error("invalid configuration: {}", e.getMessage());
+      System.exit(2);
+    }
+  }
+}

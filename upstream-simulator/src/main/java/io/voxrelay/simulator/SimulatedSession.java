@@ -1,0 +1,582 @@
+package io.voxrelay.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voxrelay.common.audio.Pcm16;
+import io.voxrelay.common.config.SimulatorConfig;
+import io.voxrelay.common.json.Json;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.ServerWebSocket;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One simulated OpenAI Realtime (GA) session over a WebSocket. Runs on the simulator's event loop; the
+ * inspection getters may be called from any thread.
+ */
+public final class SimulatedSession {
+
+  /** Received events kept for inspection, oldest dropped first. */
+  static final int MAX_RECORDED_EVENTS = 5_000;
+  /** Streaming tick: every 20 ms a 100 ms audio chunk goes out, five times faster than real time. */
+  private static final long TICK_MS = 20;
+  private static final long CHUNK_MS = 100;
+  private static final long MIN_COMMIT_MS = 100;
+
+  private final Vertx vertx;
+  private final ServerWebSocket socket;
+  private final HttpConnection connection;
+  private final SimulatorConfig config;
+  private final String id = "sess_" + shortId();
+  private final String conversationId = "conv_" + shortId();
+  private final String model;
+  private final boolean authorized;
+  private final ObjectNode session;
+  private final EnergyVad vad = new EnergyVad(0.5, 500);
+  private final ByteArrayOutputStream inputBuffer = new ByteArrayOutputStream();
+  private final AtomicInteger eventCounter = new AtomicInteger();
+  private final List<JsonNode> received = Collections.synchronizedList(new ArrayList<>());
+  private final List<JsonNode> emitted = Collections.synchronizedList(new ArrayList<>());
+  private final List<ConversationItem> items = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicLong audioBytesReceived = new AtomicLong();
+  private final AtomicInteger responsesCreated = new AtomicInteger();
+  private final long expiryTimer;
+  private volatile boolean open = true;
+  private String speechItemId;
+  private String lastItemId;
+  private Response active;
+
+  SimulatedSession(Vertx vertx, ServerWebSocket socket, HttpConnection connection, SimulatorConfig config,
+                   String model, boolean authorized) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.connection = connection;
+    this.config = config;
+    this.model = model;
+    this.authorized = authorized;
+    this.session = initialSession();
+    socket.textMessageHandler(this::onText);
+    socket.closeHandler(v -> onClosed());
+    socket.exceptionHandler(e -> { });
+    expiryTimer = vertx.setTimer(config.maxSessionMs(), t -> expire());
+    emit(event("session.created").set("session", session.deepCopy()));
+  }
+
+  // ---- inspection -------------------------------------------------------------------------------------
+
+  public String id() {
+    return id;
+  }
+
+  public String model() {
+    return model;
+  }
+
+  /** Whether the handshake carried an {@code Authorization: Bearer} header. */
+  public boolean authorized() {
+    return authorized;
+  }
+
+  public boolean isOpen() {
+    return open;
+  }
+
+  public List<JsonNode> receivedEvents() {
+    synchronized (received) {
+      return List.copyOf(received);
+    }
+  }
+
+  public List<JsonNode> emittedEvents() {
+    synchronized (emitted) {
+      return List.copyOf(emitted);
+    }
+  }
+
+  public List<String> receivedTypes() {
+    return receivedEvents().stream().map(e -> e.path("type").asText()).toList();
+  }
+
+  public List<ConversationItem> items() {
+    synchronized (items) {
+      return List.copyOf(items);
+    }
+  }
+
+  public long audioBytesReceived() {
+    return audioBytesReceived.get();
+  }
+
+  public int responsesCreated() {
+    return responsesCreated.get();
+  }
+
+  /** The effective session configuration, as the last {@code session.updated} reported it. */
+  public JsonNode sessionConfig() {
+    return session.deepCopy();
+  }
+
+  // ---- fault injection -----------------------------------------------------------------------------
+
+  /** Drops the connection without a close handshake, as a network failure would. */
+  public void drop() {
+    vertx.runOnContext(v -> connection.close());
+  }
+
+  /** Sends an {@code error} event with the given GA error fields. */
+  public void injectError(String type, String code, String message) {
+    vertx.runOnContext(v -> error(type, code, message, null, null));
+  }
+
+  // ---- protocol ------------------------------------------------------------------------------------
+
+  private void onText(String text) {
+    JsonNode event;
+    try {
+      event = Json.parse(text);
+    } catch (Json.InvalidJsonException e) {
+      error("invalid_request_error", "invalid_json", "The event could not be parsed as JSON.", null, null);
+      return;
+    }
+    record(event);
+    String clientEventId = event.path("event_id").isTextual() ? event.path("event_id").asText() : null;
+    switch (event.path("type").asText()) {
+      case "session.update" -> sessionUpdate(event, clientEventId);
+      case "input_audio_buffer.append" -> append(event, clientEventId);
+      case "input_audio_buffer.commit" -> commit(clientEventId);
+      case "input_audio_buffer.clear" -> clearInput();
+      case "conversation.item.create" -> createItem(event, clientEventId);
+      case "response.create" -> responseCreate(event, clientEventId);
+      case "response.cancel" -> responseCancel(clientEventId);
+      default -> error("invalid_request_error", "unknown_event_type",
+          "Invalid value: '" + event.path("type").asText() + "'. Unsupported event type.", "type", clientEventId);
+    }
+  }
+
+  private void record(JsonNode event) {
+    synchronized (received) {
+      if (received.size() >= MAX_RECORDED_EVENTS) {
+        received.remove(0);
+      }
+      received.add(event);
+    }
+  }
+
+  private void sessionUpdate(JsonNode event, String clientEventId) {
+    JsonNode update = event.path("session");
+    if (!update.isObject()) {
+      error("invalid_request_error", "missing_required_parameter", "Missing required parameter: 'session'.",
+          "session", clientEventId);
+      return;
+    }
+    if (!"realtime".equals(update.path("type").asText())) {
+      error("invalid_request_error", "missing_required_parameter",
+          "Missing required parameter: 'session.type'.", "session.type", clientEventId);
+      return;
+    }
+    for (String beta : List.of("modalities", "input_audio_format", "output_audio_format", "voice",
+        "turn_detection", "input_audio_transcription")) {
+      if (update.has(beta)) {
+        error("invalid_request_error", "unknown_parameter", "Unknown parameter: 'session." + beta + "'.",
+            "session." + beta, clientEventId);
+        return;
+      }
+    }
+    update.fields().forEachRemaining(f -> {
+      if (f.getValue().isObject() && session.path(f.getKey()).isObject()) {
+        merge((ObjectNode) session.get(f.getKey()), (ObjectNode) f.getValue());
+      } else {
+        session.set(f.getKey(), f.getValue().deepCopy());
+      }
+    });
+    JsonNode td = turnDetection();
+    if (td.isObject()) {
+      vad.configure(td.path("threshold").asDouble(0.5), td.path("silence_duration_ms").asLong(500));
+    }
+    emit(event("session.updated").set("session", session.deepCopy()));
+  }
+
+  private static void merge(ObjectNode target, ObjectNode update) {
+    update.fields().forEachRemaining(f -> {
+      if (f.getValue().isObject() && target.path(f.getKey()).isObject()) {
+        merge((ObjectNode) target.get(f.getKey()), (ObjectNode) f.getValue());
+      } else {
+        target.set(f.getKey(), f.getValue().deepCopy());
+      }
+    });
+  }
+
+  private JsonNode turnDetection() {
+    return session.path("audio").path("input").path("turn_detection");
+  }
+
+  private void append(JsonNode event, String clientEventId) {
+    byte[] pcm;
+    try {
+      pcm = Base64.getDecoder().decode(event.path("audio").asText());
+    } catch (IllegalArgumentException e) {
+      error("invalid_request_error", "invalid_value", "Invalid 'audio'. Expected base64-encoded audio.",
+          "audio", clientEventId);
+      return;
+    }
+    audioBytesReceived.addAndGet(pcm.length);
+    inputBuffer.writeBytes(pcm);
+    if (turnDetection().isObject()) {
+      vad.feed(pcm, this::onVad);
+    }
+  }
+
+  private void onVad(EnergyVad.Transition transition, long audioMs) {
+    if (transition == EnergyVad.Transition.SPEECH_STARTED) {
+      speechItemId = "item_" + shortId();
+      emit(event("input_audio_buffer.speech_started").put("audio_start_ms", audioMs).put("item_id", speechItemId));
+      if (active != null && turnDetection().path("interrupt_response").asBoolean(true)) {
+        finishResponse("cancelled", "turn_detected");
+      }
+    } else {
+      emit(event("input_audio_buffer.speech_stopped").put("audio_end_ms", audioMs).put("item_id", speechItemId));
+      if (commitInput(speechItemId) && turnDetection().path("create_response").asBoolean(true)) {
+        if (active == null) {
+          startResponse(outputModalities(null), null);
+        }
+      }
+    }
+  }
+
+  private void commit(String clientEventId) {
+    if (Pcm16.millisOf(inputBuffer.size()) < MIN_COMMIT_MS) {
+      error("invalid_request_error", "input_audio_buffer_commit_empty",
+          "Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has "
+              + Pcm16.millisOf(inputBuffer.size()) + ".00ms of audio.", null, clientEventId);
+      return;
+    }
+    commitInput("item_" + shortId());
+  }
+
+  /** Commits the input buffer as a user audio item with its transcription; false when too short. */
+  private boolean commitInput(String itemId) {
+    long millis = Pcm16.millisOf(inputBuffer.size());
+    inputBuffer.reset();
+    if (millis < MIN_COMMIT_MS) {
+      return false;
+    }
+    String previous = lastItemId;
+    ObjectNode committed = event("input_audio_buffer.committed").put("item_id", itemId);
+    if (previous != null) {
+      committed.put("previous_item_id", previous);
+    }
+    emit(committed);
+    ObjectNode content = Json.object().put("type", "input_audio");
+    ObjectNode item = message(itemId, "user", "completed", content);
+    addItem(item, previous);
+    emit(event("conversation.item.done").put("previous_item_id", previous).set("item", item.deepCopy()));
+    String transcript = String.format(Locale.ROOT, "I spoke for %.1f seconds.", vad.lastSpeechMs() / 1000.0);
+    items.add(new ConversationItem(itemId, "user", "input_audio", transcript));
+    emit(event("conversation.item.input_audio_transcription.delta").put("item_id", itemId)
+        .put("content_index", 0).put("delta", transcript));
+    ObjectNode usage = Json.object().put("type", "duration").put("seconds", millis / 1000.0);
+    emit(event("conversation.item.input_audio_transcription.completed").put("item_id", itemId)
+        .put("content_index", 0).put("transcript", transcript).set("usage", usage));
+    return true;
+  }
+
+  private void clearInput() {
+    inputBuffer.reset();
+    vad.reset();
+    emit(event("input_audio_buffer.cleared"));
+  }
+
+  private void createItem(JsonNode event, String clientEventId) {
+    JsonNode item = event.path("item");
+    String role = item.path("role").asText();
+    JsonNode content = item.path("content").path(0);
+    String contentType = content.path("type").asText();
+    boolean valid = "message".equals(item.path("type").asText())
+        && (("user".equals(role) && "input_text".equals(contentType))
+        || ("assistant".equals(role) && "output_text".equals(contentType))
+        || ("system".equals(role) && "input_text".equals(contentType)));
+    if (!valid) {
+      error("invalid_request_error", "invalid_value",
+          "Invalid conversation item: only text messages can be created here.", "item", clientEventId);
+      return;
+    }
+    String itemId = item.path("id").isTextual() ? item.path("id").asText() : "item_" + shortId();
+    String text = content.path("text").asText();
+    ObjectNode stored = message(itemId, role, "completed", content.deepCopy());
+    String previous = lastItemId;
+    addItem(stored, previous);
+    emit(event("conversation.item.done").put("previous_item_id", previous).set("item", stored.deepCopy()));
+    items.add(new ConversationItem(itemId, role, contentType, text));
+  }
+
+  private void responseCreate(JsonNode event, String clientEventId) {
+    if (active != null) {
+      error("invalid_request_error", "conversation_already_has_active_response",
+          "Conversation already has an active response in progress: " + active.id
+              + ". Wait until the response is finished before creating a new one.", null, clientEventId);
+      return;
+    }
+    startResponse(outputModalities(event.path("response")), event.path("response").path("instructions").asText(null));
+  }
+
+  private void responseCancel(String clientEventId) {
+    if (active == null) {
+      error("invalid_request_error", "response_cancel_not_active",
+          "Cancellation failed: no active response found.", null, clientEventId);
+      return;
+    }
+    finishResponse("cancelled", "client_cancelled");
+  }
+
+  private String outputModalities(JsonNode responseParams) {
+    JsonNode modalities = responseParams != null && responseParams.path("output_modalities").isArray()
+        ? responseParams.path("output_modalities") : session.path("output_modalities");
+    for (JsonNode m : modalities) {
+      if ("audio".equals(m.asText())) {
+        return "audio";
+      }
+    }
+    return "text";
+  }
+
+  // ---- responses -----------------------------------------------------------------------------------
+
+  private final class Response {
+    final String id = "resp_" + shortId();
+    final String itemId = "item_" + shortId();
+    final boolean audio;
+    final List<String> words;
+    final byte[] pcm;
+    final StringBuilder spoken = new StringBuilder();
+    int wordIndex;
+    int audioOffset;
+    long timer = -1;
+
+    Response(boolean audio, String text) {
+      this.audio = audio;
+      this.words = splitWords(text);
+      this.pcm = audio ? Pcm16.tone(440, config.responseAudioMs(), 0.2, 0) : new byte[0];
+    }
+  }
+
+  private void startResponse(String modality, String extraInstructions) {
+    Response response = new Response("audio".equals(modality), answerText());
+    active = response;
+    responsesCreated.incrementAndGet();
+    emit(event("response.created").set("response", responseObject(response, "in_progress", null, null)));
+    ObjectNode item = message(response.itemId, "assistant", "in_progress", null);
+    emit(event("response.output_item.added").put("response_id", response.id).put("output_index", 0)
+        .set("item", item.deepCopy()));
+    addItem(item, lastItemId);
+    ObjectNode part = response.audio ? Json.object().put("type", "audio").put("transcript", "")
+        : Json.object().put("type", "text").put("text", "");
+    emit(partEvent("response.content_part.added", response).set("part", part));
+    response.timer = vertx.setPeriodic(TICK_MS, t -> tick(response));
+  }
+
+  private void tick(Response response) {
+    if (active != response) {
+      vertx.cancelTimer(response.timer);
+      return;
+    }
+    if (response.wordIndex < response.words.size()) {
+      String word = response.words.get(response.wordIndex++);
+      response.spoken.append(word);
+      emit(partEvent(response.audio ? "response.output_audio_transcript.delta" : "response.output_text.delta",
+          response).put("delta", word));
+    }
+    if (response.audio && response.audioOffset < response.pcm.length) {
+      int n = Math.min(Pcm16.bytesOf(CHUNK_MS), response.pcm.length - response.audioOffset);
+      String chunk = Base64.getEncoder().encodeToString(
+          java.util.Arrays.copyOfRange(response.pcm, response.audioOffset, response.audioOffset + n));
+      response.audioOffset += n;
+      emit(partEvent("response.output_audio.delta", response).put("delta", chunk));
+    }
+    if (response.wordIndex >= response.words.size() && response.audioOffset >= response.pcm.length) {
+      finishResponse("completed", null);
+    }
+  }
+
+  private void finishResponse(String status, String reason) {
+    Response response = active;
+    active = null;
+    vertx.cancelTimer(response.timer);
+    String text = response.spoken.toString();
+    boolean completed = "completed".equals(status);
+    if (completed) {
+      if (response.audio) {
+        emit(partEvent("response.output_audio.done", response));
+        emit(partEvent("response.output_audio_transcript.done", response).put("transcript", text));
+        emit(partEvent("response.content_part.done", response)
+            .set("part", Json.object().put("type", "audio").put("transcript", text)));
+      } else {
+        emit(partEvent("response.output_text.done", response).put("text", text));
+        emit(partEvent("response.content_part.done", response)
+            .set("part", Json.object().put("type", "text").put("text", text)));
+      }
+    }
+    ObjectNode content = response.audio ? Json.object().put("type", "output_audio").put("transcript", text)
+        : Json.object().put("type", "output_text").put("text", text);
+    ObjectNode item = message(response.itemId, "assistant", completed ? "completed" : "incomplete", content);
+    emit(event("response.output_item.done").put("response_id", response.id).put("output_index", 0)
+        .set("item", item.deepCopy()));
+    emit(event("conversation.item.done").set("item", item.deepCopy()));
+    items.add(new ConversationItem(response.itemId, "assistant", content.path("type").asText(), text));
+    emit(event("response.done").set("response", responseObject(response, status, reason, item)));
+    emit(rateLimits());
+  }
+
+  private String answerText() {
+    String lastUser = null;
+    synchronized (items) {
+      for (int i = items.size() - 1; i >= 0 && lastUser == null; i--) {
+        if ("user".equals(items.get(i).role())) {
+          lastUser = items.get(i).text();
+        }
+      }
+    }
+    return lastUser == null ? "Hello, I am ready when you are."
+        : "Thank you. You said: " + lastUser + " Please tell me more.";
+  }
+
+  private ObjectNode responseObject(Response response, String status, String reason, ObjectNode item) {
+    ObjectNode r = Json.object().put("id", response.id).put("object", "realtime.response").put("status", status)
+        .put("conversation_id", conversationId);
+    if (reason != null) {
+      r.set("status_details", Json.object().put("type", status).put("reason", reason));
+    }
+    ArrayNode output = r.putArray("output");
+    if (item != null) {
+      output.add(item.deepCopy());
+    }
+    r.putArray("output_modalities").add(response.audio ? "audio" : "text");
+    if (!"in_progress".equals(status)) {
+      int outputTokens = response.spoken.length() / 4 + response.audioOffset / 2_000;
+      r.set("usage", Json.object().put("total_tokens", 100 + outputTokens).put("input_tokens", 100)
+          .put("output_tokens", outputTokens));
+    }
+    return r;
+  }
+
+  private ObjectNode rateLimits() {
+    ObjectNode event = event("rate_limits.updated");
+    ArrayNode limits = event.putArray("rate_limits");
+    limits.add(Json.object().put("name", "requests").put("limit", 5000).put("remaining", 4999).put("reset_seconds", 0.012));
+    limits.add(Json.object().put("name", "tokens").put("limit", 400000).put("remaining", 399000).put("reset_seconds", 0.15));
+    return event;
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------------
+
+  private void addItem(ObjectNode item, String previous) {
+    ObjectNode added = event("conversation.item.added");
+    if (previous != null) {
+      added.put("previous_item_id", previous);
+    }
+    emit(added.set("item", item.deepCopy()));
+    lastItemId = item.path("id").asText();
+  }
+
+  private ObjectNode message(String itemId, String role, String status, ObjectNode content) {
+    ObjectNode item = Json.object().put("id", itemId).put("object", "realtime.item").put("type", "message")
+        .put("status", status).put("role", role);
+    ArrayNode contents = item.putArray("content");
+    if (content != null) {
+      contents.add(content);
+    }
+    return item;
+  }
+
+  private ObjectNode partEvent(String type, Response response) {
+    return event(type).put("response_id", response.id).put("item_id", response.itemId)
+        .put("output_index", 0).put("content_index", 0);
+  }
+
+  private void error(String type, String code, String message, String param, String clientEventId) {
+    ObjectNode error = Json.object().put("type", type).put("code", code).put("message", message)
+        .put("param", param).put("event_id", clientEventId);
+    emit(event("error").set("error", error));
+  }
+
+  private ObjectNode event(String type) {
+    return Json.object().put("event_id", "event_" + id.substring(5, 11) + eventCounter.incrementAndGet())
+        .put("type", type);
+  }
+
+  private void emit(JsonNode event) {
+    if (!open) {
+      return;
+    }
+    synchronized (emitted) {
+      if (emitted.size() >= MAX_RECORDED_EVENTS) {
+        emitted.remove(0);
+      }
+      emitted.add(event);
+    }
+    socket.writeTextMessage(Json.write(event));
+  }
+
+  private void expire() {
+    error("invalid_request_error", "session_expired",
+        "Your session hit the maximum duration of " + config.maxSessionMs() / 60_000 + " minutes.", null, null);
+    socket.close((short) 1001, "session expired");
+  }
+
+  private void onClosed() {
+    open = false;
+    vertx.cancelTimer(expiryTimer);
+    if (active != null) {
+      vertx.cancelTimer(active.timer);
+      active = null;
+    }
+  }
+
+  private ObjectNode initialSession() {
+    ObjectNode format = Json.object().put("type", "audio/pcm").put("rate", Pcm16.SAMPLE_RATE);
+    ObjectNode input = Json.object();
+    input.set("format", format);
+    input.set("turn_detection", Json.object().put("type", "server_vad").put("threshold", 0.5)
+        .put("prefix_padding_ms", 300).put("silence_duration_ms", 500)
+        .put("create_response", true).put("interrupt_response", true));
+    ObjectNode output = Json.object();
+    output.set("format", format.deepCopy());
+    output.put("voice", "alloy");
+    ObjectNode audio = Json.object();
+    audio.set("input", input);
+    audio.set("output", output);
+    ObjectNode s = Json.object().put("type", "realtime").put("object", "realtime.session").put("id", id)
+        .put("model", model).put("expires_at", System.currentTimeMillis() / 1000 + config.maxSessionMs() / 1000)
+        .put("instructions", "");
+    s.putArray("output_modalities").add("audio");
+    s.set("audio", audio);
+    return s;
+  }
+
+  private static List<String> splitWords(String text) {
+    List<String> words = new ArrayList<>();
+    int start = 0;
+    for (int i = 1; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i - 1) == ' ') {
+        if (i > start) {
+          words.add(text.substring(start, i));
+        }
+        start = i;
+      }
+    }
+    return words;
+  }
+
+  private static String shortId() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+}
