@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,11 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ScaledOutClusterTest {
 
   private static final Duration TURN_TIMEOUT = Duration.ofSeconds(20);
+  private static final String API_KEY = "test-api-key";
   private static Deployment deployment;
 
   @BeforeAll
   static void start() {
-    deployment = Deployment.start(2, 2, 1, 2);
+    deployment = Deployment.start(Map.of("VOXRELAY_API_KEY", API_KEY), 2, 2, 1, 2);
   }
 
   @AfterAll
@@ -40,7 +42,7 @@ class ScaledOutClusterTest {
       for (int i = 0; i < 4; i++) {
         int createdAt = deployment.gatewayPort(i % 2);
         int connectedAt = deployment.gatewayPort((i + 1) % 2);
-        VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), createdAt);
+        VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), createdAt, API_KEY);
         clients.add(VoiceClient.connect(deployment.clientVertx(), connectedAt, session));
       }
       for (RelayVerticle relay : deployment.relays) {
@@ -60,9 +62,22 @@ class ScaledOutClusterTest {
   }
 
   @Test
+  @DisplayName("with an API key configured, session creation needs that key as a bearer token")
+  void apiKeyIsRequired() {
+    String body = "{\"questions\":[\"Q?\"]}";
+    var noKey = VoiceClient.post(deployment.clientVertx(), deployment.gatewayPort(0), "/v1/sessions", body, null);
+    assertThat(noKey.status()).isEqualTo(401);
+    assertThat(noKey.body().path("error").asText()).isEqualTo("unauthorized");
+    assertThat(VoiceClient.post(deployment.clientVertx(), deployment.gatewayPort(0), "/v1/sessions", body, "wrong")
+        .status()).isEqualTo(401);
+    assertThat(VoiceClient.post(deployment.clientVertx(), deployment.gatewayPort(1), "/v1/sessions", body, API_KEY)
+        .status()).isEqualTo(201);
+  }
+
+  @Test
   @DisplayName("a client that reconnects through the other gateway finds its session's upstream where it was")
   void reconnectThroughAnotherGatewayKeepsTheUpstream() {
-    VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), deployment.gatewayPort(0));
+    VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), deployment.gatewayPort(0), API_KEY);
     try (VoiceClient first = VoiceClient.connect(deployment.clientVertx(), deployment.gatewayPort(0), session)) {
       first.streamAudio(SpeechLikeAudio.turn(800), 0);
       first.awaitEvent("the first answer", TURN_TIMEOUT,

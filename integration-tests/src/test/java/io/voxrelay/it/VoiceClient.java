@@ -50,11 +50,20 @@ final class VoiceClient implements AutoCloseable {
   }
 
   static HttpReply post(Vertx vertx, int port, String path, String body) {
+    return post(vertx, port, path, body, null);
+  }
+
+  /** POSTs {@code body}, with {@code Authorization: Bearer <apiKey>} when {@code apiKey} is not null. */
+  static HttpReply post(Vertx vertx, int port, String path, String body, String apiKey) {
     HttpClient http = vertx.createHttpClient();
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path)
+        .putHeader("Content-Type", "application/json");
+    if (apiKey != null) {
+      options.putHeader("Authorization", "Bearer " + apiKey);
+    }
     try {
-      return Await.result(http.request(new RequestOptions()
-              .setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path)
-              .putHeader("Content-Type", "application/json"))
+      return Await.result(http.request(options)
           .compose(req -> req.send(Buffer.buffer(body)))
           .compose(response -> response.body().map(payload -> new HttpReply(response.statusCode(),
               payload.length() == 0 ? null : Json.parse(payload.getBytes())))));
@@ -64,8 +73,12 @@ final class VoiceClient implements AutoCloseable {
   }
 
   static Created createSession(Vertx vertx, int port) {
+    return createSession(vertx, port, null);
+  }
+
+  static Created createSession(Vertx vertx, int port, String apiKey) {
     HttpReply reply = post(vertx, port, "/v1/sessions",
-        "{\"instructions\":\"You are a test interviewer.\",\"questions\":[\"Who are you?\",\"Why voice?\"]}");
+        "{\"instructions\":\"You are a test interviewer.\",\"questions\":[\"Who are you?\",\"Why voice?\"]}", apiKey);
     if (reply.status() != 201) {
       throw new AssertionError("session creation answered " + reply.status() + ": " + reply.body());
     }

@@ -40,6 +40,10 @@ public final class Json {
 
   /** Parses a document, failing with {@link InvalidJsonException} on syntax errors or exceeded limits. */
   public static JsonNode parse(String text) {
+    // Jackson checks the document length only while it loads more input, never for in-memory content.
+    if (text.length() > MAX_DOCUMENT_LENGTH) {
+      throw new InvalidJsonException("document longer than " + MAX_DOCUMENT_LENGTH, null);
+    }
     try {
       return MAPPER.readTree(text);
     } catch (IOException e) {
@@ -48,6 +52,9 @@ public final class Json {
   }
 
   public static JsonNode parse(byte[] bytes) {
+    if (bytes.length > MAX_DOCUMENT_LENGTH) {
+      throw new InvalidJsonException("document longer than " + MAX_DOCUMENT_LENGTH, null);
+    }
     try {
       return MAPPER.readTree(bytes);
     } catch (IOException e) {

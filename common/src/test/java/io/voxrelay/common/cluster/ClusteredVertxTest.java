@@ -1,0 +1,52 @@
+package io.voxrelay.common.cluster;
+
+import com.hazelcast.config.Config;
+import io.voxrelay.common.config.ClusterConfig;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("The Hazelcast join configuration")
+class ClusteredVertxTest {
+
+  @Test
+  @DisplayName("defaults to TCP/IP on loopback with multicast and auto-detection off")
+  void loopbackDefaults() {
+    Config hz = ClusteredVertx.hazelcastConfig(ClusterConfig.loopback("c1"));
+    assertThat(hz.getClusterName()).isEqualTo("c1");
+    assertThat(hz.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+    assertThat(hz.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled()).isFalse();
+    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isTrue();
+    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+        .hasSize(20).contains("127.0.0.1:5701", "127.0.0.1:5720");
+    assertThat(hz.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+    assertThat(hz.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
+    // Vert.x's own map settings survive.
+    assertThat(hz.getMultiMapConfig("__vertx.subs").getBackupCount()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("members, interface and public address come from the configuration")
+  void hostSettings() {
+    ClusterConfig config = new ClusterConfig("prod", "0.0.0.0", 5801, List.of("10.1.0.5", "10.1.0.6:5801-5802"),
+        Optional.of("203.0.113.7:5801"), 0, 10);
+    Config hz = ClusteredVertx.hazelcastConfig(config);
+    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+        .containsExactly("10.1.0.5", "10.1.0.6:5801", "10.1.0.6:5802");
+    assertThat(hz.getNetworkConfig().getPublicAddress()).isEqualTo("203.0.113.7:5801");
+    assertThat(hz.getNetworkConfig().getInterfaces().isEnabled()).isFalse();
+    assertThat(hz.getNetworkConfig().getPort()).isEqualTo(5801);
+  }
+
+  @Test
+  @DisplayName("an inverted port range is refused")
+  void badRange() {
+    assertThatThrownBy(() -> ClusteredVertx.expandPortRanges(List.of("h:5720-5701")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

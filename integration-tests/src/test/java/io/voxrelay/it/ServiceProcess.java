@@ -1,0 +1,105 @@
+package io.voxrelay.it;
+
+import io.voxrelay.common.cluster.ServiceLauncher;
+import io.voxrelay.testing.Await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One voxrelay service as its own OS process, started with this JVM's class path. Its output goes to
+ * {@code target/process-logs/<name>.log}. A JVM shutdown hook kills it if the test run dies first.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+  private final String name;
+  private final Process process;
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final Thread shutdownHook;
+
+  private ServiceProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.shutdownHook = new Thread(process::destroyForcibly, "kill-" + name);
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    Thread reader = new Thread(() -> pump(log), "output-" + name);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static ServiceProcess start(String name, Class<?> mainClass, Map<String, String> env) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass.getName()))
+        .redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Path logs = Path.of("target", "process-logs");
+    Files.createDirectories(logs);
+    return new ServiceProcess(name, builder.start(), logs.resolve(name + ".log"));
+  }
+
+  private void pump(Path log) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+         PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        out.println(line);
+        if (line.startsWith(ServiceLauncher.READY_LINE)) {
+          ready.set(true);
+        }
+      }
+    } catch (IOException ignored) {
+      // The process ended.
+    }
+  }
+
+  ServiceProcess awaitReady(Duration timeout) {
+    Await.until(name + " to report ready (see target/process-logs/" + name + ".log)", timeout,
+        () -> {
+          if (!process.isAlive() && !ready.get()) {
+            throw new AssertionError(name + " exited with " + process.exitValue()
+                + " (see target/process-logs/" + name + ".log)");
+          }
+          return ready.get();
+        });
+    return this;
+  }
+
+  /** Kills the process at once, as a crash would: no clean leave from the cluster. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException ignored) {
+      // Already shutting down.
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.voxrelay.session;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BindRelay;
+import io.voxrelay.common.bus.BusCodecs;
+import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.ConnectSession;
+import io.voxrelay.common.bus.CreateSession;
+import io.voxrelay.common.bus.SessionCreated;
+import io.voxrelay.common.bus.SessionSnapshot;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The session service")
+class SessionVerticleTest {
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    BusCodecs.register(vertx);
+    vertx.deployVerticle(new SessionVerticle()).onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static io.vertx.core.Future<SessionCreated> create(Vertx vertx) {
+    return vertx.eventBus().<SessionCreated>request(Addresses.SESSION_CREATE,
+        new CreateSession("Be brief.", List.of("One?", "Two?"))).map(m -> m.body());
+  }
+
+  @Test
+  @DisplayName("creates a session and lets its token, and only its token, connect")
+  void createAndConnect(Vertx vertx, VertxTestContext ctx) {
+    create(vertx)
+        .compose(created -> vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_CONNECT,
+            new ConnectSession(created.sessionId(), created.token(), "gw-1")).map(m -> {
+              SessionSnapshot s = m.body();
+              ctx.verify(() -> {
+                assertThat(s.sessionId()).isEqualTo(created.sessionId());
+                assertThat(s.questions()).containsExactly("One?", "Two?");
+                assertThat(s.gatewayNode()).isEqualTo("gw-1");
+                assertThat(s.currentQuestionIndex()).isZero();
+              });
+              return created;
+            }))
+        .compose(created -> vertx.eventBus().request(Addresses.SESSION_CONNECT,
+            new ConnectSession(created.sessionId(), "forged", "gw-1")))
+        .onComplete(ctx.failing(e -> ctx.verify(() -> {
+          assertThat(((ReplyException) e).failureCode()).isEqualTo(BusFailure.UNAUTHORIZED);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("answers an unknown session exactly as a wrong token")
+  void unknownSession(Vertx vertx, VertxTestContext ctx) {
+    create(vertx)
+        .compose(created -> vertx.eventBus().request(Addresses.SESSION_CONNECT,
+            new ConnectSession("s_nope", created.token(), "gw-1")))
+        .onComplete(ctx.failing(e -> ctx.verify(() -> {
+          assertThat(((ReplyException) e).failureCode()).isEqualTo(BusFailure.UNAUTHORIZED);
+          assertThat(e.getMessage()).isEqualTo("unauthorized");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("keeps both of two concurrent updates to one session")
+  void concurrentUpdates(Vertx vertx, VertxTestContext ctx) {
+    create(vertx).compose(created -> io.vertx.core.Future.all(
+            vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, new BindRelay(created.sessionId(), "relay-9")),
+            vertx.eventBus().request(Addresses.SESSION_CONNECT,
+                new ConnectSession(created.sessionId(), created.token(), "gw-7")))
+        .compose(v -> vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_CONNECT,
+            new ConnectSession(created.sessionId(), created.token(), "gw-7"))))
+        .onComplete(ctx.succeeding(m -> ctx.verify(() -> {
+          assertThat(m.body().relayNode()).isEqualTo("relay-9");
+          assertThat(m.body().gatewayNode()).isEqualTo("gw-7");
+          ctx.completeNow();
+        })));
+  }
+}
