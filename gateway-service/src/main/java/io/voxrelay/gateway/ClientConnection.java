@@ -4,7 +4,10 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.bus.ClientDetached;
+import io.voxrelay.common.bus.ApplyControl;
 import io.voxrelay.common.bus.ConnectSession;
+import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.bus.ControlRequest;
 import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.UpstreamOpened;
@@ -44,6 +47,10 @@ final class ClientConnection {
   private final long helloTimer;
   private State state = State.AWAITING_HELLO;
   private String relayNode;
+  /** Audio is dropped here while paused or awaiting resume, before it costs a bus message. */
+  private boolean audioGated;
+  /** Controls run one after another, in the order the client sent them. */
+  private Future<Void> controls = Future.succeededFuture();
 
   ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String gatewayNode,
                    ClientRegistry registry, long helloTimeoutMs, long busTimeoutMs) {
@@ -68,10 +75,16 @@ final class ClientConnection {
     return sessionId;
   }
 
-  /** Writes one server event (a JSON text frame) if the socket is live. */
-  void deliver(String json) {
-    if (state == State.CONNECTED) {
+  /** Writes one server event (a JSON text frame) if the socket is live, then closes it if asked to. */
+  void deliver(String json, int closeCode) {
+    if (state != State.CONNECTED) {
+      return;
+    }
+    if (json != null) {
       socket.writeTextMessage(json);
+    }
+    if (closeCode != 0) {
+      close(CloseCode.of(closeCode));
     }
   }
 
@@ -134,6 +147,7 @@ final class ClientConnection {
       return;
     }
     state = State.CONNECTED;
+    audioGated = session.paused() || session.awaitingResume();
     registry.put(this);
     socket.writeTextMessage(ServerEvents.connected(session));
     LOG.info("[Gateway] client connected to {}", sessionId);
@@ -143,6 +157,9 @@ final class ClientConnection {
     if (e instanceof ReplyException re && re.failureCode() == BusFailure.UNAUTHORIZED) {
       LOG.info("[Gateway] rejected connection to {}: unauthorized", sessionId);
       close(CloseCode.UNAUTHORIZED);
+    } else if (e instanceof ReplyException re && re.failureCode() == BusFailure.GONE) {
+      LOG.info("[Gateway] rejected connection to {}: the interview has ended", sessionId);
+      close(CloseCode.SESSION_ENDED);
     } else if (e instanceof ReplyException re && re.failureCode() == BusFailure.UNAVAILABLE) {
       LOG.warn("[Gateway] no upstream for {}: {}", sessionId, e.getMessage());
       close(CloseCode.TRY_AGAIN_LATER);
@@ -161,12 +178,68 @@ final class ClientConnection {
       return;
     }
     if (message instanceof ClientMessage.Audio audio) {
-      vertx.eventBus().send(Addresses.relayNode(relayNode), new ClientAudio(sessionId, audio.base64Pcm()));
+      if (!audioGated) {
+        vertx.eventBus().send(Addresses.relayNode(relayNode), new ClientAudio(sessionId, audio.base64Pcm()));
+      }
+    } else if (message instanceof ClientMessage.ControlMessage control) {
+      if (control.control() == Control.PAUSE) {
+        audioGated = true;
+      }
+      controls = controls.transform(v -> applyControl(control.control(), control.text()));
     } else if (message instanceof ClientMessage.HeartbeatPing) {
       socket.writeTextMessage(ServerEvents.heartbeatPong());
     } else if (message instanceof ClientMessage.Hello) {
       sendError("already_connected", "hello is only valid as the first frame");
     }
+  }
+
+  /**
+   * Applies a control: first to the session state (the session service decides whether it fits), then
+   * upstream at the relay. Audio flows again only once the relay has resumed.
+   */
+  private Future<Void> applyControl(Control control, String text) {
+    return vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_CONTROL,
+            new ControlRequest(sessionId, control, text), busOptions)
+        .compose(reply -> {
+          SessionSnapshot session = reply.body();
+          return vertx.eventBus().request(Addresses.relayNode(relayNode),
+                  new ApplyControl(sessionId, control, text, session), busOptions)
+              .map(done -> {
+                audioGated = session.paused() || session.awaitingResume();
+                return (Void) null;
+              })
+              .recover(e -> {
+                if (control == Control.END) {
+                  // The relay could not confirm: still end the interview for the client, as it asked.
+                  deliver(ServerEvents.interviewEnded(), CloseCode.NORMAL.code());
+                  return Future.succeededFuture();
+                }
+                return Future.failedFuture(e);
+              });
+        })
+        .recover(e -> {
+          // The gate stays as it is: a failed pause keeps audio back, a failed resume does not release it.
+          sendError(controlErrorCode(e), controlErrorMessage(control, e));
+          return Future.succeededFuture();
+        });
+  }
+
+  private static String controlErrorCode(Throwable e) {
+    if (e instanceof ReplyException re) {
+      return switch (re.failureCode()) {
+        case BusFailure.CONFLICT -> "invalid_state";
+        case BusFailure.GONE -> "session_ended";
+        default -> "unavailable";
+      };
+    }
+    return "unavailable";
+  }
+
+  private static String controlErrorMessage(Control control, Throwable e) {
+    if (e instanceof ReplyException re && (re.failureCode() == BusFailure.CONFLICT || re.failureCode() == BusFailure.GONE)) {
+      return re.getMessage();
+    }
+    return "'" + control.name().toLowerCase() + "' could not be carried out now; try again";
   }
 
   private void sendError(String code, String message) {

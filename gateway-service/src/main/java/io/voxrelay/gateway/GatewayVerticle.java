@@ -93,7 +93,7 @@ public final class GatewayVerticle extends VerticleBase {
   private void toClient(ToClient event) {
     ClientConnection client = clients.get(event.sessionId());
     if (client != null) {
-      client.deliver(event.json());
+      client.deliver(event.json(), event.closeCode());
     }
   }
 

@@ -39,6 +39,10 @@ final class VoiceClient implements AutoCloseable {
   private VoiceClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
+  }
+
+  /** Sets the handlers; called on the event loop as the socket opens, so no early event is missed. */
+  private void listen(WebSocket socket) {
     socket.textMessageHandler(text -> {
       JsonNode event = Json.parse(text);
       if ("audio".equals(event.path("type").asText())) {
@@ -88,9 +92,13 @@ final class VoiceClient implements AutoCloseable {
   /** Opens the WebSocket of {@code sessionId} without sending anything. */
   static VoiceClient open(Vertx vertx, int port, String sessionId) {
     WebSocketClient client = vertx.createWebSocketClient();
+    VoiceClient[] holder = new VoiceClient[1];
     WebSocket socket = Await.result(client.connect(new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(port).setURI("/v1/sessions/" + sessionId + "/ws")));
-    return new VoiceClient(client, socket);
+        .setHost("127.0.0.1").setPort(port).setURI("/v1/sessions/" + sessionId + "/ws")).onSuccess(ws -> {
+          holder[0] = new VoiceClient(client, ws);
+          holder[0].listen(ws);
+        }));
+    return holder[0];
   }
 
   /** Opens the session's WebSocket, says hello and waits for {@code connected}. */

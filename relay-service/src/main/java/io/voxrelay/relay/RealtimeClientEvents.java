@@ -1,30 +1,33 @@
 package io.voxrelay.relay;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voxrelay.common.audio.Pcm16;
-import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.json.Json;
 
 /**
  * The OpenAI Realtime (GA) client events the relay sends upstream. Each builder returns the JSON text of one
- * event; the shapes follow {@code RealtimeClientEvent} in OpenAI's published schema.
+ * event; the shapes follow {@code RealtimeClientEvent} in OpenAI's published schema, which the tests check.
  */
 final class RealtimeClientEvents {
 
   private RealtimeClientEvents() {
   }
 
-  /** Configures the upstream session: realtime type, PCM16 24 kHz both ways, server VAD, the interview prompt. */
-  static String sessionUpdate(SessionSnapshot session, String voice) {
+  /**
+   * The whole upstream configuration for the session's current state: realtime type, PCM16 24 kHz both
+   * ways, server VAD, the interview prompt. While the session is gated (paused, awaiting resume) turn
+   * detection may neither create nor interrupt a response, so no "ghost" answer can start.
+   */
+  static String sessionUpdate(ConversationState state, String voice) {
     ObjectNode format = Json.object().put("type", "audio/pcm").put("rate", Pcm16.SAMPLE_RATE);
     ObjectNode turnDetection = Json.object()
         .put("type", "server_vad")
         .put("threshold", 0.5)
         .put("prefix_padding_ms", 300)
         .put("silence_duration_ms", 500)
-        .put("create_response", true)
-        .put("interrupt_response", true);
+        .put("create_response", !state.gated())
+        .put("interrupt_response", !state.gated());
     ObjectNode input = Json.object();
     input.set("format", format);
     input.set("turn_detection", turnDetection);
@@ -36,18 +39,45 @@ final class RealtimeClientEvents {
     audio.set("input", input);
     audio.set("output", output);
 
-    ObjectNode sessionConfig = Json.object().put("type", "realtime").put("instructions", InterviewPrompt.of(session));
-    ArrayNode modalities = sessionConfig.putArray("output_modalities");
-    modalities.add("audio");
-    sessionConfig.set("audio", audio);
-
+    ObjectNode session = Json.object().put("type", "realtime").put("instructions", InterviewPrompt.of(state));
+    session.putArray("output_modalities").add(state.textOnly() ? "text" : "audio");
+    session.set("audio", audio);
     ObjectNode event = event("session.update");
-    event.set("session", sessionConfig);
+    event.set("session", session);
     return Json.write(event);
   }
 
   static String inputAudioAppend(String base64Pcm) {
     return Json.write(event("input_audio_buffer.append").put("audio", base64Pcm));
+  }
+
+  static String inputAudioBufferClear() {
+    return Json.write(event("input_audio_buffer.clear"));
+  }
+
+  static String responseCancel() {
+    return Json.write(event("response.cancel"));
+  }
+
+  /** Asks for an answer in the session's configured modality. */
+  static String responseCreate() {
+    return Json.write(event("response.create"));
+  }
+
+  /**
+   * A text item: a user turn ({@code input_text}), an assistant turn ({@code output_text}: assistant audio
+   * cannot be re-created, so restored answers are text), or a system note.
+   */
+  static String conversationItemCreate(String itemId, String role, String text) {
+    String contentType = Turn.ASSISTANT.equals(role) ? "output_text" : "input_text";
+    ObjectNode item = Json.object().put("type", "message").put("role", role);
+    if (itemId != null) {
+      item.put("id", itemId);
+    }
+    item.putArray("content").addObject().put("type", contentType).put("text", text);
+    ObjectNode event = event("conversation.item.create");
+    event.set("item", item);
+    return Json.write(event);
   }
 
   private static ObjectNode event(String type) {

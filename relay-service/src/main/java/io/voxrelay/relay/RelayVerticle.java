@@ -1,6 +1,7 @@
 package io.voxrelay.relay;
 
 import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.ApplyControl;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
@@ -74,35 +75,39 @@ public final class RelayVerticle extends VerticleBase {
 
   private void onCommand(Message<RelayCommand> message) {
     RelayCommand command = message.body();
+    UpstreamSession session = sessions.get(command.sessionId());
     if (command instanceof OpenUpstream open) {
       open(message, open);
     } else if (command instanceof ClientAudio audio) {
-      UpstreamSession session = sessions.get(audio.sessionId());
       if (session != null) {
-        session.send(RealtimeClientEvents.inputAudioAppend(audio.base64Pcm()));
+        session.audio(audio.base64Pcm());
       }
     } else if (command instanceof ClientDetached detached) {
-      UpstreamSession session = sessions.get(detached.sessionId());
       if (session != null) {
-        session.detach(detached.connectionId(), config.detachGraceMs());
+        session.detach(detached.connectionId());
       }
+    } else if (command instanceof ApplyControl control) {
+      if (session == null) {
+        message.fail(BusFailure.NOT_FOUND, "this relay does not hold the session");
+        return;
+      }
+      session.apply(control.control(), control.text(), control.session())
+          .onSuccess(v -> message.reply(null))
+          .onFailure(e -> message.fail(BusFailure.UNAVAILABLE, e.getMessage()));
     }
   }
 
   private void open(Message<?> message, OpenUpstream request) {
     UpstreamSession existing = sessions.get(request.sessionId());
     if (existing != null) {
-      existing.attach(request.gatewayNode(), request.connectionId());
+      existing.attach(request.gatewayNode(), request.connectionId(), request.session());
       message.reply(new UpstreamOpened(request.sessionId(), nodeId));
       return;
     }
-    connector.connect()
-        .compose(ws -> {
-          UpstreamSession session = new UpstreamSession(vertx, request.sessionId(), ws, request.gatewayNode(),
-              request.connectionId());
+    UpstreamSession.open(vertx, config, connector, request.session(), request.gatewayNode(), request.connectionId())
+        .compose(session -> {
           sessions.put(request.sessionId(), session);
           session.onClosed(() -> sessions.remove(request.sessionId(), session));
-          session.send(RealtimeClientEvents.sessionUpdate(request.session(), config.voice()));
           return vertx.eventBus().request(Addresses.SESSION_BIND_RELAY,
                   new BindRelay(request.sessionId(), nodeId), busOptions())
               .onFailure(e -> session.close());

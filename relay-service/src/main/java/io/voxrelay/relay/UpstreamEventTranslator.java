@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * Turns an upstream Realtime server event into the client event it means, if any. Most upstream events
- * (rate limits, item bookkeeping) stay inside the relay.
+ * (rate limits, item bookkeeping) stay inside the relay. Finished transcripts are handled by the session,
+ * since they also become history.
  */
 final class UpstreamEventTranslator {
 
@@ -18,19 +19,11 @@ final class UpstreamEventTranslator {
     String type = event.path("type").asText();
     return Optional.ofNullable(switch (type) {
       case "response.output_audio.delta" -> ServerEvents.audio(event.path("delta").asText());
-      case "response.output_audio_transcript.delta" -> ServerEvents.transcriptDelta(ServerEvents.ROLE_ASSISTANT,
-          event.path("item_id").asText(), event.path("delta").asText());
-      case "response.output_audio_transcript.done" -> ServerEvents.transcriptDone(ServerEvents.ROLE_ASSISTANT,
-          event.path("item_id").asText(), event.path("transcript").asText());
-      case "response.output_text.delta" -> ServerEvents.transcriptDelta(ServerEvents.ROLE_ASSISTANT,
-          event.path("item_id").asText(), event.path("delta").asText());
-      case "response.output_text.done" -> ServerEvents.transcriptDone(ServerEvents.ROLE_ASSISTANT,
-          event.path("item_id").asText(), event.path("text").asText());
-      case "conversation.item.input_audio_transcription.completed" -> ServerEvents.transcriptDone(
-          ServerEvents.ROLE_USER, event.path("item_id").asText(), event.path("transcript").asText());
+      case "response.output_audio_transcript.delta", "response.output_text.delta" -> ServerEvents.transcriptDelta(
+          ServerEvents.ROLE_ASSISTANT, event.path("item_id").asText(), event.path("delta").asText());
       case "input_audio_buffer.speech_started" -> ServerEvents.speechStarted();
       case "response.done" -> ServerEvents.responseDone(event.path("response").path("status").asText("completed"));
-      case "error" -> ServerEvents.error(event.path("error").path("code").asText("upstream_error"),
+      case "error" -> ServerEvents.upstreamError(event.path("error").path("code").asText("upstream_error"),
           event.path("error").path("message").asText("The AI service reported an error."));
       default -> null;
     });

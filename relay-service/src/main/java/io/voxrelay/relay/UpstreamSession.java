@@ -2,59 +2,144 @@ package io.voxrelay.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.bus.RecordTurn;
+import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.ToClient;
-import io.voxrelay.common.json.Json;
+import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.config.RelayConfig;
+import io.voxrelay.common.protocol.CloseCode;
+import io.voxrelay.common.protocol.ServerEvents;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+import java.util.UUID;
+
 /**
- * The relay's side of one live session: its upstream WebSocket and the gateway instance its client is on.
- * Confined to the relay verticle's event loop.
+ * The relay's side of one live session: the conversation state, the current upstream link, and the gateway
+ * instance its client is on. When the upstream drops, it reconnects with backoff and restores the
+ * conversation into the new upstream session; before the upstream's time limit it rolls over to a fresh
+ * one at a quiet moment. Confined to the relay verticle's event loop.
  */
 final class UpstreamSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamSession.class);
+  private static final long MAX_RECONNECT_DELAY_MS = 5_000;
 
   private final Vertx vertx;
-  private final String sessionId;
-  private final WebSocket upstream;
+  private final RelayConfig config;
+  private final UpstreamConnector connector;
+  private final ConversationState state;
   private String gatewayNode;
   private String connectionId;
-  private long detachTimer = -1;
+  private UpstreamLink link;
   private boolean closed;
+  private boolean switching;
+  private boolean rolloverDue;
+  private int reconnectAttempt;
+  private long detachTimer = -1;
+  private long rolloverTimer = -1;
+  private long forcedRolloverTimer = -1;
   private Runnable onClosed = () -> { };
 
-  UpstreamSession(Vertx vertx, String sessionId, WebSocket upstream, String gatewayNode, String connectionId) {
+  private UpstreamSession(Vertx vertx, RelayConfig config, UpstreamConnector connector, SessionSnapshot snapshot,
+                          String gatewayNode, String connectionId) {
     this.vertx = vertx;
-    this.sessionId = sessionId;
-    this.upstream = upstream;
+    this.config = config;
+    this.connector = connector;
+    this.state = new ConversationState(snapshot);
     this.gatewayNode = gatewayNode;
     this.connectionId = connectionId;
-    upstream.textMessageHandler(this::onUpstreamEvent);
-    upstream.closeHandler(v -> onUpstreamClosed());
-    upstream.exceptionHandler(e -> LOG.warn("[Relay] upstream error for {}: {}", sessionId, e.toString()));
+  }
+
+  /** Opens the first upstream link, configured and with any earlier conversation restored. */
+  static Future<UpstreamSession> open(Vertx vertx, RelayConfig config, UpstreamConnector connector,
+                                      SessionSnapshot snapshot, String gatewayNode, String connectionId) {
+    UpstreamSession session = new UpstreamSession(vertx, config, connector, snapshot, gatewayNode, connectionId);
+    return session.connectLink().map(restored -> session);
   }
 
   String sessionId() {
-    return sessionId;
+    return state.sessionId();
   }
 
   void onClosed(Runnable callback) {
     this.onClosed = callback;
   }
 
-  void send(String clientEventJson) {
-    if (!closed) {
-      upstream.writeTextMessage(clientEventJson);
+  // ---- client side -------------------------------------------------------------------------------------
+
+  /** Microphone audio: forwarded only while the session is live and not gated (paused, awaiting resume). */
+  void audio(String base64Pcm) {
+    if (!closed && link != null && !state.gated()) {
+      link.send(RealtimeClientEvents.inputAudioAppend(base64Pcm));
     }
   }
 
+  /**
+   * Carries out a control upstream, given the session state after it.
+   *
+   * @return a failed future when the control cannot be carried out now (no upstream link)
+   */
+  Future<Void> apply(Control control, String text, SessionSnapshot snapshot) {
+    state.update(snapshot);
+    if (control == Control.END) {
+      toClient(ServerEvents.interviewEnded(), CloseCode.NORMAL.code());
+      LOG.info("[Relay] interview {} ended by the client", sessionId());
+      close();
+      return Future.succeededFuture();
+    }
+    if (link == null) {
+      return Future.failedFuture("the AI service is reconnecting");
+    }
+    switch (control) {
+      case PAUSE -> {
+        // Order matters: first stop turn detection from answering, then drop buffered audio and any answer.
+        link.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
+        link.send(RealtimeClientEvents.inputAudioBufferClear());
+        if (link.responseActive()) {
+          link.send(RealtimeClientEvents.responseCancel());
+        }
+        toClient(ServerEvents.interviewPaused());
+      }
+      case RESUME -> {
+        link.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
+        toClient(ServerEvents.interviewResumed());
+      }
+      case NEXT_QUESTION -> {
+        link.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
+        link.send(RealtimeClientEvents.conversationItemCreate(null, "system", InterviewPrompt.movedOn(state)));
+        if (!state.gated()) {
+          if (link.responseActive()) {
+            link.send(RealtimeClientEvents.responseCancel());
+          }
+          link.send(RealtimeClientEvents.responseCreate());
+        }
+        toClient(ServerEvents.questionChanged(state.currentQuestionIndex(), state.currentQuestion()));
+      }
+      case TEXT -> {
+        Turn turn = new Turn("vr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20), Turn.USER, text);
+        link.send(RealtimeClientEvents.conversationItemCreate(turn.itemId(), turn.role(), turn.text()));
+        link.send(RealtimeClientEvents.responseCreate());
+        recordTurn(turn);
+      }
+      case TEXT_ONLY_ON, TEXT_ONLY_OFF -> {
+        link.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
+        toClient(ServerEvents.textOnlyChanged(state.textOnly()));
+      }
+      default -> throw new IllegalStateException("unhandled control " + control);
+    }
+    return Future.succeededFuture();
+  }
+
   /** The client is (again) on {@code node} as {@code connection}; a pending detach close is cancelled. */
-  void attach(String node, String connection) {
+  void attach(String node, String connection, SessionSnapshot snapshot) {
     gatewayNode = node;
     connectionId = connection;
+    state.update(snapshot);
     if (detachTimer >= 0) {
       vertx.cancelTimer(detachTimer);
       detachTimer = -1;
@@ -63,16 +148,17 @@ final class UpstreamSession {
 
   /**
    * The client connection {@code connection} left. Ignored if a newer connection has attached since. If no
-   * client comes back within {@code graceMs}, the upstream is closed.
+   * client comes back within the detach grace, the upstream is closed.
    */
-  void detach(String connection, long graceMs) {
+  void detach(String connection) {
     if (connection.equals(connectionId)) {
       gatewayNode = null;
       connectionId = null;
       if (detachTimer < 0) {
-        detachTimer = vertx.setTimer(graceMs, id -> {
+        detachTimer = vertx.setTimer(config.detachGraceMs(), id -> {
           detachTimer = -1;
-          LOG.info("[Relay] closing upstream of {}: client did not return within {} ms", sessionId, graceMs);
+          LOG.info("[Relay] closing upstream of {}: client did not return within {} ms", sessionId(),
+              config.detachGraceMs());
           close();
         });
       }
@@ -80,46 +166,179 @@ final class UpstreamSession {
   }
 
   void close() {
-    if (!closed) {
-      closed = true;
-      upstream.close();
-      finish();
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (long timer : List.of(detachTimer, rolloverTimer, forcedRolloverTimer)) {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+    }
+    if (link != null) {
+      link.close();
+      link = null;
+    }
+    onClosed.run();
+  }
+
+  // ---- upstream side -----------------------------------------------------------------------------------
+
+  /** Connects a new link, configures it and restores the conversation; it becomes the current link. */
+  private Future<Integer> connectLink() {
+    return connector.connect().map(socket -> {
+      UpstreamLink fresh = new UpstreamLink(socket, sessionId(), this::onEvent, this::onLost);
+      if (closed) {
+        fresh.close();
+        throw new IllegalStateException("session closed while connecting");
+      }
+      fresh.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
+      List<Turn> history = state.history();
+      for (Turn turn : history) {
+        fresh.send(RealtimeClientEvents.conversationItemCreate(null, turn.role(), turn.text()));
+      }
+      UpstreamLink old = link;
+      link = fresh;
+      if (old != null) {
+        old.close();
+      }
+      scheduleRollover();
+      return history.size();
+    });
+  }
+
+  private void onEvent(UpstreamLink from, JsonNode event) {
+    if (from != link) {
+      return;
+    }
+    String type = event.path("type").asText();
+    switch (type) {
+      case "conversation.item.input_audio_transcription.completed" ->
+          recordTurn(new Turn(event.path("item_id").asText(), Turn.USER, event.path("transcript").asText()));
+      case "response.output_audio_transcript.done" ->
+          recordTurn(new Turn(event.path("item_id").asText(), Turn.ASSISTANT, event.path("transcript").asText()));
+      case "response.output_text.done" ->
+          recordTurn(new Turn(event.path("item_id").asText(), Turn.ASSISTANT, event.path("text").asText()));
+      case "error" -> {
+        LOG.warn("[Relay] upstream error for {}: {}", sessionId(), event.path("error").path("code").asText());
+        UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
+      }
+      default -> UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
+    }
+    if (rolloverDue && ("response.done".equals(type) || "input_audio_buffer.speech_stopped".equals(type))) {
+      vertx.runOnContext(v -> tryRollover());
     }
   }
 
-  private void onUpstreamEvent(String text) {
-    JsonNode event;
-    try {
-      event = Json.parse(text);
-    } catch (Json.InvalidJsonException e) {
-      LOG.warn("[Relay] unreadable upstream event for {} dropped", sessionId);
+  private void recordTurn(Turn turn) {
+    state.addTurn(turn);
+    toClient(ServerEvents.transcriptDone(turn.role(), turn.itemId(), turn.text()));
+    vertx.eventBus().send(Addresses.SESSION_RECORD_TURN, new RecordTurn(sessionId(), turn));
+  }
+
+  private void onLost(UpstreamLink lost) {
+    if (lost != link || closed) {
       return;
     }
-    if ("error".equals(event.path("type").asText())) {
-      LOG.warn("[Relay] upstream error for {}: {}", sessionId, event.path("error").path("code").asText());
+    link = null;
+    cancelRollover();
+    reconnect();
+  }
+
+  private void reconnect() {
+    reconnectAttempt++;
+    if (reconnectAttempt > config.reconnectAttempts()) {
+      LOG.error("[Relay] upstream of {} could not be reopened after {} attempts", sessionId(),
+          config.reconnectAttempts());
+      toClient(ServerEvents.error("upstream_unavailable",
+          "The AI service cannot be reached. Your progress is saved; try again later."),
+          CloseCode.TRY_AGAIN_LATER.code());
+      close();
+      return;
     }
-    UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
+    toClient(ServerEvents.upstreamReconnecting(reconnectAttempt));
+    long delay = Math.min(MAX_RECONNECT_DELAY_MS, config.reconnectBaseDelayMs() << (reconnectAttempt - 1));
+    vertx.setTimer(delay, t -> {
+      if (closed) {
+        return;
+      }
+      connectLink()
+          .onSuccess(restored -> {
+            LOG.info("[Relay] upstream of {} reopened, {} turns restored", sessionId(), restored);
+            reconnectAttempt = 0;
+            toClient(ServerEvents.upstreamRestored("dropped", restored));
+          })
+          .onFailure(e -> {
+            LOG.warn("[Relay] reopening upstream of {} failed: {}", sessionId(), e.toString());
+            if (!closed) {
+              reconnect();
+            }
+          });
+    });
+  }
+
+  private void scheduleRollover() {
+    cancelRollover();
+    rolloverDue = false;
+    long due = config.upstreamMaxSessionMs() - config.rolloverMarginMs();
+    long forced = config.upstreamMaxSessionMs() - config.rolloverMarginMs() / 4;
+    rolloverTimer = vertx.setTimer(due, t -> {
+      rolloverTimer = -1;
+      rolloverDue = true;
+      tryRollover();
+    });
+    forcedRolloverTimer = vertx.setTimer(forced, t -> {
+      forcedRolloverTimer = -1;
+      rolloverDue = true;
+      rollover();
+    });
+  }
+
+  private void cancelRollover() {
+    if (rolloverTimer >= 0) {
+      vertx.cancelTimer(rolloverTimer);
+      rolloverTimer = -1;
+    }
+    if (forcedRolloverTimer >= 0) {
+      vertx.cancelTimer(forcedRolloverTimer);
+      forcedRolloverTimer = -1;
+    }
+  }
+
+  private void tryRollover() {
+    if (rolloverDue && link != null && link.quiet()) {
+      rollover();
+    }
+  }
+
+  /** Moves to a fresh upstream session before the current one hits its time limit. */
+  private void rollover() {
+    if (closed || switching || link == null) {
+      return;
+    }
+    switching = true;
+    connectLink()
+        .onSuccess(restored -> {
+          switching = false;
+          LOG.info("[Relay] upstream of {} rolled over, {} turns restored", sessionId(), restored);
+          toClient(ServerEvents.upstreamRestored("rollover", restored));
+        })
+        .onFailure(e -> {
+          switching = false;
+          LOG.warn("[Relay] rollover of {} failed, retrying: {}", sessionId(), e.toString());
+          if (!closed) {
+            vertx.setTimer(1_000, t -> rollover());
+          }
+        });
   }
 
   private void toClient(String json) {
+    toClient(json, 0);
+  }
+
+  private void toClient(String json, int closeCode) {
     if (gatewayNode != null) {
-      vertx.eventBus().send(Addresses.gatewayNode(gatewayNode), new ToClient(sessionId, json));
+      vertx.eventBus().send(Addresses.gatewayNode(gatewayNode), new ToClient(sessionId(), json, closeCode));
     }
-  }
-
-  private void onUpstreamClosed() {
-    if (!closed) {
-      closed = true;
-      LOG.warn("[Relay] upstream of {} closed ({})", sessionId, upstream.closeStatusCode());
-      finish();
-    }
-  }
-
-  private void finish() {
-    if (detachTimer >= 0) {
-      vertx.cancelTimer(detachTimer);
-      detachTimer = -1;
-    }
-    onClosed.run();
   }
 }

@@ -5,6 +5,8 @@ import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConnectSession;
+import io.voxrelay.common.bus.ControlRequest;
+import io.voxrelay.common.bus.RecordTurn;
 import io.voxrelay.common.bus.CreateSession;
 import io.voxrelay.common.bus.SessionCreated;
 import io.voxrelay.common.bus.SessionSnapshot;
@@ -44,7 +46,9 @@ public final class SessionVerticle extends VerticleBase {
     return Future.all(
         bus.<CreateSession>consumer(Addresses.SESSION_CREATE, this::create).completion(),
         bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect).completion(),
-        bus.<BindRelay>consumer(Addresses.SESSION_BIND_RELAY, this::bindRelay).completion())
+        bus.<BindRelay>consumer(Addresses.SESSION_BIND_RELAY, this::bindRelay).completion(),
+        bus.<ControlRequest>consumer(Addresses.SESSION_CONTROL, this::control).completion(),
+        bus.<RecordTurn>consumer(Addresses.SESSION_RECORD_TURN, this::recordTurn).completion())
         .onSuccess(v -> LOG.info("[SessionService] Started"));
   }
 
@@ -69,6 +73,9 @@ public final class SessionVerticle extends VerticleBase {
           if (session == null || !Tokens.matches(request.token(), session.tokenHash())) {
             return Future.failedFuture(new Unauthorized());
           }
+          if (session.ended()) {
+            return Future.failedFuture(new Controls.Refused(BusFailure.GONE, "the interview has ended"));
+          }
           return store.update(request.sessionId(), s -> s.withGatewayNode(request.gatewayNode()));
         })
         .onSuccess(session -> message.reply(session.snapshot()))
@@ -82,8 +89,23 @@ public final class SessionVerticle extends VerticleBase {
         .onFailure(e -> fail(message, "bind-relay", e));
   }
 
+  private void control(Message<ControlRequest> message) {
+    ControlRequest request = message.body();
+    store.update(request.sessionId(), s -> Controls.apply(s, request.control()))
+        .onSuccess(session -> message.reply(session.snapshot()))
+        .onFailure(e -> fail(message, "control", e));
+  }
+
+  private void recordTurn(Message<RecordTurn> message) {
+    RecordTurn request = message.body();
+    store.update(request.sessionId(), s -> s.withTurn(request.turn()))
+        .onFailure(e -> LOG.warn("[SessionService] turn of {} not recorded: {}", request.sessionId(), e.toString()));
+  }
+
   private static void fail(Message<?> message, String operation, Throwable e) {
-    if (e instanceof Unauthorized) {
+    if (e instanceof Controls.Refused refused) {
+      message.fail(refused.code, refused.getMessage());
+    } else if (e instanceof Unauthorized) {
       message.fail(BusFailure.UNAUTHORIZED, "unauthorized");
     } else if (e instanceof NoSuchElementException) {
       message.fail(BusFailure.NOT_FOUND, "no such session");

@@ -128,9 +128,12 @@ public final class SimulatedSession {
 
   // ---- fault injection -----------------------------------------------------------------------------
 
-  /** Drops the connection without a close handshake, as a network failure would. */
+  /**
+   * Drops the connection as an upstream failure would: the transport closes under the session, which the
+   * client sees as an abnormal close (1011, or 1006 where the close frame is lost).
+   */
   public void drop() {
-    vertx.runOnContext(v -> connection.close());
+    vertx.runOnContext(v -> socket.close((short) 1011, "simulated upstream failure").onComplete(r -> connection.close()));
   }
 
   /** Sends an {@code error} event with the given GA error fields. */

@@ -14,6 +14,11 @@ public final class Addresses {
   /** {@link BindRelay} → {@link SessionSnapshot}: records which relay instance holds the upstream. */
   public static final String SESSION_BIND_RELAY = "voxrelay.session.bind-relay";
 
+  /** {@link ControlRequest} → {@link SessionSnapshot}: applies a client's control to the session state. */
+  public static final String SESSION_CONTROL = "voxrelay.session.control";
+  /** {@link RecordTurn}, no reply: appends a finished turn to the session's history. */
+  public static final String SESSION_RECORD_TURN = "voxrelay.session.record-turn";
+
   /** {@link OpenUpstream} → {@link UpstreamOpened}. Any relay instance: the one that answers takes the session. */
   public static final String RELAY_OPEN = "voxrelay.relay.open";
 

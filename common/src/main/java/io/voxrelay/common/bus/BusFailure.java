@@ -9,6 +9,10 @@ public final class BusFailure {
   /** Unknown session or a token that does not open it: deliberately the same code. */
   public static final int UNAUTHORIZED = 401;
   public static final int NOT_FOUND = 404;
+  /** The session ended ({@code end_interview}) and cannot be resumed. */
+  public static final int GONE = 410;
+  /** The request does not fit the session's state (e.g. a text turn while paused). */
+  public static final int CONFLICT = 409;
   public static final int INTERNAL = 500;
   /** No capacity, e.g. the upstream refused to open. */
   public static final int UNAVAILABLE = 503;

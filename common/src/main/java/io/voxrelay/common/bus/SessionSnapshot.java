@@ -5,13 +5,25 @@ import java.util.List;
 /**
  * What the session service knows about a session, as other services may see it (never the token hash).
  *
- * @param relayNode   the relay instance holding the upstream, or null when none does
- * @param gatewayNode the gateway instance holding the client, or null when none does
+ * @param paused         the user paused the interview
+ * @param awaitingResume the session's upstream was closed (by cleanup) and reopens only on {@code resume_interview}
+ * @param textOnly       the client talks by text; the AI answers in text
+ * @param ended          the interview ended ({@code end_interview}); it cannot be resumed
+ * @param relayNode      the relay instance holding the upstream, or null when none does
+ * @param gatewayNode    the gateway instance holding the client, or null when none does
+ * @param history        the conversation so far, oldest first (the most recent turns when it is long)
  */
 public record SessionSnapshot(String sessionId, String instructions, List<String> questions,
-                              int currentQuestionIndex, boolean paused, boolean awaitingResume,
-                              String relayNode, String gatewayNode, long createdAt) {
+                              int currentQuestionIndex, boolean paused, boolean awaitingResume, boolean textOnly,
+                              boolean ended, String relayNode, String gatewayNode, long createdAt,
+                              List<Turn> history) {
   public SessionSnapshot {
     questions = List.copyOf(questions);
+    history = history == null ? List.of() : List.copyOf(history);
+  }
+
+  /** The current question's text, or null when the session has no questions. */
+  public String currentQuestion() {
+    return questions.isEmpty() ? null : questions.get(Math.min(currentQuestionIndex, questions.size() - 1));
   }
 }

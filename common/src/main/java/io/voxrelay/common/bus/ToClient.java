@@ -1,5 +1,9 @@
 package io.voxrelay.common.bus;
 
-/** A server event for the client of {@code sessionId}, already serialised as the JSON text frame to send. */
-public record ToClient(String sessionId, String json) {
+/**
+ * A server event for the client of {@code sessionId}, already serialised as the JSON text frame to send.
+ * When {@code closeCode} is not 0 the gateway closes the socket with it right after the event; {@code json}
+ * may then be null.
+ */
+public record ToClient(String sessionId, String json, int closeCode) {
 }

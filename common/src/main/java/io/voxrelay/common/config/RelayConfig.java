@@ -5,17 +5,29 @@ import java.util.Optional;
 /**
  * The relay's settings: where the upstream realtime model is and how to talk to it.
  *
- * @param upstreamUrl     realtime WebSocket URL without query ({@code VOXRELAY_UPSTREAM_URL})
- * @param model           model name sent as {@code ?model=} ({@code VOXRELAY_UPSTREAM_MODEL})
- * @param apiKey          upstream bearer key ({@code OPENAI_API_KEY}); never logged, never sent to a browser
- * @param voice           voice of the AI ({@code VOXRELAY_UPSTREAM_VOICE})
- * @param detachGraceMs   how long an upstream stays open after its client went away ({@code VOXRELAY_DETACH_GRACE_MS})
- * @param busTimeoutMs    how long the relay waits for another service on the event bus ({@code VOXRELAY_BUS_TIMEOUT_MS})
+ * @param upstreamUrl          realtime WebSocket URL without query ({@code VOXRELAY_UPSTREAM_URL})
+ * @param model                model name sent as {@code ?model=} ({@code VOXRELAY_UPSTREAM_MODEL})
+ * @param apiKey               upstream bearer key ({@code OPENAI_API_KEY}); never logged, never sent to a browser
+ * @param voice                voice of the AI ({@code VOXRELAY_UPSTREAM_VOICE})
+ * @param detachGraceMs        how long an upstream stays open after its client went away ({@code VOXRELAY_DETACH_GRACE_MS})
+ * @param busTimeoutMs         how long the relay waits for another service on the event bus ({@code VOXRELAY_BUS_TIMEOUT_MS})
+ * @param upstreamMaxSessionMs the upstream's own session limit, 60 min at OpenAI ({@code VOXRELAY_UPSTREAM_MAX_SESSION_MS})
+ * @param rolloverMarginMs     how long before that limit the relay moves to a fresh upstream session ({@code VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS})
+ * @param reconnectAttempts    upstream reconnection attempts after a drop before giving up ({@code VOXRELAY_UPSTREAM_RECONNECT_ATTEMPTS})
+ * @param reconnectBaseDelayMs first reconnection delay, doubled per attempt up to 5 s ({@code VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS})
  */
 public record RelayConfig(String upstreamUrl, String model, Optional<Secret> apiKey, String voice,
-                          long detachGraceMs, long busTimeoutMs) {
+                          long detachGraceMs, long busTimeoutMs, long upstreamMaxSessionMs, long rolloverMarginMs,
+                          int reconnectAttempts, long reconnectBaseDelayMs) {
 
   public static final String OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime";
+
+  public RelayConfig {
+    if (rolloverMarginMs >= upstreamMaxSessionMs) {
+      throw new IllegalArgumentException("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS must be shorter than "
+          + "VOXRELAY_UPSTREAM_MAX_SESSION_MS");
+    }
+  }
 
   public static RelayConfig fromEnv(Env env) {
     return new RelayConfig(
@@ -24,10 +36,15 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
         Secret.of(env.optional("OPENAI_API_KEY")),
         env.string("VOXRELAY_UPSTREAM_VOICE", "alloy"),
         env.millis("VOXRELAY_DETACH_GRACE_MS", 30_000),
-        env.millis("VOXRELAY_BUS_TIMEOUT_MS", 5_000));
+        env.millis("VOXRELAY_BUS_TIMEOUT_MS", 5_000),
+        env.millis("VOXRELAY_UPSTREAM_MAX_SESSION_MS", 60 * 60_000),
+        env.millis("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS", 3 * 60_000),
+        env.integer("VOXRELAY_UPSTREAM_RECONNECT_ATTEMPTS", 6),
+        env.millis("VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS", 250));
   }
 
   public RelayConfig withUpstreamUrl(String url) {
-    return new RelayConfig(url, model, apiKey, voice, detachGraceMs, busTimeoutMs);
+    return new RelayConfig(url, model, apiKey, voice, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
+        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs);
   }
 }

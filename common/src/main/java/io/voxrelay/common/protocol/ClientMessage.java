@@ -1,6 +1,7 @@
 package io.voxrelay.common.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.json.Json;
 
 import java.util.Base64;
@@ -30,6 +31,13 @@ public sealed interface ClientMessage {
   record HeartbeatPing() implements ClientMessage {
   }
 
+  /** An interview control; {@code text} is set for a typed turn only. */
+  record ControlMessage(Control control, String text) implements ClientMessage {
+  }
+
+  /** Longest typed turn accepted. */
+  int MAX_TEXT_CHARS = 4_000;
+
   /**
    * Parses one text frame.
    *
@@ -53,6 +61,13 @@ public sealed interface ClientMessage {
       case "hello" -> new Hello(requiredString(node, "token"));
       case "audio" -> audio(requiredString(node, "data"));
       case "heartbeat.ping" -> new HeartbeatPing();
+      case "pause_interview" -> new ControlMessage(Control.PAUSE, null);
+      case "resume_interview" -> new ControlMessage(Control.RESUME, null);
+      case "next_question" -> new ControlMessage(Control.NEXT_QUESTION, null);
+      case "end_interview" -> new ControlMessage(Control.END, null);
+      case "text" -> new ControlMessage(Control.TEXT, text(requiredString(node, "text")));
+      case "text_only" -> new ControlMessage(requiredBoolean(node, "enabled") ? Control.TEXT_ONLY_ON
+          : Control.TEXT_ONLY_OFF, null);
       default -> throw new ProtocolException("unknown_type", "unknown message type");
     };
   }
@@ -71,6 +86,21 @@ public sealed interface ClientMessage {
       throw new ProtocolException("invalid_audio", "audio chunk larger than " + MAX_AUDIO_BYTES + " bytes");
     }
     return new Audio(base64, pcm.length);
+  }
+
+  private static String text(String text) {
+    if (text.length() > MAX_TEXT_CHARS) {
+      throw new ProtocolException("invalid_message", "'text' is longer than " + MAX_TEXT_CHARS + " characters");
+    }
+    return text;
+  }
+
+  private static boolean requiredBoolean(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isBoolean()) {
+      throw new ProtocolException("invalid_message", "missing boolean field '" + field + "'");
+    }
+    return value.asBoolean();
   }
 
   private static String requiredString(JsonNode node, String field) {

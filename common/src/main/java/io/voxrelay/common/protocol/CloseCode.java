@@ -19,6 +19,8 @@ public enum CloseCode {
   BAD_HELLO(4400, "invalid hello", false),
   /** Unknown session or wrong token: one code for both, so it does not reveal whether the session exists. */
   UNAUTHORIZED(4401, "unauthorized", false),
+  /** The interview ended ({@code end_interview}); the session cannot be resumed. */
+  SESSION_ENDED(4410, "session ended", false),
   /** No {@code hello} arrived in time. */
   HELLO_TIMEOUT(4408, "hello timeout", false),
   /** A newer connection for the same session took over; this one is no longer live. */
@@ -32,6 +34,16 @@ public enum CloseCode {
     this.code = code;
     this.reason = reason;
     this.retryable = retryable;
+  }
+
+  /** The close code with this number; an unknown number maps to {@link #INTERNAL_ERROR}. */
+  public static CloseCode of(int code) {
+    for (CloseCode c : values()) {
+      if (c.code == code) {
+        return c;
+      }
+    }
+    return INTERNAL_ERROR;
   }
 
   public int code() {

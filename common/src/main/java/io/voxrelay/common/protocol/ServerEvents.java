@@ -1,7 +1,9 @@
 package io.voxrelay.common.protocol;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.json.Json;
 
 /**
@@ -22,9 +24,50 @@ public final class ServerEvents {
         .put("resumed", false)
         .put("awaitingResume", session.awaitingResume())
         .put("isPaused", session.paused())
+        .put("textOnly", session.textOnly())
         .put("currentQuestionIndex", session.currentQuestionIndex())
-        .put("questionCount", session.questions().size());
+        .put("questionCount", session.questions().size())
+        .put("currentQuestion", session.currentQuestion());
+    ArrayNode history = event.putArray("history");
+    for (Turn turn : session.history()) {
+      history.addObject().put("itemId", turn.itemId()).put("role", turn.role()).put("text", turn.text());
+    }
     return Json.write(event);
+  }
+
+  public static String interviewPaused() {
+    return Json.write(event("interview.paused"));
+  }
+
+  public static String interviewResumed() {
+    return Json.write(event("interview.resumed"));
+  }
+
+  public static String textOnlyChanged(boolean textOnly) {
+    return Json.write(event("text_only.changed").put("textOnly", textOnly));
+  }
+
+  public static String questionChanged(int index, String question) {
+    return Json.write(event("question.changed").put("currentQuestionIndex", index).put("question", question));
+  }
+
+  /** The interview ended; the server closes the socket with 1000 right after. */
+  public static String interviewEnded() {
+    return Json.write(event("interview.ended"));
+  }
+
+  /** The upstream model connection dropped; the relay is reopening it. Audio sent meanwhile is dropped. */
+  public static String upstreamReconnecting(int attempt) {
+    return Json.write(event("upstream.reconnecting").put("attempt", attempt));
+  }
+
+  /**
+   * A new upstream model session carries the conversation on, with the transcript restored into it.
+   *
+   * @param reason {@code dropped} after a failure, {@code rollover} before the upstream's time limit
+   */
+  public static String upstreamRestored(String reason, int restoredTurns) {
+    return Json.write(event("upstream.restored").put("reason", reason).put("restoredTurns", restoredTurns));
   }
 
   public static String heartbeatPong() {
@@ -56,7 +99,12 @@ public final class ServerEvents {
 
   /** A recoverable error: the session goes on. {@code message} must be safe to show a user. */
   public static String error(String code, String message) {
-    return Json.write(event("error").put("code", code).put("message", message));
+    return Json.write(event("error").put("code", code).put("message", message).put("source", "voxrelay"));
+  }
+
+  /** An error the upstream model reported, passed on with its own code; the session goes on. */
+  public static String upstreamError(String code, String message) {
+    return Json.write(event("error").put("code", code).put("message", message).put("source", "upstream"));
   }
 
   private static ObjectNode event(String type) {

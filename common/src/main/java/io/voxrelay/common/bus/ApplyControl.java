@@ -1,0 +1,9 @@
+package io.voxrelay.common.bus;
+
+/**
+ * Tells the relay holding a session to carry out a control upstream, given the session state after it.
+ * The reply is empty once the relay has applied it (audio sent after the reply sees the new state).
+ */
+public record ApplyControl(String sessionId, Control control, String text, SessionSnapshot session)
+    implements RelayCommand {
+}

@@ -1,0 +1,193 @@
+package io.voxrelay.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.audio.Pcm16;
+import io.voxrelay.common.config.SimulatorConfig;
+import io.voxrelay.testing.Await;
+import io.voxrelay.testing.RealtimeSchema;
+import io.voxrelay.testing.SpeechLikeAudio;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("The upstream simulator")
+class UpstreamSimulatorTest {
+
+  private static final String SESSION_UPDATE = """
+      {"type":"session.update","session":{"type":"realtime","instructions":"Be brief.",
+       "output_modalities":["audio"],"audio":{"input":{"format":{"type":"audio/pcm","rate":24000},
+       "turn_detection":{"type":"server_vad","threshold":0.5,"silence_duration_ms":500,
+       "create_response":true,"interrupt_response":true}},"output":{"voice":"alloy"}}}}""";
+
+  private Vertx vertx;
+  private UpstreamSimulator simulator;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    simulator = new UpstreamSimulator(new SimulatorConfig("127.0.0.1", 0, 60 * 60_000, 600));
+    Await.result(vertx.deployVerticle(simulator));
+  }
+
+  @AfterEach
+  void stop() {
+    Await.result(vertx.close());
+  }
+
+  private RawRealtimeClient connect() {
+    RawRealtimeClient client = new RawRealtimeClient(vertx, simulator.url());
+    client.await("session.created");
+    return client;
+  }
+
+  private static void stream(RawRealtimeClient client, byte[] pcm) {
+    for (String chunk : SpeechLikeAudio.base64Chunks(pcm, 40)) {
+      client.send("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + chunk + "\"}");
+    }
+  }
+
+  @Test
+  @DisplayName("detects a spoken turn by its energy and answers it with streamed audio, every event valid GA")
+  void voiceTurn() {
+    try (RawRealtimeClient client = connect()) {
+      client.send(SESSION_UPDATE);
+      JsonNode updated = client.await("session.updated");
+      assertThat(updated.path("session").path("instructions").asText()).isEqualTo("Be brief.");
+
+      stream(client, SpeechLikeAudio.turn(1_500));
+      client.await("response.done");
+      assertThat(client.types()).containsSubsequence("input_audio_buffer.speech_started",
+          "input_audio_buffer.speech_stopped", "input_audio_buffer.committed", "conversation.item.added",
+          "conversation.item.done", "conversation.item.input_audio_transcription.completed", "response.created",
+          "response.output_item.added", "response.content_part.added", "response.output_audio_transcript.delta",
+          "response.output_audio.delta", "response.output_audio.done", "response.output_audio_transcript.done",
+          "response.content_part.done", "response.output_item.done", "response.done", "rate_limits.updated");
+      JsonNode started = client.ofType("input_audio_buffer.speech_started").get(0);
+      JsonNode stopped = client.ofType("input_audio_buffer.speech_stopped").get(0);
+      assertThat(started.path("audio_start_ms").asLong()).isZero();
+      assertThat(stopped.path("audio_end_ms").asLong()).isBetween(1_400L, 1_600L);
+      long audioBytes = client.ofType("response.output_audio.delta").stream()
+          .mapToLong(e -> Base64.getDecoder().decode(e.path("delta").asText()).length).sum();
+      assertThat(audioBytes).isEqualTo(Pcm16.bytesOf(600));
+      assertThat(client.ofType("response.done").get(0).path("response").path("status").asText()).isEqualTo("completed");
+      assertThat(simulator.sessions().get(0).items()).extracting(ConversationItem::role)
+          .containsExactly("user", "assistant");
+
+      RealtimeSchema schema = RealtimeSchema.load();
+      assertThat(schema.problems(RealtimeSchema.Side.SERVER, client.events())).isEmpty();
+      assertThat(schema.problems(RealtimeSchema.Side.CLIENT, simulator.sessions().get(0).receivedEvents())).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("refuses a second response during one, cancels on request, and clears the input buffer")
+  void responsesAndBuffer() {
+    try (RawRealtimeClient client = connect()) {
+      client.send(SESSION_UPDATE);
+      client.send("{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"message\",\"role\":\"user\","
+          + "\"content\":[{\"type\":\"input_text\",\"text\":\"Hello there\"}]}}");
+      client.send("{\"type\":\"response.create\"}");
+      client.send("{\"type\":\"response.create\",\"event_id\":\"evt_2\"}");
+      JsonNode error = client.await("error");
+      assertThat(error.path("error").path("code").asText()).isEqualTo("conversation_already_has_active_response");
+      assertThat(error.path("error").path("type").asText()).isEqualTo("invalid_request_error");
+      assertThat(error.path("error").path("event_id").asText()).isEqualTo("evt_2");
+      client.send("{\"type\":\"response.cancel\"}");
+      JsonNode done = client.await("response.done");
+      assertThat(done.path("response").path("status").asText()).isEqualTo("cancelled");
+      assertThat(client.ofType("response.done")).hasSize(1);
+
+      stream(client, SpeechLikeAudio.speech(300));
+      client.send("{\"type\":\"input_audio_buffer.clear\"}");
+      client.await("input_audio_buffer.cleared");
+      client.send("{\"type\":\"input_audio_buffer.commit\"}");
+      JsonNode empty = client.await("error", 2, Duration.ofSeconds(5));
+      assertThat(empty.path("error").path("code").asText()).isEqualTo("input_audio_buffer_commit_empty");
+      assertThat(RealtimeSchema.load().problems(RealtimeSchema.Side.SERVER, client.events())).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("answers in text only when asked for text, with no audio at all")
+  void textResponse() {
+    try (RawRealtimeClient client = connect()) {
+      client.send(SESSION_UPDATE.replace("[\"audio\"]", "[\"text\"]"));
+      client.send("{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"message\",\"role\":\"user\","
+          + "\"content\":[{\"type\":\"input_text\",\"text\":\"What is voxrelay?\"}]}}");
+      client.send("{\"type\":\"response.create\"}");
+      JsonNode text = client.await("response.output_text.done");
+      assertThat(text.path("text").asText()).contains("What is voxrelay?");
+      client.await("response.done");
+      assertThat(client.types()).doesNotContain("response.output_audio.delta");
+      assertThat(RealtimeSchema.load().problems(RealtimeSchema.Side.SERVER, client.events())).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("refuses beta parameters and a session.update without session.type, in the GA error shape")
+  void rejectsBetaShapes() {
+    try (RawRealtimeClient client = connect()) {
+      client.send("{\"type\":\"session.update\",\"session\":{\"modalities\":[\"audio\"]}}");
+      assertThat(client.await("error").path("error").path("param").asText()).isEqualTo("session.type");
+      client.send("{\"type\":\"session.update\",\"session\":{\"type\":\"realtime\",\"input_audio_format\":\"pcm16\"}}");
+      JsonNode second = client.await("error", 2, Duration.ofSeconds(5));
+      assertThat(second.path("error").path("code").asText()).isEqualTo("unknown_parameter");
+      assertThat(RealtimeSchema.load().problems(RealtimeSchema.Side.SERVER, client.events())).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("expires a session at its maximum duration with session_expired, then closes with 1001")
+  void expiry() {
+    Await.result(vertx.undeploy(vertx.deploymentIDs().iterator().next()));
+    simulator = new UpstreamSimulator(new SimulatorConfig("127.0.0.1", 0, 300, 600));
+    Await.result(vertx.deployVerticle(simulator));
+    try (RawRealtimeClient client = connect()) {
+      JsonNode error = client.await("error");
+      assertThat(error.path("error").path("code").asText()).isEqualTo("session_expired");
+      assertThat(client.awaitClose()).isEqualTo(1001);
+    }
+  }
+
+  @Test
+  @DisplayName("refuses handshakes on demand, and any with a beta header or without a model")
+  void handshakeFaults() {
+    WebSocketClient ws = vertx.createWebSocketClient();
+    simulator.refuseHandshakes(1);
+    assertThat(ws.connect(new WebSocketConnectOptions().setAbsoluteURI(simulator.url() + "?model=m"))
+        .toCompletionStage().toCompletableFuture().handle((s, e) -> e).join()).isNotNull();
+    assertThat(ws.connect(new WebSocketConnectOptions().setAbsoluteURI(simulator.url() + "?model=m")
+        .addHeader("OpenAI-Beta", "realtime=v1")).toCompletionStage().toCompletableFuture()
+        .handle((s, e) -> e).join()).isNotNull();
+    assertThat(ws.connect(new WebSocketConnectOptions().setAbsoluteURI(simulator.url()))
+        .toCompletionStage().toCompletableFuture().handle((s, e) -> e).join()).isNotNull();
+    assertThat(Await.result(ws.connect(new WebSocketConnectOptions().setAbsoluteURI(simulator.url() + "?model=m")))
+        .isClosed()).isFalse();
+    Await.until("one session opened", Duration.ofSeconds(5), () -> simulator.sessions().size() == 1);
+  }
+
+  @Test
+  @DisplayName("drops a connection and injects errors when a test asks")
+  void injectedFaults() {
+    try (RawRealtimeClient client = connect()) {
+      SimulatedSession session = simulator.sessions().get(0);
+      session.injectError("server_error", "server_error", "The server had an error.");
+      assertThat(client.await("error").path("error").path("type").asText()).isEqualTo("server_error");
+      session.drop();
+      assertThat(client.awaitClose()).isIn(1006, 1011);
+      Await.until("the simulator sees the session closed", Duration.ofSeconds(5), () -> !session.isOpen());
+      assertThat(simulator.openSessions()).isEmpty();
+      assertThat(List.of(session.id())).allMatch(id -> id.startsWith("sess_"));
+    }
+  }
+}
