@@ -26,7 +26,8 @@ class InterviewSessionTest {
 
   @BeforeAll
   static void start() {
-    deployment = Deployment.start(Map.of("VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS", "100"), 1, 1, 1, 1);
+    deployment = Deployment.start(Map.of("VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS", "100",
+        "OPENAI_API_KEY", "sk-test-upstream-key", "VOXRELAY_UPSTREAM_MODEL", "gpt-realtime-test"), 1, 1, 1, 1);
   }
 
   @AfterAll
@@ -81,6 +82,8 @@ class InterviewSessionTest {
     SimulatedSession upstream;
     try (VoiceClient client = connect(session)) {
       upstream = upstreamOf(deployment, upstreamsBefore);
+      assertThat(upstream.authorized()).as("Authorization: Bearer sent upstream").isTrue();
+      assertThat(upstream.model()).isEqualTo("gpt-realtime-test");
       for (int i = 0; i < 3; i++) {
         voiceTurn(client);
       }

@@ -44,7 +44,7 @@ public final class Standalone {
     ClusterConfig cluster = ClusterConfig.fromEnv(env);
     GatewayConfig gatewayConfig = GatewayConfig.fromEnv(env);
     RelayConfig relayConfig = RelayConfig.fromEnv(env);
-    boolean useSimulator = env.optional("VOXRELAY_UPSTREAM_URL").isEmpty() && relayConfig.apiKey().isEmpty();
+    boolean useSimulator = usesSimulator(env);
     UpstreamSimulator simulator = useSimulator ? new UpstreamSimulator(SimulatorConfig.fromEnv(env)) : null;
     GatewayVerticle gateway = new GatewayVerticle(gatewayConfig);
 
@@ -60,6 +60,14 @@ public final class Standalone {
           .map(id -> new Standalone(vertx, gateway, simulator))
           .onFailure(e -> vertx.close());
     });
+  }
+
+  /**
+   * Whether the standalone run needs the bundled simulator: only when neither an upstream URL nor an OpenAI
+   * key is configured. With a key and no URL the relay talks to OpenAI itself.
+   */
+  static boolean usesSimulator(Env env) {
+    return env.optional("VOXRELAY_UPSTREAM_URL").isEmpty() && env.optional("OPENAI_API_KEY").isEmpty();
   }
 
   public int httpPort() {
