@@ -28,6 +28,7 @@ public final class UpstreamSimulator extends VerticleBase {
   private final SimulatorConfig config;
   private final List<SimulatedSession> sessions = new CopyOnWriteArrayList<>();
   private final AtomicInteger handshakesToRefuse = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong handshakeDelayMs = new java.util.concurrent.atomic.AtomicLong();
   private HttpServer server;
 
   public UpstreamSimulator(SimulatorConfig config) {
@@ -58,10 +59,26 @@ public final class UpstreamSimulator extends VerticleBase {
     handshakesToRefuse.set(count);
   }
 
+  /** Every later handshake is answered only after {@code millis}, as a slow or distant upstream would. */
+  public void delayHandshakes(long millis) {
+    handshakeDelayMs.set(millis);
+  }
+
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/v1/realtime").handler(this::handshake);
+    router.get("/v1/realtime").handler(ctx -> {
+      long delay = handshakeDelayMs.get();
+      if (delay > 0) {
+        ctx.request().pause();
+        vertx.setTimer(delay, t -> {
+          ctx.request().resume();
+          handshake(ctx);
+        });
+      } else {
+        handshake(ctx);
+      }
+    });
     router.get("/_sim/sessions").handler(this::inspect);
     server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
         .setHost(config.host()).setPort(config.port())

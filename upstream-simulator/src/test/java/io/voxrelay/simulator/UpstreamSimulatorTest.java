@@ -174,6 +174,11 @@ class UpstreamSimulatorTest {
     assertThat(Await.result(ws.connect(new WebSocketConnectOptions().setAbsoluteURI(simulator.url() + "?model=m")))
         .isClosed()).isFalse();
     Await.until("one session opened", Duration.ofSeconds(5), () -> simulator.sessions().size() == 1);
+
+    simulator.delayHandshakes(400);
+    long started = System.nanoTime();
+    Await.result(ws.connect(new WebSocketConnectOptions().setAbsoluteURI(simulator.url() + "?model=m")));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
   }
 
   @Test
