@@ -9,6 +9,7 @@ import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.ControlRequest;
 import io.voxrelay.common.bus.OpenUpstream;
+import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.UpstreamOpened;
 import io.voxrelay.common.protocol.ClientMessage;
@@ -18,6 +19,7 @@ import io.voxrelay.common.protocol.ServerEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.ServerWebSocket;
@@ -43,6 +45,8 @@ final class ClientConnection {
   private final String gatewayNode;
   private final String connectionId = UUID.randomUUID().toString();
   private final ClientRegistry registry;
+  private final HelloFailureLimiter limiter;
+  private final String remoteAddress;
   private final DeliveryOptions busOptions;
   private final long helloTimer;
   private State state = State.AWAITING_HELLO;
@@ -53,12 +57,14 @@ final class ClientConnection {
   private Future<Void> controls = Future.succeededFuture();
 
   ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String gatewayNode,
-                   ClientRegistry registry, long helloTimeoutMs, long busTimeoutMs) {
+                   ClientRegistry registry, HelloFailureLimiter limiter, long helloTimeoutMs, long busTimeoutMs) {
     this.vertx = vertx;
     this.socket = socket;
     this.sessionId = sessionId;
     this.gatewayNode = gatewayNode;
     this.registry = registry;
+    this.limiter = limiter;
+    this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
     this.busOptions = new DeliveryOptions().setSendTimeout(busTimeoutMs);
     this.helloTimer = vertx.setTimer(helloTimeoutMs, id -> {
       if (state == State.AWAITING_HELLO) {
@@ -112,13 +118,25 @@ final class ClientConnection {
       close(CloseCode.BAD_HELLO);
       return;
     }
+    if (!limiter.allows(remoteAddress)) {
+      LOG.warn("[Gateway] refused a hello for {}: too many failed attempts from this address", sessionId);
+      close(CloseCode.TOO_MANY_ATTEMPTS);
+      return;
+    }
     state = State.CONNECTING;
-    vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_CONNECT,
+    vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
             new ConnectSession(sessionId, hello.token(), gatewayNode), busOptions)
-        .compose(reply -> openUpstream(reply.body()).map(opened -> {
-          relayNode = opened.relayNode();
-          return reply.body();
-        }))
+        .map(Message::body)
+        .compose(connected -> {
+          if (connected.session().awaitingResume()) {
+            // The upstream was let go; a new one opens only when the client asks to resume.
+            return Future.succeededFuture(connected);
+          }
+          return openUpstream(connected.session()).map(opened -> {
+            relayNode = opened.relayNode();
+            return connected;
+          });
+        })
         .onSuccess(this::onConnected)
         .onFailure(this::onConnectFailed);
   }
@@ -140,22 +158,25 @@ final class ClientConnection {
         && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT);
   }
 
-  private void onConnected(SessionSnapshot session) {
+  private void onConnected(SessionConnected connected) {
+    SessionSnapshot session = connected.session();
     if (state != State.CONNECTING) {
       // The client left while we were connecting: let the relay start its detach grace.
-      vertx.eventBus().send(Addresses.relayNode(relayNode), new ClientDetached(sessionId, gatewayNode, connectionId));
+      detachFromRelay();
       return;
     }
     state = State.CONNECTED;
     audioGated = session.paused() || session.awaitingResume();
     registry.put(this);
-    socket.writeTextMessage(ServerEvents.connected(session));
-    LOG.info("[Gateway] client connected to {}", sessionId);
+    socket.writeTextMessage(ServerEvents.connected(session, connected.resumeToken(), connected.resumed()));
+    LOG.info("[Gateway] client connected to {} (resumed: {}, awaiting resume: {})", sessionId, connected.resumed(),
+        session.awaitingResume());
   }
 
   private void onConnectFailed(Throwable e) {
     if (e instanceof ReplyException re && re.failureCode() == BusFailure.UNAUTHORIZED) {
       LOG.info("[Gateway] rejected connection to {}: unauthorized", sessionId);
+      limiter.recordFailure(remoteAddress);
       close(CloseCode.UNAUTHORIZED);
     } else if (e instanceof ReplyException re && re.failureCode() == BusFailure.GONE) {
       LOG.info("[Gateway] rejected connection to {}: the interview has ended", sessionId);
@@ -202,26 +223,44 @@ final class ClientConnection {
             new ControlRequest(sessionId, control, text), busOptions)
         .compose(reply -> {
           SessionSnapshot session = reply.body();
-          return vertx.eventBus().request(Addresses.relayNode(relayNode),
-                  new ApplyControl(sessionId, control, text, session), busOptions)
-              .map(done -> {
-                audioGated = session.paused() || session.awaitingResume();
-                return (Void) null;
-              })
-              .recover(e -> {
-                if (control == Control.END) {
-                  // The relay could not confirm: still end the interview for the client, as it asked.
-                  deliver(ServerEvents.interviewEnded(), CloseCode.NORMAL.code());
-                  return Future.succeededFuture();
-                }
-                return Future.failedFuture(e);
-              });
+          Future<Void> applied = relayNode != null || control == Control.RESUME
+              ? applyAtRelay(control, text, session)
+              : applyWithoutUpstream(control, session);
+          return applied.map(done -> {
+            audioGated = session.paused() || session.awaitingResume();
+            return (Void) null;
+          });
         })
         .recover(e -> {
           // The gate stays as it is: a failed pause keeps audio back, a failed resume does not release it.
           sendError(controlErrorCode(e), controlErrorMessage(control, e));
           return Future.succeededFuture();
         });
+  }
+
+  /** Carries a control out upstream; a resume of a session without an upstream opens one first. */
+  private Future<Void> applyAtRelay(Control control, String text, SessionSnapshot session) {
+    Future<Void> ready = relayNode != null ? Future.succeededFuture()
+        : openUpstream(session).map(opened -> {
+          relayNode = opened.relayNode();
+          LOG.info("[Gateway] upstream of {} reopened on resume", sessionId);
+          return null;
+        });
+    return ready
+        .compose(v -> vertx.eventBus().request(Addresses.relayNode(relayNode),
+            new ApplyControl(sessionId, control, text, session), busOptions))
+        .<Void>mapEmpty()
+        .recover(e -> control == Control.END
+            // The relay could not confirm: still end the interview for the client, as it asked.
+            ? applyWithoutUpstream(control, session)
+            : Future.failedFuture(e));
+  }
+
+  /** A session without an upstream (awaiting resume): the state changed; the client is told here. */
+  private Future<Void> applyWithoutUpstream(Control control, SessionSnapshot session) {
+    ServerEvents.afterControl(control, session)
+        .ifPresent(event -> deliver(event, control == Control.END ? CloseCode.NORMAL.code() : 0));
+    return Future.succeededFuture();
   }
 
   private static String controlErrorCode(Throwable e) {
@@ -275,6 +314,10 @@ final class ClientConnection {
 
   private void detach() {
     registry.remove(this);
+    detachFromRelay();
+  }
+
+  private void detachFromRelay() {
     if (relayNode != null) {
       vertx.eventBus().send(Addresses.relayNode(relayNode), new ClientDetached(sessionId, gatewayNode, connectionId));
     }

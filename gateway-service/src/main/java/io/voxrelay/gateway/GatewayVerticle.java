@@ -32,6 +32,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final String nodeId = NodeIds.next("gateway");
   private final ClientRegistry clients = new ClientRegistry();
+  private HelloFailureLimiter helloLimiter;
   private HttpServer server;
 
   public GatewayVerticle() {
@@ -50,6 +51,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
+    helloLimiter = new HelloFailureLimiter(config.helloFailureLimit(), config.helloFailureWindowMs(),
+        java.time.Clock.systemUTC());
     ApiKeyCheck apiKeyCheck = new ApiKeyCheck(config.apiKey());
     if (!apiKeyCheck.keyConfigured()) {
       LOG.warn("[Gateway] VOXRELAY_API_KEY is not set: only loopback callers may create sessions");
@@ -85,7 +88,7 @@ public final class GatewayVerticle extends VerticleBase {
   private void upgrade(RoutingContext ctx) {
     String sessionId = ctx.pathParam("sessionId");
     ctx.request().toWebSocket()
-        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, nodeId, clients, config.helloTimeoutMs(),
+        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, nodeId, clients, helloLimiter, config.helloTimeoutMs(),
             config.busTimeoutMs()))
         .onFailure(e -> LOG.debug("[Gateway] WebSocket upgrade failed: {}", e.toString()));
   }

@@ -5,6 +5,7 @@ import io.voxrelay.common.config.GatewayConfig;
 import io.voxrelay.common.config.HygieneConfig;
 import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.config.SimulatorConfig;
+import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.gateway.GatewayVerticle;
 import io.voxrelay.relay.RelayVerticle;
 import io.voxrelay.session.SessionVerticle;
@@ -36,7 +37,15 @@ final class Deployment implements AutoCloseable {
   private final Map<String, String> env;
 
   Deployment(Map<String, String> env) {
-    this.env = env;
+    Map<String, String> withData = new java.util.HashMap<>(env);
+    if (!env.containsKey("VOXRELAY_DATA_DIR")) {
+      try {
+        withData.put("VOXRELAY_DATA_DIR", java.nio.file.Files.createTempDirectory("voxrelay-it").toString());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    this.env = Map.copyOf(withData);
     simulator = new UpstreamSimulator(SimulatorConfig.fromEnv(new Env(env)));
     Await.result(simulatorVertx.deployVerticle(simulator));
   }
@@ -48,27 +57,44 @@ final class Deployment implements AutoCloseable {
   static Deployment start(Map<String, String> env, int sessions, int relays, int watchdogs, int gateways) {
     Deployment d = new Deployment(env);
     try {
-      for (int i = 0; i < sessions; i++) {
-        d.sessionNodes.add(d.deploy(new SessionVerticle()));
-      }
-      for (int i = 0; i < relays; i++) {
-        RelayVerticle relay = new RelayVerticle(RelayConfig.fromEnv(new Env(env)).withUpstreamUrl(d.simulator.url()));
-        d.relayNodes.add(d.deploy(relay));
-        d.relays.add(relay);
-      }
-      for (int i = 0; i < watchdogs; i++) {
-        d.watchdogNodes.add(d.deploy(new io.voxrelay.watchdog.WatchdogVerticle(HygieneConfig.fromEnv(new Env(env)))));
-      }
-      for (int i = 0; i < gateways; i++) {
-        GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.fromEnv(new Env(env)).withHttpPort(0));
-        d.gatewayNodes.add(d.deploy(gateway));
-        d.gateways.add(gateway);
-      }
+      d.startServices(sessions, relays, watchdogs, gateways);
       return d;
     } catch (RuntimeException | AssertionError e) {
       d.close();
       throw e;
     }
+  }
+
+  /** Starts service instances on new nodes of this deployment's cluster, with its env. */
+  void startServices(int sessionCount, int relayCount, int watchdogCount, int gatewayCount) {
+    Env config = new Env(env);
+    for (int i = 0; i < sessionCount; i++) {
+      sessionNodes.add(deploy(new SessionVerticle(StoreConfig.fromEnv(config))));
+    }
+    for (int i = 0; i < relayCount; i++) {
+      RelayVerticle relay = new RelayVerticle(RelayConfig.fromEnv(config).withUpstreamUrl(simulator.url()));
+      relayNodes.add(deploy(relay));
+      relays.add(relay);
+    }
+    for (int i = 0; i < watchdogCount; i++) {
+      watchdogNodes.add(deploy(new io.voxrelay.watchdog.WatchdogVerticle(HygieneConfig.fromEnv(config))));
+    }
+    for (int i = 0; i < gatewayCount; i++) {
+      GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.fromEnv(config).withHttpPort(0));
+      gatewayNodes.add(deploy(gateway));
+      gateways.add(gateway);
+    }
+  }
+
+  /** Stops every service node, as a full shutdown would; the simulator and the data directory stay. */
+  void stopServices() {
+    cluster.close();
+    gateways.clear();
+    gatewayNodes.clear();
+    relays.clear();
+    relayNodes.clear();
+    sessionNodes.clear();
+    watchdogNodes.clear();
   }
 
   private Vertx deploy(VerticleBase verticle) {

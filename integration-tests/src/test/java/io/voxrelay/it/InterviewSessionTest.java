@@ -119,6 +119,7 @@ class InterviewSessionTest {
       assertThat(changed.path("question").asText()).isEqualTo("Why voice?");
       awaitAnswers(client, 5);
 
+      session = client.resumeWith();
       client.send("{\"type\":\"end_interview\"}");
       client.awaitEvent("interview.ended", TIMEOUT);
       assertThat(client.awaitClose(TIMEOUT)).isEqualTo(CloseCode.NORMAL.code());

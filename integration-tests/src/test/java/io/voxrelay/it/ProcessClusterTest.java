@@ -52,7 +52,8 @@ class ProcessClusterTest {
         "VOXRELAY_CLUSTER_NAME", "voxrelay-proc-" + UUID.randomUUID().toString().substring(0, 8),
         "VOXRELAY_UPSTREAM_URL", simulator.url(),
         "VOXRELAY_HTTP_PORT", String.valueOf(httpPort),
-        "VOXRELAY_HTTP_HOST", "127.0.0.1");
+        "VOXRELAY_HTTP_HOST", "127.0.0.1",
+        "VOXRELAY_DATA_DIR", java.nio.file.Files.createTempDirectory("voxrelay-proc").toString());
 
     // One after another: members starting at the same instant may form separate clusters before merging.
     start("session-service", SessionServiceMain.class, env);

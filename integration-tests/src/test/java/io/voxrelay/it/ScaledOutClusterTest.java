@@ -82,6 +82,7 @@ class ScaledOutClusterTest {
       first.streamAudio(SpeechLikeAudio.turn(800), 0);
       first.awaitEvent("the first answer", TURN_TIMEOUT,
           e -> "transcript.done".equals(e.path("type").asText()) && "assistant".equals(e.path("role").asText()));
+      session = first.resumeWith();
     }
     int upstreamsBefore = deployment.simulator.sessions().size();
     try (VoiceClient second = VoiceClient.connect(deployment.clientVertx(), deployment.gatewayPort(1), session)) {

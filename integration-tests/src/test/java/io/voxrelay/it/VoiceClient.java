@@ -142,6 +142,12 @@ final class VoiceClient implements AutoCloseable {
     return Await.value(description, timeout, () -> events().stream().filter(match).findFirst().orElse(null));
   }
 
+  /** The resume token of the latest {@code connected}: the only token that opens the session next time. */
+  Created resumeWith() {
+    JsonNode connected = events("connected").get(events("connected").size() - 1);
+    return new Created(connected.path("sessionId").asText(), connected.path("resumeToken").asText());
+  }
+
   long aiAudioBytes() {
     return aiAudioBytes.get();
   }

@@ -69,7 +69,8 @@ public final class RelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    sessions.values().stream().toList().forEach(UpstreamSession::close);
+    // Leaving: each session keeps its state and opens a new upstream when its client resumes.
+    sessions.values().stream().toList().forEach(session -> session.close(true));
     return connector.close();
   }
 
@@ -104,13 +105,13 @@ public final class RelayVerticle extends VerticleBase {
       message.reply(new UpstreamOpened(request.sessionId(), nodeId));
       return;
     }
-    UpstreamSession.open(vertx, config, connector, request.session(), request.gatewayNode(), request.connectionId())
+    UpstreamSession.open(vertx, nodeId, config, connector, request.session(), request.gatewayNode(), request.connectionId())
         .compose(session -> {
           sessions.put(request.sessionId(), session);
           session.onClosed(() -> sessions.remove(request.sessionId(), session));
           return vertx.eventBus().request(Addresses.SESSION_BIND_RELAY,
                   new BindRelay(request.sessionId(), nodeId), busOptions())
-              .onFailure(e -> session.close());
+              .onFailure(e -> session.close(true));
         })
         .onSuccess(bound -> {
           LOG.info("[Relay] upstream opened for {}", request.sessionId());

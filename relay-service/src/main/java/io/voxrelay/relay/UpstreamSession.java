@@ -7,6 +7,7 @@ import io.voxrelay.common.bus.RecordTurn;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.bus.UpstreamClosed;
 import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
@@ -30,6 +31,7 @@ final class UpstreamSession {
   private static final long MAX_RECONNECT_DELAY_MS = 5_000;
 
   private final Vertx vertx;
+  private final String relayNode;
   private final RelayConfig config;
   private final UpstreamConnector connector;
   private final ConversationState state;
@@ -45,9 +47,10 @@ final class UpstreamSession {
   private long forcedRolloverTimer = -1;
   private Runnable onClosed = () -> { };
 
-  private UpstreamSession(Vertx vertx, RelayConfig config, UpstreamConnector connector, SessionSnapshot snapshot,
-                          String gatewayNode, String connectionId) {
+  private UpstreamSession(Vertx vertx, String relayNode, RelayConfig config, UpstreamConnector connector,
+                          SessionSnapshot snapshot, String gatewayNode, String connectionId) {
     this.vertx = vertx;
+    this.relayNode = relayNode;
     this.config = config;
     this.connector = connector;
     this.state = new ConversationState(snapshot);
@@ -56,9 +59,10 @@ final class UpstreamSession {
   }
 
   /** Opens the first upstream link, configured and with any earlier conversation restored. */
-  static Future<UpstreamSession> open(Vertx vertx, RelayConfig config, UpstreamConnector connector,
+  static Future<UpstreamSession> open(Vertx vertx, String relayNode, RelayConfig config, UpstreamConnector connector,
                                       SessionSnapshot snapshot, String gatewayNode, String connectionId) {
-    UpstreamSession session = new UpstreamSession(vertx, config, connector, snapshot, gatewayNode, connectionId);
+    UpstreamSession session = new UpstreamSession(vertx, relayNode, config, connector, snapshot, gatewayNode,
+        connectionId);
     return session.connectLink().map(restored -> session);
   }
 
@@ -87,9 +91,9 @@ final class UpstreamSession {
   Future<Void> apply(Control control, String text, SessionSnapshot snapshot) {
     state.update(snapshot);
     if (control == Control.END) {
-      toClient(ServerEvents.interviewEnded(), CloseCode.NORMAL.code());
+      ServerEvents.afterControl(control, snapshot).ifPresent(e -> toClient(e, CloseCode.NORMAL.code()));
       LOG.info("[Relay] interview {} ended by the client", sessionId());
-      close();
+      close(false);
       return Future.succeededFuture();
     }
     if (link == null) {
@@ -103,12 +107,8 @@ final class UpstreamSession {
         if (link.responseActive()) {
           link.send(RealtimeClientEvents.responseCancel());
         }
-        toClient(ServerEvents.interviewPaused());
       }
-      case RESUME -> {
-        link.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
-        toClient(ServerEvents.interviewResumed());
-      }
+      case RESUME, TEXT_ONLY_ON, TEXT_ONLY_OFF -> link.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
       case NEXT_QUESTION -> {
         link.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
         link.send(RealtimeClientEvents.conversationItemCreate(null, "system", InterviewPrompt.movedOn(state)));
@@ -118,7 +118,6 @@ final class UpstreamSession {
           }
           link.send(RealtimeClientEvents.responseCreate());
         }
-        toClient(ServerEvents.questionChanged(state.currentQuestionIndex(), state.currentQuestion()));
       }
       case TEXT -> {
         Turn turn = new Turn("vr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20), Turn.USER, text);
@@ -126,12 +125,9 @@ final class UpstreamSession {
         link.send(RealtimeClientEvents.responseCreate());
         recordTurn(turn);
       }
-      case TEXT_ONLY_ON, TEXT_ONLY_OFF -> {
-        link.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
-        toClient(ServerEvents.textOnlyChanged(state.textOnly()));
-      }
       default -> throw new IllegalStateException("unhandled control " + control);
     }
+    ServerEvents.afterControl(control, snapshot).ifPresent(this::toClient);
     return Future.succeededFuture();
   }
 
@@ -159,17 +155,24 @@ final class UpstreamSession {
           detachTimer = -1;
           LOG.info("[Relay] closing upstream of {}: client did not return within {} ms", sessionId(),
               config.detachGraceMs());
-          close();
+          close(true);
         });
       }
     }
   }
 
-  void close() {
+  /**
+   * Closes the upstream for good. With {@code awaitResume} the session lives on: the session service is
+   * told, and a new upstream opens only when the client resumes. Without it the interview has ended.
+   */
+  void close(boolean awaitResume) {
     if (closed) {
       return;
     }
     closed = true;
+    if (awaitResume) {
+      vertx.eventBus().send(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId(), relayNode));
+    }
     for (long timer : List.of(detachTimer, rolloverTimer, forcedRolloverTimer)) {
       if (timer >= 0) {
         vertx.cancelTimer(timer);
@@ -253,7 +256,7 @@ final class UpstreamSession {
       toClient(ServerEvents.error("upstream_unavailable",
           "The AI service cannot be reached. Your progress is saved; try again later."),
           CloseCode.TRY_AGAIN_LATER.code());
-      close();
+      close(true);
       return;
     }
     toClient(ServerEvents.upstreamReconnecting(reconnectAttempt));

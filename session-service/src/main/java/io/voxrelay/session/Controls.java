@@ -18,25 +18,25 @@ final class Controls {
     if (s.ended()) {
       throw new Refused(BusFailure.GONE, "the interview has ended");
     }
-    int index = s.currentQuestionIndex();
+    SessionRecord.Builder next = s.toBuilder();
     return switch (control) {
-      case PAUSE -> s.withFlags(index, true, s.awaitingResume(), s.textOnly(), false);
-      case RESUME -> s.withFlags(index, false, false, s.textOnly(), false);
+      case PAUSE -> next.paused(true).build();
+      case RESUME -> next.paused(false).awaitingResume(false).build();
       case NEXT_QUESTION -> {
-        if (index + 1 >= s.questions().size()) {
+        if (s.currentQuestionIndex() + 1 >= s.questions().size()) {
           throw new Refused(BusFailure.CONFLICT, "there is no next question");
         }
-        yield s.withFlags(index + 1, s.paused(), s.awaitingResume(), s.textOnly(), false);
+        yield next.currentQuestionIndex(s.currentQuestionIndex() + 1).build();
       }
-      case END -> s.withFlags(index, s.paused(), s.awaitingResume(), s.textOnly(), true);
+      case END -> next.ended(true).terminationReason("ended").build();
       case TEXT -> {
         if (s.paused() || s.awaitingResume()) {
           throw new Refused(BusFailure.CONFLICT, "the interview is paused; resume it first");
         }
         yield s;
       }
-      case TEXT_ONLY_ON -> s.withFlags(index, s.paused(), s.awaitingResume(), true, false);
-      case TEXT_ONLY_OFF -> s.withFlags(index, s.paused(), s.awaitingResume(), false, false);
+      case TEXT_ONLY_ON -> next.textOnly(true).build();
+      case TEXT_ONLY_OFF -> next.textOnly(false).build();
     };
   }
 

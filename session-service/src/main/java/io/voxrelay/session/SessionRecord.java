@@ -3,15 +3,24 @@ package io.voxrelay.session;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.Turn;
 
-import java.util.ArrayList;
 import java.util.List;
 
-/** A session as the session service stores it, token hash included. Immutable: changes make a copy. */
-record SessionRecord(String sessionId, String instructions, List<String> questions, String tokenHash,
-                     long createdAt, int currentQuestionIndex, boolean paused, boolean awaitingResume,
-                     boolean textOnly, boolean ended, String relayNode, String gatewayNode, List<Turn> history) {
+/**
+ * A session as the session service stores it, token hash included (which never leaves this service).
+ * Immutable: {@link #toBuilder()} makes changed copies.
+ *
+ * @param version          optimistic-concurrency version, bumped by every stored change
+ * @param tokenHash        SHA-256 of the one valid resume token
+ * @param connections      how many times a client has connected
+ * @param history          the most recent turns, oldest first (the store keeps them all)
+ */
+record SessionRecord(String sessionId, long version, String instructions, List<String> questions, long createdAt,
+                     String tokenHash, long tokenExpiresAt, int currentQuestionIndex, boolean paused,
+                     boolean awaitingResume, boolean textOnly, boolean ended, String terminationReason,
+                     String relayNode, String gatewayNode, int connections, long lastHeartbeatAt,
+                     long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq, List<Turn> history) {
 
-  /** Turns kept with the session; the oldest go first. */
+  /** Turns loaded with a session; the store keeps every turn. */
   static final int MAX_HISTORY = 200;
 
   SessionRecord {
@@ -20,35 +29,9 @@ record SessionRecord(String sessionId, String instructions, List<String> questio
   }
 
   static SessionRecord create(String sessionId, String instructions, List<String> questions, String tokenHash,
-                              long now) {
-    return new SessionRecord(sessionId, instructions, questions, tokenHash, now, 0, false, false, false, false,
-        null, null, List.of());
-  }
-
-  SessionRecord withGatewayNode(String node) {
-    return new SessionRecord(sessionId, instructions, questions, tokenHash, createdAt, currentQuestionIndex,
-        paused, awaitingResume, textOnly, ended, relayNode, node, history);
-  }
-
-  SessionRecord withRelayNode(String node) {
-    return new SessionRecord(sessionId, instructions, questions, tokenHash, createdAt, currentQuestionIndex,
-        paused, awaitingResume, textOnly, ended, node, gatewayNode, history);
-  }
-
-  SessionRecord withFlags(int questionIndex, boolean isPaused, boolean isAwaitingResume, boolean isTextOnly,
-                          boolean isEnded) {
-    return new SessionRecord(sessionId, instructions, questions, tokenHash, createdAt, questionIndex,
-        isPaused, isAwaitingResume, isTextOnly, isEnded, relayNode, gatewayNode, history);
-  }
-
-  SessionRecord withTurn(Turn turn) {
-    List<Turn> turns = new ArrayList<>(history);
-    turns.add(turn);
-    if (turns.size() > MAX_HISTORY) {
-      turns = turns.subList(turns.size() - MAX_HISTORY, turns.size());
-    }
-    return new SessionRecord(sessionId, instructions, questions, tokenHash, createdAt, currentQuestionIndex,
-        paused, awaitingResume, textOnly, ended, relayNode, gatewayNode, turns);
+                              long tokenExpiresAt, long now) {
+    return new SessionRecord(sessionId, 0, instructions, questions, now, tokenHash, tokenExpiresAt, 0, false, false,
+        false, false, null, null, null, 0, now, now, now, 0, List.of());
   }
 
   SessionSnapshot snapshot() {
@@ -56,8 +39,115 @@ record SessionRecord(String sessionId, String instructions, List<String> questio
         textOnly, ended, relayNode, gatewayNode, createdAt, history);
   }
 
+  SessionRecord withVersion(long newVersion) {
+    return new SessionRecord(sessionId, newVersion, instructions, questions, createdAt, tokenHash, tokenExpiresAt,
+        currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode, gatewayNode,
+        connections, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt, lastClientSeq, history);
+  }
+
+  Builder toBuilder() {
+    return new Builder(this);
+  }
+
   @Override
   public String toString() {
-    return "SessionRecord[" + sessionId + "]";
+    return "SessionRecord[" + sessionId + " v" + version + "]";
+  }
+
+  /** A changed copy of a session; fields not set keep their values. */
+  static final class Builder {
+    private final SessionRecord from;
+    private String tokenHash;
+    private long tokenExpiresAt;
+    private int currentQuestionIndex;
+    private boolean paused;
+    private boolean awaitingResume;
+    private boolean textOnly;
+    private boolean ended;
+    private String terminationReason;
+    private String relayNode;
+    private String gatewayNode;
+    private int connections;
+    private List<Turn> history;
+
+    private Builder(SessionRecord s) {
+      from = s;
+      tokenHash = s.tokenHash;
+      tokenExpiresAt = s.tokenExpiresAt;
+      currentQuestionIndex = s.currentQuestionIndex;
+      paused = s.paused;
+      awaitingResume = s.awaitingResume;
+      textOnly = s.textOnly;
+      ended = s.ended;
+      terminationReason = s.terminationReason;
+      relayNode = s.relayNode;
+      gatewayNode = s.gatewayNode;
+      connections = s.connections;
+      history = s.history;
+    }
+
+    Builder token(String hash, long expiresAt) {
+      tokenHash = hash;
+      tokenExpiresAt = expiresAt;
+      return this;
+    }
+
+    Builder currentQuestionIndex(int value) {
+      currentQuestionIndex = value;
+      return this;
+    }
+
+    Builder paused(boolean value) {
+      paused = value;
+      return this;
+    }
+
+    Builder awaitingResume(boolean value) {
+      awaitingResume = value;
+      return this;
+    }
+
+    Builder textOnly(boolean value) {
+      textOnly = value;
+      return this;
+    }
+
+    Builder ended(boolean value) {
+      ended = value;
+      return this;
+    }
+
+    Builder terminationReason(String value) {
+      terminationReason = value;
+      return this;
+    }
+
+    Builder relayNode(String value) {
+      relayNode = value;
+      return this;
+    }
+
+    Builder gatewayNode(String value) {
+      gatewayNode = value;
+      return this;
+    }
+
+    Builder connections(int value) {
+      connections = value;
+      return this;
+    }
+
+    Builder history(List<Turn> value) {
+      history = value;
+      return this;
+    }
+
+    SessionRecord build() {
+      SessionRecord s = from;
+      return new SessionRecord(s.sessionId, s.version, s.instructions, s.questions, s.createdAt, tokenHash,
+          tokenExpiresAt, currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode,
+          gatewayNode, connections, s.lastHeartbeatAt, s.lastAudioActivityAt, s.lastInteractionAt, s.lastClientSeq,
+          history);
+    }
   }
 }

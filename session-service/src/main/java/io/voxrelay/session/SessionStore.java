@@ -1,20 +1,31 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.bus.Turn;
 import io.vertx.core.Future;
 
 import java.util.function.UnaryOperator;
 
-/** Where the session service keeps sessions. Every instance of the service sees the same store. */
+/**
+ * Where the session service keeps sessions: a SQLite file or a PostgreSQL database, shared by every
+ * instance of the service. All methods run their I/O off the event loop.
+ */
 interface SessionStore {
 
   Future<Void> insert(SessionRecord session);
 
-  /** The session, or a {@code null} result when there is none. */
+  /** The session with its most recent turns, or a {@code null} result when there is none. */
   Future<SessionRecord> find(String sessionId);
 
   /**
-   * Applies {@code change} atomically with respect to other updates of the same session, from any instance.
-   * Fails with {@link java.util.NoSuchElementException} when the session does not exist.
+   * Applies {@code change} atomically with respect to every other update of the same session, from any
+   * instance: on a concurrent change it re-reads and applies {@code change} again, so it must be free of
+   * side effects. Fails with {@link java.util.NoSuchElementException} when the session does not exist, and
+   * with whatever {@code change} throws.
    */
   Future<SessionRecord> update(String sessionId, UnaryOperator<SessionRecord> change);
+
+  /** Appends a finished turn to the session's history. */
+  Future<Void> appendTurn(String sessionId, Turn turn, long now);
+
+  Future<Void> close();
 }

@@ -6,10 +6,13 @@ import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.ControlRequest;
-import io.voxrelay.common.bus.RecordTurn;
 import io.voxrelay.common.bus.CreateSession;
+import io.voxrelay.common.bus.RecordTurn;
+import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionCreated;
-import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.UpstreamClosed;
+import io.voxrelay.common.config.Env;
+import io.voxrelay.common.config.StoreConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -20,43 +23,59 @@ import java.time.Clock;
 import java.util.NoSuchElementException;
 
 /**
- * The session service: the only owner of session state and client tokens. Any number of instances may run;
+ * The session service: the only owner of session state and resume tokens. Any number of instances may run;
  * they share one {@link SessionStore}.
  */
 public final class SessionVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
 
+  private final StoreConfig config;
   private final Clock clock;
   private SessionStore store;
 
   public SessionVerticle() {
-    this(Clock.systemUTC());
+    this(StoreConfig.fromEnv(Env.system()));
   }
 
-  SessionVerticle(Clock clock) {
+  public SessionVerticle(StoreConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  SessionVerticle(StoreConfig config, Clock clock) {
+    this.config = config;
     this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
-    store = new ClusterMapSessionStore(vertx);
     var bus = vertx.eventBus();
-    return Future.all(
-        bus.<CreateSession>consumer(Addresses.SESSION_CREATE, this::create).completion(),
-        bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect).completion(),
-        bus.<BindRelay>consumer(Addresses.SESSION_BIND_RELAY, this::bindRelay).completion(),
-        bus.<ControlRequest>consumer(Addresses.SESSION_CONTROL, this::control).completion(),
-        bus.<RecordTurn>consumer(Addresses.SESSION_RECORD_TURN, this::recordTurn).completion())
+    return JdbcSessionStore.open(vertx, config)
+        .compose(opened -> {
+          store = opened;
+          return Future.all(
+              bus.<CreateSession>consumer(Addresses.SESSION_CREATE, this::create).completion(),
+              bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect).completion(),
+              bus.<BindRelay>consumer(Addresses.SESSION_BIND_RELAY, this::bindRelay).completion(),
+              bus.<ControlRequest>consumer(Addresses.SESSION_CONTROL, this::control).completion(),
+              bus.<RecordTurn>consumer(Addresses.SESSION_RECORD_TURN, this::recordTurn).completion(),
+              bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, this::upstreamClosed).completion());
+        })
         .onSuccess(v -> LOG.info("[SessionService] Started"));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return store == null ? Future.succeededFuture() : store.close();
   }
 
   private void create(Message<CreateSession> message) {
     CreateSession request = message.body();
     String token = Tokens.newToken();
+    long now = clock.millis();
     SessionRecord session = SessionRecord.create(Tokens.newSessionId(), request.instructions(),
-        request.questions(), Tokens.hash(token), clock.millis());
+        request.questions(), Tokens.hash(token), now + config.tokenTtlMs(), now);
     store.insert(session)
         .onSuccess(v -> {
           LOG.info("[SessionService] Session created: {} ({} questions)", session.sessionId(),
@@ -66,25 +85,35 @@ public final class SessionVerticle extends VerticleBase {
         .onFailure(e -> fail(message, "create", e));
   }
 
+  /**
+   * Checks the token and rotates it in one atomic update: of two connects racing with the same token,
+   * exactly one wins. Unknown session, wrong token, expired token and a token already used all answer
+   * {@link BusFailure#UNAUTHORIZED}; only a valid token learns that the interview has ended.
+   */
   private void connect(Message<ConnectSession> message) {
     ConnectSession request = message.body();
-    store.find(request.sessionId())
-        .compose(session -> {
-          if (session == null || !Tokens.matches(request.token(), session.tokenHash())) {
-            return Future.failedFuture(new Unauthorized());
+    String newToken = Tokens.newToken();
+    String newHash = Tokens.hash(newToken);
+    long now = clock.millis();
+    boolean[] resumed = new boolean[1];
+    store.update(request.sessionId(), s -> {
+          if (!Tokens.matches(request.token(), s.tokenHash()) || s.tokenExpiresAt() <= now) {
+            throw new Unauthorized();
           }
-          if (session.ended()) {
-            return Future.failedFuture(new Controls.Refused(BusFailure.GONE, "the interview has ended"));
+          if (s.ended()) {
+            throw new Controls.Refused(BusFailure.GONE, "the interview has ended");
           }
-          return store.update(request.sessionId(), s -> s.withGatewayNode(request.gatewayNode()));
+          resumed[0] = s.connections() > 0;
+          return s.toBuilder().token(newHash, now + config.tokenTtlMs()).gatewayNode(request.gatewayNode())
+              .connections(s.connections() + 1).build();
         })
-        .onSuccess(session -> message.reply(session.snapshot()))
-        .onFailure(e -> fail(message, "connect", e));
+        .onSuccess(s -> message.reply(new SessionConnected(s.snapshot(), newToken, resumed[0])))
+        .onFailure(e -> fail(message, "connect", e instanceof NoSuchElementException ? new Unauthorized() : e));
   }
 
   private void bindRelay(Message<BindRelay> message) {
     BindRelay request = message.body();
-    store.update(request.sessionId(), s -> s.withRelayNode(request.relayNode()))
+    store.update(request.sessionId(), s -> s.toBuilder().relayNode(request.relayNode()).build())
         .onSuccess(session -> message.reply(session.snapshot()))
         .onFailure(e -> fail(message, "bind-relay", e));
   }
@@ -98,8 +127,19 @@ public final class SessionVerticle extends VerticleBase {
 
   private void recordTurn(Message<RecordTurn> message) {
     RecordTurn request = message.body();
-    store.update(request.sessionId(), s -> s.withTurn(request.turn()))
+    store.appendTurn(request.sessionId(), request.turn(), clock.millis())
         .onFailure(e -> LOG.warn("[SessionService] turn of {} not recorded: {}", request.sessionId(), e.toString()));
+  }
+
+  /** The relay holding the session let its upstream go: a new one opens only on resume. */
+  private void upstreamClosed(Message<UpstreamClosed> message) {
+    UpstreamClosed event = message.body();
+    store.update(event.sessionId(), s -> event.relayNode().equals(s.relayNode())
+            ? s.toBuilder().relayNode(null).awaitingResume(!s.ended()).build() : s)
+        .onSuccess(s -> LOG.info("[SessionService] upstream of {} closed; awaiting resume: {}", s.sessionId(),
+            s.awaitingResume()))
+        .onFailure(e -> LOG.warn("[SessionService] upstream-closed for {} not applied: {}", event.sessionId(),
+            e.toString()));
   }
 
   private static void fail(Message<?> message, String operation, Throwable e) {
@@ -121,5 +161,4 @@ public final class SessionVerticle extends VerticleBase {
       super("unauthorized", null, false, false);
     }
   }
-
 }

@@ -6,8 +6,10 @@ import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.CreateSession;
+import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionCreated;
 import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.config.StoreConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.junit5.VertxExtension;
@@ -16,6 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import java.util.List;
 
@@ -26,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SessionVerticleTest {
 
   @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
+  void deploy(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
     BusCodecs.register(vertx);
-    vertx.deployVerticle(new SessionVerticle()).onComplete(ctx.succeedingThenComplete());
+    vertx.deployVerticle(new SessionVerticle(StoreConfig.sqlite(dir))).onComplete(ctx.succeedingThenComplete());
   }
 
   private static io.vertx.core.Future<SessionCreated> create(Vertx vertx) {
@@ -40,9 +45,9 @@ class SessionVerticleTest {
   @DisplayName("creates a session and lets its token, and only its token, connect")
   void createAndConnect(Vertx vertx, VertxTestContext ctx) {
     create(vertx)
-        .compose(created -> vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_CONNECT,
+        .compose(created -> vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
             new ConnectSession(created.sessionId(), created.token(), "gw-1")).map(m -> {
-              SessionSnapshot s = m.body();
+              SessionSnapshot s = m.body().session();
               ctx.verify(() -> {
                 assertThat(s.sessionId()).isEqualTo(created.sessionId());
                 assertThat(s.questions()).containsExactly("One?", "Two?");
@@ -77,10 +82,10 @@ class SessionVerticleTest {
   void concurrentUpdates(Vertx vertx, VertxTestContext ctx) {
     create(vertx).compose(created -> io.vertx.core.Future.all(
             vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, new BindRelay(created.sessionId(), "relay-9")),
-            vertx.eventBus().request(Addresses.SESSION_CONNECT,
+            vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
                 new ConnectSession(created.sessionId(), created.token(), "gw-7")))
-        .compose(v -> vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_CONNECT,
-            new ConnectSession(created.sessionId(), created.token(), "gw-7"))))
+        .compose(all -> vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_BIND_RELAY,
+            new BindRelay(created.sessionId(), "relay-9"))))
         .onComplete(ctx.succeeding(m -> ctx.verify(() -> {
           assertThat(m.body().relayNode()).isEqualTo("relay-9");
           assertThat(m.body().gatewayNode()).isEqualTo("gw-7");

@@ -9,7 +9,11 @@ public final class Addresses {
 
   /** {@link CreateSession} → {@link SessionCreated}. Any session-service instance. */
   public static final String SESSION_CREATE = "voxrelay.session.create";
-  /** {@link ConnectSession} → {@link SessionSnapshot}; fails with {@link BusFailure#UNAUTHORIZED}. */
+  /**
+   * {@link ConnectSession} → {@link SessionConnected}, rotating the token; fails with
+   * {@link BusFailure#UNAUTHORIZED} (unknown session, wrong, expired or used token alike) or
+   * {@link BusFailure#GONE} (the interview ended).
+   */
   public static final String SESSION_CONNECT = "voxrelay.session.connect";
   /** {@link BindRelay} → {@link SessionSnapshot}: records which relay instance holds the upstream. */
   public static final String SESSION_BIND_RELAY = "voxrelay.session.bind-relay";
@@ -18,6 +22,9 @@ public final class Addresses {
   public static final String SESSION_CONTROL = "voxrelay.session.control";
   /** {@link RecordTurn}, no reply: appends a finished turn to the session's history. */
   public static final String SESSION_RECORD_TURN = "voxrelay.session.record-turn";
+
+  /** {@link UpstreamClosed}, no reply: the session now awaits resume. */
+  public static final String SESSION_UPSTREAM_CLOSED = "voxrelay.session.upstream-closed";
 
   /** {@link OpenUpstream} → {@link UpstreamOpened}. Any relay instance: the one that answers takes the session. */
   public static final String RELAY_OPEN = "voxrelay.relay.open";

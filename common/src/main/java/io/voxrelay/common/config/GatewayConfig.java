@@ -10,9 +10,11 @@ import java.util.Optional;
  * @param apiKey          bearer key for {@code POST /v1/sessions}; absent means loopback callers only ({@code VOXRELAY_API_KEY})
  * @param helloTimeoutMs  how long a new WebSocket may wait before its {@code hello} ({@code VOXRELAY_HELLO_TIMEOUT_MS})
  * @param busTimeoutMs    how long the gateway waits for another service on the event bus ({@code VOXRELAY_BUS_TIMEOUT_MS})
+ * @param helloFailureLimit   failed hellos one address may make per window before it is refused ({@code VOXRELAY_HELLO_FAILURE_LIMIT})
+ * @param helloFailureWindowMs that window ({@code VOXRELAY_HELLO_FAILURE_WINDOW_MS})
  */
 public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiKey, long helloTimeoutMs,
-                            long busTimeoutMs) {
+                            long busTimeoutMs, int helloFailureLimit, long helloFailureWindowMs) {
 
   public static GatewayConfig fromEnv(Env env) {
     return new GatewayConfig(
@@ -20,10 +22,13 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
         env.integer("VOXRELAY_HTTP_PORT", 8080),
         Secret.of(env.optional("VOXRELAY_API_KEY")),
         env.millis("VOXRELAY_HELLO_TIMEOUT_MS", 5_000),
-        env.millis("VOXRELAY_BUS_TIMEOUT_MS", 5_000));
+        env.millis("VOXRELAY_BUS_TIMEOUT_MS", 5_000),
+        env.integer("VOXRELAY_HELLO_FAILURE_LIMIT", 10),
+        env.millis("VOXRELAY_HELLO_FAILURE_WINDOW_MS", 60_000));
   }
 
   public GatewayConfig withHttpPort(int port) {
-    return new GatewayConfig(httpHost, port, apiKey, helloTimeoutMs, busTimeoutMs);
+    return new GatewayConfig(httpHost, port, apiKey, helloTimeoutMs, busTimeoutMs, helloFailureLimit,
+        helloFailureWindowMs);
   }
 }

@@ -21,6 +21,8 @@ public enum CloseCode {
   UNAUTHORIZED(4401, "unauthorized", false),
   /** The interview ended ({@code end_interview}); the session cannot be resumed. */
   SESSION_ENDED(4410, "session ended", false),
+  /** Too many failed connection attempts from this address; wait before trying again. */
+  TOO_MANY_ATTEMPTS(4429, "too many failed attempts", false),
   /** No {@code hello} arrived in time. */
   HELLO_TIMEOUT(4408, "hello timeout", false),
   /** A newer connection for the same session took over; this one is no longer live. */

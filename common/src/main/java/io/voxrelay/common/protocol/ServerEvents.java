@@ -2,9 +2,13 @@ package io.voxrelay.common.protocol;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.json.Json;
+
+import java.util.Optional;
 
 /**
  * Server → client events of protocol v1, built as the JSON text frames the gateway sends.
@@ -18,10 +22,11 @@ public final class ServerEvents {
   private ServerEvents() {
   }
 
-  public static String connected(SessionSnapshot session) {
+  public static String connected(SessionSnapshot session, String resumeToken, boolean resumed) {
     ObjectNode event = event("connected")
         .put("sessionId", session.sessionId())
-        .put("resumed", false)
+        .put("resumeToken", resumeToken)
+        .put("resumed", resumed)
         .put("awaitingResume", session.awaitingResume())
         .put("isPaused", session.paused())
         .put("textOnly", session.textOnly())
@@ -49,6 +54,21 @@ public final class ServerEvents {
 
   public static String questionChanged(int index, String question) {
     return Json.write(event("question.changed").put("currentQuestionIndex", index).put("question", question));
+  }
+
+  /**
+   * What a client is told once a control took effect, if anything: the one mapping from controls to
+   * events, used by the relay and, for a session without an upstream, by the gateway.
+   */
+  public static Optional<String> afterControl(Control control, SessionSnapshot session) {
+    return Optional.ofNullable(switch (control) {
+      case PAUSE -> interviewPaused();
+      case RESUME -> interviewResumed();
+      case NEXT_QUESTION -> questionChanged(session.currentQuestionIndex(), session.currentQuestion());
+      case TEXT_ONLY_ON, TEXT_ONLY_OFF -> textOnlyChanged(session.textOnly());
+      case END -> interviewEnded();
+      case TEXT -> null;
+    });
   }
 
   /** The interview ended; the server closes the socket with 1000 right after. */

@@ -1,0 +1,52 @@
+package io.voxrelay.common.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where the session service keeps sessions.
+ *
+ * @param kind        {@code sqlite} (embedded, the default) or {@code postgres} ({@code VOXRELAY_STORE})
+ * @param dataDir     directory of the SQLite file {@code voxrelay.db} ({@code VOXRELAY_DATA_DIR}, default {@code ./data})
+ * @param jdbcUrl     PostgreSQL JDBC URL ({@code VOXRELAY_DB_URL}), required for {@code postgres}
+ * @param user        PostgreSQL user ({@code VOXRELAY_DB_USER})
+ * @param password    PostgreSQL password ({@code VOXRELAY_DB_PASSWORD}); never logged
+ * @param poolSize    connections, and worker threads running JDBC ({@code VOXRELAY_DB_POOL_SIZE})
+ * @param tokenTtlMs  how long a resume token stays valid after it was issued ({@code VOXRELAY_RESUME_TOKEN_TTL_MS}, 24 h)
+ */
+public record StoreConfig(Kind kind, Path dataDir, String jdbcUrl, String user, Optional<Secret> password,
+                          int poolSize, long tokenTtlMs) {
+
+  public enum Kind { SQLITE, POSTGRES }
+
+  public StoreConfig {
+    if (kind == Kind.POSTGRES && (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:"))) {
+      throw new IllegalArgumentException("VOXRELAY_STORE=postgres needs VOXRELAY_DB_URL=jdbc:postgresql://…");
+    }
+  }
+
+  public static StoreConfig fromEnv(Env env) {
+    String kind = env.string("VOXRELAY_STORE", "sqlite").toLowerCase();
+    Kind parsed = switch (kind) {
+      case "sqlite" -> Kind.SQLITE;
+      case "postgres", "postgresql" -> Kind.POSTGRES;
+      default -> throw new IllegalArgumentException("VOXRELAY_STORE must be sqlite or postgres, got '" + kind + "'");
+    };
+    return new StoreConfig(parsed,
+        Path.of(env.string("VOXRELAY_DATA_DIR", "./data")),
+        env.optional("VOXRELAY_DB_URL").orElse(null),
+        env.optional("VOXRELAY_DB_USER").orElse(null),
+        Secret.of(env.optional("VOXRELAY_DB_PASSWORD")),
+        env.integer("VOXRELAY_DB_POOL_SIZE", 4),
+        env.millis("VOXRELAY_RESUME_TOKEN_TTL_MS", 24 * 60 * 60_000L));
+  }
+
+  /** The SQLite store in {@code dir}, with defaults otherwise. */
+  public static StoreConfig sqlite(Path dir) {
+    return new StoreConfig(Kind.SQLITE, dir, null, null, Optional.empty(), 4, 24 * 60 * 60_000L);
+  }
+
+  public StoreConfig withTokenTtlMs(long ttl) {
+    return new StoreConfig(kind, dataDir, jdbcUrl, user, password, poolSize, ttl);
+  }
+}

@@ -1,0 +1,254 @@
+package io.voxrelay.session;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.config.StoreConfig;
+import io.voxrelay.common.json.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+
+/**
+ * The session store on JDBC: one schema for SQLite and PostgreSQL. Every statement runs on a worker pool,
+ * never on an event loop. Updates are optimistic: a row's {@code version} must still be the one read, or the
+ * change is applied again to the fresh row.
+ */
+final class JdbcSessionStore implements SessionStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcSessionStore.class);
+  private static final int MAX_ATTEMPTS = 32;
+  private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
+  };
+
+  private static final String COLUMNS = "session_id, version, instructions, questions, created_at, token_hash, "
+      + "token_expires_at, current_question_index, paused, awaiting_resume, text_only, ended, termination_reason, "
+      + "relay_node, gateway_node, connections, last_heartbeat_at, last_audio_activity_at, last_interaction_at, "
+      + "last_client_seq";
+
+  private final HikariDataSource dataSource;
+  private final WorkerExecutor workers;
+
+  private JdbcSessionStore(HikariDataSource dataSource, WorkerExecutor workers) {
+    this.dataSource = dataSource;
+    this.workers = workers;
+  }
+
+  /** Opens the store described by {@code config} and brings its schema up to date. */
+  static Future<SessionStore> open(Vertx vertx, StoreConfig config) {
+    WorkerExecutor workers = vertx.createSharedWorkerExecutor("voxrelay-session-store", config.poolSize());
+    return workers.executeBlocking(() -> {
+      HikariDataSource dataSource = dataSource(config);
+      try {
+        int version = Migrations.apply(dataSource, config.kind() == StoreConfig.Kind.POSTGRES);
+        LOG.info("[SessionStore] {} store ready at schema version {}", config.kind().name().toLowerCase(), version);
+        return (SessionStore) new JdbcSessionStore(dataSource, workers);
+      } catch (SQLException | RuntimeException e) {
+        dataSource.close();
+        throw e;
+      }
+    }, false).onFailure(e -> workers.close());
+  }
+
+  private static HikariDataSource dataSource(StoreConfig config) throws IOException {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("voxrelay-sessions");
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setMinimumIdle(1);
+    if (config.kind() == StoreConfig.Kind.SQLITE) {
+      Files.createDirectories(config.dataDir());
+      hikari.setJdbcUrl("jdbc:sqlite:" + config.dataDir().resolve("voxrelay.db").toAbsolutePath());
+      // WAL lets readers run beside the writer; other processes on this host share the file safely.
+      hikari.setConnectionInitSql("PRAGMA busy_timeout = 10000");
+      hikari.addDataSourceProperty("journal_mode", "WAL");
+      hikari.addDataSourceProperty("synchronous", "NORMAL");
+    } else {
+      hikari.setJdbcUrl(config.jdbcUrl());
+      if (config.user() != null) {
+        hikari.setUsername(config.user());
+      }
+      config.password().ifPresent(p -> hikari.setPassword(p.reveal()));
+    }
+    return new HikariDataSource(hikari);
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return workers.executeBlocking(work, false);
+  }
+
+  @Override
+  public Future<Void> insert(SessionRecord s) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection();
+           PreparedStatement ps = c.prepareStatement("INSERT INTO sessions (" + COLUMNS
+               + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setString(1, s.sessionId());
+        ps.setLong(2, s.version());
+        bindState(ps, 3, s);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<SessionRecord> find(String sessionId) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return read(c, sessionId);
+      }
+    });
+  }
+
+  @Override
+  public Future<SessionRecord> update(String sessionId, UnaryOperator<SessionRecord> change) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+          SessionRecord current = read(c, sessionId);
+          if (current == null) {
+            throw new NoSuchElementException("no session " + sessionId);
+          }
+          SessionRecord changed = change.apply(current);
+          if (write(c, current.version(), changed)) {
+            return changed.withVersion(current.version() + 1);
+          }
+        }
+        throw new IllegalStateException("too much contention on session " + sessionId);
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> appendTurn(String sessionId, Turn turn, long now) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+          int next;
+          try (PreparedStatement ps = c.prepareStatement(
+              "SELECT COALESCE(MAX(seq), 0) FROM session_turns WHERE session_id = ?")) {
+            ps.setString(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              next = rs.getInt(1) + 1;
+            }
+          }
+          try (PreparedStatement ps = c.prepareStatement(
+              "INSERT INTO session_turns (session_id, seq, item_id, role, text, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, sessionId);
+            ps.setInt(2, next);
+            ps.setString(3, turn.itemId());
+            ps.setString(4, turn.role());
+            ps.setString(5, turn.text());
+            ps.setLong(6, now);
+            ps.executeUpdate();
+            return null;
+          } catch (SQLException e) {
+            // Another writer took this seq: take the next one.
+            LOG.debug("[SessionStore] turn seq {} of {} taken, retrying", next, sessionId);
+          }
+        }
+        throw new IllegalStateException("too much contention on the history of " + sessionId);
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return workers.<Void>executeBlocking(() -> {
+      dataSource.close();
+      return null;
+    }, false).eventually(() -> workers.close().mapEmpty());
+  }
+
+  private static SessionRecord read(Connection c, String sessionId) throws SQLException {
+    SessionRecord row;
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM sessions WHERE session_id = ?")) {
+      ps.setString(1, sessionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        row = new SessionRecord(rs.getString(1), rs.getLong(2), rs.getString(3), questions(rs.getString(4)),
+            rs.getLong(5), rs.getString(6), rs.getLong(7), rs.getInt(8), rs.getInt(9) != 0, rs.getInt(10) != 0,
+            rs.getInt(11) != 0, rs.getInt(12) != 0, rs.getString(13), rs.getString(14), rs.getString(15),
+            rs.getInt(16), rs.getLong(17), rs.getLong(18), rs.getLong(19), rs.getLong(20), List.of());
+      }
+    }
+    List<Turn> turns = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT item_id, role, text FROM session_turns "
+        + "WHERE session_id = ? ORDER BY seq DESC LIMIT " + SessionRecord.MAX_HISTORY)) {
+      ps.setString(1, sessionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          turns.add(new Turn(rs.getString(1), rs.getString(2), rs.getString(3)));
+        }
+      }
+    }
+    Collections.reverse(turns);
+    return row.toBuilder().history(turns).build();
+  }
+
+  private static boolean write(Connection c, long expectedVersion, SessionRecord s) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET version = ?, instructions = ?, questions = ?, "
+        + "created_at = ?, token_hash = ?, token_expires_at = ?, current_question_index = ?, paused = ?, "
+        + "awaiting_resume = ?, text_only = ?, ended = ?, termination_reason = ?, relay_node = ?, gateway_node = ?, "
+        + "connections = ?, last_heartbeat_at = ?, last_audio_activity_at = ?, last_interaction_at = ?, "
+        + "last_client_seq = ? WHERE session_id = ? AND version = ?")) {
+      ps.setLong(1, expectedVersion + 1);
+      int next = bindState(ps, 2, s);
+      ps.setString(next, s.sessionId());
+      ps.setLong(next + 1, expectedVersion);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** Binds every column after {@code version}, from {@code index}; returns the next free index. */
+  private static int bindState(PreparedStatement ps, int index, SessionRecord s) throws SQLException {
+    int i = index;
+    ps.setString(i++, s.instructions());
+    ps.setString(i++, Json.write(s.questions()));
+    ps.setLong(i++, s.createdAt());
+    ps.setString(i++, s.tokenHash());
+    ps.setLong(i++, s.tokenExpiresAt());
+    ps.setInt(i++, s.currentQuestionIndex());
+    ps.setInt(i++, s.paused() ? 1 : 0);
+    ps.setInt(i++, s.awaitingResume() ? 1 : 0);
+    ps.setInt(i++, s.textOnly() ? 1 : 0);
+    ps.setInt(i++, s.ended() ? 1 : 0);
+    ps.setString(i++, s.terminationReason());
+    ps.setString(i++, s.relayNode());
+    ps.setString(i++, s.gatewayNode());
+    ps.setInt(i++, s.connections());
+    ps.setLong(i++, s.lastHeartbeatAt());
+    ps.setLong(i++, s.lastAudioActivityAt());
+    ps.setLong(i++, s.lastInteractionAt());
+    ps.setLong(i++, s.lastClientSeq());
+    return i;
+  }
+
+  private static List<String> questions(String json) {
+    try {
+      return Json.MAPPER.readValue(json, STRING_LIST);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable questions column", e);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.voxrelay.session;
+
+import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.config.StoreConfig;
+import io.voxrelay.testing.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The behaviour every session store must have; run once per database. */
+abstract class SessionStoreContract {
+
+  protected Vertx vertx;
+  private final List<SessionStore> opened = new ArrayList<>();
+
+  /** A fresh, empty database for one test. */
+  protected abstract StoreConfig freshDatabase() throws Exception;
+
+  /** The same database as {@code config}, for a second session-service instance. */
+  protected StoreConfig sameDatabase(StoreConfig config) {
+    return config;
+  }
+
+  @BeforeEach
+  void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() {
+    opened.forEach(s -> Await.result(s.close()));
+    Await.result(vertx.close());
+  }
+
+  protected SessionStore open(StoreConfig config) {
+    SessionStore store = Await.result(JdbcSessionStore.open(vertx, config));
+    opened.add(store);
+    return store;
+  }
+
+  private static SessionRecord newSession() {
+    return SessionRecord.create("s_" + UUID.randomUUID(), "Be kind.", List.of("One?", "Two?", "Three?"),
+        "ab".repeat(32), 10_000, 1_000);
+  }
+
+  @Test
+  @DisplayName("migrates an empty database, and a second start changes nothing")
+  void migratesFromEmpty() throws Exception {
+    StoreConfig config = freshDatabase();
+    SessionStore first = open(config);
+    SessionRecord session = newSession();
+    Await.result(first.insert(session));
+    SessionStore second = open(sameDatabase(config));
+    assertThat(Await.result(second.find(session.sessionId()))).isNotNull();
+  }
+
+  @Test
+  @DisplayName("stores and reads back every field of a session")
+  void roundTrip() throws Exception {
+    SessionStore store = open(freshDatabase());
+    SessionRecord session = newSession();
+    Await.result(store.insert(session));
+    SessionRecord changed = Await.result(store.update(session.sessionId(), s -> s.toBuilder()
+        .paused(true).textOnly(true).currentQuestionIndex(2).relayNode("relay-1").gatewayNode("gw-1")
+        .connections(3).token("cd".repeat(32), 99_000).terminationReason("idle_timeout").build()));
+    SessionRecord read = Await.result(store.find(session.sessionId()));
+    assertThat(read).isEqualTo(changed);
+    assertThat(read.version()).isEqualTo(1);
+    assertThat(read.questions()).containsExactly("One?", "Two?", "Three?");
+    assertThat(read.tokenHash()).isEqualTo("cd".repeat(32));
+    assertThat(read.tokenExpiresAt()).isEqualTo(99_000);
+    assertThat(read.paused()).isTrue();
+    assertThat(read.awaitingResume()).isFalse();
+    assertThat(Await.result(store.find("s_missing"))).isNull();
+    assertThatThrownBy(() -> Await.result(store.update("s_missing", s -> s)))
+        .hasCauseInstanceOf(NoSuchElementException.class);
+  }
+
+  @Test
+  @DisplayName("keeps the whole history and loads the most recent turns in order")
+  void history() throws Exception {
+    SessionStore store = open(freshDatabase());
+    SessionRecord session = newSession();
+    Await.result(store.insert(session));
+    int total = SessionRecord.MAX_HISTORY + 5;
+    for (int i = 1; i <= total; i++) {
+      Await.result(store.appendTurn(session.sessionId(),
+          new Turn("item_" + i, i % 2 == 1 ? Turn.USER : Turn.ASSISTANT, "turn " + i), i));
+    }
+    List<Turn> history = Await.result(store.find(session.sessionId())).history();
+    assertThat(history).hasSize(SessionRecord.MAX_HISTORY);
+    assertThat(history.get(0).text()).isEqualTo("turn 6");
+    assertThat(history.get(history.size() - 1)).isEqualTo(new Turn("item_" + total, Turn.USER, "turn " + total));
+  }
+
+  @Test
+  @DisplayName("loses no update when two service instances change one session at the same time")
+  void concurrentUpdatesFromTwoInstances() throws Exception {
+    StoreConfig config = freshDatabase();
+    SessionStore a = open(config);
+    SessionStore b = open(sameDatabase(config));
+    SessionRecord session = newSession();
+    Await.result(a.insert(session));
+    List<Future<SessionRecord>> updates = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      SessionStore store = i % 2 == 0 ? a : b;
+      updates.add(store.update(session.sessionId(), s -> s.toBuilder().connections(s.connections() + 1).build()));
+    }
+    Await.result(Future.all(updates));
+    SessionRecord read = Await.result(b.find(session.sessionId()));
+    assertThat(read.connections()).isEqualTo(40);
+    assertThat(read.version()).isEqualTo(40);
+  }
+
+  @Test
+  @DisplayName("appends turns from two instances without losing any")
+  void concurrentTurns() throws Exception {
+    StoreConfig config = freshDatabase();
+    SessionStore a = open(config);
+    SessionStore b = open(sameDatabase(config));
+    SessionRecord session = newSession();
+    Await.result(a.insert(session));
+    List<Future<Void>> appends = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      appends.add((i % 2 == 0 ? a : b).appendTurn(session.sessionId(), new Turn("i" + i, Turn.USER, "t" + i), i));
+    }
+    Await.result(Future.all(appends));
+    assertThat(Await.result(a.find(session.sessionId())).history()).hasSize(30)
+        .extracting(Turn::text).doesNotHaveDuplicates();
+  }
+}
