@@ -2,16 +2,24 @@ package io.voxrelay.testing;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.AppenderBase;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** Captures every log line of this JVM while open, with its arguments and exception text formatted in. */
 public final class LogCapture implements AutoCloseable {
 
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+  private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+    @Override
+    protected void append(ILoggingEvent e) {
+      lines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+          : " " + e.getThrowableProxy().getClassName() + ": " + e.getThrowableProxy().getMessage()));
+    }
+  };
 
   public LogCapture() {
     appender.setContext(root.getLoggerContext());
@@ -19,13 +27,9 @@ public final class LogCapture implements AutoCloseable {
     root.addAppender(appender);
   }
 
-  /** Every captured line: the formatted message, then any exception's class and message. */
+  /** Every line captured so far: the formatted message, then any exception's class and message. */
   public List<String> lines() {
-    synchronized (appender.list) {
-      return appender.list.stream().map(e -> e.getFormattedMessage()
-          + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getClassName() + ": "
-          + e.getThrowableProxy().getMessage())).toList();
-    }
+    return List.copyOf(lines);
   }
 
   @Override

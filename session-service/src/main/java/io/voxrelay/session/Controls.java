@@ -14,14 +14,17 @@ final class Controls {
    *
    * @throws Refused when the control does not fit the session's state
    */
-  static SessionRecord apply(SessionRecord s, Control control) {
+  static SessionRecord apply(SessionRecord s, Control control, long now) {
     if (s.ended()) {
       throw new Refused(BusFailure.GONE, "the interview has ended");
     }
-    SessionRecord.Builder next = s.toBuilder();
+    // Every control is an interaction: it keeps a session from counting as idle (seed 004).
+    SessionRecord.Builder next = s.toBuilder().lastInteractionAt(now);
     return switch (control) {
       case PAUSE -> next.paused(true).build();
-      case RESUME -> next.paused(false).awaitingResume(false).build();
+      // Resuming a terminated session starts a new run: its age counts from now.
+      case RESUME -> next.paused(false).awaitingResume(false).startedAt(s.awaitingResume() ? now : s.startedAt())
+          .build();
       case NEXT_QUESTION -> {
         if (s.currentQuestionIndex() + 1 >= s.questions().size()) {
           throw new Refused(BusFailure.CONFLICT, "there is no next question");
@@ -33,7 +36,7 @@ final class Controls {
         if (s.paused() || s.awaitingResume()) {
           throw new Refused(BusFailure.CONFLICT, "the interview is paused; resume it first");
         }
-        yield s;
+        yield next.build();
       }
       case TEXT_ONLY_ON -> next.textOnly(true).build();
       case TEXT_ONLY_OFF -> next.textOnly(false).build();

@@ -3,6 +3,10 @@ package io.voxrelay.session;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.voxrelay.common.bus.Activity;
+import io.voxrelay.common.bus.ExpiredSessions;
+import io.voxrelay.common.bus.FindExpired;
+import io.voxrelay.common.bus.SessionTimes;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.json.Json;
@@ -21,7 +25,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -40,8 +46,9 @@ final class JdbcSessionStore implements SessionStore {
 
   private static final String COLUMNS = "session_id, version, instructions, questions, created_at, token_hash, "
       + "token_expires_at, current_question_index, paused, awaiting_resume, text_only, ended, termination_reason, "
-      + "relay_node, gateway_node, connections, last_heartbeat_at, last_audio_activity_at, last_interaction_at, "
-      + "last_client_seq";
+      + "relay_node, gateway_node, connections, started_at, last_heartbeat_at, last_audio_activity_at, "
+      + "last_interaction_at, last_client_seq, last_activity_at";
+  private static final String LIVE = "ended = 0 AND awaiting_resume = 0 AND connections > 0";
 
   private final HikariDataSource dataSource;
   private final WorkerExecutor workers;
@@ -98,10 +105,16 @@ final class JdbcSessionStore implements SessionStore {
     return blocking(() -> {
       try (Connection c = dataSource.getConnection();
            PreparedStatement ps = c.prepareStatement("INSERT INTO sessions (" + COLUMNS
-               + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+               + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, s.sessionId());
         ps.setLong(2, s.version());
-        bindState(ps, 3, s);
+        int i = bindState(ps, 3, s);
+        ps.setLong(i++, s.startedAt());
+        ps.setLong(i++, s.lastHeartbeatAt());
+        ps.setLong(i++, s.lastAudioActivityAt());
+        ps.setLong(i++, s.lastInteractionAt());
+        ps.setLong(i++, s.lastClientSeq());
+        ps.setLong(i, s.lastActivityAt());
         ps.executeUpdate();
       }
       return null;
@@ -189,7 +202,8 @@ final class JdbcSessionStore implements SessionStore {
         row = new SessionRecord(rs.getString(1), rs.getLong(2), rs.getString(3), questions(rs.getString(4)),
             rs.getLong(5), rs.getString(6), rs.getLong(7), rs.getInt(8), rs.getInt(9) != 0, rs.getInt(10) != 0,
             rs.getInt(11) != 0, rs.getInt(12) != 0, rs.getString(13), rs.getString(14), rs.getString(15),
-            rs.getInt(16), rs.getLong(17), rs.getLong(18), rs.getLong(19), rs.getLong(20), List.of());
+            rs.getInt(16), rs.getLong(17), rs.getLong(18), rs.getLong(19), rs.getLong(20), rs.getLong(21),
+            List.of());
       }
     }
     List<Turn> turns = new ArrayList<>();
@@ -206,21 +220,43 @@ final class JdbcSessionStore implements SessionStore {
     return row.toBuilder().history(turns).build();
   }
 
+  /** Timestamps only ever move forward, whoever writes: a state change never undoes newer activity. */
+  private static final String FORWARD_TIMES = "last_heartbeat_at = " + later("last_heartbeat_at")
+      + ", last_audio_activity_at = " + later("last_audio_activity_at")
+      + ", last_interaction_at = " + later("last_interaction_at")
+      + ", last_activity_at = " + later("last_activity_at");
+
+  private static String later(String column) {
+    return "CASE WHEN ? > " + column + " THEN ? ELSE " + column + " END";
+  }
+
+  private static int bindLater(PreparedStatement ps, int index, long value) throws SQLException {
+    ps.setLong(index, value);
+    ps.setLong(index + 1, value);
+    return index + 2;
+  }
+
   private static boolean write(Connection c, long expectedVersion, SessionRecord s) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET version = ?, instructions = ?, questions = ?, "
         + "created_at = ?, token_hash = ?, token_expires_at = ?, current_question_index = ?, paused = ?, "
         + "awaiting_resume = ?, text_only = ?, ended = ?, termination_reason = ?, relay_node = ?, gateway_node = ?, "
-        + "connections = ?, last_heartbeat_at = ?, last_audio_activity_at = ?, last_interaction_at = ?, "
-        + "last_client_seq = ? WHERE session_id = ? AND version = ?")) {
+        + "connections = ?, started_at = ?, last_client_seq = ?, " + FORWARD_TIMES
+        + " WHERE session_id = ? AND version = ?")) {
       ps.setLong(1, expectedVersion + 1);
-      int next = bindState(ps, 2, s);
-      ps.setString(next, s.sessionId());
-      ps.setLong(next + 1, expectedVersion);
+      int i = bindState(ps, 2, s);
+      ps.setLong(i++, s.startedAt());
+      ps.setLong(i++, s.lastClientSeq());
+      i = bindLater(ps, i, s.lastHeartbeatAt());
+      i = bindLater(ps, i, s.lastAudioActivityAt());
+      i = bindLater(ps, i, s.lastInteractionAt());
+      i = bindLater(ps, i, s.lastActivityAt());
+      ps.setString(i++, s.sessionId());
+      ps.setLong(i, expectedVersion);
       return ps.executeUpdate() == 1;
     }
   }
 
-  /** Binds every column after {@code version}, from {@code index}; returns the next free index. */
+  /** Binds the state columns after {@code version}, from {@code index}; returns the next free index. */
   private static int bindState(PreparedStatement ps, int index, SessionRecord s) throws SQLException {
     int i = index;
     ps.setString(i++, s.instructions());
@@ -237,11 +273,72 @@ final class JdbcSessionStore implements SessionStore {
     ps.setString(i++, s.relayNode());
     ps.setString(i++, s.gatewayNode());
     ps.setInt(i++, s.connections());
-    ps.setLong(i++, s.lastHeartbeatAt());
-    ps.setLong(i++, s.lastAudioActivityAt());
-    ps.setLong(i++, s.lastInteractionAt());
-    ps.setLong(i++, s.lastClientSeq());
     return i;
+  }
+
+  @Override
+  public Future<Void> recordActivity(List<Activity> activities) {
+    if (activities.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection();
+           PreparedStatement ps = c.prepareStatement("UPDATE sessions SET last_heartbeat_at = "
+               + later("last_heartbeat_at") + ", last_audio_activity_at = " + later("last_audio_activity_at")
+               + ", last_activity_at = " + later("last_activity_at") + " WHERE session_id = ?")) {
+        c.setAutoCommit(false);
+        try {
+          for (Activity a : activities) {
+            int i = bindLater(ps, 1, a.heartbeatAt());
+            i = bindLater(ps, i, a.audioAt());
+            i = bindLater(ps, i, a.audioAt());
+            ps.setString(i, a.sessionId());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+          c.commit();
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<ExpiredSessions> findExpired(FindExpired query) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        Map<String, SessionTimes> found = new LinkedHashMap<>();
+        collect(c, "started_at <= ?", query.now() - query.maxAgeMs(), found);
+        collect(c, "last_heartbeat_at <= ?", query.now() - query.heartbeatTimeoutMs(), found);
+        collect(c, "paused = 0 AND last_activity_at <= ?", query.now() - query.idleTimeoutMs(), found);
+        int live;
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM sessions WHERE " + LIVE);
+             ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          live = rs.getInt(1);
+        }
+        return new ExpiredSessions(new ArrayList<>(found.values()), live);
+      }
+    });
+  }
+
+  private static void collect(Connection c, String condition, long cutoff, Map<String, SessionTimes> into)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT session_id, started_at, last_heartbeat_at, "
+        + "last_audio_activity_at, last_interaction_at, paused FROM sessions WHERE " + LIVE + " AND " + condition)) {
+      ps.setLong(1, cutoff);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          into.putIfAbsent(rs.getString(1), new SessionTimes(rs.getString(1), rs.getLong(2), rs.getLong(3),
+              rs.getLong(4), rs.getLong(5), rs.getInt(6) != 0));
+        }
+      }
+    }
   }
 
   private static List<String> questions(String json) {

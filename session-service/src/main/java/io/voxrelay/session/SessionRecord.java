@@ -12,12 +12,13 @@ import java.util.List;
  * @param version          optimistic-concurrency version, bumped by every stored change
  * @param tokenHash        SHA-256 of the one valid resume token
  * @param connections      how many times a client has connected
+ * @param startedAt        start of the current run: creation, or the last resume after a termination
  * @param history          the most recent turns, oldest first (the store keeps them all)
  */
 record SessionRecord(String sessionId, long version, String instructions, List<String> questions, long createdAt,
                      String tokenHash, long tokenExpiresAt, int currentQuestionIndex, boolean paused,
                      boolean awaitingResume, boolean textOnly, boolean ended, String terminationReason,
-                     String relayNode, String gatewayNode, int connections, long lastHeartbeatAt,
+                     String relayNode, String gatewayNode, int connections, long startedAt, long lastHeartbeatAt,
                      long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq, List<Turn> history) {
 
   /** Turns loaded with a session; the store keeps every turn. */
@@ -31,7 +32,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
   static SessionRecord create(String sessionId, String instructions, List<String> questions, String tokenHash,
                               long tokenExpiresAt, long now) {
     return new SessionRecord(sessionId, 0, instructions, questions, now, tokenHash, tokenExpiresAt, 0, false, false,
-        false, false, null, null, null, 0, now, now, now, 0, List.of());
+        false, false, null, null, null, 0, now, now, now, now, 0, List.of());
   }
 
   SessionSnapshot snapshot() {
@@ -42,7 +43,12 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
   SessionRecord withVersion(long newVersion) {
     return new SessionRecord(sessionId, newVersion, instructions, questions, createdAt, tokenHash, tokenExpiresAt,
         currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode, gatewayNode,
-        connections, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt, lastClientSeq, history);
+        connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt, lastClientSeq, history);
+  }
+
+  /** The later of the last forwarded audio and the last interaction: what idleness is measured from. */
+  long lastActivityAt() {
+    return Math.max(lastAudioActivityAt, lastInteractionAt);
   }
 
   Builder toBuilder() {
@@ -68,6 +74,9 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
     private String relayNode;
     private String gatewayNode;
     private int connections;
+    private long startedAt;
+    private long lastHeartbeatAt;
+    private long lastInteractionAt;
     private List<Turn> history;
 
     private Builder(SessionRecord s) {
@@ -83,7 +92,25 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       relayNode = s.relayNode;
       gatewayNode = s.gatewayNode;
       connections = s.connections;
+      startedAt = s.startedAt;
+      lastHeartbeatAt = s.lastHeartbeatAt;
+      lastInteractionAt = s.lastInteractionAt;
       history = s.history;
+    }
+
+    Builder startedAt(long value) {
+      startedAt = value;
+      return this;
+    }
+
+    Builder lastHeartbeatAt(long value) {
+      lastHeartbeatAt = value;
+      return this;
+    }
+
+    Builder lastInteractionAt(long value) {
+      lastInteractionAt = value;
+      return this;
     }
 
     Builder token(String hash, long expiresAt) {
@@ -146,8 +173,8 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       SessionRecord s = from;
       return new SessionRecord(s.sessionId, s.version, s.instructions, s.questions, s.createdAt, tokenHash,
           tokenExpiresAt, currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode,
-          gatewayNode, connections, s.lastHeartbeatAt, s.lastAudioActivityAt, s.lastInteractionAt, s.lastClientSeq,
-          history);
+          gatewayNode, connections, startedAt, lastHeartbeatAt, s.lastAudioActivityAt, lastInteractionAt,
+          s.lastClientSeq, history);
     }
   }
 }

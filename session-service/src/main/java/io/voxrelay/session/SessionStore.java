@@ -1,8 +1,12 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.bus.Activity;
+import io.voxrelay.common.bus.ExpiredSessions;
+import io.voxrelay.common.bus.FindExpired;
 import io.voxrelay.common.bus.Turn;
 import io.vertx.core.Future;
 
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,6 +27,18 @@ interface SessionStore {
    * with whatever {@code change} throws.
    */
   Future<SessionRecord> update(String sessionId, UnaryOperator<SessionRecord> change);
+
+  /**
+   * Moves the hygiene timestamps of many sessions forward (never back), in one transaction. Not versioned:
+   * activity never conflicts with a state change.
+   */
+  Future<Void> recordActivity(List<Activity> activities);
+
+  /**
+   * The live sessions (connected at least once, not ended, not awaiting resume) past any limit: one indexed
+   * range query per limit, so the cost follows the number of sessions that expire.
+   */
+  Future<ExpiredSessions> findExpired(FindExpired query);
 
   /** Appends a finished turn to the session's history. */
   Future<Void> appendTurn(String sessionId, Turn turn, long now);

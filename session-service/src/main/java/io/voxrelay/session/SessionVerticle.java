@@ -1,5 +1,6 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.bus.ActivityBatch;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.BusCodecs;
@@ -7,12 +8,22 @@ import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.ControlRequest;
 import io.voxrelay.common.bus.CreateSession;
+import io.voxrelay.common.bus.FindExpired;
 import io.voxrelay.common.bus.RecordTurn;
 import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionCreated;
+import io.voxrelay.common.bus.TerminateSessions;
+import io.voxrelay.common.bus.TerminateUpstream;
+import io.voxrelay.common.bus.TerminatedSession;
+import io.voxrelay.common.bus.TerminatedSessions;
+import io.voxrelay.common.bus.Termination;
+import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.bus.UpstreamClosed;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.StoreConfig;
+import io.voxrelay.common.protocol.CloseCode;
+import io.voxrelay.common.protocol.ServerEvents;
+import io.voxrelay.common.protocol.TerminationReason;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -20,6 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.NoSuchElementException;
 
 /**
@@ -54,13 +68,16 @@ public final class SessionVerticle extends VerticleBase {
     return JdbcSessionStore.open(vertx, config)
         .compose(opened -> {
           store = opened;
-          return Future.all(
+          return Future.all(List.of(
               bus.<CreateSession>consumer(Addresses.SESSION_CREATE, this::create).completion(),
               bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect).completion(),
               bus.<BindRelay>consumer(Addresses.SESSION_BIND_RELAY, this::bindRelay).completion(),
               bus.<ControlRequest>consumer(Addresses.SESSION_CONTROL, this::control).completion(),
               bus.<RecordTurn>consumer(Addresses.SESSION_RECORD_TURN, this::recordTurn).completion(),
-              bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, this::upstreamClosed).completion());
+              bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, this::upstreamClosed).completion(),
+              bus.<ActivityBatch>consumer(Addresses.SESSION_ACTIVITY, this::activity).completion(),
+              bus.<FindExpired>consumer(Addresses.SESSION_FIND_EXPIRED, this::findExpired).completion(),
+              bus.<TerminateSessions>consumer(Addresses.SESSION_TERMINATE, this::terminate).completion()));
         })
         .onSuccess(v -> LOG.info("[SessionService] Started"));
   }
@@ -104,8 +121,9 @@ public final class SessionVerticle extends VerticleBase {
             throw new Controls.Refused(BusFailure.GONE, "the interview has ended");
           }
           resumed[0] = s.connections() > 0;
+          // A connecting client is alive: that counts as its heartbeat.
           return s.toBuilder().token(newHash, now + config.tokenTtlMs()).gatewayNode(request.gatewayNode())
-              .connections(s.connections() + 1).build();
+              .connections(s.connections() + 1).lastHeartbeatAt(now).build();
         })
         .onSuccess(s -> message.reply(new SessionConnected(s.snapshot(), newToken, resumed[0])))
         .onFailure(e -> fail(message, "connect", e instanceof NoSuchElementException ? new Unauthorized() : e));
@@ -120,7 +138,8 @@ public final class SessionVerticle extends VerticleBase {
 
   private void control(Message<ControlRequest> message) {
     ControlRequest request = message.body();
-    store.update(request.sessionId(), s -> Controls.apply(s, request.control()))
+    long now = clock.millis();
+    store.update(request.sessionId(), s -> Controls.apply(s, request.control(), now))
         .onSuccess(session -> message.reply(session.snapshot()))
         .onFailure(e -> fail(message, "control", e));
   }
@@ -142,6 +161,63 @@ public final class SessionVerticle extends VerticleBase {
             e.toString()));
   }
 
+  private void activity(Message<ActivityBatch> message) {
+    store.recordActivity(message.body().activities())
+        .onFailure(e -> LOG.warn("[SessionService] activity of {} sessions not recorded: {}",
+            message.body().activities().size(), e.toString()));
+  }
+
+  private void findExpired(Message<FindExpired> message) {
+    store.findExpired(message.body())
+        .onSuccess(message::reply)
+        .onFailure(e -> fail(message, "find-expired", e));
+  }
+
+  /**
+   * Ends each ordered session exactly once across the cluster: the claim is an optimistic update that only
+   * succeeds on a live session, and it persists the state before anyone is told. Then the client gets
+   * {@code session.terminated} (and close 4000) and the relay closes the upstream.
+   */
+  private void terminate(Message<TerminateSessions> message) {
+    long now = clock.millis();
+    List<Future<TerminatedSession>> claims = new ArrayList<>();
+    for (Termination order : message.body().terminations()) {
+      String[] nodes = new String[2];
+      claims.add(store.update(order.sessionId(), s -> {
+            if (s.ended() || s.awaitingResume()) {
+              throw new AlreadyTerminated();
+            }
+            nodes[0] = s.gatewayNode();
+            nodes[1] = s.relayNode();
+            return s.toBuilder().awaitingResume(true).terminationReason(order.reason().code()).relayNode(null).build();
+          })
+          .map(s -> {
+            notifyTermination(s.sessionId(), order.reason(), nodes[0], nodes[1]);
+            return new TerminatedSession(s.sessionId(), order.reason(), now - s.startedAt(),
+                s.currentQuestionIndex(), s.questions().size());
+          })
+          .otherwise(e -> {
+            if (!(e instanceof AlreadyTerminated)) {
+              LOG.warn("[SessionService] terminating {} failed: {}", order.sessionId(), e.toString());
+            }
+            return null;
+          }));
+    }
+    Future.all(claims).onComplete(done -> message.reply(new TerminatedSessions(
+        claims.stream().map(Future::result).filter(Objects::nonNull).toList())));
+  }
+
+  private void notifyTermination(String sessionId, TerminationReason reason, String gatewayNode, String relayNode) {
+    if (gatewayNode != null) {
+      vertx.eventBus().send(Addresses.gatewayNode(gatewayNode), new ToClient(sessionId,
+          ServerEvents.sessionTerminated(reason), CloseCode.SESSION_TERMINATED.code()));
+    }
+    if (relayNode != null) {
+      vertx.eventBus().send(Addresses.relayNode(relayNode), new TerminateUpstream(sessionId));
+    }
+    LOG.info("[VoiceInterview] Session cleaned up: {} (reason: {})", sessionId, reason);
+  }
+
   private static void fail(Message<?> message, String operation, Throwable e) {
     if (e instanceof Controls.Refused refused) {
       message.fail(refused.code, refused.getMessage());
@@ -152,6 +228,13 @@ public final class SessionVerticle extends VerticleBase {
     } else {
       LOG.error("[SessionService] {} failed", operation, e);
       message.fail(BusFailure.INTERNAL, operation + " failed");
+    }
+  }
+
+  /** The session was ended or terminated already: this order has nothing to do. */
+  private static final class AlreadyTerminated extends RuntimeException {
+    AlreadyTerminated() {
+      super("already terminated", null, false, false);
     }
   }
 

@@ -26,6 +26,16 @@ public final class Addresses {
   /** {@link UpstreamClosed}, no reply: the session now awaits resume. */
   public static final String SESSION_UPSTREAM_CLOSED = "voxrelay.session.upstream-closed";
 
+  /** {@link ActivityBatch}, no reply: heartbeats and forwarded audio of many sessions, at most once a second per node. */
+  public static final String SESSION_ACTIVITY = "voxrelay.session.activity";
+  /** {@link FindExpired} → {@link ExpiredSessions}: one indexed query per limit, whatever the number of sessions. */
+  public static final String SESSION_FIND_EXPIRED = "voxrelay.session.find-expired";
+  /**
+   * {@link TerminateSessions} → {@link TerminatedSessions}: each session is claimed exactly once across the
+   * cluster, its state persisted, its client told and its upstream closed.
+   */
+  public static final String SESSION_TERMINATE = "voxrelay.session.terminate";
+
   /** {@link OpenUpstream} → {@link UpstreamOpened}. Any relay instance: the one that answers takes the session. */
   public static final String RELAY_OPEN = "voxrelay.relay.open";
 

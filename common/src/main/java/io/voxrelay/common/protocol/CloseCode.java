@@ -15,6 +15,8 @@ public enum CloseCode {
   INTERNAL_ERROR(1011, "internal error", true),
   /** No relay could open the upstream right now; reconnect later. */
   TRY_AGAIN_LATER(1013, "try again later", true),
+  /** The watchdog ended the session ({@code session.terminated} came first); it can be resumed. */
+  SESSION_TERMINATED(4000, "session terminated", false),
   /** The first frame was not a valid {@code hello}. */
   BAD_HELLO(4400, "invalid hello", false),
   /** Unknown session or wrong token: one code for both, so it does not reveal whether the session exists. */

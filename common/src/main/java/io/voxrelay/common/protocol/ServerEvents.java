@@ -71,6 +71,11 @@ public final class ServerEvents {
     });
   }
 
+  /** The watchdog ended the session; the server closes the socket with 4000 right after. */
+  public static String sessionTerminated(TerminationReason reason) {
+    return Json.write(event("session.terminated").put("reason", reason.code()).put("message", reason.message()));
+  }
+
   /** The interview ended; the server closes the socket with 1000 right after. */
   public static String interviewEnded() {
     return Json.write(event("interview.ended"));

@@ -19,7 +19,8 @@ class EnvTest {
     assertThat(gateway.httpPort()).isEqualTo(8080);
     assertThat(gateway.apiKey()).isEmpty();
     HygieneConfig hygiene = HygieneConfig.fromEnv(new Env(Map.of()));
-    assertThat(hygiene).isEqualTo(new HygieneConfig(30_000, 90_000, 300_000, 3_600_000, 30_000));
+    assertThat(hygiene).isEqualTo(new HygieneConfig(30_000, 90_000, 300_000, 3_600_000, 30_000, 30_000));
+    assertThat(hygiene.relayGuardBoundMs()).isEqualTo(90_000 + 30_000 + 5_000);
     ClusterConfig cluster = ClusterConfig.fromEnv(new Env(Map.of()));
     assertThat(cluster.host()).isEqualTo("127.0.0.1");
     assertThat(cluster.members()).containsExactly("127.0.0.1:5701-5720");

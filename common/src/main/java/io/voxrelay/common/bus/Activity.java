@@ -1,0 +1,8 @@
+package io.voxrelay.common.bus;
+
+/**
+ * Activity seen for one session since the last report: the latest client heartbeat and the latest audio
+ * actually forwarded upstream (epoch ms, 0 when none).
+ */
+public record Activity(String sessionId, long heartbeatAt, long audioAt) {
+}
