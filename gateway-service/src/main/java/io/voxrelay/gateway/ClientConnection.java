@@ -1,5 +1,6 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ClientAudio;
@@ -46,6 +47,7 @@ final class ClientConnection {
   private final String connectionId = UUID.randomUUID().toString();
   private final ClientRegistry registry;
   private final HelloFailureLimiter limiter;
+  private final ActivityAccumulator activity;
   private final String remoteAddress;
   private final DeliveryOptions busOptions;
   private final long helloTimer;
@@ -57,13 +59,15 @@ final class ClientConnection {
   private Future<Void> controls = Future.succeededFuture();
 
   ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String gatewayNode,
-                   ClientRegistry registry, HelloFailureLimiter limiter, long helloTimeoutMs, long busTimeoutMs) {
+                   ClientRegistry registry, HelloFailureLimiter limiter, ActivityAccumulator activity,
+                   long helloTimeoutMs, long busTimeoutMs) {
     this.vertx = vertx;
     this.socket = socket;
     this.sessionId = sessionId;
     this.gatewayNode = gatewayNode;
     this.registry = registry;
     this.limiter = limiter;
+    this.activity = activity;
     this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
     this.busOptions = new DeliveryOptions().setSendTimeout(busTimeoutMs);
     this.helloTimer = vertx.setTimer(helloTimeoutMs, id -> {
@@ -79,6 +83,11 @@ final class ClientConnection {
 
   String sessionId() {
     return sessionId;
+  }
+
+  /** The relay instance holding this session's upstream, or null when none does. */
+  String relayNode() {
+    return relayNode;
   }
 
   /** Writes one server event (a JSON text frame) if the socket is live, then closes it if asked to. */
@@ -208,6 +217,7 @@ final class ClientConnection {
       }
       controls = controls.transform(v -> applyControl(control.control(), control.text()));
     } else if (message instanceof ClientMessage.HeartbeatPing) {
+      activity.heartbeat(sessionId, System.currentTimeMillis());
       socket.writeTextMessage(ServerEvents.heartbeatPong());
     } else if (message instanceof ClientMessage.Hello) {
       sendError("already_connected", "hello is only valid as the first frame");

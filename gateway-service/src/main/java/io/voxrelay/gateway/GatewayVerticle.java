@@ -1,5 +1,8 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.bus.Activity;
+import io.voxrelay.common.bus.ActivityAccumulator;
+import io.voxrelay.common.bus.ActivityBatch;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.ToClient;
@@ -19,6 +22,11 @@ import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * The gateway service: terminates client WebSockets, serves the HTTP API and the web client. Events for its
  * clients arrive on this instance's node address and are written to the matching socket.
@@ -28,11 +36,14 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   /** Largest client frame: a 2 s audio chunk in base64 plus JSON framing fits. */
   static final int MAX_WS_MESSAGE_BYTES = 256 * 1024;
+  /** Activity is reported at most this often: one message a second, not one per frame or session. */
+  static final long ACTIVITY_REPORT_MS = 1_000;
 
   private final GatewayConfig config;
   private final String nodeId = NodeIds.next("gateway");
   private final ClientRegistry clients = new ClientRegistry();
   private HelloFailureLimiter helloLimiter;
+  private final ActivityAccumulator activity = new ActivityAccumulator();
   private HttpServer server;
 
   public GatewayVerticle() {
@@ -71,6 +82,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.httpPort())
         .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES)
         .setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES));
+    vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
     return vertx.eventBus().<ToClient>consumer(Addresses.gatewayNode(nodeId), m -> toClient(m.body()))
         .completion()
         .compose(v -> server.requestHandler(router).listen())
@@ -88,9 +100,29 @@ public final class GatewayVerticle extends VerticleBase {
   private void upgrade(RoutingContext ctx) {
     String sessionId = ctx.pathParam("sessionId");
     ctx.request().toWebSocket()
-        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, nodeId, clients, helloLimiter, config.helloTimeoutMs(),
+        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, nodeId, clients, helloLimiter, activity, config.helloTimeoutMs(),
             config.busTimeoutMs()))
         .onFailure(e -> LOG.debug("[Gateway] WebSocket upgrade failed: {}", e.toString()));
+  }
+
+  /**
+   * Heartbeats of the last second, in one message to the session service and one per relay instance
+   * holding these sessions (its cost guard closes upstreams whose client went silent).
+   */
+  private void reportActivity() {
+    List<Activity> heartbeats = activity.drain();
+    if (heartbeats.isEmpty()) {
+      return;
+    }
+    vertx.eventBus().send(Addresses.SESSION_ACTIVITY, new ActivityBatch(heartbeats));
+    Map<String, List<Activity>> byRelay = new HashMap<>();
+    for (Activity a : heartbeats) {
+      ClientConnection client = clients.get(a.sessionId());
+      if (client != null && client.relayNode() != null) {
+        byRelay.computeIfAbsent(client.relayNode(), r -> new ArrayList<>()).add(a);
+      }
+    }
+    byRelay.forEach((relay, list) -> vertx.eventBus().send(Addresses.relayNode(relay), new ActivityBatch(list)));
   }
 
   private void toClient(ToClient event) {

@@ -34,6 +34,7 @@ final class Deployment implements AutoCloseable {
   final List<Vertx> relayNodes = new ArrayList<>();
   final List<Vertx> sessionNodes = new ArrayList<>();
   final List<Vertx> watchdogNodes = new ArrayList<>();
+  final List<io.voxrelay.watchdog.WatchdogVerticle> watchdogs = new ArrayList<>();
   private final Map<String, String> env;
 
   Deployment(Map<String, String> env) {
@@ -72,12 +73,15 @@ final class Deployment implements AutoCloseable {
       sessionNodes.add(deploy(new SessionVerticle(StoreConfig.fromEnv(config))));
     }
     for (int i = 0; i < relayCount; i++) {
-      RelayVerticle relay = new RelayVerticle(RelayConfig.fromEnv(config).withUpstreamUrl(simulator.url()));
+      RelayVerticle relay = new RelayVerticle(RelayConfig.fromEnv(config).withUpstreamUrl(simulator.url()),
+          HygieneConfig.fromEnv(config));
       relayNodes.add(deploy(relay));
       relays.add(relay);
     }
     for (int i = 0; i < watchdogCount; i++) {
-      watchdogNodes.add(deploy(new io.voxrelay.watchdog.WatchdogVerticle(HygieneConfig.fromEnv(config))));
+      var watchdog = new io.voxrelay.watchdog.WatchdogVerticle(HygieneConfig.fromEnv(config));
+      watchdogNodes.add(deploy(watchdog));
+      watchdogs.add(watchdog);
     }
     for (int i = 0; i < gatewayCount; i++) {
       GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.fromEnv(config).withHttpPort(0));
@@ -95,12 +99,18 @@ final class Deployment implements AutoCloseable {
     relayNodes.clear();
     sessionNodes.clear();
     watchdogNodes.clear();
+    watchdogs.clear();
   }
 
   private Vertx deploy(VerticleBase verticle) {
     Vertx node = cluster.node();
     Await.result(node.deployVerticle(verticle));
     return node;
+  }
+
+  /** The SQLite store of this deployment, for tests that check what was persisted. */
+  java.nio.file.Path dataDir() {
+    return java.nio.file.Path.of(env.get("VOXRELAY_DATA_DIR"));
   }
 
   int gatewayPort(int index) {

@@ -35,6 +35,8 @@ final class VoiceClient implements AutoCloseable {
   private final AtomicReference<Short> closeCode = new AtomicReference<>();
   private final WebSocketClient client;
   private final WebSocket socket;
+  private volatile long heartbeatTimer = -1;
+  private Vertx vertx;
 
   private VoiceClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
@@ -96,6 +98,7 @@ final class VoiceClient implements AutoCloseable {
     WebSocket socket = Await.result(client.connect(new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI("/v1/sessions/" + sessionId + "/ws")).onSuccess(ws -> {
           holder[0] = new VoiceClient(client, ws);
+          holder[0].vertx = vertx;
           holder[0].listen(ws);
         }));
     return holder[0];
@@ -107,6 +110,38 @@ final class VoiceClient implements AutoCloseable {
     client.send("{\"type\":\"hello\",\"token\":\"" + session.token() + "\"}");
     client.awaitEvent("connected", Duration.ofSeconds(20));
     return client;
+  }
+
+  /** Sends {@code heartbeat.ping} every {@code intervalMs}, as the web client does, until stopped. */
+  void startHeartbeats(long intervalMs) {
+    heartbeatTimer = vertx.setPeriodic(intervalMs, t -> {
+      if (!socket.isClosed()) {
+        socket.writeTextMessage("{\"type\":\"heartbeat.ping\"}");
+      }
+    });
+  }
+
+  void stopHeartbeats() {
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+      heartbeatTimer = -1;
+    }
+  }
+
+  /**
+   * Keeps speaking for {@code millis}, or until the server closes the socket: 200 ms of speech every 150 ms.
+   * Unlike {@link #streamAudio} it tolerates the close, which is what a test of termination waits for.
+   */
+  void keepSpeaking(long millis) {
+    long until = System.currentTimeMillis() + millis;
+    while (!isClosed() && System.currentTimeMillis() < until) {
+      for (String chunk : SpeechLikeAudio.base64Chunks(SpeechLikeAudio.speech(200), 40)) {
+        if (!socket.isClosed()) {
+          socket.writeTextMessage("{\"type\":\"audio\",\"data\":\"" + chunk + "\"}");
+        }
+      }
+      Await.sleep(150);
+    }
   }
 
   void send(String text) {
@@ -163,6 +198,7 @@ final class VoiceClient implements AutoCloseable {
 
   @Override
   public void close() {
+    stopHeartbeats();
     if (!socket.isClosed()) {
       socket.close();
     }

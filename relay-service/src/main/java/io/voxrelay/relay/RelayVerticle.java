@@ -1,5 +1,8 @@
 package io.voxrelay.relay;
 
+import io.voxrelay.common.bus.Activity;
+import io.voxrelay.common.bus.ActivityBatch;
+import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.ApplyControl;
 import io.voxrelay.common.bus.BindRelay;
@@ -9,9 +12,11 @@ import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.bus.ClientDetached;
 import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.RelayCommand;
+import io.voxrelay.common.bus.TerminateUpstream;
 import io.voxrelay.common.bus.UpstreamOpened;
 import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
+import io.voxrelay.common.config.HygieneConfig;
 import io.voxrelay.common.config.RelayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,6 +25,7 @@ import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,19 +37,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RelayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
+  private static final long ACTIVITY_REPORT_MS = 1_000;
 
   private final RelayConfig config;
+  private final HygieneConfig hygiene;
   private final String nodeId = NodeIds.next("relay");
+  private final ActivityAccumulator activity = new ActivityAccumulator();
   // Changed only on the event loop; concurrent so that metrics and tests may read it from elsewhere.
   private final Map<String, UpstreamSession> sessions = new ConcurrentHashMap<>();
   private UpstreamConnector connector;
 
   public RelayVerticle() {
-    this(RelayConfig.fromEnv(Env.system()));
+    this(RelayConfig.fromEnv(Env.system()), HygieneConfig.fromEnv(Env.system()));
   }
 
-  public RelayVerticle(RelayConfig config) {
+  public RelayVerticle(RelayConfig config, HygieneConfig hygiene) {
     this.config = config;
+    this.hygiene = hygiene;
   }
 
   public String nodeId() {
@@ -59,6 +69,8 @@ public final class RelayVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     connector = new UpstreamConnector(vertx, config);
+    vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
+    vertx.setPeriodic(hygiene.relayGuardIntervalMs(), t -> guard());
     var bus = vertx.eventBus();
     return Future.all(
         bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, m -> open(m, m.body())).completion(),
@@ -87,6 +99,19 @@ public final class RelayVerticle extends VerticleBase {
       if (session != null) {
         session.detach(detached.connectionId());
       }
+    } else if (command instanceof ActivityBatch batch) {
+      long now = System.currentTimeMillis();
+      for (Activity a : batch.activities()) {
+        UpstreamSession held = sessions.get(a.sessionId());
+        if (held != null && a.heartbeatAt() > 0) {
+          held.heartbeat(now);
+        }
+      }
+    } else if (command instanceof TerminateUpstream) {
+      if (session != null) {
+        LOG.info("[Relay] closing upstream of {}: the session was terminated", command.sessionId());
+        session.close(false);
+      }
     } else if (command instanceof ApplyControl control) {
       if (session == null) {
         message.fail(BusFailure.NOT_FOUND, "this relay does not hold the session");
@@ -105,7 +130,7 @@ public final class RelayVerticle extends VerticleBase {
       message.reply(new UpstreamOpened(request.sessionId(), nodeId));
       return;
     }
-    UpstreamSession.open(vertx, nodeId, config, connector, request.session(), request.gatewayNode(), request.connectionId())
+    UpstreamSession.open(vertx, nodeId, config, connector, activity, request.session(), request.gatewayNode(), request.connectionId())
         .compose(session -> {
           sessions.put(request.sessionId(), session);
           session.onClosed(() -> sessions.remove(request.sessionId(), session));
@@ -121,6 +146,32 @@ public final class RelayVerticle extends VerticleBase {
           LOG.warn("[Relay] could not open upstream for {}: {}", request.sessionId(), e.toString());
           message.fail(BusFailure.UNAVAILABLE, "upstream unavailable");
         });
+  }
+
+  /** Audio forwarded in the last second, for all sessions, in one message. */
+  private void reportActivity() {
+    List<Activity> forwarded = activity.drain();
+    if (!forwarded.isEmpty()) {
+      vertx.eventBus().send(Addresses.SESSION_ACTIVITY, new ActivityBatch(forwarded));
+    }
+  }
+
+  /**
+   * The cost guard: closes every upstream whose client has shown no heartbeat for the heartbeat timeout
+   * plus a grace. It needs nothing but this relay, so no crashed session service or watchdog can leave a
+   * billable upstream open.
+   */
+  private void guard() {
+    long now = System.currentTimeMillis();
+    long limit = hygiene.heartbeatTimeoutMs() + hygiene.relayGuardGraceMs();
+    for (UpstreamSession session : List.copyOf(sessions.values())) {
+      long silent = now - session.lastHeartbeatAt();
+      if (silent > limit) {
+        LOG.warn("[Relay] cost guard: closing upstream of {}, no client heartbeat for {} ms", session.sessionId(),
+            silent);
+        session.close(true);
+      }
+    }
   }
 
   private DeliveryOptions busOptions() {

@@ -1,6 +1,7 @@
 package io.voxrelay.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.RecordTurn;
@@ -35,6 +36,9 @@ final class UpstreamSession {
   private final RelayConfig config;
   private final UpstreamConnector connector;
   private final ConversationState state;
+  private final ActivityAccumulator activity;
+  /** When this relay last heard that the client is alive (its own clock): the cost guard's input. */
+  private long lastHeartbeatAt;
   private String gatewayNode;
   private String connectionId;
   private UpstreamLink link;
@@ -48,8 +52,11 @@ final class UpstreamSession {
   private Runnable onClosed = () -> { };
 
   private UpstreamSession(Vertx vertx, String relayNode, RelayConfig config, UpstreamConnector connector,
-                          SessionSnapshot snapshot, String gatewayNode, String connectionId) {
+                          ActivityAccumulator activity, SessionSnapshot snapshot, String gatewayNode,
+                          String connectionId) {
     this.vertx = vertx;
+    this.activity = activity;
+    this.lastHeartbeatAt = System.currentTimeMillis();
     this.relayNode = relayNode;
     this.config = config;
     this.connector = connector;
@@ -60,9 +67,10 @@ final class UpstreamSession {
 
   /** Opens the first upstream link, configured and with any earlier conversation restored. */
   static Future<UpstreamSession> open(Vertx vertx, String relayNode, RelayConfig config, UpstreamConnector connector,
-                                      SessionSnapshot snapshot, String gatewayNode, String connectionId) {
-    UpstreamSession session = new UpstreamSession(vertx, relayNode, config, connector, snapshot, gatewayNode,
-        connectionId);
+                                      ActivityAccumulator activity, SessionSnapshot snapshot, String gatewayNode,
+                                      String connectionId) {
+    UpstreamSession session = new UpstreamSession(vertx, relayNode, config, connector, activity, snapshot,
+        gatewayNode, connectionId);
     return session.connectLink().map(restored -> session);
   }
 
@@ -76,11 +84,24 @@ final class UpstreamSession {
 
   // ---- client side -------------------------------------------------------------------------------------
 
-  /** Microphone audio: forwarded only while the session is live and not gated (paused, awaiting resume). */
+  /**
+   * Microphone audio: forwarded only while the session is live and not gated (paused, awaiting resume).
+   * Only audio actually forwarded counts as activity (seed 002, finding 1): gated audio keeps nothing alive.
+   */
   void audio(String base64Pcm) {
     if (!closed && link != null && !state.gated()) {
       link.send(RealtimeClientEvents.inputAudioAppend(base64Pcm));
+      activity.audio(sessionId(), System.currentTimeMillis());
     }
+  }
+
+  /** The client showed a heartbeat (reported by its gateway). */
+  void heartbeat(long receivedAt) {
+    lastHeartbeatAt = Math.max(lastHeartbeatAt, receivedAt);
+  }
+
+  long lastHeartbeatAt() {
+    return lastHeartbeatAt;
   }
 
   /**
@@ -133,6 +154,7 @@ final class UpstreamSession {
 
   /** The client is (again) on {@code node} as {@code connection}; a pending detach close is cancelled. */
   void attach(String node, String connection, SessionSnapshot snapshot) {
+    heartbeat(System.currentTimeMillis());
     gatewayNode = node;
     connectionId = connection;
     state.update(snapshot);

@@ -7,6 +7,7 @@ import io.voxrelay.common.config.GatewayConfig;
 import io.voxrelay.common.config.HygieneConfig;
 import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.config.SimulatorConfig;
+import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.gateway.GatewayVerticle;
 import io.voxrelay.relay.RelayVerticle;
 import io.voxrelay.session.SessionVerticle;
@@ -53,8 +54,9 @@ public final class Standalone {
           ? Future.succeededFuture(relayConfig.upstreamUrl())
           : vertx.deployVerticle(simulator).map(id -> simulator.url());
       return upstream
-          .compose(url -> vertx.deployVerticle(new SessionVerticle())
-              .compose(id -> vertx.deployVerticle(new RelayVerticle(relayConfig.withUpstreamUrl(url)))))
+          .compose(url -> vertx.deployVerticle(new SessionVerticle(StoreConfig.fromEnv(env)))
+              .compose(id -> vertx.deployVerticle(new RelayVerticle(relayConfig.withUpstreamUrl(url),
+                  HygieneConfig.fromEnv(env)))))
           .compose(id -> vertx.deployVerticle(new WatchdogVerticle(HygieneConfig.fromEnv(env))))
           .compose(id -> vertx.deployVerticle(gateway))
           .map(id -> new Standalone(vertx, gateway, simulator))
