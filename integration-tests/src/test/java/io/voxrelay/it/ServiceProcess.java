@@ -25,6 +25,7 @@ final class ServiceProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final AtomicBoolean ready = new AtomicBoolean();
+  private final java.util.concurrent.ConcurrentLinkedQueue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Thread shutdownHook;
 
   private ServiceProcess(String name, Process process, Path log) {
@@ -54,6 +55,7 @@ final class ServiceProcess implements AutoCloseable {
       String line;
       while ((line = in.readLine()) != null) {
         out.println(line);
+        lines.add(line);
         if (line.startsWith(ServiceLauncher.READY_LINE)) {
           ready.set(true);
         }
@@ -73,6 +75,11 @@ final class ServiceProcess implements AutoCloseable {
           return ready.get();
         });
     return this;
+  }
+
+  /** Every line the process printed so far. */
+  List<String> lines() {
+    return List.copyOf(lines);
   }
 
   /** Kills the process at once, as a crash would: no clean leave from the cluster. */
