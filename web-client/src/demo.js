@@ -79,6 +79,10 @@ async function onEvent(event) {
     case 'transcript.done':
       line(event.itemId, event.role).textContent = event.text;
       break;
+    case 'session.terminated':
+      stopCapture();
+      setStatus(event.message);
+      break;
     case 'error':
       setStatus(`Error: ${event.message}`);
       break;
