@@ -2,20 +2,28 @@ package io.voxrelay.gateway;
 
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.ApplyControl;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.bus.ClientDetached;
-import io.voxrelay.common.bus.ApplyControl;
+import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
+import io.voxrelay.common.bus.ConnectionReplaced;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.ControlRequest;
+import io.voxrelay.common.bus.ControlResult;
+import io.voxrelay.common.bus.EventOutbox;
+import io.voxrelay.common.bus.GetSession;
 import io.voxrelay.common.bus.OpenUpstream;
+import io.voxrelay.common.bus.Replay;
+import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.UpstreamOpened;
 import io.voxrelay.common.protocol.ClientMessage;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ProtocolException;
+import io.voxrelay.common.protocol.Sequenced;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,18 +35,28 @@ import io.vertx.core.http.ServerWebSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * One client WebSocket on this gateway: waits for {@code hello}, authenticates it with the session service,
- * finds or opens the session's upstream at a relay, then relays the client's frames. Confined to the gateway
- * verticle's event loop.
+ * finds or opens the session's upstream at a relay, then relays the client's frames. Server events reach the
+ * client exactly once and in {@code seq} order: replayed ones first, then live ones; an event that arrives
+ * early waits for the ones before it, and a gap is filled from the session service's store. Confined to the
+ * gateway verticle's event loop.
  */
 final class ClientConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+  /** How long an out-of-order event waits before the missing ones are fetched from the store. */
+  private static final long GAP_FILL_DELAY_MS = 250;
 
   private enum State { AWAITING_HELLO, CONNECTING, CONNECTED, CLOSED }
+
+  private record Pending(String json, int closeCode) {
+  }
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -51,12 +69,19 @@ final class ClientConnection {
   private final String remoteAddress;
   private final DeliveryOptions busOptions;
   private final long helloTimer;
+  private final EventOutbox outbox;
   private State state = State.AWAITING_HELLO;
   private String relayNode;
   /** Audio is dropped here while paused or awaiting resume, before it costs a bus message. */
   private boolean audioGated;
   /** Controls run one after another, in the order the client sent them. */
   private Future<Void> controls = Future.succeededFuture();
+  private long lastDelivered;
+  private final TreeMap<Long, Pending> early = new TreeMap<>();
+  private long gapTimer = -1;
+  private boolean filling;
+  private boolean confirmed;
+  private boolean takingOver;
 
   ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String gatewayNode,
                    ClientRegistry registry, HelloFailureLimiter limiter, ActivityAccumulator activity,
@@ -70,13 +95,14 @@ final class ClientConnection {
     this.activity = activity;
     this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
     this.busOptions = new DeliveryOptions().setSendTimeout(busTimeoutMs);
+    this.outbox = new EventOutbox(vertx, sessionId, busTimeoutMs, this::deliverAll);
     this.helloTimer = vertx.setTimer(helloTimeoutMs, id -> {
       if (state == State.AWAITING_HELLO) {
         close(CloseCode.HELLO_TIMEOUT);
       }
     });
     socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(b -> sendError("binary_not_supported", "send audio as JSON 'audio' messages"));
+    socket.binaryMessageHandler(b -> sendLocalError("binary_not_supported", "send audio as JSON 'audio' messages"));
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(e -> LOG.debug("[Gateway] socket error for {}: {}", sessionId, e.toString()));
   }
@@ -85,16 +111,47 @@ final class ClientConnection {
     return sessionId;
   }
 
+  String connectionId() {
+    return connectionId;
+  }
+
   /** The relay instance holding this session's upstream, or null when none does. */
   String relayNode() {
     return relayNode;
   }
 
-  /** Writes one server event (a JSON text frame) if the socket is live, then closes it if asked to. */
+  // ---- server → client ---------------------------------------------------------------------------------
+
+  /**
+   * Writes one server event if the socket is live, in seq order, then closes with {@code closeCode} if it is
+   * not 0. Live-only events (no seq, such as audio) go straight out.
+   */
   void deliver(String json, int closeCode) {
     if (state != State.CONNECTED) {
       return;
     }
+    long seq = json == null ? 0 : Sequenced.seqOf(json);
+    if (seq == 0) {
+      write(json, closeCode);
+    } else if (seq <= lastDelivered) {
+      return;
+    } else if (seq == lastDelivered + 1) {
+      lastDelivered = seq;
+      write(json, closeCode);
+      drainEarly();
+    } else {
+      early.put(seq, new Pending(json, closeCode));
+      scheduleGapFill();
+    }
+  }
+
+  private void deliverAll(List<String> events, int closeCode) {
+    for (int i = 0; i < events.size(); i++) {
+      deliver(events.get(i), i == events.size() - 1 ? closeCode : 0);
+    }
+  }
+
+  private void write(String json, int closeCode) {
     if (json != null) {
       socket.writeTextMessage(json);
     }
@@ -103,10 +160,62 @@ final class ClientConnection {
     }
   }
 
+  private void drainEarly() {
+    while (state == State.CONNECTED && !early.isEmpty() && early.firstKey() <= lastDelivered + 1) {
+      Map.Entry<Long, Pending> next = early.pollFirstEntry();
+      if (next.getKey() == lastDelivered + 1) {
+        lastDelivered = next.getKey();
+        write(next.getValue().json(), next.getValue().closeCode());
+      }
+    }
+  }
+
+  private void scheduleGapFill() {
+    if (gapTimer < 0 && !filling) {
+      gapTimer = vertx.setTimer(GAP_FILL_DELAY_MS, t -> {
+        gapTimer = -1;
+        fillGap();
+      });
+    }
+  }
+
+  /** Fetches from the store whatever came after the last event delivered, and delivers it in order. */
+  private void fillGap() {
+    if (state != State.CONNECTED || filling) {
+      return;
+    }
+    filling = true;
+    vertx.eventBus().<Replay>request(Addresses.SESSION_REPLAY, new ReplayRequest(sessionId, lastDelivered), busOptions)
+        .onComplete(ar -> {
+          filling = false;
+          if (ar.succeeded()) {
+            deliverReplay(ar.result().body());
+          }
+          if (!early.isEmpty()) {
+            scheduleGapFill();
+          }
+        });
+  }
+
+  private void deliverReplay(Replay replay) {
+    if (replay.truncated() && state == State.CONNECTED) {
+      long resumeFrom = replay.events().isEmpty() ? replay.lastSeq() + 1 : Sequenced.seqOf(replay.events().get(0));
+      socket.writeTextMessage(ServerEvents.replayTruncated(resumeFrom));
+      lastDelivered = resumeFrom - 1;
+    }
+    for (String event : replay.events()) {
+      Pending buffered = early.remove(Sequenced.seqOf(event));
+      deliver(event, buffered == null ? 0 : buffered.closeCode());
+    }
+    drainEarly();
+  }
+
+  // ---- client → server ---------------------------------------------------------------------------------
+
   private void onText(String text) {
     switch (state) {
       case AWAITING_HELLO -> onHello(text);
-      case CONNECTING -> sendError("not_connected", "wait for 'connected' before sending");
+      case CONNECTING -> sendLocalError("not_connected", "wait for 'connected' before sending");
       case CONNECTED -> onMessage(text);
       case CLOSED -> { }
     }
@@ -134,26 +243,36 @@ final class ClientConnection {
     }
     state = State.CONNECTING;
     vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
-            new ConnectSession(sessionId, hello.token(), gatewayNode), busOptions)
+            new ConnectSession(sessionId, hello.token(), gatewayNode, connectionId, hello.lastSeq()), busOptions)
         .map(Message::body)
         .compose(connected -> {
+          replacePrevious(connected);
           if (connected.session().awaitingResume()) {
             // The upstream was let go; a new one opens only when the client asks to resume.
             return Future.succeededFuture(connected);
           }
-          return openUpstream(connected.session()).map(opened -> {
+          return openUpstream(connected.session(), false).map(opened -> {
             relayNode = opened.relayNode();
             return connected;
           });
         })
-        .onSuccess(this::onConnected)
+        .onSuccess(connected -> onConnected(connected, hello.lastSeq()))
         .onFailure(this::onConnectFailed);
   }
 
+  /** The newest connection wins: the one it replaces is closed wherever it is, and nothing it sends counts. */
+  private void replacePrevious(SessionConnected connected) {
+    String previous = connected.previousConnectionId();
+    if (previous != null && !previous.equals(connectionId) && connected.previousGatewayNode() != null) {
+      vertx.eventBus().send(Addresses.gatewayNode(connected.previousGatewayNode()),
+          new ConnectionReplaced(sessionId, previous));
+    }
+  }
+
   /** Re-attaches to the relay already holding the session, or asks any relay to open it. */
-  private Future<UpstreamOpened> openUpstream(SessionSnapshot session) {
-    OpenUpstream open = new OpenUpstream(sessionId, gatewayNode, connectionId, session);
-    Future<UpstreamOpened> attempt = session.relayNode() == null
+  private Future<UpstreamOpened> openUpstream(SessionSnapshot session, boolean failover) {
+    OpenUpstream open = new OpenUpstream(sessionId, gatewayNode, connectionId, session, failover);
+    Future<UpstreamOpened> attempt = session.relayNode() == null || failover
         ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay bound"))
         : vertx.eventBus().<UpstreamOpened>request(Addresses.relayNode(session.relayNode()), open, busOptions)
             .map(m -> m.body());
@@ -162,12 +281,38 @@ final class ClientConnection {
         : Future.failedFuture(e));
   }
 
-  private static boolean isRelayGone(Throwable e) {
+  static boolean isRelayGone(Throwable e) {
     return e instanceof ReplyException re
-        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT);
+        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT
+        || re.failureCode() == BusFailure.NOT_FOUND);
   }
 
-  private void onConnected(SessionConnected connected) {
+  /**
+   * The relay holding this session is gone from the cluster: another one takes the session over, with the
+   * conversation restored from the store.
+   */
+  void relayLost(String lostNode) {
+    if (state != State.CONNECTED || takingOver || !lostNode.equals(relayNode)) {
+      return;
+    }
+    takingOver = true;
+    relayNode = null;
+    LOG.warn("[Gateway] relay {} is gone; moving {} to another relay", lostNode, sessionId);
+    vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
+        .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture(null)
+            : openUpstream(reply.body(), true).map(UpstreamOpened::relayNode))
+        .onComplete(ar -> {
+          takingOver = false;
+          if (ar.succeeded()) {
+            relayNode = ar.result();
+          } else {
+            LOG.warn("[Gateway] takeover of {} failed: {}", sessionId, ar.cause().toString());
+            close(CloseCode.TRY_AGAIN_LATER);
+          }
+        });
+  }
+
+  private void onConnected(SessionConnected connected, long clientLastSeq) {
     SessionSnapshot session = connected.session();
     if (state != State.CONNECTING) {
       // The client left while we were connecting: let the relay start its detach grace.
@@ -176,10 +321,15 @@ final class ClientConnection {
     }
     state = State.CONNECTED;
     audioGated = session.paused() || session.awaitingResume();
+    lastDelivered = clientLastSeq;
     registry.put(this);
-    socket.writeTextMessage(ServerEvents.connected(session, connected.resumeToken(), connected.resumed()));
-    LOG.info("[Gateway] client connected to {} (resumed: {}, awaiting resume: {})", sessionId, connected.resumed(),
-        session.awaitingResume());
+    socket.writeTextMessage(ServerEvents.connected(session, connected.resumeToken(), connected.resumed(),
+        connected.replay().lastSeq()));
+    deliverReplay(connected.replay());
+    // Events stored between the replay and the relay's attach went elsewhere: fetch them now.
+    fillGap();
+    LOG.info("[Gateway] client connected to {} (resumed: {}, awaiting resume: {}, replayed: {})", sessionId,
+        connected.resumed(), session.awaitingResume(), connected.replay().events().size());
   }
 
   private void onConnectFailed(Throwable e) {
@@ -190,9 +340,6 @@ final class ClientConnection {
     } else if (e instanceof ReplyException re && re.failureCode() == BusFailure.GONE) {
       LOG.info("[Gateway] rejected connection to {}: the interview has ended", sessionId);
       close(CloseCode.SESSION_ENDED);
-    } else if (e instanceof ReplyException re && re.failureCode() == BusFailure.UNAVAILABLE) {
-      LOG.warn("[Gateway] no upstream for {}: {}", sessionId, e.getMessage());
-      close(CloseCode.TRY_AGAIN_LATER);
     } else {
       LOG.warn("[Gateway] connecting {} failed: {}", sessionId, e.toString());
       close(CloseCode.TRY_AGAIN_LATER);
@@ -200,42 +347,59 @@ final class ClientConnection {
   }
 
   private void onMessage(String text) {
+    if (!confirmed) {
+      // The client speaks on this connection, so it has the new resume token: the old one may go.
+      confirmed = true;
+      vertx.eventBus().send(Addresses.SESSION_CONFIRM, new ConfirmConnection(sessionId, connectionId));
+    }
     ClientMessage message;
     try {
       message = ClientMessage.parse(text);
     } catch (ProtocolException e) {
-      sendError(e.code(), e.getMessage());
+      sendLocalError(e.code(), e.getMessage());
       return;
     }
     if (message instanceof ClientMessage.Audio audio) {
-      if (!audioGated) {
-        vertx.eventBus().send(Addresses.relayNode(relayNode), new ClientAudio(sessionId, audio.base64Pcm()));
+      if (!audioGated && relayNode != null) {
+        vertx.eventBus().send(Addresses.relayNode(relayNode), new ClientAudio(sessionId, connectionId,
+            audio.base64Pcm()));
       }
     } else if (message instanceof ClientMessage.ControlMessage control) {
       if (control.control() == Control.PAUSE) {
         audioGated = true;
       }
-      controls = controls.transform(v -> applyControl(control.control(), control.text()));
-    } else if (message instanceof ClientMessage.HeartbeatPing) {
+      controls = controls.transform(v -> applyControl(control));
+    } else if (message instanceof ClientMessage.HeartbeatPing ping) {
       activity.heartbeat(sessionId, System.currentTimeMillis());
+      acknowledge(ping.ack());
       socket.writeTextMessage(ServerEvents.heartbeatPong());
+    } else if (message instanceof ClientMessage.Ack ack) {
+      acknowledge(ack.seq());
     } else if (message instanceof ClientMessage.Hello) {
-      sendError("already_connected", "hello is only valid as the first frame");
+      sendLocalError("already_connected", "hello is only valid as the first frame");
+    }
+  }
+
+  private void acknowledge(long seq) {
+    if (seq > 0) {
+      activity.ack(sessionId, Math.min(seq, lastDelivered));
     }
   }
 
   /**
-   * Applies a control: first to the session state (the session service decides whether it fits), then
-   * upstream at the relay. Audio flows again only once the relay has resumed.
+   * Applies a control: first to the session state (the session service decides whether it fits, and
+   * whether this client seq was processed already), then upstream at the relay, which carries each client
+   * seq out once. Audio flows again only once the relay has resumed.
    */
-  private Future<Void> applyControl(Control control, String text) {
-    return vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_CONTROL,
-            new ControlRequest(sessionId, control, text), busOptions)
+  private Future<Void> applyControl(ClientMessage.ControlMessage message) {
+    Control control = message.control();
+    return vertx.eventBus().<ControlResult>request(Addresses.SESSION_CONTROL,
+            new ControlRequest(sessionId, control, message.text(), message.seq(), connectionId), busOptions)
         .compose(reply -> {
-          SessionSnapshot session = reply.body();
+          SessionSnapshot session = reply.body().session();
           Future<Void> applied = relayNode != null || control == Control.RESUME
-              ? applyAtRelay(control, text, session)
-              : applyWithoutUpstream(control, session);
+              ? applyAtRelay(message, session)
+              : applyWithoutUpstream(control, session, reply.body().duplicate());
           return applied.map(done -> {
             audioGated = session.paused() || session.awaitingResume();
             return (Void) null;
@@ -243,33 +407,35 @@ final class ClientConnection {
         })
         .recover(e -> {
           // The gate stays as it is: a failed pause keeps audio back, a failed resume does not release it.
-          sendError(controlErrorCode(e), controlErrorMessage(control, e));
+          outbox.emit(ServerEvents.error(controlErrorCode(e), controlErrorMessage(control, e)));
           return Future.succeededFuture();
         });
   }
 
   /** Carries a control out upstream; a resume of a session without an upstream opens one first. */
-  private Future<Void> applyAtRelay(Control control, String text, SessionSnapshot session) {
+  private Future<Void> applyAtRelay(ClientMessage.ControlMessage message, SessionSnapshot session) {
     Future<Void> ready = relayNode != null ? Future.succeededFuture()
-        : openUpstream(session).map(opened -> {
+        : openUpstream(session, false).map(opened -> {
           relayNode = opened.relayNode();
           LOG.info("[Gateway] upstream of {} reopened on resume", sessionId);
           return null;
         });
     return ready
         .compose(v -> vertx.eventBus().request(Addresses.relayNode(relayNode),
-            new ApplyControl(sessionId, control, text, session), busOptions))
+            new ApplyControl(sessionId, message.control(), message.text(), message.seq(), session), busOptions))
         .<Void>mapEmpty()
-        .recover(e -> control == Control.END
+        .recover(e -> message.control() == Control.END
             // The relay could not confirm: still end the interview for the client, as it asked.
-            ? applyWithoutUpstream(control, session)
+            ? applyWithoutUpstream(Control.END, session, false)
             : Future.failedFuture(e));
   }
 
-  /** A session without an upstream (awaiting resume): the state changed; the client is told here. */
-  private Future<Void> applyWithoutUpstream(Control control, SessionSnapshot session) {
-    ServerEvents.afterControl(control, session)
-        .ifPresent(event -> deliver(event, control == Control.END ? CloseCode.NORMAL.code() : 0));
+  /** A session without an upstream (awaiting resume): the state changed; the client is told from here. */
+  private Future<Void> applyWithoutUpstream(Control control, SessionSnapshot session, boolean duplicate) {
+    if (!duplicate) {
+      ServerEvents.afterControl(control, session)
+          .ifPresent(event -> outbox.emit(event, control == Control.END ? CloseCode.NORMAL.code() : 0));
+    }
     return Future.succeededFuture();
   }
 
@@ -291,11 +457,14 @@ final class ClientConnection {
     return "'" + control.name().toLowerCase() + "' could not be carried out now; try again";
   }
 
-  private void sendError(String code, String message) {
+  /** An error about a frame on this connection: it concerns this socket only, so it is not stored. */
+  private void sendLocalError(String code, String message) {
     if (state != State.CLOSED && !socket.isClosed()) {
       socket.writeTextMessage(ServerEvents.error(code, message));
     }
   }
+
+  // ---- lifecycle ---------------------------------------------------------------------------------------
 
   void close(CloseCode code) {
     if (state == State.CLOSED) {
@@ -303,6 +472,7 @@ final class ClientConnection {
     }
     boolean wasConnected = state == State.CONNECTED;
     state = State.CLOSED;
+    cancelGapFill();
     if (!socket.isClosed()) {
       socket.close((short) code.code(), code.reason());
     }
@@ -313,12 +483,20 @@ final class ClientConnection {
 
   private void onClosed() {
     vertx.cancelTimer(helloTimer);
+    cancelGapFill();
     if (state == State.CONNECTED) {
       state = State.CLOSED;
       detach();
       LOG.info("[Gateway] client left {} ({})", sessionId, socket.closeStatusCode());
     } else {
       state = State.CLOSED;
+    }
+  }
+
+  private void cancelGapFill() {
+    if (gapTimer >= 0) {
+      vertx.cancelTimer(gapTimer);
+      gapTimer = -1;
     }
   }
 

@@ -5,6 +5,8 @@ import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.ActivityBatch;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusCodecs;
+import io.voxrelay.common.bus.ConnectionReplaced;
+import io.voxrelay.common.bus.GatewayCommand;
 import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
@@ -13,6 +15,9 @@ import io.voxrelay.common.json.Json;
 import io.voxrelay.common.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -83,7 +88,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES)
         .setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES));
     vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
-    return vertx.eventBus().<ToClient>consumer(Addresses.gatewayNode(nodeId), m -> toClient(m.body()))
+    return vertx.eventBus().<GatewayCommand>consumer(Addresses.gatewayNode(nodeId), m -> onCommand(m.body()))
         .completion()
         .compose(v -> server.requestHandler(router).listen())
         .onSuccess(s -> LOG.info("[Gateway] Started {} on http://{}:{}", nodeId, config.httpHost(), s.actualPort()));
@@ -106,29 +111,50 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /**
-   * Heartbeats of the last second, in one message to the session service and one per relay instance
-   * holding these sessions (its cost guard closes upstreams whose client went silent).
+   * Once a second: the heartbeats and acknowledgements of the last second go to the session service in one
+   * message, and every relay instance holding one of these sessions gets its clients' heartbeats (its cost
+   * guard closes upstreams whose client went silent). That message doubles as a probe: a relay the cluster
+   * no longer knows has its sessions taken over by another relay.
    */
   private void reportActivity() {
-    List<Activity> heartbeats = activity.drain();
-    if (heartbeats.isEmpty()) {
-      return;
+    List<Activity> activities = activity.drain();
+    if (!activities.isEmpty()) {
+      vertx.eventBus().send(Addresses.SESSION_ACTIVITY, new ActivityBatch(activities));
     }
-    vertx.eventBus().send(Addresses.SESSION_ACTIVITY, new ActivityBatch(heartbeats));
     Map<String, List<Activity>> byRelay = new HashMap<>();
-    for (Activity a : heartbeats) {
-      ClientConnection client = clients.get(a.sessionId());
-      if (client != null && client.relayNode() != null) {
-        byRelay.computeIfAbsent(client.relayNode(), r -> new ArrayList<>()).add(a);
+    for (ClientConnection client : clients.all()) {
+      if (client.relayNode() != null) {
+        byRelay.computeIfAbsent(client.relayNode(), r -> new ArrayList<>());
       }
     }
-    byRelay.forEach((relay, list) -> vertx.eventBus().send(Addresses.relayNode(relay), new ActivityBatch(list)));
+    for (Activity a : activities) {
+      ClientConnection client = clients.get(a.sessionId());
+      if (client != null && client.relayNode() != null && a.heartbeatAt() > 0) {
+        byRelay.get(client.relayNode()).add(a);
+      }
+    }
+    DeliveryOptions probe = new DeliveryOptions().setSendTimeout(ACTIVITY_REPORT_MS);
+    byRelay.forEach((relay, heartbeats) -> vertx.eventBus()
+        .request(Addresses.relayNode(relay), new ActivityBatch(heartbeats), probe)
+        .onFailure(e -> {
+          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            for (ClientConnection client : clients.all()) {
+              client.relayLost(relay);
+            }
+          }
+        }));
   }
 
-  private void toClient(ToClient event) {
-    ClientConnection client = clients.get(event.sessionId());
-    if (client != null) {
-      client.deliver(event.json(), event.closeCode());
+  private void onCommand(GatewayCommand command) {
+    ClientConnection client = clients.get(command.sessionId());
+    if (command instanceof ToClient event) {
+      if (client != null) {
+        client.deliver(event.json(), event.closeCode());
+      }
+    } else if (command instanceof ConnectionReplaced replaced) {
+      if (client != null && client.connectionId().equals(replaced.connectionId())) {
+        client.close(CloseCode.REPLACED);
+      }
     }
   }
 

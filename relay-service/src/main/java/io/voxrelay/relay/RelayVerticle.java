@@ -93,7 +93,7 @@ public final class RelayVerticle extends VerticleBase {
       open(message, open);
     } else if (command instanceof ClientAudio audio) {
       if (session != null) {
-        session.audio(audio.base64Pcm());
+        session.audio(audio.connectionId(), audio.base64Pcm());
       }
     } else if (command instanceof ClientDetached detached) {
       if (session != null) {
@@ -107,6 +107,8 @@ public final class RelayVerticle extends VerticleBase {
           held.heartbeat(now);
         }
       }
+      // Gateways use this message as a probe of this relay's presence.
+      message.reply(null);
     } else if (command instanceof TerminateUpstream) {
       if (session != null) {
         LOG.info("[Relay] closing upstream of {}: the session was terminated", command.sessionId());
@@ -117,7 +119,7 @@ public final class RelayVerticle extends VerticleBase {
         message.fail(BusFailure.NOT_FOUND, "this relay does not hold the session");
         return;
       }
-      session.apply(control.control(), control.text(), control.session())
+      session.apply(control.control(), control.text(), control.clientSeq(), control.session())
           .onSuccess(v -> message.reply(null))
           .onFailure(e -> message.fail(BusFailure.UNAVAILABLE, e.getMessage()));
     }
@@ -139,7 +141,13 @@ public final class RelayVerticle extends VerticleBase {
               .onFailure(e -> session.close(true));
         })
         .onSuccess(bound -> {
-          LOG.info("[Relay] upstream opened for {}", request.sessionId());
+          LOG.info("[Relay] upstream opened for {}{}", request.sessionId(), request.failover() ? " (failover)" : "");
+          if (request.failover()) {
+            UpstreamSession taken = sessions.get(request.sessionId());
+            if (taken != null) {
+              taken.announceFailover();
+            }
+          }
           message.reply(new UpstreamOpened(request.sessionId(), nodeId));
         })
         .onFailure(e -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.bus.EventOutbox;
 import io.voxrelay.common.bus.RecordTurn;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.ToClient;
@@ -37,6 +38,9 @@ final class UpstreamSession {
   private final UpstreamConnector connector;
   private final ConversationState state;
   private final ActivityAccumulator activity;
+  private final EventOutbox outbox;
+  /** The highest client seq carried out here: a control resent after a reconnect is carried out once. */
+  private long lastAppliedClientSeq;
   /** When this relay last heard that the client is alive (its own clock): the cost guard's input. */
   private long lastHeartbeatAt;
   private String gatewayNode;
@@ -57,6 +61,8 @@ final class UpstreamSession {
     this.vertx = vertx;
     this.activity = activity;
     this.lastHeartbeatAt = System.currentTimeMillis();
+    this.lastAppliedClientSeq = snapshot.lastClientSeq();
+    this.outbox = new EventOutbox(vertx, snapshot.sessionId(), config.busTimeoutMs(), this::deliver);
     this.relayNode = relayNode;
     this.config = config;
     this.connector = connector;
@@ -88,8 +94,8 @@ final class UpstreamSession {
    * Microphone audio: forwarded only while the session is live and not gated (paused, awaiting resume).
    * Only audio actually forwarded counts as activity (seed 002, finding 1): gated audio keeps nothing alive.
    */
-  void audio(String base64Pcm) {
-    if (!closed && link != null && !state.gated()) {
+  void audio(String fromConnection, String base64Pcm) {
+    if (!closed && link != null && !state.gated() && fromConnection.equals(connectionId)) {
       link.send(RealtimeClientEvents.inputAudioAppend(base64Pcm));
       activity.audio(sessionId(), System.currentTimeMillis());
     }
@@ -109,9 +115,13 @@ final class UpstreamSession {
    *
    * @return a failed future when the control cannot be carried out now (no upstream link)
    */
-  Future<Void> apply(Control control, String text, SessionSnapshot snapshot) {
+  Future<Void> apply(Control control, String text, long clientSeq, SessionSnapshot snapshot) {
     state.update(snapshot);
+    if (clientSeq > 0 && clientSeq <= lastAppliedClientSeq) {
+      return Future.succeededFuture();
+    }
     if (control == Control.END) {
+      lastAppliedClientSeq = Math.max(lastAppliedClientSeq, clientSeq);
       ServerEvents.afterControl(control, snapshot).ifPresent(e -> toClient(e, CloseCode.NORMAL.code()));
       LOG.info("[Relay] interview {} ended by the client", sessionId());
       close(false);
@@ -148,8 +158,14 @@ final class UpstreamSession {
       }
       default -> throw new IllegalStateException("unhandled control " + control);
     }
+    lastAppliedClientSeq = Math.max(lastAppliedClientSeq, clientSeq);
     ServerEvents.afterControl(control, snapshot).ifPresent(this::toClient);
     return Future.succeededFuture();
+  }
+
+  /** The client is told that this relay took the session over from one that is gone. */
+  void announceFailover() {
+    toClient(ServerEvents.upstreamRestored("relay_failover", state.history().size()));
   }
 
   /** The client is (again) on {@code node} as {@code connection}; a pending detach close is cancelled. */
@@ -248,6 +264,9 @@ final class UpstreamSession {
         LOG.warn("[Relay] upstream error for {}: {}", sessionId(), event.path("error").path("code").asText());
         UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
       }
+      case "response.output_audio.delta" ->
+          // Audio is live: it goes straight to the client and is never stored or replayed.
+          UpstreamEventTranslator.toClient(event).ifPresent(this::toClientLive);
       default -> UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
     }
     if (rolloverDue && ("response.done".equals(type) || "input_audio_buffer.speech_stopped".equals(type))) {
@@ -357,13 +376,29 @@ final class UpstreamSession {
         });
   }
 
+  /** An event the client must not miss: numbered and stored first, then delivered. */
   private void toClient(String json) {
     toClient(json, 0);
   }
 
   private void toClient(String json, int closeCode) {
+    outbox.emit(json, closeCode);
+  }
+
+  /** Stamped events, in order, to the gateway holding the client; stored, so a client away gets them later. */
+  private void deliver(List<String> stamped, int closeCode) {
+    if (gatewayNode == null) {
+      return;
+    }
+    for (int i = 0; i < stamped.size(); i++) {
+      int close = i == stamped.size() - 1 ? closeCode : 0;
+      vertx.eventBus().send(Addresses.gatewayNode(gatewayNode), new ToClient(sessionId(), stamped.get(i), close));
+    }
+  }
+
+  private void toClientLive(String json) {
     if (gatewayNode != null) {
-      vertx.eventBus().send(Addresses.gatewayNode(gatewayNode), new ToClient(sessionId(), json, closeCode));
+      vertx.eventBus().send(Addresses.gatewayNode(gatewayNode), new ToClient(sessionId(), json, 0));
     }
   }
 }

@@ -6,10 +6,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.ExpiredSessions;
 import io.voxrelay.common.bus.FindExpired;
+import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.SessionTimes;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.Sequenced;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -47,15 +49,17 @@ final class JdbcSessionStore implements SessionStore {
   private static final String COLUMNS = "session_id, version, instructions, questions, created_at, token_hash, "
       + "token_expires_at, current_question_index, paused, awaiting_resume, text_only, ended, termination_reason, "
       + "relay_node, gateway_node, connections, started_at, last_heartbeat_at, last_audio_activity_at, "
-      + "last_interaction_at, last_client_seq, last_activity_at";
+      + "last_interaction_at, last_client_seq, last_activity_at, connection_id, previous_token_hash";
   private static final String LIVE = "ended = 0 AND awaiting_resume = 0 AND connections > 0";
 
   private final HikariDataSource dataSource;
   private final WorkerExecutor workers;
+  private final StoreConfig config;
 
-  private JdbcSessionStore(HikariDataSource dataSource, WorkerExecutor workers) {
+  private JdbcSessionStore(HikariDataSource dataSource, WorkerExecutor workers, StoreConfig config) {
     this.dataSource = dataSource;
     this.workers = workers;
+    this.config = config;
   }
 
   /** Opens the store described by {@code config} and brings its schema up to date. */
@@ -66,7 +70,7 @@ final class JdbcSessionStore implements SessionStore {
       try {
         int version = Migrations.apply(dataSource, config.kind() == StoreConfig.Kind.POSTGRES);
         LOG.info("[SessionStore] {} store ready at schema version {}", config.kind().name().toLowerCase(), version);
-        return (SessionStore) new JdbcSessionStore(dataSource, workers);
+        return (SessionStore) new JdbcSessionStore(dataSource, workers, config);
       } catch (SQLException | RuntimeException e) {
         dataSource.close();
         throw e;
@@ -105,7 +109,7 @@ final class JdbcSessionStore implements SessionStore {
     return blocking(() -> {
       try (Connection c = dataSource.getConnection();
            PreparedStatement ps = c.prepareStatement("INSERT INTO sessions (" + COLUMNS
-               + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+               + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, s.sessionId());
         ps.setLong(2, s.version());
         int i = bindState(ps, 3, s);
@@ -114,7 +118,9 @@ final class JdbcSessionStore implements SessionStore {
         ps.setLong(i++, s.lastAudioActivityAt());
         ps.setLong(i++, s.lastInteractionAt());
         ps.setLong(i++, s.lastClientSeq());
-        ps.setLong(i, s.lastActivityAt());
+        ps.setLong(i++, s.lastActivityAt());
+        ps.setString(i++, s.connectionId());
+        ps.setString(i, s.previousTokenHash());
         ps.executeUpdate();
       }
       return null;
@@ -203,7 +209,7 @@ final class JdbcSessionStore implements SessionStore {
             rs.getLong(5), rs.getString(6), rs.getLong(7), rs.getInt(8), rs.getInt(9) != 0, rs.getInt(10) != 0,
             rs.getInt(11) != 0, rs.getInt(12) != 0, rs.getString(13), rs.getString(14), rs.getString(15),
             rs.getInt(16), rs.getLong(17), rs.getLong(18), rs.getLong(19), rs.getLong(20), rs.getLong(21),
-            List.of());
+            rs.getString(23), rs.getString(24), List.of());
       }
     }
     List<Turn> turns = new ArrayList<>();
@@ -240,12 +246,15 @@ final class JdbcSessionStore implements SessionStore {
     try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET version = ?, instructions = ?, questions = ?, "
         + "created_at = ?, token_hash = ?, token_expires_at = ?, current_question_index = ?, paused = ?, "
         + "awaiting_resume = ?, text_only = ?, ended = ?, termination_reason = ?, relay_node = ?, gateway_node = ?, "
-        + "connections = ?, started_at = ?, last_client_seq = ?, " + FORWARD_TIMES
+        + "connections = ?, started_at = ?, last_client_seq = ?, connection_id = ?, previous_token_hash = ?, "
+        + FORWARD_TIMES
         + " WHERE session_id = ? AND version = ?")) {
       ps.setLong(1, expectedVersion + 1);
       int i = bindState(ps, 2, s);
       ps.setLong(i++, s.startedAt());
       ps.setLong(i++, s.lastClientSeq());
+      ps.setString(i++, s.connectionId());
+      ps.setString(i++, s.previousTokenHash());
       i = bindLater(ps, i, s.lastHeartbeatAt());
       i = bindLater(ps, i, s.lastAudioActivityAt());
       i = bindLater(ps, i, s.lastInteractionAt());
@@ -296,6 +305,11 @@ final class JdbcSessionStore implements SessionStore {
             ps.addBatch();
           }
           ps.executeBatch();
+          for (Activity a : activities) {
+            if (a.ackSeq() > 0) {
+              prune(c, a.sessionId(), "seq <= ?", a.ackSeq());
+            }
+          }
           c.commit();
         } catch (SQLException e) {
           c.rollback();
@@ -323,6 +337,128 @@ final class JdbcSessionStore implements SessionStore {
           live = rs.getInt(1);
         }
         return new ExpiredSessions(new ArrayList<>(found.values()), live);
+      }
+    });
+  }
+
+  @Override
+  public Future<List<String>> appendEvents(String sessionId, List<String> events, long now) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        for (int attempt = 1; ; attempt++) {
+          try {
+            return appendEvents(c, sessionId, events, now);
+          } catch (SQLException e) {
+            // Two writers took the same session's write lock at once (SQLite): try again in order.
+            if (attempt >= MAX_ATTEMPTS) {
+              throw e;
+            }
+            Thread.sleep(Math.min(50, attempt * 2L));
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Reserves the seqs first (taking the session row's write lock), then stores the events and drops what is
+   * past the replay bound, in one transaction: numbering is gap-free and follows the order of appends.
+   */
+  private List<String> appendEvents(Connection c, String sessionId, List<String> events, long now)
+      throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      long last;
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE sessions SET last_event_seq = last_event_seq + ? WHERE session_id = ?")) {
+        ps.setLong(1, events.size());
+        ps.setString(2, sessionId);
+        if (ps.executeUpdate() != 1) {
+          throw new NoSuchElementException("no session " + sessionId);
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT last_event_seq FROM sessions WHERE session_id = ?")) {
+        ps.setString(1, sessionId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          last = rs.getLong(1);
+        }
+      }
+      List<String> stamped = new ArrayList<>(events.size());
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, ?, ?, ?)")) {
+        long seq = last - events.size();
+        for (String event : events) {
+          String withSeq = Sequenced.stamp(event, ++seq);
+          stamped.add(withSeq);
+          ps.setString(1, sessionId);
+          ps.setLong(2, seq);
+          ps.setLong(3, now);
+          ps.setString(4, withSeq);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      prune(c, sessionId, "seq <= ?", last - config.replayMaxEvents());
+      prune(c, sessionId, "created_at < ?", now - config.replayMaxAgeMs());
+      c.commit();
+      return stamped;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  /** Deletes a session's events matching {@code condition} and raises its floor past them. */
+  private static void prune(Connection c, String sessionId, String condition, long value) throws SQLException {
+    int deleted;
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM session_events WHERE session_id = ? AND " + condition)) {
+      ps.setString(1, sessionId);
+      ps.setLong(2, value);
+      deleted = ps.executeUpdate();
+    }
+    if (deleted > 0) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET event_floor = COALESCE("
+          + "(SELECT MIN(seq) FROM session_events WHERE session_id = ?), last_event_seq + 1) WHERE session_id = ?")) {
+        ps.setString(1, sessionId);
+        ps.setString(2, sessionId);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  @Override
+  public Future<Replay> replay(String sessionId, long afterSeq) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        long floor;
+        long last;
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT event_floor, last_event_seq FROM sessions WHERE session_id = ?")) {
+          ps.setString(1, sessionId);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              throw new NoSuchElementException("no session " + sessionId);
+            }
+            floor = rs.getLong(1);
+            last = rs.getLong(2);
+          }
+        }
+        List<String> events = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT event FROM session_events WHERE session_id = ? AND seq > ? ORDER BY seq")) {
+          ps.setString(1, sessionId);
+          ps.setLong(2, afterSeq);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              events.add(rs.getString(1));
+            }
+          }
+        }
+        return new Replay(events, afterSeq < last && afterSeq + 1 < floor, last);
       }
     });
   }

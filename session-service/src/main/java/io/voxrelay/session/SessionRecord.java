@@ -13,13 +13,16 @@ import java.util.List;
  * @param tokenHash        SHA-256 of the one valid resume token
  * @param connections      how many times a client has connected
  * @param startedAt        start of the current run: creation, or the last resume after a termination
+ * @param connectionId     the session's one live client connection
+ * @param previousTokenHash the token a rotation replaced, valid until the client confirms the new one
  * @param history          the most recent turns, oldest first (the store keeps them all)
  */
 record SessionRecord(String sessionId, long version, String instructions, List<String> questions, long createdAt,
                      String tokenHash, long tokenExpiresAt, int currentQuestionIndex, boolean paused,
                      boolean awaitingResume, boolean textOnly, boolean ended, String terminationReason,
                      String relayNode, String gatewayNode, int connections, long startedAt, long lastHeartbeatAt,
-                     long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq, List<Turn> history) {
+                     long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq, String connectionId,
+                     String previousTokenHash, List<Turn> history) {
 
   /** Turns loaded with a session; the store keeps every turn. */
   static final int MAX_HISTORY = 200;
@@ -32,18 +35,19 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
   static SessionRecord create(String sessionId, String instructions, List<String> questions, String tokenHash,
                               long tokenExpiresAt, long now) {
     return new SessionRecord(sessionId, 0, instructions, questions, now, tokenHash, tokenExpiresAt, 0, false, false,
-        false, false, null, null, null, 0, now, now, now, now, 0, List.of());
+        false, false, null, null, null, 0, now, now, now, now, 0, null, null, List.of());
   }
 
   SessionSnapshot snapshot() {
     return new SessionSnapshot(sessionId, instructions, questions, currentQuestionIndex, paused, awaitingResume,
-        textOnly, ended, relayNode, gatewayNode, createdAt, history);
+        textOnly, ended, relayNode, gatewayNode, createdAt, history, lastClientSeq);
   }
 
   SessionRecord withVersion(long newVersion) {
     return new SessionRecord(sessionId, newVersion, instructions, questions, createdAt, tokenHash, tokenExpiresAt,
         currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode, gatewayNode,
-        connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt, lastClientSeq, history);
+        connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt, lastClientSeq, connectionId,
+        previousTokenHash, history);
   }
 
   /** The later of the last forwarded audio and the last interaction: what idleness is measured from. */
@@ -77,6 +81,9 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
     private long startedAt;
     private long lastHeartbeatAt;
     private long lastInteractionAt;
+    private long lastClientSeq;
+    private String connectionId;
+    private String previousTokenHash;
     private List<Turn> history;
 
     private Builder(SessionRecord s) {
@@ -95,7 +102,25 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       startedAt = s.startedAt;
       lastHeartbeatAt = s.lastHeartbeatAt;
       lastInteractionAt = s.lastInteractionAt;
+      lastClientSeq = s.lastClientSeq;
+      connectionId = s.connectionId;
+      previousTokenHash = s.previousTokenHash;
       history = s.history;
+    }
+
+    Builder lastClientSeq(long value) {
+      lastClientSeq = value;
+      return this;
+    }
+
+    Builder connectionId(String value) {
+      connectionId = value;
+      return this;
+    }
+
+    Builder previousTokenHash(String value) {
+      previousTokenHash = value;
+      return this;
     }
 
     Builder startedAt(long value) {
@@ -174,7 +199,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       return new SessionRecord(s.sessionId, s.version, s.instructions, s.questions, s.createdAt, tokenHash,
           tokenExpiresAt, currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode,
           gatewayNode, connections, startedAt, lastHeartbeatAt, s.lastAudioActivityAt, lastInteractionAt,
-          s.lastClientSeq, history);
+          lastClientSeq, connectionId, previousTokenHash, history);
     }
   }
 }

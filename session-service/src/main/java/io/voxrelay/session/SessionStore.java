@@ -3,6 +3,7 @@ package io.voxrelay.session;
 import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.ExpiredSessions;
 import io.voxrelay.common.bus.FindExpired;
+import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.Turn;
 import io.vertx.core.Future;
 
@@ -29,8 +30,8 @@ interface SessionStore {
   Future<SessionRecord> update(String sessionId, UnaryOperator<SessionRecord> change);
 
   /**
-   * Moves the hygiene timestamps of many sessions forward (never back), in one transaction. Not versioned:
-   * activity never conflicts with a state change.
+   * Moves the hygiene timestamps of many sessions forward (never back) and drops acknowledged events, in one
+   * transaction. Not versioned: activity never conflicts with a state change.
    */
   Future<Void> recordActivity(List<Activity> activities);
 
@@ -39,6 +40,15 @@ interface SessionStore {
    * range query per limit, so the cost follows the number of sessions that expire.
    */
   Future<ExpiredSessions> findExpired(FindExpired query);
+
+  /**
+   * Numbers and stores server events for replay, in order, and drops what is past the replay bound.
+   * Returns the events stamped with their {@code seq}.
+   */
+  Future<List<String>> appendEvents(String sessionId, List<String> events, long now);
+
+  /** The stored events after {@code afterSeq}, and whether some of them are no longer kept. */
+  Future<Replay> replay(String sessionId, long afterSeq);
 
   /** Appends a finished turn to the session's history. */
   Future<Void> appendTurn(String sessionId, Turn turn, long now);

@@ -5,7 +5,13 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
+import io.voxrelay.common.bus.ControlResult;
+import io.voxrelay.common.bus.EmitEvents;
+import io.voxrelay.common.bus.EmittedEvents;
+import io.voxrelay.common.bus.GetSession;
+import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.bus.ControlRequest;
 import io.voxrelay.common.bus.CreateSession;
 import io.voxrelay.common.bus.FindExpired;
@@ -77,7 +83,11 @@ public final class SessionVerticle extends VerticleBase {
               bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, this::upstreamClosed).completion(),
               bus.<ActivityBatch>consumer(Addresses.SESSION_ACTIVITY, this::activity).completion(),
               bus.<FindExpired>consumer(Addresses.SESSION_FIND_EXPIRED, this::findExpired).completion(),
-              bus.<TerminateSessions>consumer(Addresses.SESSION_TERMINATE, this::terminate).completion()));
+              bus.<TerminateSessions>consumer(Addresses.SESSION_TERMINATE, this::terminate).completion(),
+              bus.<ConfirmConnection>consumer(Addresses.SESSION_CONFIRM, this::confirm).completion(),
+              bus.<EmitEvents>consumer(Addresses.SESSION_EMIT, this::emit).completion(),
+              bus.<ReplayRequest>consumer(Addresses.SESSION_REPLAY, this::replay).completion(),
+              bus.<GetSession>consumer(Addresses.SESSION_GET, this::get).completion()));
         })
         .onSuccess(v -> LOG.info("[SessionService] Started"));
   }
@@ -104,8 +114,12 @@ public final class SessionVerticle extends VerticleBase {
 
   /**
    * Checks the token and rotates it in one atomic update: of two connects racing with the same token,
-   * exactly one wins. Unknown session, wrong token, expired token and a token already used all answer
+   * exactly one wins. Unknown session, wrong token, expired token and a token already replaced all answer
    * {@link BusFailure#UNAUTHORIZED}; only a valid token learns that the interview has ended.
+   *
+   * <p>The token a rotation replaces stays valid until the client confirms it received the new one
+   * ({@link ConfirmConnection}, sent by the gateway on the client's first frame): a connection that drops
+   * before {@code connected} arrives cannot lock its client out.
    */
   private void connect(Message<ConnectSession> message) {
     ConnectSession request = message.body();
@@ -113,20 +127,62 @@ public final class SessionVerticle extends VerticleBase {
     String newHash = Tokens.hash(newToken);
     long now = clock.millis();
     boolean[] resumed = new boolean[1];
+    String[] previous = new String[2];
     store.update(request.sessionId(), s -> {
-          if (!Tokens.matches(request.token(), s.tokenHash()) || s.tokenExpiresAt() <= now) {
+          boolean current = Tokens.matches(request.token(), s.tokenHash());
+          boolean replaced = !current && Tokens.matches(request.token(), s.previousTokenHash());
+          if (!(current || replaced) || s.tokenExpiresAt() <= now) {
             throw new Unauthorized();
           }
           if (s.ended()) {
             throw new Controls.Refused(BusFailure.GONE, "the interview has ended");
           }
           resumed[0] = s.connections() > 0;
+          previous[0] = s.gatewayNode();
+          previous[1] = s.connectionId();
           // A connecting client is alive: that counts as its heartbeat.
-          return s.toBuilder().token(newHash, now + config.tokenTtlMs()).gatewayNode(request.gatewayNode())
+          return s.toBuilder().token(newHash, now + config.tokenTtlMs())
+              .previousTokenHash(current ? s.tokenHash() : s.previousTokenHash())
+              .gatewayNode(request.gatewayNode()).connectionId(request.connectionId())
               .connections(s.connections() + 1).lastHeartbeatAt(now).build();
         })
-        .onSuccess(s -> message.reply(new SessionConnected(s.snapshot(), newToken, resumed[0])))
+        .compose(s -> store.replay(s.sessionId(), request.lastSeq())
+            .map(replay -> new SessionConnected(s.snapshot(), newToken, resumed[0], replay, previous[0], previous[1])))
+        .onSuccess(message::reply)
         .onFailure(e -> fail(message, "connect", e instanceof NoSuchElementException ? new Unauthorized() : e));
+  }
+
+  private void confirm(Message<ConfirmConnection> message) {
+    ConfirmConnection request = message.body();
+    store.update(request.sessionId(), s -> request.connectionId().equals(s.connectionId())
+            && s.previousTokenHash() != null ? s.toBuilder().previousTokenHash(null).build() : s)
+        .onSuccess(s -> message.reply(null))
+        .onFailure(e -> fail(message, "confirm", e));
+  }
+
+  private void emit(Message<EmitEvents> message) {
+    EmitEvents request = message.body();
+    store.appendEvents(request.sessionId(), request.events(), clock.millis())
+        .onSuccess(stamped -> message.reply(new EmittedEvents(stamped)))
+        .onFailure(e -> fail(message, "emit", e));
+  }
+
+  private void replay(Message<ReplayRequest> message) {
+    store.replay(message.body().sessionId(), message.body().afterSeq())
+        .onSuccess(message::reply)
+        .onFailure(e -> fail(message, "replay", e));
+  }
+
+  private void get(Message<GetSession> message) {
+    store.find(message.body().sessionId())
+        .onSuccess(s -> {
+          if (s == null) {
+            message.fail(BusFailure.NOT_FOUND, "no such session");
+          } else {
+            message.reply(s.snapshot());
+          }
+        })
+        .onFailure(e -> fail(message, "get", e));
   }
 
   private void bindRelay(Message<BindRelay> message) {
@@ -136,11 +192,26 @@ public final class SessionVerticle extends VerticleBase {
         .onFailure(e -> fail(message, "bind-relay", e));
   }
 
+  /**
+   * Applies a control once per client seq: a resend of a seq already processed changes nothing and is
+   * answered as a duplicate. Only the session's live connection may control it.
+   */
   private void control(Message<ControlRequest> message) {
     ControlRequest request = message.body();
     long now = clock.millis();
-    store.update(request.sessionId(), s -> Controls.apply(s, request.control(), now))
-        .onSuccess(session -> message.reply(session.snapshot()))
+    boolean[] duplicate = new boolean[1];
+    store.update(request.sessionId(), s -> {
+          if (request.connectionId() != null && !request.connectionId().equals(s.connectionId())) {
+            throw new Controls.Refused(BusFailure.CONFLICT, "a newer connection took this session over");
+          }
+          duplicate[0] = request.clientSeq() > 0 && request.clientSeq() <= s.lastClientSeq();
+          if (duplicate[0]) {
+            return s;
+          }
+          SessionRecord applied = Controls.apply(s, request.control(), now);
+          return request.clientSeq() > 0 ? applied.toBuilder().lastClientSeq(request.clientSeq()).build() : applied;
+        })
+        .onSuccess(session -> message.reply(new ControlResult(session.snapshot(), duplicate[0])))
         .onFailure(e -> fail(message, "control", e));
   }
 
@@ -207,11 +278,16 @@ public final class SessionVerticle extends VerticleBase {
         claims.stream().map(Future::result).filter(Objects::nonNull).toList())));
   }
 
+  /** The termination notice is an event like any other: numbered and stored first, so it is never missed. */
   private void notifyTermination(String sessionId, TerminationReason reason, String gatewayNode, String relayNode) {
-    if (gatewayNode != null) {
-      vertx.eventBus().send(Addresses.gatewayNode(gatewayNode), new ToClient(sessionId,
-          ServerEvents.sessionTerminated(reason), CloseCode.SESSION_TERMINATED.code()));
-    }
+    store.appendEvents(sessionId, List.of(ServerEvents.sessionTerminated(reason)), clock.millis())
+        .onSuccess(stamped -> {
+          if (gatewayNode != null) {
+            vertx.eventBus().send(Addresses.gatewayNode(gatewayNode),
+                new ToClient(sessionId, stamped.get(0), CloseCode.SESSION_TERMINATED.code()));
+          }
+        })
+        .onFailure(e -> LOG.warn("[SessionService] termination notice of {} not stored: {}", sessionId, e.toString()));
     if (relayNode != null) {
       vertx.eventBus().send(Addresses.relayNode(relayNode), new TerminateUpstream(sessionId));
     }

@@ -46,7 +46,7 @@ class SessionVerticleTest {
   void createAndConnect(Vertx vertx, VertxTestContext ctx) {
     create(vertx)
         .compose(created -> vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
-            new ConnectSession(created.sessionId(), created.token(), "gw-1")).map(m -> {
+            new ConnectSession(created.sessionId(), created.token(), "gw-1", "c-1", 0)).map(m -> {
               SessionSnapshot s = m.body().session();
               ctx.verify(() -> {
                 assertThat(s.sessionId()).isEqualTo(created.sessionId());
@@ -57,7 +57,7 @@ class SessionVerticleTest {
               return created;
             }))
         .compose(created -> vertx.eventBus().request(Addresses.SESSION_CONNECT,
-            new ConnectSession(created.sessionId(), "forged", "gw-1")))
+            new ConnectSession(created.sessionId(), "forged", "gw-1", "c-1", 0)))
         .onComplete(ctx.failing(e -> ctx.verify(() -> {
           assertThat(((ReplyException) e).failureCode()).isEqualTo(BusFailure.UNAUTHORIZED);
           ctx.completeNow();
@@ -69,7 +69,7 @@ class SessionVerticleTest {
   void unknownSession(Vertx vertx, VertxTestContext ctx) {
     create(vertx)
         .compose(created -> vertx.eventBus().request(Addresses.SESSION_CONNECT,
-            new ConnectSession("s_nope", created.token(), "gw-1")))
+            new ConnectSession("s_nope", created.token(), "gw-1", "c-1", 0)))
         .onComplete(ctx.failing(e -> ctx.verify(() -> {
           assertThat(((ReplyException) e).failureCode()).isEqualTo(BusFailure.UNAUTHORIZED);
           assertThat(e.getMessage()).isEqualTo("unauthorized");
@@ -83,7 +83,7 @@ class SessionVerticleTest {
     create(vertx).compose(created -> io.vertx.core.Future.all(
             vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, new BindRelay(created.sessionId(), "relay-9")),
             vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
-                new ConnectSession(created.sessionId(), created.token(), "gw-7")))
+                new ConnectSession(created.sessionId(), created.token(), "gw-7", "c-7", 0)))
         .compose(all -> vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_BIND_RELAY,
             new BindRelay(created.sessionId(), "relay-9"))))
         .onComplete(ctx.succeeding(m -> ctx.verify(() -> {

@@ -18,7 +18,7 @@ public final class Addresses {
   /** {@link BindRelay} → {@link SessionSnapshot}: records which relay instance holds the upstream. */
   public static final String SESSION_BIND_RELAY = "voxrelay.session.bind-relay";
 
-  /** {@link ControlRequest} → {@link SessionSnapshot}: applies a client's control to the session state. */
+  /** {@link ControlRequest} → {@link ControlResult}: applies a client's control to the session state. */
   public static final String SESSION_CONTROL = "voxrelay.session.control";
   /** {@link RecordTurn}, no reply: appends a finished turn to the session's history. */
   public static final String SESSION_RECORD_TURN = "voxrelay.session.record-turn";
@@ -36,6 +36,15 @@ public final class Addresses {
    */
   public static final String SESSION_TERMINATE = "voxrelay.session.terminate";
 
+  /** {@link EmitEvents} → {@link EmittedEvents}: numbers and stores events for delivery and replay. */
+  public static final String SESSION_EMIT = "voxrelay.session.emit";
+  /** {@link ReplayRequest} → {@link Replay}: the stored events after a seq, to fill a gap. */
+  public static final String SESSION_REPLAY = "voxrelay.session.replay";
+  /** {@link ConfirmConnection} → empty reply: the client got its new resume token. */
+  public static final String SESSION_CONFIRM = "voxrelay.session.confirm";
+  /** {@link GetSession} → {@link SessionSnapshot}. */
+  public static final String SESSION_GET = "voxrelay.session.get";
+
   /** {@link OpenUpstream} → {@link UpstreamOpened}. Any relay instance: the one that answers takes the session. */
   public static final String RELAY_OPEN = "voxrelay.relay.open";
 
@@ -50,7 +59,7 @@ public final class Addresses {
     return RELAY_NODE_PREFIX + nodeId;
   }
 
-  /** The address of one gateway instance: {@link ToClient} events for the clients it holds. */
+  /** The address of one gateway instance: {@link GatewayCommand}s for the clients it holds. */
   public static String gatewayNode(String nodeId) {
     return GATEWAY_NODE_PREFIX + nodeId;
   }

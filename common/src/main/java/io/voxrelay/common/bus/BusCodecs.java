@@ -15,7 +15,8 @@ public final class BusCodecs {
       OpenUpstream.class, UpstreamOpened.class, ClientAudio.class, ClientDetached.class, ToClient.class,
       ControlRequest.class, ApplyControl.class, RecordTurn.class, UpstreamClosed.class, SessionConnected.class,
       ActivityBatch.class, FindExpired.class, ExpiredSessions.class, TerminateSessions.class, TerminatedSessions.class,
-      TerminateUpstream.class);
+      TerminateUpstream.class, EmitEvents.class, EmittedEvents.class, ReplayRequest.class, Replay.class,
+      ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, ControlResult.class);
 
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 

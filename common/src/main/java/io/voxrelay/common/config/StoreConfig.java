@@ -13,9 +13,14 @@ import java.util.Optional;
  * @param password    PostgreSQL password ({@code VOXRELAY_DB_PASSWORD}); never logged
  * @param poolSize    connections, and worker threads running JDBC ({@code VOXRELAY_DB_POOL_SIZE})
  * @param tokenTtlMs  how long a resume token stays valid after it was issued ({@code VOXRELAY_RESUME_TOKEN_TTL_MS}, 24 h)
+ * @param replayMaxEvents unacknowledged events kept per session for replay ({@code VOXRELAY_REPLAY_MAX_EVENTS})
+ * @param replayMaxAgeMs  how long an unacknowledged event is kept ({@code VOXRELAY_REPLAY_MAX_AGE_MS}, 15 min)
  */
 public record StoreConfig(Kind kind, Path dataDir, String jdbcUrl, String user, Optional<Secret> password,
-                          int poolSize, long tokenTtlMs) {
+                          int poolSize, long tokenTtlMs, int replayMaxEvents, long replayMaxAgeMs) {
+
+  public static final int REPLAY_MAX_EVENTS = 5_000;
+  public static final long REPLAY_MAX_AGE_MS = 15 * 60_000;
 
   public enum Kind { SQLITE, POSTGRES }
 
@@ -38,15 +43,22 @@ public record StoreConfig(Kind kind, Path dataDir, String jdbcUrl, String user, 
         env.optional("VOXRELAY_DB_USER").orElse(null),
         Secret.of(env.optional("VOXRELAY_DB_PASSWORD")),
         env.integer("VOXRELAY_DB_POOL_SIZE", 4),
-        env.millis("VOXRELAY_RESUME_TOKEN_TTL_MS", 24 * 60 * 60_000L));
+        env.millis("VOXRELAY_RESUME_TOKEN_TTL_MS", 24 * 60 * 60_000L),
+        env.integer("VOXRELAY_REPLAY_MAX_EVENTS", REPLAY_MAX_EVENTS),
+        env.millis("VOXRELAY_REPLAY_MAX_AGE_MS", REPLAY_MAX_AGE_MS));
   }
 
   /** The SQLite store in {@code dir}, with defaults otherwise. */
   public static StoreConfig sqlite(Path dir) {
-    return new StoreConfig(Kind.SQLITE, dir, null, null, Optional.empty(), 4, 24 * 60 * 60_000L);
+    return new StoreConfig(Kind.SQLITE, dir, null, null, Optional.empty(), 4, 24 * 60 * 60_000L, REPLAY_MAX_EVENTS,
+        REPLAY_MAX_AGE_MS);
   }
 
   public StoreConfig withTokenTtlMs(long ttl) {
-    return new StoreConfig(kind, dataDir, jdbcUrl, user, password, poolSize, ttl);
+    return new StoreConfig(kind, dataDir, jdbcUrl, user, password, poolSize, ttl, replayMaxEvents, replayMaxAgeMs);
+  }
+
+  public StoreConfig withReplayBounds(int maxEvents, long maxAgeMs) {
+    return new StoreConfig(kind, dataDir, jdbcUrl, user, password, poolSize, tokenTtlMs, maxEvents, maxAgeMs);
   }
 }

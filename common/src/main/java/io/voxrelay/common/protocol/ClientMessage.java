@@ -15,11 +15,11 @@ public sealed interface ClientMessage {
   /** Largest audio chunk accepted in one frame: 2 s of PCM16 at 24 kHz. */
   int MAX_AUDIO_BYTES = 2 * 24_000 * 2;
 
-  /** The first frame of every connection. */
-  record Hello(String token) implements ClientMessage {
+  /** The first frame of every connection; {@code lastSeq} is the last server event the client processed. */
+  record Hello(String token, long lastSeq) implements ClientMessage {
     @Override
     public String toString() {
-      return "Hello[token=redacted]";
+      return "Hello[token=redacted, lastSeq=" + lastSeq + "]";
     }
   }
 
@@ -27,12 +27,19 @@ public sealed interface ClientMessage {
   record Audio(String base64Pcm, int bytes) implements ClientMessage {
   }
 
-  /** Liveness ping; answered with {@code heartbeat.pong}. */
-  record HeartbeatPing() implements ClientMessage {
+  /** Liveness ping, answered with {@code heartbeat.pong}; {@code ack} acknowledges events up to that seq (0: none). */
+  record HeartbeatPing(long ack) implements ClientMessage {
   }
 
-  /** An interview control; {@code text} is set for a typed turn only. */
-  record ControlMessage(Control control, String text) implements ClientMessage {
+  /** Acknowledges the server events up to {@code seq}: they need not be kept for replay any more. */
+  record Ack(long seq) implements ClientMessage {
+  }
+
+  /**
+   * An interview control; {@code text} is set for a typed turn only. {@code seq} is the client's number for
+   * the message (0 when it sent none): a message is processed once, however often it is resent.
+   */
+  record ControlMessage(Control control, String text, long seq) implements ClientMessage {
   }
 
   /** Longest typed turn accepted. */
@@ -58,15 +65,16 @@ public sealed interface ClientMessage {
       throw new ProtocolException("invalid_message", "missing string field 'type'");
     }
     return switch (type.asText()) {
-      case "hello" -> new Hello(requiredString(node, "token"));
+      case "hello" -> new Hello(requiredString(node, "token"), optionalCount(node, "lastSeq"));
       case "audio" -> audio(requiredString(node, "data"));
-      case "heartbeat.ping" -> new HeartbeatPing();
-      case "pause_interview" -> new ControlMessage(Control.PAUSE, null);
-      case "resume_interview" -> new ControlMessage(Control.RESUME, null);
-      case "next_question" -> new ControlMessage(Control.NEXT_QUESTION, null);
-      case "end_interview" -> new ControlMessage(Control.END, null);
-      case "text" -> new ControlMessage(Control.TEXT, text(requiredString(node, "text")));
-      case "text_only" -> new ControlMessage(requiredBoolean(node, "enabled") ? Control.TEXT_ONLY_ON
+      case "heartbeat.ping" -> new HeartbeatPing(optionalCount(node, "ack"));
+      case "ack" -> new Ack(requiredCount(node, "seq"));
+      case "pause_interview" -> control(node, Control.PAUSE, null);
+      case "resume_interview" -> control(node, Control.RESUME, null);
+      case "next_question" -> control(node, Control.NEXT_QUESTION, null);
+      case "end_interview" -> control(node, Control.END, null);
+      case "text" -> control(node, Control.TEXT, text(requiredString(node, "text")));
+      case "text_only" -> control(node, requiredBoolean(node, "enabled") ? Control.TEXT_ONLY_ON
           : Control.TEXT_ONLY_OFF, null);
       default -> throw new ProtocolException("unknown_type", "unknown message type");
     };
@@ -86,6 +94,29 @@ public sealed interface ClientMessage {
       throw new ProtocolException("invalid_audio", "audio chunk larger than " + MAX_AUDIO_BYTES + " bytes");
     }
     return new Audio(base64, pcm.length);
+  }
+
+  private static ControlMessage control(JsonNode node, Control control, String text) {
+    return new ControlMessage(control, text, optionalCount(node, "seq"));
+  }
+
+  /** A non-negative whole number, 0 when absent. */
+  private static long optionalCount(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return 0;
+    }
+    if (!value.isIntegralNumber() || value.asLong() < 0 || !value.canConvertToLong()) {
+      throw new ProtocolException("invalid_message", "'" + field + "' must be a non-negative integer");
+    }
+    return value.asLong();
+  }
+
+  private static long requiredCount(JsonNode node, String field) {
+    if (node.get(field) == null) {
+      throw new ProtocolException("invalid_message", "missing integer field '" + field + "'");
+    }
+    return optionalCount(node, field);
   }
 
   private static String text(String text) {

@@ -22,11 +22,18 @@ public final class ServerEvents {
   private ServerEvents() {
   }
 
-  public static String connected(SessionSnapshot session, String resumeToken, boolean resumed) {
+  /**
+   * The session is live on this connection.
+   *
+   * @param lastSeq the latest event seq of the session; replayed events and live ones follow in order
+   */
+  public static String connected(SessionSnapshot session, String resumeToken, boolean resumed, long lastSeq) {
     ObjectNode event = event("connected")
         .put("sessionId", session.sessionId())
         .put("resumeToken", resumeToken)
         .put("resumed", resumed)
+        .put("lastSeq", lastSeq)
+        .put("lastClientSeq", session.lastClientSeq())
         .put("awaitingResume", session.awaitingResume())
         .put("isPaused", session.paused())
         .put("textOnly", session.textOnly())
@@ -93,6 +100,15 @@ public final class ServerEvents {
    */
   public static String upstreamRestored(String reason, int restoredTurns) {
     return Json.write(event("upstream.restored").put("reason", reason).put("restoredTurns", restoredTurns));
+  }
+
+  /**
+   * Some events after the client's {@code lastSeq} are no longer kept (past the replay bound): the client
+   * must redraw the conversation from {@code history} in {@code connected}; events from {@code resumeFromSeq}
+   * on follow as usual.
+   */
+  public static String replayTruncated(long resumeFromSeq) {
+    return Json.write(event("replay.truncated").put("resumeFromSeq", resumeFromSeq));
   }
 
   public static String heartbeatPong() {

@@ -15,8 +15,12 @@ class ClientMessageTest {
   @DisplayName("hello carries its token, and never prints it")
   void hello() {
     ClientMessage message = ClientMessage.parse("{\"type\":\"hello\",\"token\":\"secret-token\"}");
-    assertThat(message).isEqualTo(new ClientMessage.Hello("secret-token"));
+    assertThat(message).isEqualTo(new ClientMessage.Hello("secret-token", 0));
     assertThat(message.toString()).doesNotContain("secret-token");
+    assertThat(ClientMessage.parse("{\"type\":\"hello\",\"token\":\"t\",\"lastSeq\":41}"))
+        .isEqualTo(new ClientMessage.Hello("t", 41));
+    assertThatThrownBy(() -> ClientMessage.parse("{\"type\":\"hello\",\"token\":\"t\",\"lastSeq\":-1}"))
+        .hasFieldOrPropertyWithValue("code", "invalid_message");
   }
 
   @Test
@@ -33,6 +37,30 @@ class ClientMessageTest {
     String huge = Base64.getEncoder().encodeToString(new byte[ClientMessage.MAX_AUDIO_BYTES + 2]);
     assertThatThrownBy(() -> ClientMessage.parse("{\"type\":\"audio\",\"data\":\"" + huge + "\"}"))
         .hasFieldOrPropertyWithValue("code", "invalid_audio");
+  }
+
+  @Test
+  @DisplayName("controls carry an optional client seq; acks and pings carry what the client processed")
+  void seqAndAcks() {
+    assertThat(ClientMessage.parse("{\"type\":\"text\",\"text\":\"hi\",\"seq\":3}"))
+        .isEqualTo(new ClientMessage.ControlMessage(io.voxrelay.common.bus.Control.TEXT, "hi", 3));
+    assertThat(ClientMessage.parse("{\"type\":\"pause_interview\"}"))
+        .isEqualTo(new ClientMessage.ControlMessage(io.voxrelay.common.bus.Control.PAUSE, null, 0));
+    assertThat(ClientMessage.parse("{\"type\":\"ack\",\"seq\":12}")).isEqualTo(new ClientMessage.Ack(12));
+    assertThat(ClientMessage.parse("{\"type\":\"heartbeat.ping\",\"ack\":9}"))
+        .isEqualTo(new ClientMessage.HeartbeatPing(9));
+    assertThatThrownBy(() -> ClientMessage.parse("{\"type\":\"ack\"}")).hasFieldOrPropertyWithValue("code", "invalid_message");
+    assertThatThrownBy(() -> ClientMessage.parse("{\"type\":\"next_question\",\"seq\":\"1\"}"))
+        .hasFieldOrPropertyWithValue("code", "invalid_message");
+  }
+
+  @Test
+  @DisplayName("server events are stamped with their seq, which reads back without a parse")
+  void stamping() {
+    String stamped = io.voxrelay.common.protocol.Sequenced.stamp("{\"type\":\"x\",\"a\":1}", 42);
+    assertThat(stamped).isEqualTo("{\"seq\":42,\"type\":\"x\",\"a\":1}");
+    assertThat(io.voxrelay.common.protocol.Sequenced.seqOf(stamped)).isEqualTo(42);
+    assertThat(io.voxrelay.common.protocol.Sequenced.seqOf("{\"type\":\"audio\"}")).isZero();
   }
 
   @Test

@@ -1,0 +1,91 @@
+package io.voxrelay.common.bus;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The events one sender emits for one session, on their way to being numbered and stored by the session
+ * service ({@link Addresses#SESSION_EMIT}) and then delivered. One batch is in flight at a time, so the
+ * numbering follows the order of {@link #emit}; while one is in flight, later events gather into the next
+ * batch. A failed batch is retried, in order, until it is stored: an event is delivered only once it can be
+ * replayed. Confined to the sender's event loop.
+ */
+public final class EventOutbox {
+
+  /** How a sender delivers stamped events (and then closes with {@code closeCode} if it is not 0). */
+  public interface Delivery {
+    void deliver(List<String> stampedEvents, int closeCode);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventOutbox.class);
+  private static final long MAX_RETRY_DELAY_MS = 5_000;
+
+  private final Vertx vertx;
+  private final String sessionId;
+  private final Delivery delivery;
+  private final DeliveryOptions options;
+  private final List<String> queued = new ArrayList<>();
+  private int queuedCloseCode;
+  private boolean inFlight;
+  private int failures;
+
+  public EventOutbox(Vertx vertx, String sessionId, long busTimeoutMs, Delivery delivery) {
+    this.vertx = vertx;
+    this.sessionId = sessionId;
+    this.delivery = delivery;
+    this.options = new DeliveryOptions().setSendTimeout(busTimeoutMs);
+  }
+
+  public void emit(String event) {
+    emit(event, 0);
+  }
+
+  /** Emits an event; with a non-zero {@code closeCode} the client is closed after it. */
+  public void emit(String event, int closeCode) {
+    queued.add(event);
+    if (closeCode != 0) {
+      queuedCloseCode = closeCode;
+    }
+    flush();
+  }
+
+  /** Whether events are still waiting to be stored. */
+  public boolean pending() {
+    return inFlight || !queued.isEmpty();
+  }
+
+  private void flush() {
+    if (inFlight || queued.isEmpty()) {
+      return;
+    }
+    List<String> batch = List.copyOf(queued);
+    int closeCode = queuedCloseCode;
+    queued.clear();
+    queuedCloseCode = 0;
+    inFlight = true;
+    vertx.eventBus().<EmittedEvents>request(Addresses.SESSION_EMIT, new EmitEvents(sessionId, batch, closeCode), options)
+        .onSuccess(reply -> {
+          inFlight = false;
+          failures = 0;
+          delivery.deliver(reply.body().events(), closeCode);
+          flush();
+        })
+        .onFailure(e -> {
+          inFlight = false;
+          // Put the batch back in front, so order holds, and try again later.
+          queued.addAll(0, batch);
+          if (closeCode != 0) {
+            queuedCloseCode = closeCode;
+          }
+          long delay = Math.min(MAX_RETRY_DELAY_MS, 100L << Math.min(6, failures++));
+          LOG.warn("[Outbox] storing {} events of {} failed ({}); retrying in {} ms", batch.size(), sessionId,
+              e.getMessage(), delay);
+          vertx.setTimer(delay, t -> flush());
+        });
+  }
+}
