@@ -276,9 +276,18 @@ final class ClientConnection {
         ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay bound"))
         : vertx.eventBus().<UpstreamOpened>request(Addresses.relayNode(session.relayNode()), open, busOptions)
             .map(m -> m.body());
-    return attempt.recover(e -> isRelayGone(e)
-        ? vertx.eventBus().<UpstreamOpened>request(Addresses.RELAY_OPEN, open, busOptions).map(m -> m.body())
-        : Future.failedFuture(e));
+    return attempt
+        .recover(e -> isRelayGone(e)
+            ? vertx.eventBus().<UpstreamOpened>request(Addresses.RELAY_OPEN, open, busOptions).map(m -> m.body())
+            : Future.failedFuture(e))
+        .recover(e -> {
+          // Another relay claimed the session first (a racing connection): join it there.
+          if (e instanceof ReplyException re && re.failureCode() == BusFailure.CONFLICT && !"null".equals(re.getMessage())) {
+            return vertx.eventBus().<UpstreamOpened>request(Addresses.relayNode(re.getMessage()), open, busOptions)
+                .map(m -> m.body());
+          }
+          return Future.failedFuture(e);
+        });
   }
 
   static boolean isRelayGone(Throwable e) {
@@ -407,7 +416,12 @@ final class ClientConnection {
         })
         .recover(e -> {
           // The gate stays as it is: a failed pause keeps audio back, a failed resume does not release it.
-          outbox.emit(ServerEvents.error(controlErrorCode(e), controlErrorMessage(control, e)));
+          if (e instanceof ReplyException re && re.failureCode() == BusFailure.SUPERSEDED) {
+            // This connection lost the session to a newer one: nothing it sends counts, and it is closing.
+            sendLocalError("replaced", re.getMessage());
+          } else {
+            outbox.emit(ServerEvents.error(controlErrorCode(e), controlErrorMessage(control, e)));
+          }
           return Future.succeededFuture();
         });
   }

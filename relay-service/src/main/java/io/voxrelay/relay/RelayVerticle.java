@@ -22,9 +22,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,8 @@ public final class RelayVerticle extends VerticleBase {
   private final ActivityAccumulator activity = new ActivityAccumulator();
   // Changed only on the event loop; concurrent so that metrics and tests may read it from elsewhere.
   private final Map<String, UpstreamSession> sessions = new ConcurrentHashMap<>();
+  /** Sessions whose upstream is being opened here: a second open for one waits for the first. */
+  private final Map<String, Future<UpstreamSession>> opening = new HashMap<>();
   private UpstreamConnector connector;
 
   public RelayVerticle() {
@@ -125,6 +129,12 @@ public final class RelayVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Opens a session's upstream here, or re-attaches its client if this relay holds it. The relay first
+   * claims the session with the session service (only if the relay the gateway saw still holds it), then
+   * connects upstream: a session never has two upstreams. A lost claim answers {@link BusFailure#CONFLICT}
+   * with the holder's node id.
+   */
   private void open(Message<?> message, OpenUpstream request) {
     UpstreamSession existing = sessions.get(request.sessionId());
     if (existing != null) {
@@ -132,27 +142,37 @@ public final class RelayVerticle extends VerticleBase {
       message.reply(new UpstreamOpened(request.sessionId(), nodeId));
       return;
     }
-    UpstreamSession.open(vertx, nodeId, config, connector, activity, request.session(), request.gatewayNode(), request.connectionId())
-        .compose(session -> {
+    Future<UpstreamSession> inProgress = opening.get(request.sessionId());
+    if (inProgress != null) {
+      inProgress.onComplete(ar -> open(message, request));
+      return;
+    }
+    String expected = request.session().relayNode();
+    Future<UpstreamSession> opened = vertx.eventBus()
+        .request(Addresses.SESSION_BIND_RELAY, new BindRelay(request.sessionId(), nodeId, expected), busOptions())
+        .compose(claimed -> UpstreamSession.open(vertx, nodeId, config, connector, activity, request.session(),
+                request.gatewayNode(), request.connectionId())
+            .onFailure(e -> vertx.eventBus().send(Addresses.SESSION_BIND_RELAY,
+                new BindRelay(request.sessionId(), null, nodeId))));
+    opening.put(request.sessionId(), opened);
+    opened
+        .onComplete(ar -> opening.remove(request.sessionId(), opened))
+        .onSuccess(session -> {
           sessions.put(request.sessionId(), session);
           session.onClosed(() -> sessions.remove(request.sessionId(), session));
-          return vertx.eventBus().request(Addresses.SESSION_BIND_RELAY,
-                  new BindRelay(request.sessionId(), nodeId), busOptions())
-              .onFailure(e -> session.close(true));
-        })
-        .onSuccess(bound -> {
           LOG.info("[Relay] upstream opened for {}{}", request.sessionId(), request.failover() ? " (failover)" : "");
           if (request.failover()) {
-            UpstreamSession taken = sessions.get(request.sessionId());
-            if (taken != null) {
-              taken.announceFailover();
-            }
+            session.announceFailover();
           }
           message.reply(new UpstreamOpened(request.sessionId(), nodeId));
         })
         .onFailure(e -> {
-          LOG.warn("[Relay] could not open upstream for {}: {}", request.sessionId(), e.toString());
-          message.fail(BusFailure.UNAVAILABLE, "upstream unavailable");
+          if (e instanceof ReplyException re && re.failureCode() == BusFailure.CONFLICT) {
+            message.fail(BusFailure.CONFLICT, re.getMessage());
+          } else {
+            LOG.warn("[Relay] could not open upstream for {}: {}", request.sessionId(), e.toString());
+            message.fail(BusFailure.UNAVAILABLE, "upstream unavailable");
+          }
         });
   }
 

@@ -187,7 +187,13 @@ public final class SessionVerticle extends VerticleBase {
 
   private void bindRelay(Message<BindRelay> message) {
     BindRelay request = message.body();
-    store.update(request.sessionId(), s -> s.toBuilder().relayNode(request.relayNode()).build())
+    store.update(request.sessionId(), s -> {
+          if (!Objects.equals(s.relayNode(), request.expectedRelayNode())
+              && !Objects.equals(s.relayNode(), request.relayNode())) {
+            throw new Controls.Refused(BusFailure.CONFLICT, String.valueOf(s.relayNode()));
+          }
+          return s.toBuilder().relayNode(request.relayNode()).build();
+        })
         .onSuccess(session -> message.reply(session.snapshot()))
         .onFailure(e -> fail(message, "bind-relay", e));
   }
@@ -202,7 +208,7 @@ public final class SessionVerticle extends VerticleBase {
     boolean[] duplicate = new boolean[1];
     store.update(request.sessionId(), s -> {
           if (request.connectionId() != null && !request.connectionId().equals(s.connectionId())) {
-            throw new Controls.Refused(BusFailure.CONFLICT, "a newer connection took this session over");
+            throw new Controls.Refused(BusFailure.SUPERSEDED, "a newer connection took this session over");
           }
           duplicate[0] = request.clientSeq() > 0 && request.clientSeq() <= s.lastClientSeq();
           if (duplicate[0]) {

@@ -78,14 +78,30 @@ class SessionVerticleTest {
   }
 
   @Test
+  @DisplayName("lets exactly one of two relays claim a session")
+  void relayClaims(Vertx vertx, VertxTestContext ctx) {
+    create(vertx).compose(created -> io.vertx.core.Future.join(
+            vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, new BindRelay(created.sessionId(), "relay-a", null)),
+            vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, new BindRelay(created.sessionId(), "relay-b", null)))
+        .otherwiseEmpty()
+        .compose(v -> vertx.eventBus().request(Addresses.SESSION_BIND_RELAY,
+            new BindRelay(created.sessionId(), "relay-c", "relay-dead")))
+        .onComplete(ctx.failing(e -> ctx.verify(() -> {
+          assertThat(((ReplyException) e).failureCode()).isEqualTo(BusFailure.CONFLICT);
+          assertThat(e.getMessage()).isIn("relay-a", "relay-b");
+          ctx.completeNow();
+        }))));
+  }
+
+  @Test
   @DisplayName("keeps both of two concurrent updates to one session")
   void concurrentUpdates(Vertx vertx, VertxTestContext ctx) {
     create(vertx).compose(created -> io.vertx.core.Future.all(
-            vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, new BindRelay(created.sessionId(), "relay-9")),
+            vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, new BindRelay(created.sessionId(), "relay-9", null)),
             vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
                 new ConnectSession(created.sessionId(), created.token(), "gw-7", "c-7", 0)))
         .compose(all -> vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_BIND_RELAY,
-            new BindRelay(created.sessionId(), "relay-9"))))
+            new BindRelay(created.sessionId(), "relay-9", null))))
         .onComplete(ctx.succeeding(m -> ctx.verify(() -> {
           assertThat(m.body().relayNode()).isEqualTo("relay-9");
           assertThat(m.body().gatewayNode()).isEqualTo("gw-7");

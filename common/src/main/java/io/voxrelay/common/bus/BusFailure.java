@@ -13,6 +13,8 @@ public final class BusFailure {
   public static final int GONE = 410;
   /** The request does not fit the session's state (e.g. a text turn while paused). */
   public static final int CONFLICT = 409;
+  /** The message came on a connection that a newer one replaced: it is not processed. */
+  public static final int SUPERSEDED = 412;
   public static final int INTERNAL = 500;
   /** No capacity, e.g. the upstream refused to open. */
   public static final int UNAVAILABLE = 503;
