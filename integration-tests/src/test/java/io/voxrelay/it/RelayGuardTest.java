@@ -72,23 +72,33 @@ class RelayGuardTest {
     start("guard-gateway-service", GatewayServiceMain.class, env);
 
     List<VoiceClient> clients = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
       VoiceClient client = VoiceClient.connect(vertx, httpPort, VoiceClient.createSession(vertx, httpPort));
       client.startHeartbeats(300);
       InterviewSessionTest.voiceTurn(client);
       clients.add(client);
     }
     List<SimulatedSession> upstreams = simulator.openSessions();
-    assertThat(upstreams).hasSize(2);
+    assertThat(upstreams).hasSize(3);
+    // Sessions were opened in order, one at a time: the last upstream belongs to the last client.
+    SimulatedSession keptAlive = upstreams.get(2);
+    List<SimulatedSession> abandoned = upstreams.subList(0, 2);
 
     sessionService.kill();
     watchdog.kill();
-    // The clients vanish: no heartbeat, no close from their side that any service would act on in time.
-    clients.forEach(VoiceClient::stopHeartbeats);
-    clients.forEach(VoiceClient::close);
+    // Two clients vanish: no heartbeat, no close from their side that any service would act on in time.
+    for (VoiceClient gone : clients.subList(0, 2)) {
+      gone.stopHeartbeats();
+      gone.close();
+    }
+    long vanishedAt = System.nanoTime();
 
-    Await.until("the relay's guard closes both upstreams within " + bound + " ms (plus start-up slack)",
-        Duration.ofMillis(bound + 5_000), () -> upstreams.stream().noneMatch(SimulatedSession::isOpen));
+    Await.until("the relay's guard closes both abandoned upstreams within " + bound + " ms (plus slack)",
+        Duration.ofMillis(bound + 5_000), () -> abandoned.stream().noneMatch(SimulatedSession::isOpen));
     assertThat(relay.lines()).anyMatch(l -> l.contains("cost guard: closing upstream"));
+    // The third client still heartbeats (through the gateway, straight to the relay): it keeps its upstream.
+    Await.sleep(Math.max(0, bound + 1_000 - (System.nanoTime() - vanishedAt) / 1_000_000));
+    assertThat(keptAlive.isOpen()).as("an upstream whose client heartbeats stays open past the bound").isTrue();
+    clients.get(2).close();
   }
 }

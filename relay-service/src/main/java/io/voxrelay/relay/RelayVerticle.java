@@ -92,7 +92,7 @@ public final class RelayVerticle extends VerticleBase {
 
   private void onCommand(Message<RelayCommand> message) {
     RelayCommand command = message.body();
-    UpstreamSession session = sessions.get(command.sessionId());
+    UpstreamSession session = command.sessionId() == null ? null : sessions.get(command.sessionId());
     if (command instanceof OpenUpstream open) {
       open(message, open);
     } else if (command instanceof ClientAudio audio) {

@@ -52,6 +52,8 @@ public final class SimulatedSession {
   private final AtomicInteger responsesCreated = new AtomicInteger();
   private final long expiryTimer;
   private volatile boolean open = true;
+  private final long openedAt = System.nanoTime();
+  private volatile long closedAt = Long.MAX_VALUE;
   private String speechItemId;
   private String lastItemId;
   private Response active;
@@ -89,6 +91,20 @@ public final class SimulatedSession {
 
   public boolean isOpen() {
     return open;
+  }
+
+  /** When the connection opened and closed ({@link System#nanoTime()}; closed is MAX_VALUE while open). */
+  public long openedAtNanos() {
+    return openedAt;
+  }
+
+  public long closedAtNanos() {
+    return closedAt;
+  }
+
+  /** The instructions the client configured, which identify the voxrelay session in tests. */
+  public String instructions() {
+    return session.path("instructions").asText();
   }
 
   public List<JsonNode> receivedEvents() {
@@ -537,6 +553,7 @@ public final class SimulatedSession {
 
   private void onClosed() {
     open = false;
+    closedAt = System.nanoTime();
     vertx.cancelTimer(expiryTimer);
     if (active != null) {
       vertx.cancelTimer(active.timer);

@@ -1,0 +1,171 @@
+package io.voxrelay.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.json.Json;
+import io.voxrelay.testing.Await;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntSupplier;
+
+/**
+ * A test client that does what the web client does for lossless reconnection: it numbers its messages,
+ * keeps them until the server says it processed them, acknowledges the events it processed, and on every
+ * reconnect sends its last processed {@code seq} and resends what the server has not processed. It records
+ * every sequenced event it processes, so a test can check they arrived exactly once and in order.
+ * All state is touched on the client Vert.x event loop.
+ */
+final class ReliableClient implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final WebSocketClient client;
+  private final IntSupplier port;
+  private final String sessionId;
+  private final List<JsonNode> processed = Collections.synchronizedList(new ArrayList<>());
+  private final List<Long> violations = Collections.synchronizedList(new ArrayList<>());
+  private final Map<Long, String> unprocessed = new LinkedHashMap<>();
+  private volatile String token;
+  private volatile long lastSeq;
+  private volatile long nextClientSeq = 1;
+  private volatile WebSocket socket;
+  private volatile boolean connected;
+  private volatile int connections;
+  private volatile int lastCloseCode;
+
+  ReliableClient(Vertx vertx, IntSupplier port, VoiceClient.Created session) {
+    this.vertx = vertx;
+    this.client = vertx.createWebSocketClient();
+    this.port = port;
+    this.sessionId = session.sessionId();
+    this.token = session.token();
+  }
+
+  /** Connects (again) and waits for {@code connected}. */
+  void connect() {
+    connected = false;
+    int attempt = connections;
+    WebSocket ws = Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(port.getAsInt()).setURI("/v1/sessions/" + sessionId + "/ws")).onSuccess(s -> {
+          s.textMessageHandler(text -> onEvent(s, Json.parse(text)));
+          s.closeHandler(v -> {
+            if (s == socket) {
+              connected = false;
+              lastCloseCode = s.closeStatusCode() == null ? 1006 : s.closeStatusCode();
+            }
+          });
+          socket = s;
+          s.writeTextMessage("{\"type\":\"hello\",\"token\":\"" + token + "\",\"lastSeq\":" + lastSeq + "}");
+        }));
+    Await.until("connected (connection " + (attempt + 1) + ")", Duration.ofSeconds(20),
+        () -> connected || (ws.isClosed() && socket == ws && lastCloseCode != 0));
+    if (!connected) {
+      throw new AssertionError("the server closed the connection with " + lastCloseCode);
+    }
+  }
+
+  private void onEvent(WebSocket from, JsonNode event) {
+    if (from != socket) {
+      return;
+    }
+    String type = event.path("type").asText();
+    if ("connected".equals(type)) {
+      token = event.path("resumeToken").asText();
+      long serverProcessed = event.path("lastClientSeq").asLong();
+      unprocessed.keySet().removeIf(seq -> seq <= serverProcessed);
+      unprocessed.values().forEach(from::writeTextMessage);
+      connections++;
+      connected = true;
+      return;
+    }
+    long seq = event.path("seq").asLong(0);
+    if (seq == 0) {
+      return;
+    }
+    if (seq != lastSeq + 1) {
+      violations.add(seq);
+    }
+    lastSeq = Math.max(lastSeq, seq);
+    processed.add(event);
+    if (seq % 8 == 0) {
+      from.writeTextMessage("{\"type\":\"ack\",\"seq\":" + seq + "}");
+    }
+  }
+
+  /** Sends a numbered message now if connected; it is resent after reconnects until processed. */
+  void send(String type, String extraFields) {
+    vertx.runOnContext(v -> {
+      long seq = nextClientSeq++;
+      String json = "{\"type\":\"" + type + "\",\"seq\":" + seq + extraFields + "}";
+      unprocessed.put(seq, json);
+      if (connected && socket != null && !socket.isClosed()) {
+        socket.writeTextMessage(json);
+      }
+    });
+  }
+
+  void sendAudio(String base64) {
+    WebSocket s = socket;
+    if (connected && s != null && !s.isClosed()) {
+      s.writeTextMessage("{\"type\":\"audio\",\"data\":\"" + base64 + "\"}");
+    }
+  }
+
+  /** Drops the connection from the client's side, as a network failure would. */
+  void drop() {
+    WebSocket s = socket;
+    connected = false;
+    if (s != null) {
+      s.close((short) 4999, "test drop");
+    }
+  }
+
+  boolean isConnected() {
+    return connected;
+  }
+
+  int lastCloseCode() {
+    return lastCloseCode;
+  }
+
+  int connections() {
+    return connections;
+  }
+
+  long lastSeq() {
+    return lastSeq;
+  }
+
+  List<JsonNode> processed() {
+    synchronized (processed) {
+      return List.copyOf(processed);
+    }
+  }
+
+  List<JsonNode> processed(String type) {
+    return processed().stream().filter(e -> type.equals(e.path("type").asText())).toList();
+  }
+
+  /** Seqs that did not follow the one before: a duplicate, a gap or a reordering. */
+  List<Long> violations() {
+    synchronized (violations) {
+      return List.copyOf(violations);
+    }
+  }
+
+  @Override
+  public void close() {
+    WebSocket s = socket;
+    if (s != null && !s.isClosed()) {
+      s.close();
+    }
+    client.close();
+  }
+}
