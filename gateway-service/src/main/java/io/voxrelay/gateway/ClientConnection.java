@@ -81,7 +81,8 @@ final class ClientConnection {
   private long gapTimer = -1;
   private boolean filling;
   private boolean confirmed;
-  private boolean takingOver;
+  /** A move of this session to another relay, while one is under way. */
+  private Future<Void> takeover;
 
   ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String gatewayNode,
                    ClientRegistry registry, HelloFailureLimiter limiter, ActivityAccumulator activity,
@@ -290,6 +291,10 @@ final class ClientConnection {
         });
   }
 
+  private static String describe(Throwable e) {
+    return e instanceof ReplyException re ? re.failureType() + "/" + re.failureCode() + " " + re.getMessage() : e.toString();
+  }
+
   static boolean isRelayGone(Throwable e) {
     return e instanceof ReplyException re
         && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT
@@ -298,27 +303,31 @@ final class ClientConnection {
 
   /**
    * The relay holding this session is gone from the cluster: another one takes the session over, with the
-   * conversation restored from the store.
+   * conversation restored from the store. Completes when the session has a relay again.
    */
-  void relayLost(String lostNode) {
-    if (state != State.CONNECTED || takingOver || !lostNode.equals(relayNode)) {
-      return;
+  Future<Void> relayLost(String lostNode) {
+    if (takeover != null) {
+      return takeover;
     }
-    takingOver = true;
+    if (state != State.CONNECTED || !lostNode.equals(relayNode)) {
+      return Future.succeededFuture();
+    }
     relayNode = null;
     LOG.warn("[Gateway] relay {} is gone; moving {} to another relay", lostNode, sessionId);
-    vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
-        .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture(null)
+    takeover = vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
+        .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture((String) null)
             : openUpstream(reply.body(), true).map(UpstreamOpened::relayNode))
-        .onComplete(ar -> {
-          takingOver = false;
+        .andThen(ar -> {
+          takeover = null;
           if (ar.succeeded()) {
             relayNode = ar.result();
           } else {
             LOG.warn("[Gateway] takeover of {} failed: {}", sessionId, ar.cause().toString());
             close(CloseCode.TRY_AGAIN_LATER);
           }
-        });
+        })
+        .mapEmpty();
+    return takeover;
   }
 
   private void onConnected(SessionConnected connected, long clientLastSeq) {
@@ -434,9 +443,22 @@ final class ClientConnection {
           LOG.info("[Gateway] upstream of {} reopened on resume", sessionId);
           return null;
         });
+    ApplyControl apply = new ApplyControl(sessionId, message.control(), message.text(), message.seq(), session);
     return ready
-        .compose(v -> vertx.eventBus().request(Addresses.relayNode(relayNode),
-            new ApplyControl(sessionId, message.control(), message.text(), message.seq(), session), busOptions))
+        .compose(v -> {
+          String target = relayNode;
+          return vertx.eventBus().request(Addresses.relayNode(target), apply, busOptions)
+              .recover(e -> {
+                LOG.warn("[Gateway] {} of {} failed at relay {}: {}", message.control(), sessionId, target, describe(e));
+                // The relay died with the control in flight: once another relay holds the session, it carries
+                // the control out (it knows from the store whether the old one had).
+                if (!isRelayGone(e) || target == null) {
+                  return Future.failedFuture(e);
+                }
+                return relayLost(target).compose(moved -> relayNode == null ? Future.failedFuture(e)
+                    : vertx.eventBus().request(Addresses.relayNode(relayNode), apply, busOptions));
+              });
+        })
         .<Void>mapEmpty()
         .recover(e -> message.control() == Control.END
             // The relay could not confirm: still end the interview for the client, as it asked.

@@ -163,19 +163,37 @@ class InterviewSessionTest {
   }
 
   @Test
+  @DisplayName("a turn typed while the AI answers is answered after it, never refused upstream")
+  void turnsDuringAnAnswerAreQueued() {
+    int upstreamsBefore = deployment.simulator.sessions().size();
+    try (VoiceClient client = connect(newSession())) {
+      SimulatedSession upstream = upstreamOf(deployment, upstreamsBefore);
+      client.send("{\"type\":\"text\",\"text\":\"first\"}");
+      client.send("{\"type\":\"text\",\"text\":\"second, while the first is answered\"}");
+      awaitAnswers(client, 2);
+      assertThat(upstream.responsesCreated()).isEqualTo(2);
+      assertThat(upstream.emittedEvents()).noneMatch(e -> "error".equals(e.path("type").asText()));
+      assertThat(client.events("error")).isEmpty();
+    }
+  }
+
+  @Test
   @DisplayName("upstream errors reach the client as error events and the session goes on")
   void upstreamErrorsReachTheClient() {
     int upstreamsBefore = deployment.simulator.sessions().size();
     try (VoiceClient client = connect(newSession())) {
       SimulatedSession upstream = upstreamOf(deployment, upstreamsBefore);
-      client.send("{\"type\":\"text\",\"text\":\"first\"}");
-      client.send("{\"type\":\"text\",\"text\":\"second, too soon\"}");
+      upstream.injectError("invalid_request_error", "conversation_already_has_active_response",
+          "Conversation already has an active response in progress: resp_x.");
       JsonNode busy = client.awaitEvent("the active-response error", TIMEOUT,
           e -> "conversation_already_has_active_response".equals(e.path("code").asText()));
       assertThat(busy.path("type").asText()).isEqualTo("error");
       assertThat(busy.path("source").asText()).isEqualTo("upstream");
       assertThat(busy.path("message").asText()).isNotBlank();
+      client.send("{\"type\":\"text\",\"text\":\"first\"}");
       awaitAnswers(client, 1);
+      Await.sleep(500);
+      assertThat(upstream.responsesCreated()).as("an error we did not cause makes no extra response").isEqualTo(1);
 
       upstream.injectError("server_error", "server_error", "The server had an error while processing your request.");
       JsonNode injected = client.awaitEvent("the injected error", TIMEOUT,

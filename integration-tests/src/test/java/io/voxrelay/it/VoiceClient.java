@@ -83,8 +83,12 @@ final class VoiceClient implements AutoCloseable {
   }
 
   static Created createSession(Vertx vertx, int port, String apiKey) {
-    HttpReply reply = post(vertx, port, "/v1/sessions",
-        "{\"instructions\":\"You are a test interviewer.\",\"questions\":[\"Who are you?\",\"Why voice?\"]}", apiKey);
+    return createSession(vertx, port, apiKey, "You are a test interviewer.");
+  }
+
+  static Created createSession(Vertx vertx, int port, String apiKey, String instructions) {
+    HttpReply reply = post(vertx, port, "/v1/sessions", "{\"instructions\":\"" + instructions
+        + "\",\"questions\":[\"Who are you?\",\"Why voice?\"]}", apiKey);
     if (reply.status() != 201) {
       throw new AssertionError("session creation answered " + reply.status() + ": " + reply.body());
     }

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -20,14 +21,20 @@ final class UpstreamLink {
 
   private final WebSocket socket;
   private final String sessionId;
+  private final BooleanSupplier gated;
   private boolean responseActive;
+  /** A response.create was sent and its response has not finished yet. */
+  private boolean responseRequested;
+  /** Another response is wanted once the current one finishes. */
+  private boolean responsePending;
   private boolean speaking;
   private boolean closedByRelay;
 
-  UpstreamLink(WebSocket socket, String sessionId, BiConsumer<UpstreamLink, JsonNode> onEvent,
+  UpstreamLink(WebSocket socket, String sessionId, BooleanSupplier gated, BiConsumer<UpstreamLink, JsonNode> onEvent,
                Consumer<UpstreamLink> onLost) {
     this.socket = socket;
     this.sessionId = sessionId;
+    this.gated = gated;
     socket.textMessageHandler(text -> {
       JsonNode event;
       try {
@@ -36,7 +43,7 @@ final class UpstreamLink {
         LOG.warn("[Relay] unreadable upstream event for {} dropped", sessionId);
         return;
       }
-      track(event.path("type").asText());
+      track(event);
       onEvent.accept(this, event);
     });
     socket.exceptionHandler(e -> LOG.debug("[Relay] upstream socket error for {}: {}", sessionId, e.toString()));
@@ -48,10 +55,28 @@ final class UpstreamLink {
     });
   }
 
-  private void track(String type) {
-    switch (type) {
+  private void track(JsonNode event) {
+    switch (event.path("type").asText()) {
       case "response.created" -> responseActive = true;
-      case "response.done" -> responseActive = false;
+      case "response.done" -> {
+        responseActive = false;
+        responseRequested = false;
+        if (responsePending) {
+          responsePending = false;
+          // A pause since the request means no answer may start now (no "ghost" response).
+          if (!gated.getAsBoolean()) {
+            requestResponse();
+          }
+        }
+      }
+      case "error" -> {
+        if (responseRequested
+            && "conversation_already_has_active_response".equals(event.path("error").path("code").asText())) {
+          // Our request lost a race with one turn detection started: ask again when that one is done.
+          responseRequested = false;
+          responsePending = true;
+        }
+      }
       case "input_audio_buffer.speech_started" -> speaking = true;
       case "input_audio_buffer.speech_stopped", "input_audio_buffer.cleared" -> speaking = false;
       default -> { }
@@ -66,6 +91,20 @@ final class UpstreamLink {
 
   boolean responseActive() {
     return responseActive;
+  }
+
+  /**
+   * Asks for a response now, or as soon as the current one finishes: the upstream allows one at a time and
+   * refuses a second with {@code conversation_already_has_active_response}. Requests made meanwhile merge
+   * into one, which answers everything added to the conversation by then.
+   */
+  void requestResponse() {
+    if (responseActive || responseRequested) {
+      responsePending = true;
+      return;
+    }
+    responseRequested = true;
+    send(RealtimeClientEvents.responseCreate());
   }
 
   /** Neither answering nor hearing speech: a moment when switching to a new upstream loses nothing. */

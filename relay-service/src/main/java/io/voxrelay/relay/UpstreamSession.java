@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.bus.ControlApplied;
 import io.voxrelay.common.bus.EventOutbox;
 import io.voxrelay.common.bus.RecordTurn;
 import io.voxrelay.common.bus.SessionSnapshot;
@@ -61,7 +62,7 @@ final class UpstreamSession {
     this.vertx = vertx;
     this.activity = activity;
     this.lastHeartbeatAt = System.currentTimeMillis();
-    this.lastAppliedClientSeq = snapshot.lastClientSeq();
+    this.lastAppliedClientSeq = snapshot.appliedClientSeq();
     this.outbox = new EventOutbox(vertx, snapshot.sessionId(), config.busTimeoutMs(), this::deliver);
     this.relayNode = relayNode;
     this.config = config;
@@ -147,18 +148,21 @@ final class UpstreamSession {
           if (link.responseActive()) {
             link.send(RealtimeClientEvents.responseCancel());
           }
-          link.send(RealtimeClientEvents.responseCreate());
+          link.requestResponse();
         }
       }
       case TEXT -> {
         Turn turn = new Turn("vr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20), Turn.USER, text);
         link.send(RealtimeClientEvents.conversationItemCreate(turn.itemId(), turn.role(), turn.text()));
-        link.send(RealtimeClientEvents.responseCreate());
-        recordTurn(turn);
+        link.requestResponse();
+        recordTurn(turn, clientSeq);
       }
       default -> throw new IllegalStateException("unhandled control " + control);
     }
     lastAppliedClientSeq = Math.max(lastAppliedClientSeq, clientSeq);
+    if (clientSeq > 0 && control != Control.TEXT) {
+      vertx.eventBus().send(Addresses.SESSION_CONTROL_APPLIED, new ControlApplied(sessionId(), clientSeq));
+    }
     ServerEvents.afterControl(control, snapshot).ifPresent(this::toClient);
     return Future.succeededFuture();
   }
@@ -228,7 +232,7 @@ final class UpstreamSession {
   /** Connects a new link, configures it and restores the conversation; it becomes the current link. */
   private Future<Integer> connectLink() {
     return connector.connect().map(socket -> {
-      UpstreamLink fresh = new UpstreamLink(socket, sessionId(), this::onEvent, this::onLost);
+      UpstreamLink fresh = new UpstreamLink(socket, sessionId(), state::gated, this::onEvent, this::onLost);
       if (closed) {
         fresh.close();
         throw new IllegalStateException("session closed while connecting");
@@ -275,9 +279,13 @@ final class UpstreamSession {
   }
 
   private void recordTurn(Turn turn) {
+    recordTurn(turn, 0);
+  }
+
+  private void recordTurn(Turn turn, long clientSeq) {
     state.addTurn(turn);
     toClient(ServerEvents.transcriptDone(turn.role(), turn.itemId(), turn.text()));
-    vertx.eventBus().send(Addresses.SESSION_RECORD_TURN, new RecordTurn(sessionId(), turn));
+    vertx.eventBus().send(Addresses.SESSION_RECORD_TURN, new RecordTurn(sessionId(), turn, clientSeq));
   }
 
   private void onLost(UpstreamLink lost) {

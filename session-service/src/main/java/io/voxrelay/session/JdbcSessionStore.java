@@ -49,7 +49,7 @@ final class JdbcSessionStore implements SessionStore {
   private static final String COLUMNS = "session_id, version, instructions, questions, created_at, token_hash, "
       + "token_expires_at, current_question_index, paused, awaiting_resume, text_only, ended, termination_reason, "
       + "relay_node, gateway_node, connections, started_at, last_heartbeat_at, last_audio_activity_at, "
-      + "last_interaction_at, last_client_seq, last_activity_at, connection_id, previous_token_hash";
+      + "last_interaction_at, last_client_seq, last_activity_at, connection_id, previous_token_hash, applied_client_seq";
   private static final String LIVE = "ended = 0 AND awaiting_resume = 0 AND connections > 0";
 
   private final HikariDataSource dataSource;
@@ -109,7 +109,7 @@ final class JdbcSessionStore implements SessionStore {
     return blocking(() -> {
       try (Connection c = dataSource.getConnection();
            PreparedStatement ps = c.prepareStatement("INSERT INTO sessions (" + COLUMNS
-               + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+               + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, s.sessionId());
         ps.setLong(2, s.version());
         int i = bindState(ps, 3, s);
@@ -120,7 +120,8 @@ final class JdbcSessionStore implements SessionStore {
         ps.setLong(i++, s.lastClientSeq());
         ps.setLong(i++, s.lastActivityAt());
         ps.setString(i++, s.connectionId());
-        ps.setString(i, s.previousTokenHash());
+        ps.setString(i++, s.previousTokenHash());
+        ps.setLong(i, s.appliedClientSeq());
         ps.executeUpdate();
       }
       return null;
@@ -156,37 +157,73 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Void> appendTurn(String sessionId, Turn turn, long now) {
+  public Future<Void> appendTurn(String sessionId, Turn turn, long clientSeq, long now) {
     return blocking(() -> {
       try (Connection c = dataSource.getConnection()) {
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-          int next;
-          try (PreparedStatement ps = c.prepareStatement(
-              "SELECT COALESCE(MAX(seq), 0) FROM session_turns WHERE session_id = ?")) {
-            ps.setString(1, sessionId);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              next = rs.getInt(1) + 1;
+        for (int attempt = 1; ; attempt++) {
+          c.setAutoCommit(false);
+          try {
+            insertTurn(c, sessionId, turn, now);
+            if (clientSeq > 0) {
+              markApplied(c, sessionId, clientSeq);
             }
-          }
-          try (PreparedStatement ps = c.prepareStatement(
-              "INSERT INTO session_turns (session_id, seq, item_id, role, text, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, sessionId);
-            ps.setInt(2, next);
-            ps.setString(3, turn.itemId());
-            ps.setString(4, turn.role());
-            ps.setString(5, turn.text());
-            ps.setLong(6, now);
-            ps.executeUpdate();
+            c.commit();
             return null;
           } catch (SQLException e) {
-            // Another writer took this seq: take the next one.
-            LOG.debug("[SessionStore] turn seq {} of {} taken, retrying", next, sessionId);
+            // Another writer took this turn's seq (or the write lock): the whole transaction goes again.
+            c.rollback();
+            if (attempt >= MAX_ATTEMPTS) {
+              throw e;
+            }
+            LOG.debug("[SessionStore] appending a turn of {} conflicted, retrying", sessionId);
+          } finally {
+            c.setAutoCommit(true);
           }
         }
-        throw new IllegalStateException("too much contention on the history of " + sessionId);
       }
     });
+  }
+
+  @Override
+  public Future<Void> markApplied(String sessionId, long clientSeq) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        markApplied(c, sessionId, clientSeq);
+      }
+      return null;
+    });
+  }
+
+  private static void markApplied(Connection c, String sessionId, long clientSeq) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET applied_client_seq = "
+        + later("applied_client_seq") + " WHERE session_id = ?")) {
+      int i = bindLater(ps, 1, clientSeq);
+      ps.setString(i, sessionId);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Appends a turn at the next seq of the session's history. */
+  private static void insertTurn(Connection c, String sessionId, Turn turn, long now) throws SQLException {
+    int next;
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT COALESCE(MAX(seq), 0) FROM session_turns WHERE session_id = ?")) {
+      ps.setString(1, sessionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        next = rs.getInt(1) + 1;
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO session_turns (session_id, seq, item_id, role, text, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, sessionId);
+      ps.setInt(2, next);
+      ps.setString(3, turn.itemId());
+      ps.setString(4, turn.role());
+      ps.setString(5, turn.text());
+      ps.setLong(6, now);
+      ps.executeUpdate();
+    }
   }
 
   @Override
@@ -209,7 +246,7 @@ final class JdbcSessionStore implements SessionStore {
             rs.getLong(5), rs.getString(6), rs.getLong(7), rs.getInt(8), rs.getInt(9) != 0, rs.getInt(10) != 0,
             rs.getInt(11) != 0, rs.getInt(12) != 0, rs.getString(13), rs.getString(14), rs.getString(15),
             rs.getInt(16), rs.getLong(17), rs.getLong(18), rs.getLong(19), rs.getLong(20), rs.getLong(21),
-            rs.getString(23), rs.getString(24), List.of());
+            rs.getLong(25), rs.getString(23), rs.getString(24), List.of());
       }
     }
     List<Turn> turns = new ArrayList<>();

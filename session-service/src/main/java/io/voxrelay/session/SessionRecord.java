@@ -21,8 +21,8 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
                      String tokenHash, long tokenExpiresAt, int currentQuestionIndex, boolean paused,
                      boolean awaitingResume, boolean textOnly, boolean ended, String terminationReason,
                      String relayNode, String gatewayNode, int connections, long startedAt, long lastHeartbeatAt,
-                     long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq, String connectionId,
-                     String previousTokenHash, List<Turn> history) {
+                     long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq, long appliedClientSeq,
+                     String connectionId, String previousTokenHash, List<Turn> history) {
 
   /** Turns loaded with a session; the store keeps every turn. */
   static final int MAX_HISTORY = 200;
@@ -35,19 +35,19 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
   static SessionRecord create(String sessionId, String instructions, List<String> questions, String tokenHash,
                               long tokenExpiresAt, long now) {
     return new SessionRecord(sessionId, 0, instructions, questions, now, tokenHash, tokenExpiresAt, 0, false, false,
-        false, false, null, null, null, 0, now, now, now, now, 0, null, null, List.of());
+        false, false, null, null, null, 0, now, now, now, now, 0, 0, null, null, List.of());
   }
 
   SessionSnapshot snapshot() {
     return new SessionSnapshot(sessionId, instructions, questions, currentQuestionIndex, paused, awaitingResume,
-        textOnly, ended, relayNode, gatewayNode, createdAt, history, lastClientSeq);
+        textOnly, ended, relayNode, gatewayNode, createdAt, history, lastClientSeq, appliedClientSeq);
   }
 
   SessionRecord withVersion(long newVersion) {
     return new SessionRecord(sessionId, newVersion, instructions, questions, createdAt, tokenHash, tokenExpiresAt,
         currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode, gatewayNode,
-        connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt, lastClientSeq, connectionId,
-        previousTokenHash, history);
+        connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt, lastClientSeq,
+        appliedClientSeq, connectionId, previousTokenHash, history);
   }
 
   /** The later of the last forwarded audio and the last interaction: what idleness is measured from. */
@@ -199,7 +199,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       return new SessionRecord(s.sessionId, s.version, s.instructions, s.questions, s.createdAt, tokenHash,
           tokenExpiresAt, currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode,
           gatewayNode, connections, startedAt, lastHeartbeatAt, s.lastAudioActivityAt, lastInteractionAt,
-          lastClientSeq, connectionId, previousTokenHash, history);
+          lastClientSeq, s.appliedClientSeq, connectionId, previousTokenHash, history);
     }
   }
 }

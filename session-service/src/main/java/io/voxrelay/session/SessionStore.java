@@ -50,8 +50,14 @@ interface SessionStore {
   /** The stored events after {@code afterSeq}, and whether some of them are no longer kept. */
   Future<Replay> replay(String sessionId, long afterSeq);
 
-  /** Appends a finished turn to the session's history. */
-  Future<Void> appendTurn(String sessionId, Turn turn, long now);
+  /**
+   * Appends a finished turn to the session's history; for a typed turn, {@code clientSeq} (else 0) is
+   * recorded as carried out in the same transaction.
+   */
+  Future<Void> appendTurn(String sessionId, Turn turn, long clientSeq, long now);
+
+  /** Records that a relay carried the client message {@code clientSeq} out upstream (never moves back). */
+  Future<Void> markApplied(String sessionId, long clientSeq);
 
   Future<Void> close();
 }

@@ -7,6 +7,7 @@ import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
+import io.voxrelay.common.bus.ControlApplied;
 import io.voxrelay.common.bus.ControlResult;
 import io.voxrelay.common.bus.EmitEvents;
 import io.voxrelay.common.bus.EmittedEvents;
@@ -87,7 +88,9 @@ public final class SessionVerticle extends VerticleBase {
               bus.<ConfirmConnection>consumer(Addresses.SESSION_CONFIRM, this::confirm).completion(),
               bus.<EmitEvents>consumer(Addresses.SESSION_EMIT, this::emit).completion(),
               bus.<ReplayRequest>consumer(Addresses.SESSION_REPLAY, this::replay).completion(),
-              bus.<GetSession>consumer(Addresses.SESSION_GET, this::get).completion()));
+              bus.<GetSession>consumer(Addresses.SESSION_GET, this::get).completion(),
+              bus.<ControlApplied>consumer(Addresses.SESSION_CONTROL_APPLIED, m -> store.markApplied(
+                  m.body().sessionId(), m.body().clientSeq())).completion()));
         })
         .onSuccess(v -> LOG.info("[SessionService] Started"));
   }
@@ -223,7 +226,7 @@ public final class SessionVerticle extends VerticleBase {
 
   private void recordTurn(Message<RecordTurn> message) {
     RecordTurn request = message.body();
-    store.appendTurn(request.sessionId(), request.turn(), clock.millis())
+    store.appendTurn(request.sessionId(), request.turn(), request.clientSeq(), clock.millis())
         .onFailure(e -> LOG.warn("[SessionService] turn of {} not recorded: {}", request.sessionId(), e.toString()));
   }
 

@@ -96,7 +96,7 @@ abstract class SessionStoreContract {
     int total = SessionRecord.MAX_HISTORY + 5;
     for (int i = 1; i <= total; i++) {
       Await.result(store.appendTurn(session.sessionId(),
-          new Turn("item_" + i, i % 2 == 1 ? Turn.USER : Turn.ASSISTANT, "turn " + i), i));
+          new Turn("item_" + i, i % 2 == 1 ? Turn.USER : Turn.ASSISTANT, "turn " + i), 0, i));
     }
     List<Turn> history = Await.result(store.find(session.sessionId())).history();
     assertThat(history).hasSize(SessionRecord.MAX_HISTORY);
@@ -133,10 +133,11 @@ abstract class SessionStoreContract {
     Await.result(a.insert(session));
     List<Future<Void>> appends = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      appends.add((i % 2 == 0 ? a : b).appendTurn(session.sessionId(), new Turn("i" + i, Turn.USER, "t" + i), i));
+      appends.add((i % 2 == 0 ? a : b).appendTurn(session.sessionId(), new Turn("i" + i, Turn.USER, "t" + i), i + 1, i));
     }
     Await.result(Future.all(appends));
-    assertThat(Await.result(a.find(session.sessionId())).history()).hasSize(30)
-        .extracting(Turn::text).doesNotHaveDuplicates();
+    SessionRecord read = Await.result(a.find(session.sessionId()));
+    assertThat(read.history()).hasSize(30).extracting(Turn::text).doesNotHaveDuplicates();
+    assertThat(read.appliedClientSeq()).as("the highest carried-out client seq").isEqualTo(30);
   }
 }

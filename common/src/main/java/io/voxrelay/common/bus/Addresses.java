@@ -21,6 +21,8 @@ public final class Addresses {
   /** {@link ControlRequest} → {@link ControlResult}: applies a client's control to the session state. */
   public static final String SESSION_CONTROL = "voxrelay.session.control";
   /** {@link RecordTurn}, no reply: appends a finished turn to the session's history. */
+  /** {@link ControlApplied}, no reply: a relay carried a client message out upstream. */
+  public static final String SESSION_CONTROL_APPLIED = "voxrelay.session.control-applied";
   public static final String SESSION_RECORD_TURN = "voxrelay.session.record-turn";
 
   /** {@link UpstreamClosed}, no reply: the session now awaits resume. */

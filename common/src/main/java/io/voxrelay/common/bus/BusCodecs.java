@@ -16,7 +16,8 @@ public final class BusCodecs {
       ControlRequest.class, ApplyControl.class, RecordTurn.class, UpstreamClosed.class, SessionConnected.class,
       ActivityBatch.class, FindExpired.class, ExpiredSessions.class, TerminateSessions.class, TerminatedSessions.class,
       TerminateUpstream.class, EmitEvents.class, EmittedEvents.class, ReplayRequest.class, Replay.class,
-      ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, ControlResult.class);
+      ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, ControlResult.class,
+      ControlApplied.class);
 
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 

@@ -13,11 +13,12 @@ import java.util.List;
  * @param gatewayNode    the gateway instance holding the client, or null when none does
  * @param history        the conversation so far, oldest first (the most recent turns when it is long)
  * @param lastClientSeq  the highest client message seq processed
+ * @param appliedClientSeq the highest client message seq a relay carried out upstream
  */
 public record SessionSnapshot(String sessionId, String instructions, List<String> questions,
                               int currentQuestionIndex, boolean paused, boolean awaitingResume, boolean textOnly,
                               boolean ended, String relayNode, String gatewayNode, long createdAt,
-                              List<Turn> history, long lastClientSeq) {
+                              List<Turn> history, long lastClientSeq, long appliedClientSeq) {
   public SessionSnapshot {
     questions = List.copyOf(questions);
     history = history == null ? List.of() : List.copyOf(history);

@@ -1,0 +1,163 @@
+package io.voxrelay.it;
+
+import io.voxrelay.common.config.SimulatorConfig;
+import io.voxrelay.gateway.GatewayServiceMain;
+import io.voxrelay.relay.RelayServiceMain;
+import io.voxrelay.session.SessionServiceMain;
+import io.voxrelay.simulator.ConversationItem;
+import io.voxrelay.simulator.SimulatedSession;
+import io.voxrelay.simulator.UpstreamSimulator;
+import io.voxrelay.testing.Await;
+import io.voxrelay.watchdog.WatchdogServiceMain;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("Failover across processes (two gateways, two relays)")
+class FailoverProcessTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private final List<ServiceProcess> processes = new ArrayList<>();
+  private Vertx vertx;
+
+  @AfterEach
+  void stop() {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      processes.get(i).close();
+    }
+    if (vertx != null) {
+      Await.result(vertx.close());
+    }
+  }
+
+  private ServiceProcess start(String name, Class<?> main, Map<String, String> env) throws IOException {
+    ServiceProcess process = ServiceProcess.start(name, main, env);
+    processes.add(process);
+    return process.awaitReady(Duration.ofSeconds(90));
+  }
+
+  private record Conversation(String marker, ReliableClient client, List<String> texts) {
+  }
+
+  @Test
+  @DisplayName("a gateway and a relay killed mid-session: every session resumes, nothing lost or duplicated, never two upstreams")
+  void killGatewayAndRelay() throws IOException {
+    vertx = Vertx.vertx();
+    UpstreamSimulator simulator = new UpstreamSimulator(SimulatorConfig.defaults());
+    Await.result(vertx.deployVerticle(simulator));
+    int[] ports = {ProcessClusterTest.freePort(), ProcessClusterTest.freePort()};
+    Map<String, String> env = new HashMap<>(Map.of(
+        "VOXRELAY_CLUSTER_NAME", "voxrelay-failover-" + UUID.randomUUID().toString().substring(0, 8),
+        "VOXRELAY_UPSTREAM_URL", simulator.url(),
+        "VOXRELAY_HTTP_HOST", "127.0.0.1",
+        "VOXRELAY_DATA_DIR", Files.createTempDirectory("voxrelay-failover").toString(),
+        "VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", "5"));
+    start("fo-session-service", SessionServiceMain.class, env);
+    start("fo-watchdog-service", WatchdogServiceMain.class, env);
+    List<ServiceProcess> relays = List.of(start("fo-relay-a", RelayServiceMain.class, env),
+        start("fo-relay-b", RelayServiceMain.class, env));
+    List<ServiceProcess> gateways = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Map<String, String> gatewayEnv = new HashMap<>(env);
+      gatewayEnv.put("VOXRELAY_HTTP_PORT", String.valueOf(ports[i]));
+      gateways.add(start("fo-gateway-" + i, GatewayServiceMain.class, gatewayEnv));
+    }
+    boolean[] gatewayAlive = {true, true};
+
+    List<Conversation> conversations = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      int home = i % 2;
+      String marker = "failover-session-" + i;
+      VoiceClient.Created session = VoiceClient.createSession(vertx, ports[home], null, marker);
+      ReliableClient client = new ReliableClient(vertx,
+          () -> gatewayAlive[home] ? ports[home] : ports[1 - home], session);
+      client.connect();
+      conversations.add(new Conversation(marker, client, new ArrayList<>()));
+    }
+    try {
+      talk(conversations, 0);
+      gateways.get(0).kill();
+      gatewayAlive[0] = false;
+      talk(conversations, 1);
+      relays.get(0).kill();
+      talk(conversations, 2);
+      talk(conversations, 3);
+
+      for (Conversation c : conversations) {
+        Await.until(c.marker() + ": every typed turn echoed", TIMEOUT, () -> echoed(c).size() == c.texts().size());
+      }
+      Await.sleep(1_000);
+      for (Conversation c : conversations) {
+        ReliableClient client = c.client();
+        assertThat(client.violations()).as("%s: seqs out of order, duplicated or missing", c.marker()).isEmpty();
+        assertThat(client.processed().stream().map(e -> e.path("seq").asLong()).toList())
+            .containsExactlyElementsOf(LongStream.rangeClosed(1, client.lastSeq()).boxed().toList());
+        assertThat(echoed(c)).as("%s: each typed turn once, in order", c.marker()).containsExactlyElementsOf(c.texts());
+
+        List<SimulatedSession> upstreams = simulator.sessions().stream()
+            .filter(s -> s.instructions().startsWith(c.marker())).sorted(Comparator.comparingLong(
+                SimulatedSession::openedAtNanos)).toList();
+        assertThat(upstreams).as("%s: upstreams", c.marker()).isNotEmpty();
+        for (int i = 1; i < upstreams.size(); i++) {
+          assertThat(upstreams.get(i).openedAtNanos()).as("%s: upstream %d opened after %d closed", c.marker(), i, i - 1)
+              .isGreaterThanOrEqualTo(upstreams.get(i - 1).closedAtNanos());
+        }
+        assertThat(upstreams.stream().filter(SimulatedSession::isOpen)).hasSize(1);
+        SimulatedSession last = upstreams.get(upstreams.size() - 1);
+        List<String> typedUpstream = last.items().stream().filter(i -> "input_text".equals(i.contentType()))
+            .map(ConversationItem::text).toList();
+        assertThat(typedUpstream).as("%s: the live upstream has the whole conversation, once", c.marker())
+            .containsExactlyElementsOf(c.texts());
+      }
+      assertThat(conversations.stream().filter(c -> !c.client().processed("upstream.restored").isEmpty()))
+          .as("sessions moved off the killed relay were told").isNotEmpty();
+    } finally {
+      conversations.forEach(c -> c.client().close());
+    }
+  }
+
+  private static List<String> echoed(Conversation c) {
+    return c.client().processed("transcript.done").stream()
+        .filter(e -> "user".equals(e.path("role").asText()) && e.path("text").asText().startsWith("turn "))
+        .map(e -> e.path("text").asText()).toList();
+  }
+
+  /** One typed turn per conversation, reconnecting any client whose gateway went away. */
+  private static void talk(List<Conversation> conversations, int round) {
+    for (Conversation c : conversations) {
+      if (!c.client().isConnected()) {
+        Await.until(c.marker() + " reconnects", TIMEOUT, () -> {
+          try {
+            c.client().connect();
+            return true;
+          } catch (AssertionError e) {
+            Await.sleep(200);
+            return false;
+          }
+        });
+      }
+      String text = "turn " + round + " of " + c.marker();
+      c.texts().add(text);
+      c.client().send("text", ",\"text\":\"" + text + "\"");
+    }
+    for (Conversation c : conversations) {
+      Await.until(c.marker() + " round " + round + " answered", TIMEOUT,
+          () -> c.client().processed("transcript.done").stream().filter(e -> "assistant".equals(e.path("role").asText()))
+              .count() > round || !c.client().isConnected());
+    }
+  }
+}
