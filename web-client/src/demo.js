@@ -1,27 +1,143 @@
-// The demo interview page: creates a session, streams the microphone, plays the AI's voice.
-import { SAMPLE_RATE, floatToBase64Pcm16, base64Pcm16ToFloat } from './audio.js';
+// The demo interview page, built on the voxrelay client SDK.
+import { VoxrelayClient, rememberSession, rememberedSession } from './voxrelay-client.js';
+import { createBrowserAudio } from './audio.js';
 
-const startButton = /** @type {HTMLButtonElement} */ (document.getElementById('start'));
-const stopButton = /** @type {HTMLButtonElement} */ (document.getElementById('stop'));
-const statusLine = /** @type {HTMLElement} */ (document.getElementById('status'));
-const transcript = /** @type {HTMLOListElement} */ (document.getElementById('transcript'));
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const status = $('status');
+const startButton = /** @type {HTMLButtonElement} */ ($('start'));
+const retryButton = /** @type {HTMLButtonElement} */ ($('retry'));
+const interview = $('interview');
+const micButton = /** @type {HTMLButtonElement} */ ($('mic'));
+const pauseButton = /** @type {HTMLButtonElement} */ ($('pause'));
+const nextButton = /** @type {HTMLButtonElement} */ ($('next'));
+const endButton = /** @type {HTMLButtonElement} */ ($('end'));
+const textOnlyBox = /** @type {HTMLInputElement} */ ($('text-only'));
+const textForm = /** @type {HTMLFormElement} */ ($('text-form'));
+const textInput = /** @type {HTMLInputElement} */ ($('text'));
+const notice = $('notice');
+const questionLine = $('question');
+const transcriptList = $('transcript');
+const modal = $('modal');
 
-const HEARTBEAT_INTERVAL_MS = 30000;
-const CHUNK_SAMPLES = 960; // 40 ms at 24 kHz
+const FAILURE_MESSAGE = 'Connection lost. Please check your internet and try starting a new session.';
 
-/** @type {WebSocket | null} */ let socket = null;
-/** @type {AudioContext | null} */ let audioContext = null;
-/** @type {MediaStream | null} */ let microphone = null;
-/** @type {number | undefined} */ let heartbeat;
-let playHead = 0;
-/** @type {AudioBufferSourceNode[]} */ let playing = [];
-/** @type {Map<string, HTMLLIElement>} */ const lines = new Map();
+// Demo pages may shorten the reconnection delays for tests: ?reconnectBaseMs=…&reconnectMaxMs=…
+const params = new URLSearchParams(location.search);
+const policy = {
+  ...(params.has('reconnectBaseMs') ? { baseDelayMs: Number(params.get('reconnectBaseMs')) } : {}),
+  ...(params.has('reconnectMaxMs') ? { maxDelayMs: Number(params.get('reconnectMaxMs')) } : {}),
+};
 
-function setStatus(text) { statusLine.textContent = text; }
+const audio = createBrowserAudio();
+/** @type {VoxrelayClient | null} */
+let client = null;
 
-async function start() {
+/** @param {string} text @param {string} state */
+function setStatus(text, state) {
+  status.textContent = text;
+  status.dataset.state = state;
+}
+
+function renderTranscript() {
+  transcriptList.replaceChildren(...(client?.turns() ?? []).map((turn) => {
+    const li = document.createElement('li');
+    li.className = turn.role;
+    li.dataset.itemId = turn.itemId;
+    li.textContent = turn.text;
+    return li;
+  }));
+}
+
+function renderControls() {
+  const connected = client?.state === 'connected';
+  micButton.disabled = !connected || Boolean(client?.paused) || Boolean(client?.textOnly);
+  micButton.setAttribute('aria-pressed', String(Boolean(client?.listening)));
+  micButton.textContent = client?.listening ? 'Stop listening' : 'Start listening';
+  pauseButton.disabled = !connected;
+  pauseButton.setAttribute('aria-pressed', String(Boolean(client?.paused)));
+  pauseButton.textContent = client?.paused ? 'Resume' : 'Pause';
+  nextButton.disabled = !connected;
+  endButton.disabled = !connected;
+  textOnlyBox.checked = Boolean(client?.textOnly);
+}
+
+/** @param {string} sessionId @param {string} token */
+function startClient(sessionId, token) {
+  rememberSession(sessionId);
+  client = new VoxrelayClient({ sessionId, token, audio, policy });
+  const c = client;
+  // Exposed for tests and for the curious; the page uses only the SDK's public API.
+  /** @type {any} */ (window).__voxrelay = { client: c };
+  let firstConnect = true;
+  c.on('state', (/** @type {{state: string, attempt: number, maxAttempts: number}} */ s) => {
+    retryButton.hidden = s.state !== 'reconnecting';
+    if (s.state === 'reconnecting') {
+      setStatus(`Reconnecting… (Attempt ${s.attempt} of ${s.maxAttempts})`, 'reconnecting');
+    } else if (s.state === 'connected') {
+      setStatus('Connected', 'connected');
+    } else if (s.state === 'failed') {
+      setStatus(FAILURE_MESSAGE, 'failed');
+      startButton.disabled = false;
+    } else if (s.state === 'connecting') {
+      setStatus('Connecting…', 'connecting');
+    } else {
+      setStatus('Disconnected.', 'disconnected');
+    }
+    renderControls();
+  });
+  c.on('connected', async (/** @type {any} */ event) => {
+    interview.hidden = false;
+    startButton.disabled = true;
+    notice.textContent = '';
+    if (event.currentQuestion) {
+      questionLine.textContent = `Question ${event.currentQuestionIndex + 1} of ${event.questionCount}: ${event.currentQuestion}`;
+    }
+    if (event.awaitingResume && sessionStorage.getItem('voxrelay:resume-requested')) {
+      // The user chose “Resume Interview” after a termination: carry on, listening.
+      sessionStorage.removeItem('voxrelay:resume-requested');
+      c.resume();
+      await c.startListening();
+    } else if (firstConnect && !event.resumed && !event.textOnly) {
+      firstConnect = false;
+      if (!(await c.startListening())) {
+        notice.textContent = 'Click “Start listening” to use your microphone.';
+      }
+    }
+    firstConnect = false;
+    renderControls();
+  });
+  c.on('history', renderTranscript);
+  c.on('transcript', renderTranscript);
+  c.on('listening', renderControls);
+  c.on('paused', renderControls);
+  c.on('resumed', renderControls);
+  c.on('textOnly', renderControls);
+  c.on('question', (/** @type {{index: number, question: string}} */ q) => {
+    questionLine.textContent = `Question ${q.index + 1}: ${q.question}`;
+  });
+  c.on('microphoneNeeded', () => {
+    notice.textContent = 'Your microphone did not restart. Click “Start listening” to continue.';
+  });
+  c.on('error', (/** @type {{message: string}} */ e) => {
+    notice.textContent = e.message;
+  });
+  c.on('terminated', (/** @type {{message: string}} */ t) => {
+    $('modal-message').textContent = t.message;
+    modal.hidden = false;
+    /** @type {HTMLButtonElement} */ ($('modal-resume')).focus();
+  });
+  c.on('ended', () => {
+    rememberSession(null);
+    setStatus('The interview has ended. Thank you!', 'disconnected');
+    interview.hidden = true;
+    startButton.disabled = false;
+  });
+  c.connect();
+}
+
+async function startSession() {
   startButton.disabled = true;
-  setStatus('Creating a session…');
+  setStatus('Creating a session…', 'connecting');
   try {
     const created = await fetch('/v1/sessions', {
       method: 'POST',
@@ -33,125 +149,64 @@ async function start() {
     });
     if (!created.ok) throw new Error(`session creation failed (${created.status})`);
     const { sessionId, token } = await created.json();
-    audioContext = new AudioContext({ sampleRate: SAMPLE_RATE });
-    await audioContext.audioWorklet.addModule('capture-worklet.js');
-    connect(sessionId, token);
+    client?.close();
+    transcriptList.replaceChildren();
+    startClient(sessionId, token);
   } catch (e) {
-    setStatus(`Could not start: ${e instanceof Error ? e.message : e}`);
+    setStatus(`Could not start: ${e instanceof Error ? e.message : e}`, 'failed');
     startButton.disabled = false;
   }
 }
 
-function connect(sessionId, token) {
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const ws = new WebSocket(`${scheme}://${location.host}/v1/sessions/${sessionId}/ws`);
-  socket = ws;
-  ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', token }));
-  ws.onmessage = (e) => onEvent(JSON.parse(e.data));
-  ws.onclose = (e) => {
-    if (socket !== ws) return;
-    stopCapture();
-    clearInterval(heartbeat);
-    socket = null;
-    setStatus(`Disconnected (${e.code}${e.reason ? ': ' + e.reason : ''}).`);
-    startButton.disabled = false;
-    stopButton.disabled = true;
-  };
-}
-
-async function onEvent(event) {
-  switch (event.type) {
-    case 'connected':
-      setStatus('Connected. Speak when you are ready.');
-      stopButton.disabled = false;
-      heartbeat = window.setInterval(() => send({ type: 'heartbeat.ping' }), HEARTBEAT_INTERVAL_MS);
-      await startCapture();
-      break;
-    case 'audio':
-      play(base64Pcm16ToFloat(event.data));
-      break;
-    case 'speech.started':
-      stopPlayback();
-      break;
-    case 'transcript.delta':
-      line(event.itemId, event.role).textContent += event.delta;
-      break;
-    case 'transcript.done':
-      line(event.itemId, event.role).textContent = event.text;
-      break;
-    case 'session.terminated':
-      stopCapture();
-      setStatus(event.message);
-      break;
-    case 'error':
-      setStatus(`Error: ${event.message}`);
-      break;
+startButton.addEventListener('click', startSession);
+retryButton.addEventListener('click', () => client?.retryNow());
+micButton.addEventListener('click', async () => {
+  if (!client) return;
+  if (client.listening) {
+    client.stopListening();
+  } else if (!(await client.startListening())) {
+    notice.textContent = 'The microphone could not start. Check the browser’s permission.';
+  } else {
+    notice.textContent = '';
   }
-}
-
-function line(itemId, role) {
-  let li = lines.get(itemId);
-  if (!li) {
-    li = document.createElement('li');
-    li.className = role;
-    lines.set(itemId, li);
-    transcript.appendChild(li);
+});
+pauseButton.addEventListener('click', () => {
+  if (!client) return;
+  if (client.paused) {
+    client.resume();
+    client.startListening();
+  } else {
+    client.pause();
   }
-  return li;
-}
-
-function send(message) {
-  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-}
-
-async function startCapture() {
-  if (microphone || !audioContext) return;
-  microphone = await navigator.mediaDevices.getUserMedia({
-    audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true },
-  });
-  const source = audioContext.createMediaStreamSource(microphone);
-  const worklet = new AudioWorkletNode(audioContext, 'voxrelay-capture');
-  let pending = new Float32Array(0);
-  worklet.port.onmessage = (e) => {
-    const block = /** @type {Float32Array} */ (e.data);
-    const merged = new Float32Array(pending.length + block.length);
-    merged.set(pending);
-    merged.set(block, pending.length);
-    pending = merged;
-    while (pending.length >= CHUNK_SAMPLES) {
-      send({ type: 'audio', data: floatToBase64Pcm16(pending.subarray(0, CHUNK_SAMPLES)) });
-      pending = pending.slice(CHUNK_SAMPLES);
-    }
-  };
-  source.connect(worklet);
-}
-
-function stopCapture() {
-  if (microphone) {
-    microphone.getTracks().forEach((t) => t.stop());
-    microphone = null;
+  renderControls();
+});
+nextButton.addEventListener('click', () => client?.nextQuestion());
+endButton.addEventListener('click', () => client?.endInterview());
+textOnlyBox.addEventListener('change', () => client?.setTextOnly(textOnlyBox.checked));
+textForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = textInput.value.trim();
+  if (client && text) {
+    client.sendText(text);
+    textInput.value = '';
   }
-}
+});
+$('modal-resume').addEventListener('click', () => {
+  sessionStorage.setItem('voxrelay:resume-requested', '1');
+  location.reload();
+});
+$('modal-home').addEventListener('click', () => {
+  rememberSession(null);
+  location.href = '/';
+});
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && !modal.hidden) {
+    /** @type {HTMLButtonElement} */ ($('modal-home')).focus();
+  }
+});
 
-function play(samples) {
-  if (!audioContext) return;
-  const buffer = audioContext.createBuffer(1, samples.length, SAMPLE_RATE);
-  buffer.copyToChannel(samples, 0);
-  const node = audioContext.createBufferSource();
-  node.buffer = buffer;
-  node.connect(audioContext.destination);
-  playHead = Math.max(playHead, audioContext.currentTime);
-  node.start(playHead);
-  playHead += buffer.duration;
-  playing.push(node);
-  node.onended = () => { playing = playing.filter((n) => n !== node); };
+// A reload mid-interview resumes the session kept in this tab.
+const remembered = rememberedSession();
+if (remembered) {
+  startClient(remembered, '');
 }
-
-function stopPlayback() {
-  playing.forEach((n) => { try { n.stop(); } catch { /* already stopped */ } });
-  playing = [];
-  playHead = 0;
-}
-
-startButton.addEventListener('click', start);
-stopButton.addEventListener('click', () => socket && socket.close(1000, 'user ended'));

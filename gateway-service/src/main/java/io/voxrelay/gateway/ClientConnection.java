@@ -64,7 +64,7 @@ final class ClientConnection {
   private final String gatewayNode;
   private final String connectionId = UUID.randomUUID().toString();
   private final ClientRegistry registry;
-  private final HelloFailureLimiter limiter;
+  private final SlidingWindowLimiter limiter;
   private final ActivityAccumulator activity;
   private final String remoteAddress;
   private final DeliveryOptions busOptions;
@@ -85,7 +85,7 @@ final class ClientConnection {
   private Future<Void> takeover;
 
   ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String gatewayNode,
-                   ClientRegistry registry, HelloFailureLimiter limiter, ActivityAccumulator activity,
+                   ClientRegistry registry, SlidingWindowLimiter limiter, ActivityAccumulator activity,
                    long helloTimeoutMs, long busTimeoutMs) {
     this.vertx = vertx;
     this.socket = socket;
@@ -353,7 +353,7 @@ final class ClientConnection {
   private void onConnectFailed(Throwable e) {
     if (e instanceof ReplyException re && re.failureCode() == BusFailure.UNAUTHORIZED) {
       LOG.info("[Gateway] rejected connection to {}: unauthorized", sessionId);
-      limiter.recordFailure(remoteAddress);
+      limiter.record(remoteAddress);
       close(CloseCode.UNAUTHORIZED);
     } else if (e instanceof ReplyException re && re.failureCode() == BusFailure.GONE) {
       LOG.info("[Gateway] rejected connection to {}: the interview has ended", sessionId);

@@ -41,13 +41,15 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   /** Largest client frame: a 2 s audio chunk in base64 plus JSON framing fits. */
   static final int MAX_WS_MESSAGE_BYTES = 256 * 1024;
+  /** Disconnect reports accepted per address, and per session, each minute. */
+  static final int DIAGNOSTICS_PER_MINUTE = 10;
   /** Activity is reported at most this often: one message a second, not one per frame or session. */
   static final long ACTIVITY_REPORT_MS = 1_000;
 
   private final GatewayConfig config;
   private final String nodeId = NodeIds.next("gateway");
   private final ClientRegistry clients = new ClientRegistry();
-  private HelloFailureLimiter helloLimiter;
+  private SlidingWindowLimiter helloLimiter;
   private final ActivityAccumulator activity = new ActivityAccumulator();
   private HttpServer server;
 
@@ -67,19 +69,26 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
-    helloLimiter = new HelloFailureLimiter(config.helloFailureLimit(), config.helloFailureWindowMs(),
+    helloLimiter = new SlidingWindowLimiter(config.helloFailureLimit(), config.helloFailureWindowMs(),
         java.time.Clock.systemUTC());
     ApiKeyCheck apiKeyCheck = new ApiKeyCheck(config.apiKey());
     if (!apiKeyCheck.keyConfigured()) {
       LOG.warn("[Gateway] VOXRELAY_API_KEY is not set: only loopback callers may create sessions");
     }
     SessionsApi sessionsApi = new SessionsApi(vertx.eventBus(), apiKeyCheck, config.busTimeoutMs());
+    DiagnosticsApi diagnostics = new DiagnosticsApi(vertx.eventBus(),
+        new SlidingWindowLimiter(DIAGNOSTICS_PER_MINUTE, 60_000, java.time.Clock.systemUTC()),
+        new SlidingWindowLimiter(DIAGNOSTICS_PER_MINUTE, 60_000, java.time.Clock.systemUTC()),
+        config.diagnosticsDebug(), config.busTimeoutMs());
 
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
     router.post("/v1/sessions").handler(BodyHandler.create().setBodyLimit(SessionsApi.MAX_BODY_BYTES))
         .handler(sessionsApi::create);
     router.get("/v1/sessions/:sessionId/ws").handler(this::upgrade);
+    router.post("/v1/sessions/:sessionId/diagnostics")
+        .handler(BodyHandler.create().setBodyLimit(DiagnosticsApi.MAX_BODY_BYTES))
+        .handler(diagnostics::report);
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     server = vertx.createHttpServer(new HttpServerOptions()

@@ -61,10 +61,14 @@ final class VoiceClient implements AutoCloseable {
 
   /** POSTs {@code body}, with {@code Authorization: Bearer <apiKey>} when {@code apiKey} is not null. */
   static HttpReply post(Vertx vertx, int port, String path, String body, String apiKey) {
+    return post(vertx, port, path, body, apiKey, "application/json");
+  }
+
+  static HttpReply post(Vertx vertx, int port, String path, String body, String apiKey, String contentType) {
     HttpClient http = vertx.createHttpClient();
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path)
-        .putHeader("Content-Type", "application/json");
+        .putHeader("Content-Type", contentType).putHeader("User-Agent", "voxrelay-test-agent/1.0");
     if (apiKey != null) {
       options.putHeader("Authorization", "Bearer " + apiKey);
     }
@@ -72,7 +76,8 @@ final class VoiceClient implements AutoCloseable {
       return Await.result(http.request(options)
           .compose(req -> req.send(Buffer.buffer(body)))
           .compose(response -> response.body().map(payload -> new HttpReply(response.statusCode(),
-              payload.length() == 0 ? null : Json.parse(payload.getBytes())))));
+              String.valueOf(response.getHeader("Content-Type")).startsWith("application/json")
+                  ? Json.parse(payload.getBytes()) : null))));
     } finally {
       http.close();
     }

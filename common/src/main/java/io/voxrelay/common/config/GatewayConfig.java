@@ -12,9 +12,12 @@ import java.util.Optional;
  * @param busTimeoutMs    how long the gateway waits for another service on the event bus ({@code VOXRELAY_BUS_TIMEOUT_MS})
  * @param helloFailureLimit   failed hellos one address may make per window before it is refused ({@code VOXRELAY_HELLO_FAILURE_LIMIT})
  * @param helloFailureWindowMs that window ({@code VOXRELAY_HELLO_FAILURE_WINDOW_MS})
+ * @param diagnosticsDebug    log clients' raw address and user agent with disconnect reports: an operator's
+ *                            decision, never a client's ({@code VOXRELAY_DIAGNOSTICS_DEBUG}, off)
  */
 public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiKey, long helloTimeoutMs,
-                            long busTimeoutMs, int helloFailureLimit, long helloFailureWindowMs) {
+                            long busTimeoutMs, int helloFailureLimit, long helloFailureWindowMs,
+                            boolean diagnosticsDebug) {
 
   public static GatewayConfig fromEnv(Env env) {
     return new GatewayConfig(
@@ -24,11 +27,12 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
         env.millis("VOXRELAY_HELLO_TIMEOUT_MS", 5_000),
         env.millis("VOXRELAY_BUS_TIMEOUT_MS", 5_000),
         env.integer("VOXRELAY_HELLO_FAILURE_LIMIT", 10),
-        env.millis("VOXRELAY_HELLO_FAILURE_WINDOW_MS", 60_000));
+        env.millis("VOXRELAY_HELLO_FAILURE_WINDOW_MS", 60_000),
+        env.bool("VOXRELAY_DIAGNOSTICS_DEBUG", false));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, apiKey, helloTimeoutMs, busTimeoutMs, helloFailureLimit,
-        helloFailureWindowMs);
+        helloFailureWindowMs, diagnosticsDebug);
   }
 }

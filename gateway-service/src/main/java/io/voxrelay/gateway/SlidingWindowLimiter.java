@@ -7,11 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Counts failed hellos (wrong, expired or used tokens) per remote address in a sliding window. Past the
- * limit, an address is refused without asking the session service, which slows down token guessing and
- * keeps a misbehaving client from loading the cluster. Per gateway instance; confined to its event loop.
+ * Counts events per key (a remote address, a session) in a sliding window; past the limit, the key is
+ * refused until old events leave the window. Used for failed hellos (slowing token guessing) and for
+ * diagnostics reports (keeping a public endpoint from flooding the logs). Per gateway instance; confined to
+ * its event loop.
  */
-final class HelloFailureLimiter {
+final class SlidingWindowLimiter {
 
   /** Addresses tracked at most; the least recently failing are forgotten first. */
   static final int MAX_ADDRESSES = 10_000;
@@ -26,13 +27,13 @@ final class HelloFailureLimiter {
     }
   };
 
-  HelloFailureLimiter(int limit, long windowMs, Clock clock) {
+  SlidingWindowLimiter(int limit, long windowMs, Clock clock) {
     this.limit = limit;
     this.windowMs = windowMs;
     this.clock = clock;
   }
 
-  /** Whether {@code address} may try a hello now. */
+  /** Whether {@code address} is under its limit now. */
   boolean allows(String address) {
     Deque<Long> times = failures.get(address);
     if (times == null) {
@@ -46,7 +47,7 @@ final class HelloFailureLimiter {
     return times.size() < limit;
   }
 
-  void recordFailure(String address) {
+  void record(String address) {
     long now = clock.millis();
     Deque<Long> times = failures.computeIfAbsent(address, a -> new ArrayDeque<>());
     prune(times, now);

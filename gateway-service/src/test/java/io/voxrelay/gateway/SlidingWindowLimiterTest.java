@@ -8,18 +8,18 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayName("The failed-hello limiter")
-class HelloFailureLimiterTest {
+@DisplayName("The sliding-window limiter")
+class SlidingWindowLimiterTest {
 
   private final MutableClock clock = new MutableClock(0);
-  private final HelloFailureLimiter limiter = new HelloFailureLimiter(3, 60_000, clock);
+  private final SlidingWindowLimiter limiter = new SlidingWindowLimiter(3, 60_000, clock);
 
   @Test
   @DisplayName("refuses an address after the limit of failures within the window, and forgives it later")
   void slidingWindow() {
     for (int i = 0; i < 3; i++) {
       assertThat(limiter.allows("203.0.113.9")).isTrue();
-      limiter.recordFailure("203.0.113.9");
+      limiter.record("203.0.113.9");
       clock.advance(Duration.ofSeconds(10));
     }
     assertThat(limiter.allows("203.0.113.9")).isFalse();

@@ -1,0 +1,629 @@
+// The voxrelay browser client: one interview session over one WebSocket, kept alive across drops.
+// Dependency-free ES module; the JSDoc types are checked with `tsc --noEmit --checkJs`.
+
+import {
+  DEFAULT_POLICY,
+  reconnectDelay,
+  shouldAutoResumeCapture,
+  shouldReconnect,
+  shouldSendResume,
+} from './reconnect.js';
+
+/** @typedef {import('./reconnect.js').ReconnectPolicy} ReconnectPolicy */
+
+/**
+ * @typedef {'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'failed'} ConnectionState
+ */
+
+/**
+ * Where audio goes in and out. The browser one is in `audio.js`; tests use a fake.
+ * @typedef {Object} AudioBackend
+ * @property {(onChunk: (base64Pcm: string) => void) => Promise<boolean>} startCapture
+ *   starts the microphone (a no-op if already capturing); resolves false if it cannot start
+ * @property {() => void} stopCapture stops the microphone; safe to call any number of times
+ * @property {(base64Pcm: string) => void} play queues a chunk of the AI's voice
+ * @property {() => void} stopPlayback cuts the AI's voice (the user started speaking)
+ */
+
+/**
+ * @typedef {Object} Turn
+ * @property {string} itemId
+ * @property {string} role `user` or `assistant`
+ * @property {string} text
+ * @property {boolean} final
+ */
+
+/**
+ * @typedef {Object} ClientOptions
+ * @property {string} sessionId
+ * @property {string} token the session's client token, or its latest resume token
+ * @property {string} [url] the WebSocket URL; default: this page's host, `/v1/sessions/{id}/ws`
+ * @property {typeof WebSocket} [WebSocket]
+ * @property {AudioBackend} [audio]
+ * @property {Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null} [storage] keeps the resume token and
+ *   the last processed seq, so a reload resumes (default: `sessionStorage`)
+ * @property {EventTarget} [window] receives `online`, `pagehide`
+ * @property {EventTarget & { visibilityState?: string }} [document] receives `visibilitychange`, `freeze`, `resume`
+ * @property {() => number} [random]
+ * @property {Partial<ReconnectPolicy>} [policy]
+ * @property {number} [heartbeatIntervalMs]
+ * @property {string | null} [diagnosticsUrl] where unexpected closes are reported (null: nowhere)
+ * @property {(url: string, body: Blob) => boolean} [sendBeacon]
+ */
+
+const HEARTBEAT_INTERVAL_MS = 30_000;
+const ACK_EVERY = 10;
+
+/** Closes that end the session for this page: no retry. */
+const SESSION_TERMINATED = 4000;
+const REPLACED = 4409;
+
+/**
+ * A voxrelay session in the browser. Subscribe with {@link VoxrelayClient#on}; events:
+ * `state` ({state, attempt, maxAttempts}), `connected` (the server's `connected`), `history` (Turn[] to redraw),
+ * `transcript` (Turn), `event` (every server event), `terminated` ({reason, message}), `ended`,
+ * `paused`, `resumed`, `question` ({index, question}), `textOnly` (boolean), `listening` (boolean),
+ * `microphoneNeeded`, `replayTruncated`, `error` ({code, message}).
+ */
+export class VoxrelayClient {
+  /** @param {ClientOptions} options */
+  constructor(options) {
+    this.sessionId = options.sessionId;
+    this.WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
+    this.audio = options.audio ?? null;
+    this.storage = options.storage === undefined ? safeSessionStorage() : options.storage;
+    this.win = options.window ?? (typeof window === 'undefined' ? null : window);
+    this.doc = options.document ?? (typeof document === 'undefined' ? null : document);
+    this.random = options.random ?? Math.random;
+    /** @type {ReconnectPolicy} */
+    this.policy = { ...DEFAULT_POLICY, ...(options.policy ?? {}) };
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
+    this.url = options.url ?? defaultUrl(options.sessionId);
+    this.diagnosticsUrl = options.diagnosticsUrl === undefined
+      ? `/v1/sessions/${encodeURIComponent(options.sessionId)}/diagnostics` : options.diagnosticsUrl;
+    this.sendBeacon = options.sendBeacon ?? defaultBeacon();
+
+    const saved = this.load();
+    this.token = saved?.token ?? options.token;
+    /** The last server event processed, kept across reloads. */
+    this.lastSeq = saved?.lastSeq ?? 0;
+    this.nextClientSeq = 1;
+    /** @type {Map<number, string>} client messages not yet known to be processed, by seq */
+    this.unprocessed = new Map();
+
+    /** @type {ConnectionState} */
+    this.state = 'disconnected';
+    this.attempt = 0;
+    /** @type {WebSocket | null} */
+    this.socket = null;
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.reconnectTimer = null;
+    /** @type {ReturnType<typeof setInterval> | null} */
+    this.heartbeatTimer = null;
+    this.allowReconnect = true;
+    this.retryWhenOnline = false;
+    this.unloading = false;
+    this.listening = false;
+    this.wasListening = false;
+    this.paused = false;
+    this.textOnly = false;
+    this.awaitingResume = false;
+    this.processedSinceAck = 0;
+    /** @type {Map<string, Turn>} */
+    this.transcript = new Map();
+    /** @type {Map<string, Set<(payload: any) => void>>} */
+    this.handlers = new Map();
+
+    this.listenToPage();
+  }
+
+  // ---- public API ------------------------------------------------------------------------------------
+
+  /**
+   * Subscribes to an event; returns a function that unsubscribes.
+   * @param {string} type
+   * @param {(payload: any) => void} handler
+   * @returns {() => void}
+   */
+  on(type, handler) {
+    let set = this.handlers.get(type);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(type, set);
+    }
+    set.add(handler);
+    return () => set?.delete(handler);
+  }
+
+  /** Connects (or connects again after a failure). */
+  connect() {
+    this.allowReconnect = true;
+    this.clearReconnectTimer();
+    this.attempt = 0;
+    this.setState('connecting');
+    this.open();
+  }
+
+  /** Cancels the wait before the next attempt and tries now. */
+  retryNow() {
+    if (this.state === 'reconnecting') {
+      this.clearReconnectTimer();
+      this.open();
+    } else if (this.state === 'failed' && this.allowReconnect) {
+      this.connect();
+    }
+  }
+
+  /** Starts the microphone and sends its audio; resolves false if it cannot start. */
+  async startListening() {
+    if (!this.audio) {
+      return false;
+    }
+    const started = await this.audio.startCapture((chunk) => this.sendAudio(chunk));
+    this.setListening(started);
+    return started;
+  }
+
+  stopListening() {
+    this.audio?.stopCapture();
+    this.setListening(false);
+  }
+
+  pause() {
+    this.paused = true;
+    this.stopListening();
+    this.sendMessage({ type: 'pause_interview' });
+  }
+
+  resume() {
+    this.paused = false;
+    this.sendMessage({ type: 'resume_interview' });
+  }
+
+  nextQuestion() {
+    this.sendMessage({ type: 'next_question' });
+  }
+
+  /** @param {string} text */
+  sendText(text) {
+    this.sendMessage({ type: 'text', text });
+  }
+
+  /** @param {boolean} enabled */
+  setTextOnly(enabled) {
+    this.textOnly = enabled;
+    if (enabled) {
+      this.stopListening();
+    }
+    this.sendMessage({ type: 'text_only', enabled });
+  }
+
+  endInterview() {
+    this.allowReconnect = false;
+    this.sendMessage({ type: 'end_interview' });
+  }
+
+  /** Leaves the session for good on this page: no retry. The resume token stays for a reload. */
+  close() {
+    this.allowReconnect = false;
+    this.clearReconnectTimer();
+    this.stopHeartbeat();
+    this.stopListening();
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'client closed');
+    this.setState('disconnected');
+  }
+
+  /** @returns {Turn[]} the conversation as the client knows it, in order */
+  turns() {
+    return [...this.transcript.values()];
+  }
+
+  // ---- connection --------------------------------------------------------------------------------------
+
+  open() {
+    const previous = this.socket;
+    if (previous) {
+      this.socket = null;
+      previous.close(1000, 'replaced by a new attempt');
+    }
+    const socket = new this.WebSocketImpl(this.url);
+    this.socket = socket;
+    socket.onopen = () => {
+      if (socket === this.socket) {
+        socket.send(JSON.stringify({ type: 'hello', token: this.token, lastSeq: this.lastSeq }));
+      }
+    };
+    socket.onmessage = (e) => {
+      if (socket === this.socket) {
+        this.onServerEvent(JSON.parse(String(e.data)));
+      }
+    };
+    socket.onclose = (e) => this.onClose(socket, e.code, e.reason);
+  }
+
+  /**
+   * @param {WebSocket} socket
+   * @param {number} code
+   * @param {string} reason
+   */
+  onClose(socket, code, reason) {
+    // A stale socket's close never touches the live one (or its audio capture).
+    if (socket !== this.socket) {
+      return;
+    }
+    this.socket = null;
+    this.stopHeartbeat();
+    const wasConnected = this.state === 'connected';
+    if (wasConnected) {
+      this.wasListening = this.listening;
+    }
+    this.stopListening();
+    const terminated = code === SESSION_TERMINATED || code === REPLACED || !this.allowReconnect;
+    if (shouldReconnect(code, { sessionTerminated: terminated, unloading: this.unloading })) {
+      if (wasConnected) {
+        this.reportDisconnect(code, reason);
+      }
+      this.scheduleReconnect();
+    } else {
+      this.clearReconnectTimer();
+      this.attempt = 0;
+      this.setState(code === 4401 || code === 4410 || code === 4429 ? 'failed' : 'disconnected');
+    }
+  }
+
+  scheduleReconnect() {
+    const attempt = this.attempt + 1;
+    if (attempt > this.policy.maxAttempts) {
+      this.attempt = 0;
+      // Given up, but the network coming back is worth another round (seed 000 §2.7).
+      this.retryWhenOnline = true;
+      this.setState('failed');
+      return;
+    }
+    this.attempt = attempt;
+    this.setState('reconnecting', attempt);
+    this.clearReconnectTimer();
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.open();
+    }, reconnectDelay(attempt, this.policy, this.random));
+  }
+
+  clearReconnectTimer() {
+    if (this.reconnectTimer !== null) {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+    }
+  }
+
+  // ---- server events -----------------------------------------------------------------------------------
+
+  /** @param {any} event */
+  onServerEvent(event) {
+    if (event.type === 'connected') {
+      this.onConnected(event);
+      return;
+    }
+    if (typeof event.seq === 'number') {
+      if (event.seq <= this.lastSeq) {
+        return;
+      }
+      this.lastSeq = event.seq;
+      this.save();
+      if (++this.processedSinceAck >= ACK_EVERY) {
+        this.ack();
+      }
+    }
+    this.emit('event', event);
+    switch (event.type) {
+      case 'audio':
+        this.audio?.play(event.data);
+        break;
+      case 'speech.started':
+        this.audio?.stopPlayback();
+        break;
+      case 'transcript.delta': {
+        const turn = this.transcript.get(event.itemId) ?? { itemId: event.itemId, role: event.role, text: '', final: false };
+        if (!turn.final) {
+          turn.text += event.delta;
+          this.transcript.set(event.itemId, turn);
+          this.emit('transcript', { ...turn });
+        }
+        break;
+      }
+      case 'transcript.done': {
+        const turn = { itemId: event.itemId, role: event.role, text: event.text, final: true };
+        this.transcript.set(event.itemId, turn);
+        this.emit('transcript', { ...turn });
+        break;
+      }
+      case 'interview.paused':
+        this.paused = true;
+        this.emit('paused', null);
+        break;
+      case 'interview.resumed':
+        this.paused = false;
+        this.awaitingResume = false;
+        this.emit('resumed', null);
+        break;
+      case 'question.changed':
+        this.emit('question', { index: event.currentQuestionIndex, question: event.question });
+        break;
+      case 'text_only.changed':
+        this.textOnly = event.textOnly;
+        this.emit('textOnly', event.textOnly);
+        break;
+      case 'session.terminated':
+        // The watchdog ended the session: stop everything, never retry (seed 004, seed 000 §2.6).
+        this.allowReconnect = false;
+        this.clearReconnectTimer();
+        this.stopListening();
+        this.emit('terminated', { reason: event.reason, message: event.message });
+        break;
+      case 'interview.ended':
+        this.allowReconnect = false;
+        this.clear();
+        this.emit('ended', null);
+        break;
+      case 'replay.truncated':
+        this.emit('replayTruncated', event);
+        break;
+      case 'error':
+        this.emit('error', { code: event.code, message: event.message });
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @param {any} event */
+  async onConnected(event) {
+    this.clearReconnectTimer();
+    this.attempt = 0;
+    this.token = event.resumeToken;
+    this.save();
+    this.paused = event.isPaused;
+    this.textOnly = event.textOnly;
+    this.awaitingResume = event.awaitingResume;
+    // The server's history is the truth: redraw from it; replayed events after it merge by item.
+    this.transcript = new Map(event.history.map(
+      (/** @type {{itemId: string, role: string, text: string}} */ t) => [t.itemId, { ...t, final: true }]));
+    this.emit('history', this.turns());
+    // Messages the server has processed are done; the rest go again, in order.
+    for (const seq of [...this.unprocessed.keys()]) {
+      if (seq <= event.lastClientSeq) {
+        this.unprocessed.delete(seq);
+      }
+    }
+    this.nextClientSeq = Math.max(this.nextClientSeq, event.lastClientSeq + 1);
+    this.setState('connected');
+    this.emit('connected', event);
+    this.ack();
+    for (const message of this.unprocessed.values()) {
+      this.socket?.send(message);
+    }
+    this.startHeartbeat();
+    const wasListening = this.wasListening;
+    this.wasListening = false;
+    if (shouldSendResume({ awaitingResume: event.awaitingResume, wasListening, paused: event.isPaused })) {
+      this.sendMessage({ type: 'resume_interview' });
+    }
+    if (shouldAutoResumeCapture({ wasListening, paused: event.isPaused, textOnly: event.textOnly })) {
+      const started = await this.startListening();
+      if (!started) {
+        this.emit('microphoneNeeded', null);
+      }
+    }
+  }
+
+  // ---- client messages ---------------------------------------------------------------------------------
+
+  /**
+   * Numbers a message and sends it now if connected; it is resent after a reconnect until the server has
+   * processed it (seed 003: messages sent while disconnected are queued).
+   * @param {Record<string, unknown>} message
+   */
+  sendMessage(message) {
+    const seq = this.nextClientSeq++;
+    const json = JSON.stringify({ ...message, seq });
+    this.unprocessed.set(seq, json);
+    if (this.state === 'connected' && this.socket && this.socket.readyState === 1) {
+      this.socket.send(json);
+    }
+  }
+
+  /** @param {string} base64Pcm */
+  sendAudio(base64Pcm) {
+    // Audio is live: never queued, dropped while disconnected or paused.
+    if (this.state === 'connected' && !this.paused && this.socket && this.socket.readyState === 1) {
+      this.socket.send(JSON.stringify({ type: 'audio', data: base64Pcm }));
+    }
+  }
+
+  ack() {
+    this.processedSinceAck = 0;
+    if (this.lastSeq > 0 && this.socket && this.socket.readyState === 1) {
+      this.socket.send(JSON.stringify({ type: 'ack', seq: this.lastSeq }));
+    }
+  }
+
+  heartbeat() {
+    if (this.state === 'connected' && this.socket && this.socket.readyState === 1) {
+      this.processedSinceAck = 0;
+      this.socket.send(JSON.stringify({ type: 'heartbeat.ping', ack: this.lastSeq }));
+    }
+  }
+
+  startHeartbeat() {
+    this.stopHeartbeat();
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.heartbeatIntervalMs);
+  }
+
+  stopHeartbeat() {
+    if (this.heartbeatTimer !== null) {
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = null;
+    }
+  }
+
+  // ---- page lifecycle ----------------------------------------------------------------------------------
+
+  listenToPage() {
+    this.win?.addEventListener('online', () => {
+      if (this.allowReconnect && this.retryWhenOnline && this.state === 'failed' && this.socket === null) {
+        this.retryWhenOnline = false;
+        this.scheduleReconnect();
+      }
+    });
+    this.win?.addEventListener('pagehide', () => {
+      this.unloading = true;
+    });
+    const doc = this.doc;
+    doc?.addEventListener('visibilitychange', () => {
+      if (doc.visibilityState === 'visible') {
+        this.heartbeat();
+      }
+    });
+    // `freeze` and `resume` are not in every DOM typing's DocumentEventMap: the target is a plain EventTarget.
+    /** @type {EventTarget | null} */
+    const lifecycle = doc;
+    lifecycle?.addEventListener('freeze', () => this.stopHeartbeat());
+    lifecycle?.addEventListener('resume', () => {
+      if (this.state === 'connected') {
+        this.heartbeat();
+        this.startHeartbeat();
+      }
+    });
+  }
+
+  /**
+   * Reports an unexpected close (seed 002, findings 2 and 6): a JSON Blob by `sendBeacon`, so the server's
+   * JSON parser reads it; nothing that identifies the user beyond the session id.
+   * @param {number} code
+   * @param {string} reason
+   */
+  reportDisconnect(code, reason) {
+    if (!this.diagnosticsUrl) {
+      return;
+    }
+    const body = {
+      sessionId: this.sessionId,
+      code,
+      reason: String(reason ?? '').slice(0, 120),
+      state: this.state,
+      online: typeof navigator === 'undefined' ? null : navigator.onLine,
+      visibility: this.doc?.visibilityState ?? null,
+      at: Date.now(),
+    };
+    try {
+      this.sendBeacon(this.diagnosticsUrl, new Blob([JSON.stringify(body)], { type: 'application/json' }));
+    } catch {
+      // Diagnostics are best effort.
+    }
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------------------
+
+  /**
+   * @param {ConnectionState} state
+   * @param {number} [attempt]
+   */
+  setState(state, attempt = 0) {
+    this.state = state;
+    this.emit('state', { state, attempt, maxAttempts: this.policy.maxAttempts });
+  }
+
+  /** @param {boolean} listening */
+  setListening(listening) {
+    if (this.listening !== listening) {
+      this.listening = listening;
+      this.emit('listening', listening);
+    }
+  }
+
+  /**
+   * @param {string} type
+   * @param {any} payload
+   */
+  emit(type, payload) {
+    for (const handler of this.handlers.get(type) ?? []) {
+      handler(payload);
+    }
+  }
+
+  storageKey() {
+    return `voxrelay:${this.sessionId}`;
+  }
+
+  /** @returns {{ token: string, lastSeq: number } | null} */
+  load() {
+    try {
+      const raw = this.storage?.getItem(this.storageKey());
+      return raw ? JSON.parse(raw) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  save() {
+    this.storage?.setItem(this.storageKey(), JSON.stringify({ token: this.token, lastSeq: this.lastSeq }));
+  }
+
+  /** Forgets the session on this page (it ended). */
+  clear() {
+    this.storage?.removeItem(this.storageKey());
+  }
+}
+
+/**
+ * The session this page was in, if a reload should resume it.
+ * @param {Pick<Storage, 'getItem'> | null} [storage]
+ * @returns {string | null}
+ */
+export function rememberedSession(storage = safeSessionStorage()) {
+  return storage?.getItem('voxrelay:current') ?? null;
+}
+
+/**
+ * @param {string | null} sessionId
+ * @param {Pick<Storage, 'setItem' | 'removeItem'> | null} [storage]
+ */
+export function rememberSession(sessionId, storage = safeSessionStorage()) {
+  if (sessionId) {
+    storage?.setItem('voxrelay:current', sessionId);
+  } else {
+    storage?.removeItem('voxrelay:current');
+  }
+}
+
+/** @returns {Storage | null} */
+function safeSessionStorage() {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** @param {string} sessionId */
+function defaultUrl(sessionId) {
+  const secure = typeof location !== 'undefined' && location.protocol === 'https:';
+  const host = typeof location !== 'undefined' ? location.host : 'localhost:8080';
+  return `${secure ? 'wss' : 'ws'}://${host}/v1/sessions/${encodeURIComponent(sessionId)}/ws`;
+}
+
+/** @returns {(url: string, body: Blob) => boolean} */
+function defaultBeacon() {
+  if (typeof navigator !== 'undefined' && typeof navigator.sendBeacon === 'function') {
+    return (url, body) => navigator.sendBeacon(url, body);
+  }
+  return (url, body) => {
+    if (typeof fetch === 'function') {
+      fetch(url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'application/json' } })
+        .catch(() => {});
+    }
+    return true;
+  };
+}
