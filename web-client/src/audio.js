@@ -21,12 +21,12 @@ export function floatToBase64Pcm16(samples) {
   return btoa(binary);
 }
 
-/** @param {string} base64 @returns {Float32Array} */
+/** @param {string} base64 @returns {Float32Array<ArrayBuffer>} */
 export function base64Pcm16ToFloat(base64) {
   const binary = atob(base64);
   const view = new DataView(new ArrayBuffer(binary.length));
   for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
-  const out = new Float32Array(binary.length >> 1);
+  const out = new Float32Array(new ArrayBuffer((binary.length >> 1) * 4));
   for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true) / 0x8000;
   return out;
 }
