@@ -1,6 +1,5 @@
 package io.voxrelay.it;
 
-import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.gateway.GatewayServiceMain;
 import io.voxrelay.relay.RelayServiceMain;
 import io.voxrelay.session.SessionServiceMain;
@@ -10,19 +9,14 @@ import io.voxrelay.simulator.UpstreamSimulator;
 import io.voxrelay.testing.Await;
 import io.voxrelay.watchdog.WatchdogServiceMain;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,50 +25,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FailoverProcessTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private final List<ServiceProcess> processes = new ArrayList<>();
-  private Vertx vertx;
-
-  @AfterEach
-  void stop() {
-    for (int i = processes.size() - 1; i >= 0; i--) {
-      processes.get(i).close();
-    }
-    if (vertx != null) {
-      Await.result(vertx.close());
-    }
-  }
-
-  private ServiceProcess start(String name, Class<?> main, Map<String, String> env) throws IOException {
-    ServiceProcess process = ServiceProcess.start(name, main, env);
-    processes.add(process);
-    return process.awaitReady(Duration.ofSeconds(90));
-  }
-
   private record Conversation(String marker, ReliableClient client, List<String> texts) {
   }
 
   @Test
   @DisplayName("a gateway and a relay killed mid-session: every session resumes, nothing lost or duplicated, never two upstreams")
-  void killGatewayAndRelay() throws IOException {
-    vertx = Vertx.vertx();
-    UpstreamSimulator simulator = new UpstreamSimulator(SimulatorConfig.defaults());
-    Await.result(vertx.deployVerticle(simulator));
-    int[] ports = {ProcessClusterTest.freePort(), ProcessClusterTest.freePort()};
-    Map<String, String> env = new HashMap<>(Map.of(
-        "VOXRELAY_CLUSTER_NAME", "voxrelay-failover-" + UUID.randomUUID().toString().substring(0, 8),
-        "VOXRELAY_UPSTREAM_URL", simulator.url(),
-        "VOXRELAY_HTTP_HOST", "127.0.0.1",
-        "VOXRELAY_DATA_DIR", Files.createTempDirectory("voxrelay-failover").toString(),
-        "VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", "5"));
-    start("fo-session-service", SessionServiceMain.class, env);
-    start("fo-watchdog-service", WatchdogServiceMain.class, env);
-    List<ServiceProcess> relays = List.of(start("fo-relay-a", RelayServiceMain.class, env),
-        start("fo-relay-b", RelayServiceMain.class, env));
+  void killGatewayAndRelay() {
+    try (ProcessCluster cluster = new ProcessCluster("failover", Map.of("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", "5"))) {
+      killGatewayAndRelay(cluster);
+    }
+  }
+
+  private static void killGatewayAndRelay(ProcessCluster cluster) {
+    Vertx vertx = cluster.vertx;
+    UpstreamSimulator simulator = cluster.simulator;
+    int[] ports = {cluster.httpPort, ProcessCluster.freePort()};
+    cluster.start("fo-session-service", SessionServiceMain.class);
+    cluster.start("fo-watchdog-service", WatchdogServiceMain.class);
+    List<ServiceProcess> relays = List.of(cluster.start("fo-relay-a", RelayServiceMain.class),
+        cluster.start("fo-relay-b", RelayServiceMain.class));
     List<ServiceProcess> gateways = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      Map<String, String> gatewayEnv = new HashMap<>(env);
-      gatewayEnv.put("VOXRELAY_HTTP_PORT", String.valueOf(ports[i]));
-      gateways.add(start("fo-gateway-" + i, GatewayServiceMain.class, gatewayEnv));
+      gateways.add(cluster.start("fo-gateway-" + i, GatewayServiceMain.class,
+          Map.of("VOXRELAY_HTTP_PORT", String.valueOf(ports[i]))));
     }
     boolean[] gatewayAlive = {true, true};
 

@@ -1,7 +1,6 @@
 package io.voxrelay.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.gateway.GatewayServiceMain;
 import io.voxrelay.relay.RelayServiceMain;
 import io.voxrelay.session.SessionServiceMain;
@@ -10,68 +9,41 @@ import io.voxrelay.simulator.UpstreamSimulator;
 import io.voxrelay.testing.Await;
 import io.voxrelay.watchdog.WatchdogServiceMain;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("A full restart of every process")
 class ProcessRestartTest {
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private final List<ServiceProcess> processes = new ArrayList<>();
-  private Vertx vertx;
 
-  @AfterEach
-  void stopEverything() {
-    stopAll();
-    if (vertx != null) {
-      Await.result(vertx.close());
-    }
-  }
-
-  private void stopAll() {
-    for (int i = processes.size() - 1; i >= 0; i--) {
-      processes.get(i).close();
-    }
-    processes.clear();
-  }
-
-  private void startAll(Map<String, String> env) throws IOException {
-    for (Map.Entry<String, Class<?>> service : List.<Map.Entry<String, Class<?>>>of(
-        Map.entry("session-service", SessionServiceMain.class), Map.entry("relay-service", RelayServiceMain.class),
-        Map.entry("watchdog-service", WatchdogServiceMain.class),
-        Map.entry("gateway-service", GatewayServiceMain.class))) {
-      ServiceProcess process = ServiceProcess.start(service.getKey() + "-" + processes.size(), service.getValue(), env);
-      processes.add(process);
-      process.awaitReady(START_TIMEOUT);
-    }
+  private static void startAll(ProcessCluster cluster) {
+    cluster.start("session-service", SessionServiceMain.class);
+    cluster.start("relay-service", RelayServiceMain.class);
+    cluster.start("watchdog-service", WatchdogServiceMain.class);
+    cluster.start("gateway-service", GatewayServiceMain.class);
   }
 
   @Test
   @DisplayName("brings a session back from the store with its question index and history")
-  void resumeAfterRestartingEverything() throws IOException {
-    vertx = Vertx.vertx();
-    UpstreamSimulator simulator = new UpstreamSimulator(SimulatorConfig.defaults());
-    Await.result(vertx.deployVerticle(simulator));
-    int httpPort = ProcessClusterTest.freePort();
-    Map<String, String> env = Map.of(
-        "VOXRELAY_CLUSTER_NAME", "voxrelay-restart-" + UUID.randomUUID().toString().substring(0, 8),
-        "VOXRELAY_UPSTREAM_URL", simulator.url(),
-        "VOXRELAY_HTTP_PORT", String.valueOf(httpPort),
-        "VOXRELAY_HTTP_HOST", "127.0.0.1",
-        "VOXRELAY_DATA_DIR", Files.createTempDirectory("voxrelay-restart").toString());
-    startAll(env);
+  void resumeAfterRestartingEverything() {
+    try (ProcessCluster cluster = new ProcessCluster("restart", Map.of())) {
+      resumeAfterRestart(cluster);
+    }
+  }
+
+  private static void resumeAfterRestart(ProcessCluster cluster) {
+    Vertx vertx = cluster.vertx;
+    UpstreamSimulator simulator = cluster.simulator;
+    int httpPort = cluster.httpPort;
+    startAll(cluster);
 
     VoiceClient.Created session = VoiceClient.createSession(vertx, httpPort);
     List<String> spoken = new ArrayList<>();
@@ -87,8 +59,8 @@ class ProcessRestartTest {
       session = client.resumeWith();
     }
 
-    stopAll();
-    startAll(env);
+    cluster.stopAll();
+    startAll(cluster);
 
     try (VoiceClient client = VoiceClient.connect(vertx, httpPort, session)) {
       JsonNode connected = client.events("connected").get(0);

@@ -2,7 +2,6 @@ package io.voxrelay.it;
 
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.HygieneConfig;
-import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.gateway.GatewayServiceMain;
 import io.voxrelay.relay.RelayServiceMain;
 import io.voxrelay.session.SessionServiceMain;
@@ -11,65 +10,41 @@ import io.voxrelay.simulator.UpstreamSimulator;
 import io.voxrelay.testing.Await;
 import io.voxrelay.watchdog.WatchdogServiceMain;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("The relay's cost guard")
 class RelayGuardTest {
 
-  private final List<ServiceProcess> processes = new ArrayList<>();
-  private Vertx vertx;
-
-  @AfterEach
-  void stop() {
-    for (int i = processes.size() - 1; i >= 0; i--) {
-      processes.get(i).close();
-    }
-    if (vertx != null) {
-      Await.result(vertx.close());
-    }
-  }
-
-  private ServiceProcess start(String name, Class<?> main, Map<String, String> env) throws IOException {
-    ServiceProcess process = ServiceProcess.start(name, main, env);
-    processes.add(process);
-    return process.awaitReady(Duration.ofSeconds(90));
-  }
-
   @Test
   @DisplayName("closes the upstreams of vanished clients within its bound while the session service and watchdog are dead")
-  void guardWorksAlone() throws IOException {
-    vertx = Vertx.vertx();
-    UpstreamSimulator simulator = new UpstreamSimulator(SimulatorConfig.defaults());
-    Await.result(vertx.deployVerticle(simulator));
-    int httpPort = ProcessClusterTest.freePort();
-    Map<String, String> env = Map.of(
-        "VOXRELAY_CLUSTER_NAME", "voxrelay-guard-" + UUID.randomUUID().toString().substring(0, 8),
-        "VOXRELAY_UPSTREAM_URL", simulator.url(),
-        "VOXRELAY_HTTP_PORT", String.valueOf(httpPort),
-        "VOXRELAY_HTTP_HOST", "127.0.0.1",
-        "VOXRELAY_DATA_DIR", Files.createTempDirectory("voxrelay-guard").toString(),
+  void guardWorksAlone() {
+    try (ProcessCluster cluster = new ProcessCluster("guard", Map.of(
         "VOXRELAY_HEARTBEAT_TIMEOUT_MS", "2000",
         "VOXRELAY_RELAY_GUARD_GRACE_MS", "1000",
         // Neither the detach grace nor the watchdog may be what closes the upstreams here.
         "VOXRELAY_DETACH_GRACE_MS", "600000",
-        "VOXRELAY_WATCHDOG_INTERVAL_MS", "600000");
-    long bound = HygieneConfig.fromEnv(new Env(env)).relayGuardBoundMs();
-    ServiceProcess sessionService = start("guard-session-service", SessionServiceMain.class, env);
-    ServiceProcess relay = start("guard-relay-service", RelayServiceMain.class, env);
-    ServiceProcess watchdog = start("guard-watchdog-service", WatchdogServiceMain.class, env);
-    start("guard-gateway-service", GatewayServiceMain.class, env);
+        "VOXRELAY_WATCHDOG_INTERVAL_MS", "600000"))) {
+      guardWorksAlone(cluster);
+    }
+  }
+
+  private static void guardWorksAlone(ProcessCluster cluster) {
+    Vertx vertx = cluster.vertx;
+    UpstreamSimulator simulator = cluster.simulator;
+    int httpPort = cluster.httpPort;
+    long bound = HygieneConfig.fromEnv(new Env(cluster.env())).relayGuardBoundMs();
+    ServiceProcess sessionService = cluster.start("guard-session-service", SessionServiceMain.class);
+    ServiceProcess relay = cluster.start("guard-relay-service", RelayServiceMain.class);
+    ServiceProcess watchdog = cluster.start("guard-watchdog-service", WatchdogServiceMain.class);
+    cluster.start("guard-gateway-service", GatewayServiceMain.class);
 
     List<VoiceClient> clients = new ArrayList<>();
     for (int i = 0; i < 3; i++) {

@@ -90,6 +90,9 @@ final class JdbcSessionStore implements SessionStore {
       hikari.setConnectionInitSql("PRAGMA busy_timeout = 10000");
       hikari.addDataSourceProperty("journal_mode", "WAL");
       hikari.addDataSourceProperty("synchronous", "NORMAL");
+      // Transactions take the write lock when they begin, waiting up to the busy timeout: a transaction that
+      // reads and then writes can never be refused its upgrade half-way (SQLITE_BUSY without waiting).
+      hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
     } else {
       hikari.setJdbcUrl(config.jdbcUrl());
       if (config.user() != null) {
@@ -175,6 +178,7 @@ final class JdbcSessionStore implements SessionStore {
             if (attempt >= MAX_ATTEMPTS) {
               throw e;
             }
+            Thread.sleep(Math.min(50, attempt * 2L));
             LOG.debug("[SessionStore] appending a turn of {} conflicted, retrying", sessionId);
           } finally {
             c.setAutoCommit(true);
