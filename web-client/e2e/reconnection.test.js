@@ -68,6 +68,10 @@ test('an unexpected close shows the indicator with the attempt count, reconnects
   { skip }, async () => {
     const { page, context } = await openDemo();
     await startInterview(page);
+    // The fake microphone speaks: a whole voice turn comes back, heard and answered.
+    await page.waitForFunction(() => window.__voxrelay.client.turns().some((t) => t.role === 'user' && t.final
+      && t.text.startsWith('I spoke for')) && window.__voxrelay.client.turns().some((t) => t.role === 'assistant' && t.final),
+    null, { timeout: 20_000 });
     proxy.refuse(true);
     proxy.dropAll();
     await page.waitForFunction(() => /Reconnecting… \(Attempt 2 of 6\)/.test(document.getElementById('status').textContent),
