@@ -102,6 +102,35 @@ class LosslessReconnectTest {
   }
 
   @Test
+  @DisplayName("a client away for longer than the replay bound is told to redraw from the history, then goes on")
+  void pastTheReplayBound() {
+    try (Deployment small = Deployment.start(Map.of("VOXRELAY_REPLAY_MAX_EVENTS", "5"), 1, 1, 0, 1)) {
+      VoiceClient.Created session = VoiceClient.createSession(small.clientVertx(), small.gatewayPort(0));
+      try (ReliableClient client = new ReliableClient(small.clientVertx(), () -> small.gatewayPort(0), session)) {
+        client.connect();
+        long before = client.lastSeq();
+        client.send("text", ",\"text\":\"Tell me a long story.\"");
+        Await.until("the typed turn is on its way", TIMEOUT, () -> client.lastSeq() > before);
+        client.drop();
+        // The answer streams while the client is away: far more than 5 events.
+        Await.sleep(2_000);
+        client.connect();
+        Await.until("the truncation notice", TIMEOUT, () -> !client.truncations().isEmpty());
+        JsonNode history = client.lastConnected().path("history");
+        assertThat(history).as("the history to redraw from").hasSize(2);
+        assertThat(history.get(1).path("role").asText()).isEqualTo("assistant");
+        long resumeFrom = client.truncations().get(0).path("resumeFromSeq").asLong();
+        assertThat(resumeFrom).isGreaterThan(before + 2);
+
+        client.send("text", ",\"text\":\"And another.\"");
+        Await.until("the next answer arrives in order", TIMEOUT, () -> client.processed("transcript.done").stream()
+            .anyMatch(e -> "And another.".equals(e.path("text").asText())));
+        assertThat(client.violations()).isEmpty();
+      }
+    }
+  }
+
+  @Test
   @DisplayName("two connections opened at once for one session: exactly one stays live, with exactly one upstream")
   void twoConnectionsAtOnce() {
     int before = deployment.simulator.sessions().size();

@@ -31,6 +31,8 @@ final class ReliableClient implements AutoCloseable {
   private final String sessionId;
   private final List<JsonNode> processed = Collections.synchronizedList(new ArrayList<>());
   private final List<Long> violations = Collections.synchronizedList(new ArrayList<>());
+  private final List<JsonNode> truncations = Collections.synchronizedList(new ArrayList<>());
+  private volatile JsonNode lastConnected;
   private final Map<Long, String> unprocessed = new LinkedHashMap<>();
   private volatile String token;
   private volatile long lastSeq;
@@ -76,7 +78,14 @@ final class ReliableClient implements AutoCloseable {
       return;
     }
     String type = event.path("type").asText();
+    if ("replay.truncated".equals(type)) {
+      // Events were lost past the replay bound: redraw from connected.history and go on from here.
+      truncations.add(event);
+      lastSeq = event.path("resumeFromSeq").asLong() - 1;
+      return;
+    }
     if ("connected".equals(type)) {
+      lastConnected = event;
       token = event.path("resumeToken").asText();
       long serverProcessed = event.path("lastClientSeq").asLong();
       unprocessed.keySet().removeIf(seq -> seq <= serverProcessed);
@@ -151,6 +160,16 @@ final class ReliableClient implements AutoCloseable {
 
   List<JsonNode> processed(String type) {
     return processed().stream().filter(e -> type.equals(e.path("type").asText())).toList();
+  }
+
+  List<JsonNode> truncations() {
+    synchronized (truncations) {
+      return List.copyOf(truncations);
+    }
+  }
+
+  JsonNode lastConnected() {
+    return lastConnected;
   }
 
   /** Seqs that did not follow the one before: a duplicate, a gap or a reordering. */

@@ -1,5 +1,7 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.bus.Activity;
+import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.testing.Await;
@@ -121,6 +123,49 @@ abstract class SessionStoreContract {
     SessionRecord read = Await.result(b.find(session.sessionId()));
     assertThat(read.connections()).isEqualTo(40);
     assertThat(read.version()).isEqualTo(40);
+  }
+
+  @Test
+  @DisplayName("numbers events in order, replays what follows a seq, and says when the bound dropped some")
+  void eventsAndTheReplayBound() throws Exception {
+    SessionStore store = open(freshDatabase().withReplayBounds(4, 60_000));
+    SessionRecord session = newSession();
+    Await.result(store.insert(session));
+    List<String> stamped = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      stamped.addAll(Await.result(store.appendEvents(session.sessionId(),
+          List.of("{\"type\":\"e\",\"n\":" + i + "}"), 1_000)));
+    }
+    assertThat(stamped.get(0)).isEqualTo("{\"seq\":1,\"type\":\"e\",\"n\":1}");
+    assertThat(stamped.get(9)).startsWith("{\"seq\":10,");
+
+    Replay fromStart = Await.result(store.replay(session.sessionId(), 0));
+    assertThat(fromStart.truncated()).as("events 1 to 6 are past the bound of 4").isTrue();
+    assertThat(fromStart.events()).containsExactlyElementsOf(stamped.subList(6, 10));
+    assertThat(fromStart.lastSeq()).isEqualTo(10);
+    Replay recent = Await.result(store.replay(session.sessionId(), 8));
+    assertThat(recent.truncated()).isFalse();
+    assertThat(recent.events()).containsExactlyElementsOf(stamped.subList(8, 10));
+    assertThat(Await.result(store.replay(session.sessionId(), 10)).events()).isEmpty();
+
+    Await.result(store.recordActivity(List.of(new Activity(session.sessionId(), 0, 0, 9))));
+    Replay afterAck = Await.result(store.replay(session.sessionId(), 9));
+    assertThat(afterAck.truncated()).as("acknowledged events are gone, but nothing the client lacks").isFalse();
+    assertThat(afterAck.events()).containsExactly(stamped.get(9));
+    assertThat(Await.result(store.replay(session.sessionId(), 7)).truncated()).isTrue();
+  }
+
+  @Test
+  @DisplayName("drops events older than the age bound")
+  void eventAgeBound() throws Exception {
+    SessionStore store = open(freshDatabase().withReplayBounds(100, 5_000));
+    SessionRecord session = newSession();
+    Await.result(store.insert(session));
+    Await.result(store.appendEvents(session.sessionId(), List.of("{\"type\":\"old\"}"), 1_000));
+    Await.result(store.appendEvents(session.sessionId(), List.of("{\"type\":\"new\"}"), 10_000));
+    Replay replay = Await.result(store.replay(session.sessionId(), 0));
+    assertThat(replay.truncated()).isTrue();
+    assertThat(replay.events()).containsExactly("{\"seq\":2,\"type\":\"new\"}");
   }
 
   @Test

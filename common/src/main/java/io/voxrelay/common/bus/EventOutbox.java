@@ -54,11 +54,6 @@ public final class EventOutbox {
     flush();
   }
 
-  /** Whether events are still waiting to be stored. */
-  public boolean pending() {
-    return inFlight || !queued.isEmpty();
-  }
-
   private void flush() {
     if (inFlight || queued.isEmpty()) {
       return;

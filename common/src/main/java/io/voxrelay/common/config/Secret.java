@@ -18,10 +18,6 @@ public final class Secret {
     return value.map(Secret::new);
   }
 
-  public static Secret of(String value) {
-    return new Secret(value);
-  }
-
   /** The raw value: only for the one place that must send it (an Authorization header, a constant-time check). */
   public String reveal() {
     return value;

@@ -90,14 +90,6 @@ public final class Json {
     }
   }
 
-  public static <T> T convert(JsonNode node, Class<T> type) {
-    try {
-      return MAPPER.treeToValue(node, type);
-    } catch (IOException e) {
-      throw invalid(e);
-    }
-  }
-
   private static InvalidJsonException invalid(IOException e) {
     String message = e instanceof com.fasterxml.jackson.core.JacksonException je ? je.getOriginalMessage() : "unreadable";
     return new InvalidJsonException(message, e);
