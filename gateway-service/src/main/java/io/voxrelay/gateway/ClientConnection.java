@@ -415,13 +415,15 @@ final class ClientConnection {
             new ControlRequest(sessionId, control, message.text(), message.seq(), connectionId), busOptions)
         .compose(reply -> {
           SessionSnapshot session = reply.body().session();
-          Future<Void> applied = relayNode != null || control == Control.RESUME
+          // While the session moves to another relay, the control waits for it rather than miss the upstream.
+          Future<Void> moved = takeover == null ? Future.succeededFuture() : takeover.otherwiseEmpty();
+          return moved.compose(v -> relayNode != null || control == Control.RESUME
               ? applyAtRelay(message, session)
-              : applyWithoutUpstream(control, session, reply.body().duplicate());
-          return applied.map(done -> {
-            audioGated = session.paused() || session.awaitingResume();
-            return (Void) null;
-          });
+              : applyWithoutUpstream(control, session, reply.body().duplicate()))
+              .map(done -> {
+                audioGated = session.paused() || session.awaitingResume();
+                return (Void) null;
+              });
         })
         .recover(e -> {
           // The gate stays as it is: a failed pause keeps audio back, a failed resume does not release it.

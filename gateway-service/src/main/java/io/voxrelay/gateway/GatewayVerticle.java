@@ -106,7 +106,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     for (ClientConnection client : clients.all()) {
-      client.close(CloseCode.GOING_AWAY);
+      client.close(CloseCode.SERVICE_RESTART);
     }
     return server == null ? Future.succeededFuture() : server.close();
   }

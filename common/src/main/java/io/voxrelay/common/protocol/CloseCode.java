@@ -7,8 +7,11 @@ package io.voxrelay.common.protocol;
 public enum CloseCode {
   /** The interview ended normally ({@code end_interview}). */
   NORMAL(1000, "session ended", false),
-  /** The gateway is shutting down; reconnect to another instance. */
-  GOING_AWAY(1001, "server going away", true),
+  /**
+   * The gateway is shutting down; reconnect (to another instance). Not 1001: browsers use 1001 when a page
+   * goes away, and the web client treats it as an expected close that never retries.
+   */
+  SERVICE_RESTART(1012, "service restart", true),
   /** A frame larger than the protocol allows. */
   MESSAGE_TOO_BIG(1009, "message too big", false),
   /** An unexpected server fault; reconnect. */
