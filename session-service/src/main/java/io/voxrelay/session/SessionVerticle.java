@@ -116,9 +116,10 @@ public final class SessionVerticle extends VerticleBase {
   }
 
   /**
-   * Checks the token and rotates it in one atomic update: of two connects racing with the same token,
-   * exactly one wins. Unknown session, wrong token, expired token and a token already replaced all answer
-   * {@link BusFailure#UNAUTHORIZED}; only a valid token learns that the interview has ended.
+   * Checks the token and rotates it in one atomic update, recording this connection as the session's live
+   * one (the gateway closes the one it replaces). Unknown session, wrong token, expired token and a token
+   * already replaced all answer {@link BusFailure#UNAUTHORIZED}; only a valid token learns that the
+   * interview has ended.
    *
    * <p>The token a rotation replaces stays valid until the client confirms it received the new one
    * ({@link ConfirmConnection}, sent by the gateway on the client's first frame): a connection that drops
