@@ -8,6 +8,7 @@ import {
   shouldReconnect,
   shouldSendResume,
 } from './reconnect.js';
+import { Transcript } from './transcript.js';
 
 /** @typedef {import('./reconnect.js').ReconnectPolicy} ReconnectPolicy */
 
@@ -25,13 +26,7 @@ import {
  * @property {() => void} stopPlayback cuts the AI's voice (the user started speaking)
  */
 
-/**
- * @typedef {Object} Turn
- * @property {string} itemId
- * @property {string} role `user` or `assistant`
- * @property {string} text
- * @property {boolean} final
- */
+/** @typedef {import('./transcript.js').Turn} Turn */
 
 /**
  * @typedef {Object} ClientOptions
@@ -109,8 +104,7 @@ export class VoxrelayClient {
     this.textOnly = false;
     this.awaitingResume = false;
     this.processedSinceAck = 0;
-    /** @type {Map<string, Turn>} */
-    this.transcript = new Map();
+    this.transcript = new Transcript();
     /** @type {Map<string, Set<(payload: any) => void>>} */
     this.handlers = new Map();
 
@@ -215,9 +209,9 @@ export class VoxrelayClient {
     this.setState('disconnected');
   }
 
-  /** @returns {Turn[]} the conversation as the client knows it, in order */
+  /** @returns {Turn[]} the conversation as the client knows it: finished turns in order, then streaming ones */
   turns() {
-    return [...this.transcript.values()];
+    return this.transcript.turns();
   }
 
   // ---- connection --------------------------------------------------------------------------------------
@@ -325,20 +319,15 @@ export class VoxrelayClient {
         this.audio?.stopPlayback();
         break;
       case 'transcript.delta': {
-        const turn = this.transcript.get(event.itemId) ?? { itemId: event.itemId, role: event.role, text: '', final: false };
-        if (!turn.final) {
-          turn.text += event.delta;
-          this.transcript.set(event.itemId, turn);
-          this.emit('transcript', { ...turn });
+        const turn = this.transcript.delta(event.itemId, event.role, event.delta);
+        if (turn) {
+          this.emit('transcript', turn);
         }
         break;
       }
-      case 'transcript.done': {
-        const turn = { itemId: event.itemId, role: event.role, text: event.text, final: true };
-        this.transcript.set(event.itemId, turn);
-        this.emit('transcript', { ...turn });
+      case 'transcript.done':
+        this.emit('transcript', this.transcript.done(event.itemId, event.role, event.text, event.interrupted === true));
         break;
-      }
       case 'interview.paused':
         this.paused = true;
         this.emit('paused', null);
@@ -368,6 +357,10 @@ export class VoxrelayClient {
         this.emit('ended', null);
         break;
       case 'replay.truncated':
+        // Events were lost past the replay bound: what was still streaming may miss pieces for good, so it
+        // goes; finished turns stay, merged with `connected.history`, which holds the ones that were missed.
+        this.transcript.dropStreaming();
+        this.emit('history', this.turns());
         this.emit('replayTruncated', event);
         break;
       case 'error':
@@ -387,9 +380,9 @@ export class VoxrelayClient {
     this.paused = event.isPaused;
     this.textOnly = event.textOnly;
     this.awaitingResume = event.awaitingResume;
-    // The server's history is the truth: redraw from it; replayed events after it merge by item.
-    this.transcript = new Map(event.history.map(
-      (/** @type {{itemId: string, role: string, text: string}} */ t) => [t.itemId, { ...t, final: true }]));
+    // The server's history merges with what this page has, by item: it fills in what the page missed, and a
+    // turn the page finished is never dropped, even if the history lacks it. Replayed events follow.
+    this.transcript.mergeHistory(event.history);
     this.emit('history', this.turns());
     // Messages the server has processed are done; the rest go again, in order.
     for (const seq of [...this.unprocessed.keys()]) {

@@ -267,3 +267,28 @@ test('ending the interview closes for good and forgets the session', async () =>
   assert.equal(FakeWebSocket.instances.length, 1);
   assert.equal(storage.getItem('voxrelay:s1'), null);
 });
+
+test('a reconnect whose connected.history lacks a turn the client already finished keeps that turn on screen', async () => {
+  const { client } = newClient();
+  /** @type {any[][]} */
+  const redraws = [];
+  client.on('history', (turns) => redraws.push(turns));
+  client.connect();
+  await connectOnce(client);
+  const socket = FakeWebSocket.last();
+  socket.serverSend({ seq: 1, type: 'transcript.done', role: 'user', itemId: 'u1', text: 'Hello, I am ready.' });
+  socket.serverSend({ seq: 2, type: 'transcript.delta', role: 'assistant', itemId: 'a1', delta: 'Thank ' });
+  socket.serverSend({ seq: 3, type: 'transcript.done', role: 'assistant', itemId: 'a1', text: 'Thank you.' });
+  socket.serverClose(1006);
+  mock.timers.tick(500);
+  // The history came from a store that had not got the answer yet: the answer must stay.
+  await connectOnce(client, connectedEvent({
+    resumed: true, lastSeq: 3, history: [{ itemId: 'u1', role: 'user', text: 'Hello, I am ready.' }],
+  }));
+  const expected = [
+    { itemId: 'u1', role: 'user', text: 'Hello, I am ready.', final: true },
+    { itemId: 'a1', role: 'assistant', text: 'Thank you.', final: true },
+  ];
+  assert.deepEqual(client.turns(), expected);
+  assert.deepEqual(redraws.at(-1), expected, 'the redraw after connected keeps it too');
+});

@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -21,20 +20,16 @@ final class UpstreamLink {
 
   private final WebSocket socket;
   private final String sessionId;
-  private final BooleanSupplier gated;
   private boolean responseActive;
-  /** A response.create was sent and its response has not finished yet. */
+  /** A response.create was sent and its response has not begun or finished yet. */
   private boolean responseRequested;
-  /** Another response is wanted once the current one finishes. */
-  private boolean responsePending;
   private boolean speaking;
   private boolean closedByRelay;
 
-  UpstreamLink(WebSocket socket, String sessionId, BooleanSupplier gated, BiConsumer<UpstreamLink, JsonNode> onEvent,
+  UpstreamLink(WebSocket socket, String sessionId, BiConsumer<UpstreamLink, JsonNode> onEvent,
                Consumer<UpstreamLink> onLost) {
     this.socket = socket;
     this.sessionId = sessionId;
-    this.gated = gated;
     socket.textMessageHandler(text -> {
       JsonNode event;
       try {
@@ -61,20 +56,13 @@ final class UpstreamLink {
       case "response.done" -> {
         responseActive = false;
         responseRequested = false;
-        if (responsePending) {
-          responsePending = false;
-          // A pause since the request means no answer may start now (no "ghost" response).
-          if (!gated.getAsBoolean()) {
-            requestResponse();
-          }
-        }
       }
       case "error" -> {
         if (responseRequested
             && "conversation_already_has_active_response".equals(event.path("error").path("code").asText())) {
-          // Our request lost a race with one turn detection started: ask again when that one is done.
+          // Our request lost a race with a response turn detection started; the session's AnswerTracker
+          // decides, once that one is done, whether another is still owed.
           responseRequested = false;
-          responsePending = true;
         }
       }
       case "input_audio_buffer.speech_started" -> speaking = true;
@@ -94,17 +82,20 @@ final class UpstreamLink {
   }
 
   /**
-   * Asks for a response now, or as soon as the current one finishes: the upstream allows one at a time and
-   * refuses a second with {@code conversation_already_has_active_response}. Requests made meanwhile merge
-   * into one, which answers everything added to the conversation by then.
+   * Asks for a response, unless one is under way or already asked for: the upstream allows one at a time and
+   * refuses a second with {@code conversation_already_has_active_response}.
    */
   void requestResponse() {
     if (responseActive || responseRequested) {
-      responsePending = true;
       return;
     }
     responseRequested = true;
     send(RealtimeClientEvents.responseCreate());
+  }
+
+  /** No response under way or asked for, and the user is not speaking: a response may be asked for now. */
+  boolean idle() {
+    return !responseActive && !responseRequested && !speaking;
   }
 
   /** Neither answering nor hearing speech: a moment when switching to a new upstream loses nothing. */

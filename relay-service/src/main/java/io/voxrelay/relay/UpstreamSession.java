@@ -6,7 +6,6 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.ControlApplied;
 import io.voxrelay.common.bus.EventOutbox;
-import io.voxrelay.common.bus.RecordTurn;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.bus.Turn;
@@ -19,6 +18,8 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 
@@ -32,6 +33,12 @@ final class UpstreamSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamSession.class);
   private static final long MAX_RECONNECT_DELAY_MS = 5_000;
+  /** Typed turns waiting for the AI's current answer to finish (or for an upstream); more are refused. */
+  static final int MAX_WAITING_TEXTS = 16;
+
+  /** A typed turn accepted from the client, not yet in the upstream conversation. */
+  private record WaitingText(String text, long clientSeq) {
+  }
 
   private final Vertx vertx;
   private final String relayNode;
@@ -40,8 +47,14 @@ final class UpstreamSession {
   private final ConversationState state;
   private final ActivityAccumulator activity;
   private final EventOutbox outbox;
-  /** The highest client seq carried out here: a control resent after a reconnect is carried out once. */
-  private long lastAppliedClientSeq;
+  /**
+   * The highest client seq accepted here (carried out, or a typed turn waiting its turn): a control resent
+   * after a reconnect is carried out once.
+   */
+  private long lastAcceptedClientSeq;
+  private final AnswerTracker answers = new AnswerTracker();
+  private final PartialAnswers partialAnswers = new PartialAnswers();
+  private final Deque<WaitingText> waitingTexts = new ArrayDeque<>();
   /** When this relay last heard that the client is alive (its own clock): the cost guard's input. */
   private long lastHeartbeatAt;
   private String gatewayNode;
@@ -62,7 +75,7 @@ final class UpstreamSession {
     this.vertx = vertx;
     this.activity = activity;
     this.lastHeartbeatAt = System.currentTimeMillis();
-    this.lastAppliedClientSeq = snapshot.appliedClientSeq();
+    this.lastAcceptedClientSeq = snapshot.appliedClientSeq();
     this.outbox = new EventOutbox(vertx, snapshot.sessionId(), config.busTimeoutMs(), this::deliver);
     this.relayNode = relayNode;
     this.config = config;
@@ -118,11 +131,14 @@ final class UpstreamSession {
    */
   Future<Void> apply(Control control, String text, long clientSeq, SessionSnapshot snapshot) {
     state.update(snapshot);
-    if (clientSeq > 0 && clientSeq <= lastAppliedClientSeq) {
+    if (clientSeq > 0 && clientSeq <= lastAcceptedClientSeq) {
       return Future.succeededFuture();
     }
+    if (control == Control.TEXT) {
+      return acceptText(text, clientSeq);
+    }
     if (control == Control.END) {
-      lastAppliedClientSeq = Math.max(lastAppliedClientSeq, clientSeq);
+      lastAcceptedClientSeq = Math.max(lastAcceptedClientSeq, clientSeq);
       ServerEvents.afterControl(control, snapshot).ifPresent(e -> toClient(e, CloseCode.NORMAL.code()));
       LOG.info("[Relay] interview {} ended by the client", sessionId());
       close(false);
@@ -142,29 +158,67 @@ final class UpstreamSession {
       }
       case RESUME, TEXT_ONLY_ON, TEXT_ONLY_OFF -> link.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
       case NEXT_QUESTION -> {
+        String itemId = newItemId();
         link.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
-        link.send(RealtimeClientEvents.conversationItemCreate(null, "system", InterviewPrompt.movedOn(state)));
+        link.send(RealtimeClientEvents.conversationItemCreate(itemId, "system", InterviewPrompt.movedOn(state)));
         if (!state.gated()) {
           if (link.responseActive()) {
             link.send(RealtimeClientEvents.responseCancel());
           }
-          link.requestResponse();
+          answers.expect(itemId);
         }
-      }
-      case TEXT -> {
-        Turn turn = new Turn("vr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20), Turn.USER, text);
-        link.send(RealtimeClientEvents.conversationItemCreate(turn.itemId(), turn.role(), turn.text()));
-        link.requestResponse();
-        recordTurn(turn, clientSeq);
       }
       default -> throw new IllegalStateException("unhandled control " + control);
     }
-    lastAppliedClientSeq = Math.max(lastAppliedClientSeq, clientSeq);
-    if (clientSeq > 0 && control != Control.TEXT) {
+    lastAcceptedClientSeq = Math.max(lastAcceptedClientSeq, clientSeq);
+    if (clientSeq > 0) {
       vertx.eventBus().send(Addresses.SESSION_CONTROL_APPLIED, new ControlApplied(sessionId(), clientSeq));
     }
     ServerEvents.afterControl(control, snapshot).ifPresent(this::toClient);
+    progress();
     return Future.succeededFuture();
+  }
+
+  /**
+   * A typed turn enters the conversation when no answer is under way or owed: one that arrives while the AI
+   * answers (or while the upstream reconnects) waits for that, so each typed turn gets its own answer and
+   * the transcript reads in the order the conversation happened. At most {@link #MAX_WAITING_TEXTS} wait.
+   */
+  private Future<Void> acceptText(String text, long clientSeq) {
+    if (waitingTexts.size() >= MAX_WAITING_TEXTS) {
+      return Future.failedFuture("too many typed turns are waiting for an answer");
+    }
+    lastAcceptedClientSeq = Math.max(lastAcceptedClientSeq, clientSeq);
+    waitingTexts.add(new WaitingText(text, clientSeq));
+    progress();
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Moves the conversation on at a moment when that is safe: asks for the answer an item still owes, or
+   * else lets the next waiting typed turn in. Called after every upstream event that can change either.
+   */
+  private void progress() {
+    if (closed || link == null) {
+      return;
+    }
+    if (answers.owesAnswer()) {
+      if (!state.gated() && link.idle()) {
+        link.requestResponse();
+      }
+      return;
+    }
+    if (answers.pending() == 0 && !link.responseActive() && !waitingTexts.isEmpty()) {
+      WaitingText next = waitingTexts.poll();
+      Turn turn = new Turn(newItemId(), Turn.USER, next.text());
+      link.send(RealtimeClientEvents.conversationItemCreate(turn.itemId(), turn.role(), turn.text()));
+      answers.expect(turn.itemId());
+      recordTurn(turn, next.clientSeq());
+    }
+  }
+
+  private static String newItemId() {
+    return "vr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
   }
 
   /** The client is told that this relay took the session over from one that is gone. */
@@ -212,6 +266,7 @@ final class UpstreamSession {
       return;
     }
     closed = true;
+    cutOffPartialAnswers();
     if (awaitResume) {
       vertx.eventBus().send(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId(), relayNode));
     }
@@ -232,7 +287,7 @@ final class UpstreamSession {
   /** Connects a new link, configures it and restores the conversation; it becomes the current link. */
   private Future<Integer> connectLink() {
     return connector.connect().map(socket -> {
-      UpstreamLink fresh = new UpstreamLink(socket, sessionId(), state::gated, this::onEvent, this::onLost);
+      UpstreamLink fresh = new UpstreamLink(socket, sessionId(), this::onEvent, this::onLost);
       if (closed) {
         fresh.close();
         throw new IllegalStateException("session closed while connecting");
@@ -246,8 +301,12 @@ final class UpstreamSession {
       link = fresh;
       if (old != null) {
         old.close();
+        cutOffPartialAnswers();
       }
+      // Whatever was owed an answer is in the restored history; nothing is being answered on the new link.
+      answers.conversationRestored();
       scheduleRollover();
+      progress();
       return history.size();
     });
   }
@@ -260,12 +319,26 @@ final class UpstreamSession {
     switch (type) {
       case "conversation.item.input_audio_transcription.completed" ->
           recordTurn(new Turn(event.path("item_id").asText(), Turn.USER, event.path("transcript").asText()));
-      case "response.output_audio_transcript.done" ->
-          recordTurn(new Turn(event.path("item_id").asText(), Turn.ASSISTANT, event.path("transcript").asText()));
-      case "response.output_text.done" ->
-          recordTurn(new Turn(event.path("item_id").asText(), Turn.ASSISTANT, event.path("text").asText()));
+      case "response.output_audio_transcript.done" -> finishAnswer(event.path("item_id").asText(),
+          event.path("transcript").asText());
+      case "response.output_text.done" -> finishAnswer(event.path("item_id").asText(), event.path("text").asText());
+      case "response.output_audio_transcript.delta", "response.output_text.delta" -> {
+        partialAnswers.delta(event.path("item_id").asText(), event.path("delta").asText());
+        UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
+      }
+      case "conversation.item.added" -> answers.itemAdded(event.path("item").path("id").asText());
+      case "response.created" -> answers.responseCreated();
+      case "response.done" -> {
+        cutOffPartialAnswers();
+        answers.responseDone(event.path("response").path("status").asText("completed"));
+        UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
+      }
       case "error" -> {
-        LOG.warn("[Relay] upstream error for {}: {}", sessionId(), event.path("error").path("code").asText());
+        String code = event.path("error").path("code").asText();
+        LOG.warn("[Relay] upstream error for {}: {}", sessionId(), code);
+        if (!"conversation_already_has_active_response".equals(code)) {
+          answers.dropUnconfirmed();
+        }
         UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
       }
       case "response.output_audio.delta" ->
@@ -273,8 +346,29 @@ final class UpstreamSession {
           UpstreamEventTranslator.toClient(event).ifPresent(this::toClientLive);
       default -> UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
     }
+    switch (type) {
+      case "conversation.item.added", "response.done", "error", "input_audio_buffer.speech_stopped",
+           "input_audio_buffer.cleared" -> progress();
+      default -> { }
+    }
     if (rolloverDue && ("response.done".equals(type) || "input_audio_buffer.speech_stopped".equals(type))) {
       vertx.runOnContext(v -> tryRollover());
+    }
+  }
+
+  private void finishAnswer(String itemId, String text) {
+    partialAnswers.done(itemId);
+    recordTurn(new Turn(itemId, Turn.ASSISTANT, text));
+  }
+
+  /**
+   * Answers that stopped before their transcript was finished become turns with the text the client has,
+   * marked interrupted, so the client's transcript and the history agree and nothing stays half-drawn.
+   */
+  private void cutOffPartialAnswers() {
+    for (Turn turn : partialAnswers.cutOff()) {
+      state.addTurn(turn);
+      outbox.emitTurn(ServerEvents.transcriptInterrupted(turn.itemId(), turn.text()), turn, 0);
     }
   }
 
@@ -282,10 +376,10 @@ final class UpstreamSession {
     recordTurn(turn, 0);
   }
 
+  /** A finished turn: its event and the turn itself are stored in one transaction by the session service. */
   private void recordTurn(Turn turn, long clientSeq) {
     state.addTurn(turn);
-    toClient(ServerEvents.transcriptDone(turn.role(), turn.itemId(), turn.text()));
-    vertx.eventBus().send(Addresses.SESSION_RECORD_TURN, new RecordTurn(sessionId(), turn, clientSeq));
+    outbox.emitTurn(ServerEvents.transcriptDone(turn.role(), turn.itemId(), turn.text()), turn, clientSeq);
   }
 
   private void onLost(UpstreamLink lost) {
@@ -293,6 +387,7 @@ final class UpstreamSession {
       return;
     }
     link = null;
+    cutOffPartialAnswers();
     cancelRollover();
     reconnect();
   }

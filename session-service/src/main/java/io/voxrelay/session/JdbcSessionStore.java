@@ -160,35 +160,6 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Void> appendTurn(String sessionId, Turn turn, long clientSeq, long now) {
-    return blocking(() -> {
-      try (Connection c = dataSource.getConnection()) {
-        for (int attempt = 1; ; attempt++) {
-          c.setAutoCommit(false);
-          try {
-            insertTurn(c, sessionId, turn, now);
-            if (clientSeq > 0) {
-              markApplied(c, sessionId, clientSeq);
-            }
-            c.commit();
-            return null;
-          } catch (SQLException e) {
-            // Another writer took this turn's seq (or the write lock): the whole transaction goes again.
-            c.rollback();
-            if (attempt >= MAX_ATTEMPTS) {
-              throw e;
-            }
-            Thread.sleep(Math.min(50, attempt * 2L));
-            LOG.debug("[SessionStore] appending a turn of {} conflicted, retrying", sessionId);
-          } finally {
-            c.setAutoCommit(true);
-          }
-        }
-      }
-    });
-  }
-
-  @Override
   public Future<Void> markApplied(String sessionId, long clientSeq) {
     return blocking(() -> {
       try (Connection c = dataSource.getConnection()) {
@@ -207,8 +178,21 @@ final class JdbcSessionStore implements SessionStore {
     }
   }
 
-  /** Appends a turn at the next seq of the session's history. */
+  /**
+   * Appends a turn at the next position of the session's history, unless a turn with its item id is there
+   * already. Runs inside the transaction that holds the session row's write lock, so positions never race.
+   */
   private static void insertTurn(Connection c, String sessionId, Turn turn, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM session_turns WHERE session_id = ? AND item_id = ?")) {
+      ps.setString(1, sessionId);
+      ps.setString(2, turn.itemId());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return;
+        }
+      }
+    }
     int next;
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT COALESCE(MAX(seq), 0) FROM session_turns WHERE session_id = ?")) {
@@ -253,6 +237,11 @@ final class JdbcSessionStore implements SessionStore {
             rs.getLong(25), rs.getString(23), rs.getString(24), List.of());
       }
     }
+    return row.toBuilder().history(recentTurns(c, sessionId)).build();
+  }
+
+  /** The most recent turns of a session, oldest first. */
+  private static List<Turn> recentTurns(Connection c, String sessionId) throws SQLException {
     List<Turn> turns = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT item_id, role, text FROM session_turns "
         + "WHERE session_id = ? ORDER BY seq DESC LIMIT " + SessionRecord.MAX_HISTORY)) {
@@ -264,7 +253,7 @@ final class JdbcSessionStore implements SessionStore {
       }
     }
     Collections.reverse(turns);
-    return row.toBuilder().history(turns).build();
+    return turns;
   }
 
   /** Timestamps only ever move forward, whoever writes: a state change never undoes newer activity. */
@@ -383,12 +372,13 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public Future<List<String>> appendEvents(String sessionId, List<String> events, long now) {
+  public Future<List<String>> appendEvents(String sessionId, List<String> events, List<Turn> turns,
+                                           long appliedClientSeq, long now) {
     return blocking(() -> {
       try (Connection c = dataSource.getConnection()) {
         for (int attempt = 1; ; attempt++) {
           try {
-            return appendEvents(c, sessionId, events, now);
+            return appendEvents(c, sessionId, events, turns, appliedClientSeq, now);
           } catch (SQLException e) {
             // Two writers took the same session's write lock at once (SQLite): try again in order.
             if (attempt >= MAX_ATTEMPTS) {
@@ -402,11 +392,12 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   /**
-   * Reserves the seqs first (taking the session row's write lock), then stores the events and drops what is
-   * past the replay bound, in one transaction: numbering is gap-free and follows the order of appends.
+   * Reserves the seqs first (taking the session row's write lock), then appends the turns, stores the events
+   * and drops what is past the replay bound, in one transaction: numbering is gap-free and follows the order
+   * of appends, and a turn is in the history exactly when its event is in the stream.
    */
-  private List<String> appendEvents(Connection c, String sessionId, List<String> events, long now)
-      throws SQLException {
+  private List<String> appendEvents(Connection c, String sessionId, List<String> events, List<Turn> turns,
+                                    long appliedClientSeq, long now) throws SQLException {
     c.setAutoCommit(false);
     try {
       long last;
@@ -424,6 +415,12 @@ final class JdbcSessionStore implements SessionStore {
           rs.next();
           last = rs.getLong(1);
         }
+      }
+      for (Turn turn : turns) {
+        insertTurn(c, sessionId, turn, now);
+      }
+      if (appliedClientSeq > 0) {
+        markApplied(c, sessionId, appliedClientSeq);
       }
       List<String> stamped = new ArrayList<>(events.size());
       try (PreparedStatement ps = c.prepareStatement(
@@ -472,7 +469,7 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Replay> replay(String sessionId, long afterSeq) {
+  public Future<Replay> replay(String sessionId, long afterSeq, boolean withHistory) {
     return blocking(() -> {
       try (Connection c = dataSource.getConnection()) {
         long floor;
@@ -488,6 +485,8 @@ final class JdbcSessionStore implements SessionStore {
             last = rs.getLong(2);
           }
         }
+        // Read after last_event_seq: turns are stored with their events, so this holds every turn up to it.
+        List<Turn> history = withHistory ? recentTurns(c, sessionId) : List.of();
         List<String> events = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
             "SELECT event FROM session_events WHERE session_id = ? AND seq > ? ORDER BY seq")) {
@@ -499,7 +498,7 @@ final class JdbcSessionStore implements SessionStore {
             }
           }
         }
-        return new Replay(events, afterSeq < last && afterSeq + 1 < floor, last);
+        return new Replay(events, afterSeq < last && afterSeq + 1 < floor, last, history);
       }
     });
   }

@@ -45,16 +45,29 @@ interface SessionStore {
    * Numbers and stores server events for replay, in order, and drops what is past the replay bound.
    * Returns the events stamped with their {@code seq}.
    */
-  Future<List<String>> appendEvents(String sessionId, List<String> events, long now);
-
-  /** The stored events after {@code afterSeq}, and whether some of them are no longer kept. */
-  Future<Replay> replay(String sessionId, long afterSeq);
+  default Future<List<String>> appendEvents(String sessionId, List<String> events, long now) {
+    return appendEvents(sessionId, events, List.of(), 0, now);
+  }
 
   /**
-   * Appends a finished turn to the session's history; for a typed turn, {@code clientSeq} (else 0) is
-   * recorded as carried out in the same transaction.
+   * Numbers and stores server events as {@link #appendEvents(String, List, long)} does and, in the same
+   * transaction, appends {@code turns} to the history (a turn whose item id is there already is skipped, so
+   * a batch stored twice adds each turn once) and records {@code appliedClientSeq} (0: none) as carried out.
+   * Either all of it is stored, or none.
    */
-  Future<Void> appendTurn(String sessionId, Turn turn, long clientSeq, long now);
+  Future<List<String>> appendEvents(String sessionId, List<String> events, List<Turn> turns, long appliedClientSeq,
+                                    long now);
+
+  /** The stored events after {@code afterSeq}, and whether some of them are no longer kept. */
+  default Future<Replay> replay(String sessionId, long afterSeq) {
+    return replay(sessionId, afterSeq, false);
+  }
+
+  /**
+   * As {@link #replay(String, long)}; with {@code withHistory}, the most recent turns too, read after the
+   * session's latest seq, so they include every turn whose event has a seq at or below it.
+   */
+  Future<Replay> replay(String sessionId, long afterSeq, boolean withHistory);
 
   /** Records that a relay carried the client message {@code clientSeq} out upstream (never moves back). */
   Future<Void> markApplied(String sessionId, long clientSeq);

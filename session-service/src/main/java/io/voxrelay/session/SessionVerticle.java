@@ -16,7 +16,6 @@ import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.bus.ControlRequest;
 import io.voxrelay.common.bus.CreateSession;
 import io.voxrelay.common.bus.FindExpired;
-import io.voxrelay.common.bus.RecordTurn;
 import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionCreated;
 import io.voxrelay.common.bus.TerminateSessions;
@@ -80,7 +79,6 @@ public final class SessionVerticle extends VerticleBase {
               bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect).completion(),
               bus.<BindRelay>consumer(Addresses.SESSION_BIND_RELAY, this::bindRelay).completion(),
               bus.<ControlRequest>consumer(Addresses.SESSION_CONTROL, this::control).completion(),
-              bus.<RecordTurn>consumer(Addresses.SESSION_RECORD_TURN, this::recordTurn).completion(),
               bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, this::upstreamClosed).completion(),
               bus.<ActivityBatch>consumer(Addresses.SESSION_ACTIVITY, this::activity).completion(),
               bus.<FindExpired>consumer(Addresses.SESSION_FIND_EXPIRED, this::findExpired).completion(),
@@ -150,8 +148,11 @@ public final class SessionVerticle extends VerticleBase {
               .gatewayNode(request.gatewayNode()).connectionId(request.connectionId())
               .connections(s.connections() + 1).lastHeartbeatAt(now).build();
         })
-        .compose(s -> store.replay(s.sessionId(), request.lastSeq())
-            .map(replay -> new SessionConnected(s.snapshot(), newToken, resumed[0], replay, previous[0], previous[1])))
+        // The history comes with the replay, read after the latest seq: it holds every turn whose event the
+        // client may have processed, so a client never loses a turn it already showed.
+        .compose(s -> store.replay(s.sessionId(), request.lastSeq(), true)
+            .map(replay -> new SessionConnected(s.toBuilder().history(replay.history()).build().snapshot(), newToken,
+                resumed[0], replay, previous[0], previous[1])))
         .onSuccess(message::reply)
         .onFailure(e -> fail(message, "connect", e instanceof NoSuchElementException ? new Unauthorized() : e));
   }
@@ -166,7 +167,8 @@ public final class SessionVerticle extends VerticleBase {
 
   private void emit(Message<EmitEvents> message) {
     EmitEvents request = message.body();
-    store.appendEvents(request.sessionId(), request.events(), clock.millis())
+    store.appendEvents(request.sessionId(), request.events(), request.turns(), request.appliedClientSeq(),
+            clock.millis())
         .onSuccess(stamped -> message.reply(new EmittedEvents(stamped)))
         .onFailure(e -> fail(message, "emit", e));
   }
@@ -223,12 +225,6 @@ public final class SessionVerticle extends VerticleBase {
         })
         .onSuccess(session -> message.reply(new ControlResult(session.snapshot(), duplicate[0])))
         .onFailure(e -> fail(message, "control", e));
-  }
-
-  private void recordTurn(Message<RecordTurn> message) {
-    RecordTurn request = message.body();
-    store.appendTurn(request.sessionId(), request.turn(), request.clientSeq(), clock.millis())
-        .onFailure(e -> LOG.warn("[SessionService] turn of {} not recorded: {}", request.sessionId(), e.toString()));
   }
 
   /** The relay holding the session let its upstream go: a new one opens only on resume. */

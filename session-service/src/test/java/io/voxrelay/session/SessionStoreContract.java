@@ -4,6 +4,8 @@ import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
+import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.ServerEvents;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,6 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -97,8 +102,8 @@ abstract class SessionStoreContract {
     Await.result(store.insert(session));
     int total = SessionRecord.MAX_HISTORY + 5;
     for (int i = 1; i <= total; i++) {
-      Await.result(store.appendTurn(session.sessionId(),
-          new Turn("item_" + i, i % 2 == 1 ? Turn.USER : Turn.ASSISTANT, "turn " + i), 0, i));
+      Turn turn = new Turn("item_" + i, i % 2 == 1 ? Turn.USER : Turn.ASSISTANT, "turn " + i);
+      Await.result(store.appendEvents(session.sessionId(), List.of(doneEvent(turn)), List.of(turn), 0, i));
     }
     List<Turn> history = Await.result(store.find(session.sessionId())).history();
     assertThat(history).hasSize(SessionRecord.MAX_HISTORY);
@@ -176,13 +181,84 @@ abstract class SessionStoreContract {
     SessionStore b = open(sameDatabase(config));
     SessionRecord session = newSession();
     Await.result(a.insert(session));
-    List<Future<Void>> appends = new ArrayList<>();
+    List<Future<List<String>>> appends = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      appends.add((i % 2 == 0 ? a : b).appendTurn(session.sessionId(), new Turn("i" + i, Turn.USER, "t" + i), i + 1, i));
+      Turn turn = new Turn("i" + i, Turn.USER, "t" + i);
+      appends.add((i % 2 == 0 ? a : b).appendEvents(session.sessionId(), List.of(doneEvent(turn)), List.of(turn),
+          i + 1, i));
     }
     Await.result(Future.all(appends));
     SessionRecord read = Await.result(a.find(session.sessionId()));
     assertThat(read.history()).hasSize(30).extracting(Turn::text).doesNotHaveDuplicates();
     assertThat(read.appliedClientSeq()).as("the highest carried-out client seq").isEqualTo(30);
+    assertHistoryFollowsEvents(a, session.sessionId());
+  }
+
+  @Test
+  @DisplayName("stores a turn and its transcript.done event in one transaction: a failure between them leaves neither")
+  void turnAndEventAreOneTransaction() throws Exception {
+    StoreConfig config = freshDatabase();
+    SessionStore store = open(config);
+    SessionRecord session = newSession();
+    Await.result(store.insert(session));
+    Turn first = new Turn("item_1", Turn.USER, "hello");
+    Await.result(store.appendEvents(session.sessionId(), List.of(doneEvent(first)), List.of(first), 0, 1_000));
+
+    // The failure: seq 2 is taken by a row written behind the store's back, so storing the event fails after
+    // the turn was inserted in the same transaction.
+    try (Connection c = jdbc(config); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, 2, 0, '{}')")) {
+      ps.setString(1, session.sessionId());
+      ps.executeUpdate();
+    }
+    Turn second = new Turn("item_2", Turn.ASSISTANT, "hi there");
+    assertThatThrownBy(() -> Await.result(store.appendEvents(session.sessionId(), List.of(doneEvent(second)),
+        List.of(second), 7, 2_000))).isNotNull();
+
+    SessionRecord read = Await.result(store.find(session.sessionId()));
+    assertThat(read.history()).as("the turn went with its event").containsExactly(first);
+    assertThat(read.appliedClientSeq()).as("and so did the client seq it carried out").isZero();
+    Replay replay = Await.result(store.replay(session.sessionId(), 0));
+    assertThat(replay.lastSeq()).as("no seq was taken").isEqualTo(1);
+    assertThat(replay.events()).as("the first event and the blocking row, nothing of the failed batch")
+        .containsExactly(doneEvent(first).replace("{", "{\"seq\":1,"), "{}");
+  }
+
+  @Test
+  @DisplayName("a batch stored twice adds each turn once; connect's history holds every turn up to its last seq")
+  void turnsAreIdempotentAndHistoryFollowsEvents() throws Exception {
+    SessionStore store = open(freshDatabase());
+    SessionRecord session = newSession();
+    Await.result(store.insert(session));
+    Turn user = new Turn("item_u", Turn.USER, "question");
+    Turn answer = new Turn("item_a", Turn.ASSISTANT, "answer");
+    List<String> batch = List.of(doneEvent(user), "{\"type\":\"response.done\"}", doneEvent(answer));
+    Await.result(store.appendEvents(session.sessionId(), batch, List.of(user, answer), 0, 1_000));
+    Await.result(store.appendEvents(session.sessionId(), batch, List.of(user, answer), 0, 1_000));
+
+    Replay withHistory = Await.result(store.replay(session.sessionId(), 0, true));
+    assertThat(withHistory.history()).containsExactly(user, answer);
+    assertThat(withHistory.lastSeq()).isEqualTo(6);
+    assertThat(Await.result(store.replay(session.sessionId(), 0)).history()).as("only on request").isEmpty();
+    assertHistoryFollowsEvents(store, session.sessionId());
+  }
+
+  /** Every transcript.done event stored has its turn in the history, in the same order. */
+  private static void assertHistoryFollowsEvents(SessionStore store, String sessionId) {
+    Replay replay = Await.result(store.replay(sessionId, 0, true));
+    List<String> fromEvents = replay.events().stream().map(e -> Json.parse(e))
+        .filter(e -> "transcript.done".equals(e.path("type").asText()))
+        .map(e -> e.path("itemId").asText()).distinct().toList();
+    assertThat(replay.history()).extracting(Turn::itemId).containsExactlyElementsOf(fromEvents);
+  }
+
+  private static String doneEvent(Turn turn) {
+    return ServerEvents.transcriptDone(turn.role(), turn.itemId(), turn.text());
+  }
+
+  private static Connection jdbc(StoreConfig config) throws Exception {
+    return config.kind() == StoreConfig.Kind.SQLITE
+        ? DriverManager.getConnection("jdbc:sqlite:" + config.dataDir().resolve("voxrelay.db").toAbsolutePath())
+        : DriverManager.getConnection(config.jdbcUrl());
   }
 }

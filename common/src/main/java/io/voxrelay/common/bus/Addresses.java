@@ -20,10 +20,8 @@ public final class Addresses {
 
   /** {@link ControlRequest} → {@link ControlResult}: applies a client's control to the session state. */
   public static final String SESSION_CONTROL = "voxrelay.session.control";
-  /** {@link RecordTurn}, no reply: appends a finished turn to the session's history. */
   /** {@link ControlApplied}, no reply: a relay carried a client message out upstream. */
   public static final String SESSION_CONTROL_APPLIED = "voxrelay.session.control-applied";
-  public static final String SESSION_RECORD_TURN = "voxrelay.session.record-turn";
 
   /** {@link UpstreamClosed}, no reply: the session now awaits resume. */
   public static final String SESSION_UPSTREAM_CLOSED = "voxrelay.session.upstream-closed";
@@ -38,7 +36,10 @@ public final class Addresses {
    */
   public static final String SESSION_TERMINATE = "voxrelay.session.terminate";
 
-  /** {@link EmitEvents} → {@link EmittedEvents}: numbers and stores events for delivery and replay. */
+  /**
+   * {@link EmitEvents} → {@link EmittedEvents}: numbers and stores events for delivery and replay, and appends
+   * the finished turns that travel with them to the history, in one transaction.
+   */
   public static final String SESSION_EMIT = "voxrelay.session.emit";
   /** {@link ReplayRequest} → {@link Replay}: the stored events after a seq, to fill a gap. */
   public static final String SESSION_REPLAY = "voxrelay.session.replay";

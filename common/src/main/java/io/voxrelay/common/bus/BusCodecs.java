@@ -13,7 +13,7 @@ public final class BusCodecs {
   static final List<Class<? extends Record>> RECORDS = List.of(
       CreateSession.class, SessionCreated.class, ConnectSession.class, SessionSnapshot.class, BindRelay.class,
       OpenUpstream.class, UpstreamOpened.class, ClientAudio.class, ClientDetached.class, ToClient.class,
-      ControlRequest.class, ApplyControl.class, RecordTurn.class, UpstreamClosed.class, SessionConnected.class,
+      ControlRequest.class, ApplyControl.class, UpstreamClosed.class, SessionConnected.class,
       ActivityBatch.class, FindExpired.class, ExpiredSessions.class, TerminateSessions.class, TerminatedSessions.class,
       TerminateUpstream.class, EmitEvents.class, EmittedEvents.class, ReplayRequest.class, Replay.class,
       ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, ControlResult.class,

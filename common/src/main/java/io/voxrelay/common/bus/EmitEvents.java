@@ -7,10 +7,18 @@ import java.util.List;
  * until acknowledged) and answers {@link EmittedEvents}; the sender then delivers them. A sender keeps at
  * most one batch per session in flight, so numbering follows the order it emitted in.
  *
- * @param closeCode when not 0, the client is to be closed with it after the last event
+ * <p>The finished turns whose {@code transcript.done} events are in the batch travel with it and join the
+ * session's history in the same transaction as the events: the history and the event stream never disagree.
+ *
+ * @param turns            finished turns to append to the history, in order (each at most once per item id)
+ * @param appliedClientSeq the highest client message the batch's sender carried out upstream (0: none),
+ *                         stored in the same transaction, so a typed turn is either recorded or still to do
+ * @param closeCode        when not 0, the client is to be closed with it after the last event
  */
-public record EmitEvents(String sessionId, List<String> events, int closeCode) {
+public record EmitEvents(String sessionId, List<String> events, List<Turn> turns, long appliedClientSeq,
+                         int closeCode) {
   public EmitEvents {
     events = List.copyOf(events);
+    turns = turns == null ? List.of() : List.copyOf(turns);
   }
 }

@@ -13,7 +13,8 @@ import java.util.List;
  * service ({@link Addresses#SESSION_EMIT}) and then delivered. One batch is in flight at a time, so the
  * numbering follows the order of {@link #emit}; while one is in flight, later events gather into the next
  * batch. A failed batch is retried, in order, until it is stored: an event is delivered only once it can be
- * replayed. Confined to the sender's event loop.
+ * replayed. A finished turn travels with its {@code transcript.done} event ({@link #emitTurn}), so the
+ * history gets the turn exactly when the event stream gets its event. Confined to the sender's event loop.
  */
 public final class EventOutbox {
 
@@ -30,6 +31,8 @@ public final class EventOutbox {
   private final Delivery delivery;
   private final DeliveryOptions options;
   private final List<String> queued = new ArrayList<>();
+  private final List<Turn> queuedTurns = new ArrayList<>();
+  private long queuedClientSeq;
   private int queuedCloseCode;
   private boolean inFlight;
   private int failures;
@@ -54,32 +57,45 @@ public final class EventOutbox {
     flush();
   }
 
+  /**
+   * Emits a finished turn's {@code transcript.done} event together with the turn itself: both are stored in
+   * one transaction. {@code clientSeq} (else 0) is the client message the turn carried out.
+   */
+  public void emitTurn(String event, Turn turn, long clientSeq) {
+    queuedTurns.add(turn);
+    queuedClientSeq = Math.max(queuedClientSeq, clientSeq);
+    emit(event, 0);
+  }
+
   private void flush() {
     if (inFlight || queued.isEmpty()) {
       return;
     }
-    List<String> batch = List.copyOf(queued);
-    int closeCode = queuedCloseCode;
+    EmitEvents batch = new EmitEvents(sessionId, queued, queuedTurns, queuedClientSeq, queuedCloseCode);
     queued.clear();
+    queuedTurns.clear();
+    queuedClientSeq = 0;
     queuedCloseCode = 0;
     inFlight = true;
-    vertx.eventBus().<EmittedEvents>request(Addresses.SESSION_EMIT, new EmitEvents(sessionId, batch, closeCode), options)
+    vertx.eventBus().<EmittedEvents>request(Addresses.SESSION_EMIT, batch, options)
         .onSuccess(reply -> {
           inFlight = false;
           failures = 0;
-          delivery.deliver(reply.body().events(), closeCode);
+          delivery.deliver(reply.body().events(), batch.closeCode());
           flush();
         })
         .onFailure(e -> {
           inFlight = false;
           // Put the batch back in front, so order holds, and try again later.
-          queued.addAll(0, batch);
-          if (closeCode != 0) {
-            queuedCloseCode = closeCode;
+          queued.addAll(0, batch.events());
+          queuedTurns.addAll(0, batch.turns());
+          queuedClientSeq = Math.max(queuedClientSeq, batch.appliedClientSeq());
+          if (batch.closeCode() != 0 && queuedCloseCode == 0) {
+            queuedCloseCode = batch.closeCode();
           }
           long delay = Math.min(MAX_RETRY_DELAY_MS, 100L << Math.min(6, failures++));
-          LOG.warn("[Outbox] storing {} events of {} failed ({}); retrying in {} ms", batch.size(), sessionId,
-              e.getMessage(), delay);
+          LOG.warn("[Outbox] storing {} events of {} failed ({}); retrying in {} ms", batch.events().size(),
+              sessionId, e.getMessage(), delay);
           vertx.setTimer(delay, t -> flush());
         });
   }

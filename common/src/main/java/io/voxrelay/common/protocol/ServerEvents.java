@@ -128,6 +128,15 @@ public final class ServerEvents {
     return Json.write(event("transcript.done").put("role", role).put("itemId", itemId).put("text", text));
   }
 
+  /**
+   * An AI answer that stopped before its transcript was finished (the user spoke over it, a pause, a lost
+   * upstream): the turn as far as it got, final from now on.
+   */
+  public static String transcriptInterrupted(String itemId, String text) {
+    return Json.write(event("transcript.done").put("role", ROLE_ASSISTANT).put("itemId", itemId).put("text", text)
+        .put("interrupted", true));
+  }
+
   /** The user started speaking: a client should cut the AI's playback (barge-in). */
   public static String speechStarted() {
     return Json.write(event("speech.started"));
