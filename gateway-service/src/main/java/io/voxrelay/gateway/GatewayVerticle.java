@@ -76,6 +76,7 @@ public final class GatewayVerticle extends VerticleBase {
       LOG.warn("[Gateway] VOXRELAY_API_KEY is not set: only loopback callers may create sessions");
     }
     SessionsApi sessionsApi = new SessionsApi(vertx.eventBus(), apiKeyCheck, config.busTimeoutMs());
+    TranscriptApi transcriptApi = new TranscriptApi(vertx.eventBus(), apiKeyCheck, config.busTimeoutMs());
     DiagnosticsApi diagnostics = new DiagnosticsApi(vertx.eventBus(),
         new SlidingWindowLimiter(DIAGNOSTICS_PER_MINUTE, 60_000, java.time.Clock.systemUTC()),
         new SlidingWindowLimiter(DIAGNOSTICS_PER_MINUTE, 60_000, java.time.Clock.systemUTC()),
@@ -86,6 +87,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/v1/sessions").handler(BodyHandler.create().setBodyLimit(SessionsApi.MAX_BODY_BYTES))
         .handler(sessionsApi::create);
     router.get("/v1/sessions/:sessionId/ws").handler(this::upgrade);
+    router.get("/v1/sessions/:sessionId/transcript").handler(transcriptApi::get);
     router.post("/v1/sessions/:sessionId/diagnostics")
         .handler(BodyHandler.create().setBodyLimit(DiagnosticsApi.MAX_BODY_BYTES))
         .handler(diagnostics::report);

@@ -75,11 +75,21 @@ final class VoiceClient implements AutoCloseable {
     }
   }
 
+  /** GETs {@code path}, with {@code Authorization: Bearer <apiKey>} when {@code apiKey} is not null. */
+  static HttpReply get(Vertx vertx, int port, String path, String apiKey) {
+    return request(vertx, HttpMethod.GET, port, path, "", apiKey, "application/json");
+  }
+
   private static HttpReply postOnce(Vertx vertx, int port, String path, String body, String apiKey,
                                     String contentType) {
+    return request(vertx, HttpMethod.POST, port, path, body, apiKey, contentType);
+  }
+
+  private static HttpReply request(Vertx vertx, HttpMethod method, int port, String path, String body,
+                                   String apiKey, String contentType) {
     HttpClient http = vertx.createHttpClient();
     RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path).setIdleTimeout(10_000)
+        .setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path).setIdleTimeout(10_000)
         .putHeader("Content-Type", contentType).putHeader("User-Agent", "voxrelay-test-agent/1.0");
     if (apiKey != null) {
       options.putHeader("Authorization", "Bearer " + apiKey);

@@ -8,6 +8,7 @@ import io.voxrelay.common.bus.ExpiredSessions;
 import io.voxrelay.common.bus.FindExpired;
 import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.SessionTimes;
+import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.json.Json;
@@ -155,6 +156,36 @@ final class JdbcSessionStore implements SessionStore {
           }
         }
         throw new IllegalStateException("too much contention on session " + sessionId);
+      }
+    });
+  }
+
+  @Override
+  public Future<TranscriptPage> transcript(String sessionId, long afterPosition, int limit) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ?")) {
+          ps.setString(1, sessionId);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              throw new NoSuchElementException("no session " + sessionId);
+            }
+          }
+        }
+        List<Turn> turns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT item_id, role, text FROM session_turns "
+            + "WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+          ps.setString(1, sessionId);
+          ps.setLong(2, afterPosition);
+          ps.setInt(3, limit + 1);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              turns.add(new Turn(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+          }
+        }
+        boolean more = turns.size() > limit;
+        return new TranscriptPage(afterPosition, more ? turns.subList(0, limit) : turns, more);
       }
     });
   }

@@ -4,6 +4,7 @@ import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.ExpiredSessions;
 import io.voxrelay.common.bus.FindExpired;
 import io.voxrelay.common.bus.Replay;
+import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
 import io.vertx.core.Future;
 
@@ -68,6 +69,12 @@ interface SessionStore {
    * session's latest seq, so they include every turn whose event has a seq at or below it.
    */
   Future<Replay> replay(String sessionId, long afterSeq, boolean withHistory);
+
+  /**
+   * A page of the whole history: up to {@code limit} turns after position {@code afterPosition}, oldest
+   * first. Fails with {@link java.util.NoSuchElementException} when the session does not exist.
+   */
+  Future<TranscriptPage> transcript(String sessionId, long afterPosition, int limit);
 
   /** Records that a relay carried the client message {@code clientSeq} out upstream (never moves back). */
   Future<Void> markApplied(String sessionId, long clientSeq);

@@ -12,6 +12,7 @@ import io.voxrelay.common.bus.ControlResult;
 import io.voxrelay.common.bus.EmitEvents;
 import io.voxrelay.common.bus.EmittedEvents;
 import io.voxrelay.common.bus.GetSession;
+import io.voxrelay.common.bus.GetTranscript;
 import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.bus.ControlRequest;
 import io.voxrelay.common.bus.CreateSession;
@@ -87,6 +88,7 @@ public final class SessionVerticle extends VerticleBase {
               bus.<EmitEvents>consumer(Addresses.SESSION_EMIT, this::emit).completion(),
               bus.<ReplayRequest>consumer(Addresses.SESSION_REPLAY, this::replay).completion(),
               bus.<GetSession>consumer(Addresses.SESSION_GET, this::get).completion(),
+              bus.<GetTranscript>consumer(Addresses.SESSION_TRANSCRIPT, this::transcript).completion(),
               bus.<ControlApplied>consumer(Addresses.SESSION_CONTROL_APPLIED, m -> store.markApplied(
                   m.body().sessionId(), m.body().clientSeq())).completion()));
         })
@@ -189,6 +191,13 @@ public final class SessionVerticle extends VerticleBase {
           }
         })
         .onFailure(e -> fail(message, "get", e));
+  }
+
+  private void transcript(Message<GetTranscript> message) {
+    GetTranscript request = message.body();
+    store.transcript(request.sessionId(), request.afterPosition(), request.limit())
+        .onSuccess(message::reply)
+        .onFailure(e -> fail(message, "transcript", e));
   }
 
   private void bindRelay(Message<BindRelay> message) {

@@ -2,6 +2,7 @@ package io.voxrelay.session;
 
 import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.Replay;
+import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.json.Json;
@@ -109,6 +110,17 @@ abstract class SessionStoreContract {
     assertThat(history).hasSize(SessionRecord.MAX_HISTORY);
     assertThat(history.get(0).text()).isEqualTo("turn 6");
     assertThat(history.get(history.size() - 1)).isEqualTo(new Turn("item_" + total, Turn.USER, "turn " + total));
+
+    TranscriptPage first = Await.result(store.transcript(session.sessionId(), 0, 150));
+    assertThat(first.turns()).hasSize(150);
+    assertThat(first.turns().get(0).text()).isEqualTo("turn 1");
+    assertThat(first.more()).isTrue();
+    TranscriptPage last = Await.result(store.transcript(session.sessionId(), 150, 150));
+    assertThat(last.turns()).hasSize(total - 150);
+    assertThat(last.turns().get(last.turns().size() - 1).text()).isEqualTo("turn " + total);
+    assertThat(last.more()).isFalse();
+    assertThatThrownBy(() -> Await.result(store.transcript("s_missing", 0, 10)))
+        .hasCauseInstanceOf(NoSuchElementException.class);
   }
 
   @Test

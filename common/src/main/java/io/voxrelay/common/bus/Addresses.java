@@ -47,6 +47,8 @@ public final class Addresses {
   public static final String SESSION_CONFIRM = "voxrelay.session.confirm";
   /** {@link GetSession} → {@link SessionSnapshot}. */
   public static final String SESSION_GET = "voxrelay.session.get";
+  /** {@link GetTranscript} → {@link TranscriptPage}: a page of the whole history; fails 404 for no session. */
+  public static final String SESSION_TRANSCRIPT = "voxrelay.session.transcript";
 
   /** {@link OpenUpstream} → {@link UpstreamOpened}. Any relay instance: the one that answers takes the session. */
   public static final String RELAY_OPEN = "voxrelay.relay.open";

@@ -1,0 +1,67 @@
+package io.voxrelay.it;
+
+import io.voxrelay.testing.Await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("GET /v1/sessions/{id}/transcript")
+class TranscriptApiTest {
+
+  private static final String KEY = "test-api-key-0123456789";
+  private static Deployment deployment;
+
+  @BeforeAll
+  static void start() {
+    deployment = Deployment.start(Map.of("VOXRELAY_API_KEY", KEY), 1, 1, 0, 1);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (deployment != null) {
+      deployment.close();
+    }
+  }
+
+  @Test
+  @DisplayName("pages the whole history in order, with the API key; 401 without it, 404 for no session, 400 for bad paging")
+  void pagesTheHistory() {
+    int port = deployment.gatewayPort(0);
+    VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
+    String path = "/v1/sessions/" + session.sessionId() + "/transcript";
+    try (VoiceClient client = VoiceClient.connect(deployment.clientVertx(), port, session)) {
+      for (int i = 1; i <= 3; i++) {
+        client.send("{\"type\":\"text\",\"text\":\"turn " + i + "\"}");
+        InterviewSessionTest.awaitAnswers(client, i);
+      }
+    }
+    Await.until("six turns stored", Duration.ofSeconds(10), () ->
+        VoiceClient.get(deployment.clientVertx(), port, path, KEY).body().path("turns").size() == 6);
+
+    VoiceClient.HttpReply first = VoiceClient.get(deployment.clientVertx(), port, path + "?limit=4", KEY);
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.body().path("turns")).hasSize(4);
+    assertThat(first.body().path("turns").get(0).path("text").asText()).isEqualTo("turn 1");
+    assertThat(first.body().path("turns").get(0).path("position").asLong()).isEqualTo(1);
+    assertThat(first.body().path("turns").get(1).path("role").asText()).isEqualTo("assistant");
+    assertThat(first.body().path("nextAfter").asLong()).isEqualTo(4);
+    VoiceClient.HttpReply rest = VoiceClient.get(deployment.clientVertx(), port, path + "?after=4&limit=4", KEY);
+    assertThat(rest.body().path("turns")).hasSize(2);
+    assertThat(rest.body().path("turns").get(0).path("text").asText()).isEqualTo("turn 3");
+    assertThat(rest.body().path("nextAfter").isNull()).isTrue();
+
+    assertThat(VoiceClient.get(deployment.clientVertx(), port, path, null).status()).isEqualTo(401);
+    assertThat(VoiceClient.get(deployment.clientVertx(), port, path, "wrong-key").status()).isEqualTo(401);
+    VoiceClient.HttpReply missing = VoiceClient.get(deployment.clientVertx(), port, "/v1/sessions/s_none/transcript", KEY);
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.body().path("error").asText()).isEqualTo("not_found");
+    assertThat(VoiceClient.get(deployment.clientVertx(), port, path + "?limit=0", KEY).status()).isEqualTo(400);
+    assertThat(VoiceClient.get(deployment.clientVertx(), port, path + "?after=x", KEY).status()).isEqualTo(400);
+  }
+}
