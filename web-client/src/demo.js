@@ -41,9 +41,10 @@ function setStatus(text, state) {
 function renderTranscript() {
   transcriptList.replaceChildren(...(client?.turns() ?? []).map((turn) => {
     const li = document.createElement('li');
-    li.className = turn.role;
+    li.className = turn.interrupted ? `${turn.role} interrupted` : turn.role;
     li.dataset.itemId = turn.itemId;
-    li.textContent = turn.text;
+    li.dataset.final = String(turn.final);
+    li.textContent = turn.interrupted ? `${turn.text}…` : turn.text;
     return li;
   }));
 }
