@@ -14,6 +14,7 @@ import io.voxrelay.common.bus.ControlRequest;
 import io.voxrelay.common.bus.ControlResult;
 import io.voxrelay.common.bus.EventOutbox;
 import io.voxrelay.common.bus.GetSession;
+import io.voxrelay.common.bus.OpenAbandoned;
 import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.ReplayRequest;
@@ -270,25 +271,48 @@ final class ClientConnection {
     }
   }
 
-  /** Re-attaches to the relay already holding the session, or asks any relay to open it. */
+  /**
+   * Re-attaches to the relay already holding the session, or asks any relay to open it. If this gateway
+   * gives up waiting, the relays are told, so an upstream this client never got does not stay open.
+   */
   private Future<UpstreamOpened> openUpstream(SessionSnapshot session, boolean failover) {
     OpenUpstream open = new OpenUpstream(sessionId, gatewayNode, connectionId, session, failover);
     Future<UpstreamOpened> attempt = session.relayNode() == null || failover
         ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay bound"))
         : vertx.eventBus().<UpstreamOpened>request(Addresses.relayNode(session.relayNode()), open, busOptions)
-            .map(m -> m.body());
+            .map(this::take);
     return attempt
         .recover(e -> isRelayGone(e)
-            ? vertx.eventBus().<UpstreamOpened>request(Addresses.RELAY_OPEN, open, busOptions).map(m -> m.body())
+            ? vertx.eventBus().<UpstreamOpened>request(Addresses.RELAY_OPEN, open, busOptions).map(this::take)
             : Future.failedFuture(e))
         .recover(e -> {
           // Another relay claimed the session first (a racing connection): join it there.
           if (e instanceof ReplyException re && re.failureCode() == BusFailure.CONFLICT && !"null".equals(re.getMessage())) {
             return vertx.eventBus().<UpstreamOpened>request(Addresses.relayNode(re.getMessage()), open, busOptions)
-                .map(m -> m.body());
+                .map(this::take);
           }
           return Future.failedFuture(e);
+        })
+        .onFailure(e -> {
+          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
+            vertx.eventBus().publish(Addresses.RELAY_OPEN_ABANDONED, new OpenAbandoned(sessionId, connectionId));
+          }
         });
+  }
+
+  /**
+   * A relay's answer to an open. For an upstream it just opened, the relay asks whether this client still
+   * waits for it: yes unless the client left meanwhile, in which case the relay closes it at once.
+   */
+  private UpstreamOpened take(Message<UpstreamOpened> reply) {
+    if (reply.replyAddress() != null) {
+      if (state == State.CLOSED) {
+        reply.fail(BusFailure.GONE, "the client left before it was connected");
+      } else {
+        reply.reply(null);
+      }
+    }
+    return reply.body();
   }
 
   private static String describe(Throwable e) {

@@ -10,6 +10,7 @@ import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.bus.ClientDetached;
+import io.voxrelay.common.bus.OpenAbandoned;
 import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.RelayCommand;
 import io.voxrelay.common.bus.TerminateUpstream;
@@ -27,8 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -47,8 +50,16 @@ public final class RelayVerticle extends VerticleBase {
   private final ActivityAccumulator activity = new ActivityAccumulator();
   // Changed only on the event loop; concurrent so that metrics and tests may read it from elsewhere.
   private final Map<String, UpstreamSession> sessions = new ConcurrentHashMap<>();
+  /** An upstream being opened here, for one client connection. */
+  private record Opening(String connectionId, Future<UpstreamSession> future) {
+  }
+
   /** Sessions whose upstream is being opened here: a second open for one waits for the first. */
-  private final Map<String, Future<UpstreamSession>> opening = new HashMap<>();
+  private final Map<String, Opening> opening = new HashMap<>();
+  /** Opens still under way whose gateway gave up ("session/connection"); never larger than {@link #opening}. */
+  private final Set<String> abandonedOpens = new HashSet<>();
+  /** Upstreams opened here whose gateway has not yet confirmed that its client took them: session → connection. */
+  private final Map<String, String> unconfirmed = new HashMap<>();
   private UpstreamConnector connector;
 
   public RelayVerticle() {
@@ -78,7 +89,8 @@ public final class RelayVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     return Future.all(
         bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, m -> open(m, m.body())).completion(),
-        bus.<RelayCommand>consumer(Addresses.relayNode(nodeId), this::onCommand).completion())
+        bus.<RelayCommand>consumer(Addresses.relayNode(nodeId), this::onCommand).completion(),
+        bus.<OpenAbandoned>consumer(Addresses.RELAY_OPEN_ABANDONED, m -> abandoned(m.body())).completion())
         .onSuccess(v -> LOG.info("[Relay] Started {} (upstream {}, model {})", nodeId, config.upstreamUrl(),
             config.model()));
   }
@@ -139,14 +151,22 @@ public final class RelayVerticle extends VerticleBase {
     UpstreamSession existing = sessions.get(request.sessionId());
     if (existing != null) {
       existing.attach(request.gatewayNode(), request.connectionId(), request.session());
+      unconfirmed.remove(request.sessionId());
       message.reply(new UpstreamOpened(request.sessionId(), nodeId));
       return;
     }
-    Future<UpstreamSession> inProgress = opening.get(request.sessionId());
+    Opening inProgress = opening.get(request.sessionId());
     if (inProgress != null) {
-      inProgress.onComplete(ar -> open(message, request));
+      inProgress.future().onComplete(ar -> open(message, request));
       return;
     }
+    if (sessions.size() + opening.size() >= config.maxSessions()) {
+      LOG.warn("[Relay] refused to open an upstream for {}: this relay holds its maximum of {} "
+          + "(VOXRELAY_RELAY_MAX_SESSIONS)", request.sessionId(), config.maxSessions());
+      message.fail(BusFailure.UNAVAILABLE, "this relay is at capacity");
+      return;
+    }
+    String key = request.sessionId() + "/" + request.connectionId();
     String expected = request.session().relayNode();
     Future<UpstreamSession> opened = vertx.eventBus()
         .request(Addresses.SESSION_BIND_RELAY, new BindRelay(request.sessionId(), nodeId, expected), busOptions())
@@ -154,19 +174,35 @@ public final class RelayVerticle extends VerticleBase {
                 request.gatewayNode(), request.connectionId())
             .onFailure(e -> vertx.eventBus().send(Addresses.SESSION_BIND_RELAY,
                 new BindRelay(request.sessionId(), null, nodeId))));
-    opening.put(request.sessionId(), opened);
+    Opening entry = new Opening(request.connectionId(), opened);
+    opening.put(request.sessionId(), entry);
     opened
-        .onComplete(ar -> opening.remove(request.sessionId(), opened))
+        .onComplete(ar -> opening.remove(request.sessionId(), entry))
         .onSuccess(session -> {
           sessions.put(request.sessionId(), session);
           session.onClosed(() -> sessions.remove(request.sessionId(), session));
+          if (abandonedOpens.remove(key)) {
+            discard(session, "its gateway gave up waiting for it");
+            message.fail(BusFailure.UNAVAILABLE, "abandoned by the gateway");
+            return;
+          }
           LOG.info("[Relay] upstream opened for {}{}", request.sessionId(), request.failover() ? " (failover)" : "");
           if (request.failover()) {
             session.announceFailover();
           }
-          message.reply(new UpstreamOpened(request.sessionId(), nodeId));
+          // The gateway confirms that its client still waits for this upstream; if it does not (it gave up,
+          // or the client left), that client never had the upstream: it closes now, with no detach grace.
+          unconfirmed.put(request.sessionId(), request.connectionId());
+          message.replyAndRequest(new UpstreamOpened(request.sessionId(), nodeId), busOptions())
+              .onSuccess(ack -> unconfirmed.remove(request.sessionId(), request.connectionId()))
+              .onFailure(e -> {
+                if (unconfirmed.remove(request.sessionId(), request.connectionId())) {
+                  discard(session, "its gateway did not take it (" + e.getMessage() + ")");
+                }
+              });
         })
         .onFailure(e -> {
+          abandonedOpens.remove(key);
           if (e instanceof ReplyException re && re.failureCode() == BusFailure.CONFLICT) {
             message.fail(BusFailure.CONFLICT, re.getMessage());
           } else {
@@ -174,6 +210,31 @@ public final class RelayVerticle extends VerticleBase {
             message.fail(BusFailure.UNAVAILABLE, "upstream unavailable");
           }
         });
+  }
+
+  /** A gateway gave up waiting for an open: close that upstream at once, or as soon as it opens. */
+  private void abandoned(OpenAbandoned abandoned) {
+    String sessionId = abandoned.sessionId();
+    Opening inProgress = opening.get(sessionId);
+    if (inProgress != null && inProgress.connectionId().equals(abandoned.connectionId())) {
+      abandonedOpens.add(sessionId + "/" + abandoned.connectionId());
+    } else if (abandoned.connectionId().equals(unconfirmed.get(sessionId))) {
+      unconfirmed.remove(sessionId);
+      UpstreamSession session = sessions.get(sessionId);
+      if (session != null) {
+        discard(session, "its gateway gave up waiting for it");
+      }
+    }
+  }
+
+  /**
+   * Closes an upstream no client ever had, at once, and gives the claim back: the session does not await a
+   * resume, and its next connection opens a new upstream.
+   */
+  private void discard(UpstreamSession session, String why) {
+    LOG.info("[Relay] closing the upstream of {} at once: {}", session.sessionId(), why);
+    session.close(false);
+    vertx.eventBus().send(Addresses.SESSION_BIND_RELAY, new BindRelay(session.sessionId(), null, nodeId));
   }
 
   /** Audio forwarded in the last second, for all sessions, in one message. */

@@ -30,6 +30,9 @@ final class UpstreamConnector {
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(MAX_FRAME_BYTES)
         .setMaxMessageSize(MAX_MESSAGE_BYTES)
+        // Vert.x allows 50 connections per host by default and queues the rest without bound: a relay would
+        // hold 50 sessions. Each session has one upstream, two for a moment while it rolls over.
+        .setMaxConnections(2 * config.maxSessions())
         .setConnectTimeout(10_000));
   }
 

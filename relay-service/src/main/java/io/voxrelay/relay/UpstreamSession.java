@@ -98,6 +98,11 @@ final class UpstreamSession {
     return state.sessionId();
   }
 
+  /** The client connection this session's events go to, or null while none is attached. */
+  String connectionId() {
+    return connectionId;
+  }
+
   void onClosed(Runnable callback) {
     this.onClosed = callback;
   }

@@ -50,8 +50,14 @@ public final class Addresses {
   /** {@link GetTranscript} → {@link TranscriptPage}: a page of the whole history; fails 404 for no session. */
   public static final String SESSION_TRANSCRIPT = "voxrelay.session.transcript";
 
-  /** {@link OpenUpstream} → {@link UpstreamOpened}. Any relay instance: the one that answers takes the session. */
+  /**
+   * {@link OpenUpstream} → {@link UpstreamOpened}. Any relay instance: the one that answers takes the session.
+   * For an upstream it opened, the relay asks back ({@code replyAndRequest}) and the gateway confirms that its
+   * client is still waiting; without that confirmation the relay closes the upstream at once.
+   */
   public static final String RELAY_OPEN = "voxrelay.relay.open";
+  /** {@link OpenAbandoned}, published to every relay instance: a gateway gave up on an open. */
+  public static final String RELAY_OPEN_ABANDONED = "voxrelay.relay.open-abandoned";
 
   private static final String RELAY_NODE_PREFIX = "voxrelay.relay.node.";
   private static final String GATEWAY_NODE_PREFIX = "voxrelay.gateway.node.";

@@ -17,7 +17,8 @@ public final class BusCodecs {
       ActivityBatch.class, FindExpired.class, ExpiredSessions.class, TerminateSessions.class, TerminatedSessions.class,
       TerminateUpstream.class, EmitEvents.class, EmittedEvents.class, ReplayRequest.class, Replay.class,
       ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, ControlResult.class,
-      ControlApplied.class, GetTranscript.class, TranscriptPage.class);
+      ControlApplied.class, GetTranscript.class, TranscriptPage.class,
+      OpenAbandoned.class);
 
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 

@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param rolloverMarginMs     how long before that limit the relay moves to a fresh upstream session ({@code VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS})
  * @param reconnectAttempts    upstream reconnection attempts after a drop before giving up ({@code VOXRELAY_UPSTREAM_RECONNECT_ATTEMPTS})
  * @param reconnectBaseDelayMs first reconnection delay, doubled per attempt up to 5 s ({@code VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS})
+ * @param maxSessions          upstreams one relay process holds at most; past it, opens are refused with a clear
+ *                             error so another relay can take them ({@code VOXRELAY_RELAY_MAX_SESSIONS})
  */
 public record RelayConfig(String upstreamUrl, String model, Optional<Secret> apiKey, String voice,
                           long detachGraceMs, long busTimeoutMs, long upstreamMaxSessionMs, long rolloverMarginMs,
-                          int reconnectAttempts, long reconnectBaseDelayMs) {
+                          int reconnectAttempts, long reconnectBaseDelayMs, int maxSessions) {
 
   public static final String OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime";
 
@@ -26,6 +28,9 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
     if (rolloverMarginMs >= upstreamMaxSessionMs) {
       throw new IllegalArgumentException("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS must be shorter than "
           + "VOXRELAY_UPSTREAM_MAX_SESSION_MS");
+    }
+    if (maxSessions < 1) {
+      throw new IllegalArgumentException("VOXRELAY_RELAY_MAX_SESSIONS must be at least 1");
     }
   }
 
@@ -40,11 +45,12 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
         env.millis("VOXRELAY_UPSTREAM_MAX_SESSION_MS", 60 * 60_000),
         env.millis("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS", 3 * 60_000),
         env.integer("VOXRELAY_UPSTREAM_RECONNECT_ATTEMPTS", 6),
-        env.millis("VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS", 250));
+        env.millis("VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS", 250),
+        env.integer("VOXRELAY_RELAY_MAX_SESSIONS", 10_000));
   }
 
   public RelayConfig withUpstreamUrl(String url) {
     return new RelayConfig(url, model, apiKey, voice, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
-        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs);
+        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, maxSessions);
   }
 }
