@@ -107,6 +107,20 @@ class TypedTurnsTest {
   }
 
   @Test
+  @DisplayName("typed while the microphone stopped mid-speech: the speech that never ends does not hold the answer back")
+  void whileSpeechStalls() {
+    Session s = open();
+    try (VoiceClient client = s.client()) {
+      // Speech with no silence after it: turn detection never hears the end, since no more audio comes.
+      client.streamAudio(SpeechLikeAudio.speech(600), 0);
+      Await.until("the upstream hears speech", TIMEOUT, () -> s.upstream().emittedEvents().stream()
+          .anyMatch(e -> "input_audio_buffer.speech_started".equals(e.path("type").asText())));
+      type(client, "typed after the microphone stopped");
+      awaitSettled(s, List.of("typed after the microphone stopped"));
+    }
+  }
+
+  @Test
   @DisplayName("typed while the upstream reconnects: held, then answered once the upstream is back, with no error")
   void whileTheUpstreamReconnects() {
     Session s = open();

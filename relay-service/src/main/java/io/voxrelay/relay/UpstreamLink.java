@@ -98,6 +98,11 @@ final class UpstreamLink {
     return !responseActive && !responseRequested && !speaking;
   }
 
+  /** No response under way or asked for; the user may be speaking. */
+  boolean noResponse() {
+    return !responseActive && !responseRequested;
+  }
+
   /** Neither answering nor hearing speech: a moment when switching to a new upstream loses nothing. */
   boolean quiet() {
     return !responseActive && !speaking;

@@ -33,6 +33,11 @@ final class UpstreamSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamSession.class);
   private static final long MAX_RECONNECT_DELAY_MS = 5_000;
+  /**
+   * Speech with no audio for this long has stalled (the microphone stopped mid-word): turn detection will
+   * never hear it end, so it no longer holds back an answer that is owed.
+   */
+  static final long SPEECH_STALL_MS = 1_000;
   /** Typed turns waiting for the AI's current answer to finish (or for an upstream); more are refused. */
   static final int MAX_WAITING_TEXTS = 16;
 
@@ -65,6 +70,9 @@ final class UpstreamSession {
   private boolean rolloverDue;
   private int reconnectAttempt;
   private long detachTimer = -1;
+  private long stallTimer = -1;
+  /** When audio was last forwarded upstream (this relay's clock). */
+  private long lastAudioAt;
   private long rolloverTimer = -1;
   private long forcedRolloverTimer = -1;
   private Runnable onClosed = () -> { };
@@ -116,7 +124,8 @@ final class UpstreamSession {
   void audio(String fromConnection, String base64Pcm) {
     if (!closed && link != null && !state.gated() && fromConnection.equals(connectionId)) {
       link.send(RealtimeClientEvents.inputAudioAppend(base64Pcm));
-      activity.audio(sessionId(), System.currentTimeMillis());
+      lastAudioAt = System.currentTimeMillis();
+      activity.audio(sessionId(), lastAudioAt);
     }
   }
 
@@ -208,8 +217,18 @@ final class UpstreamSession {
       return;
     }
     if (answers.owesAnswer()) {
-      if (!state.gated() && link.idle()) {
+      if (state.gated() || !link.noResponse()) {
+        return;
+      }
+      long silentFor = System.currentTimeMillis() - lastAudioAt;
+      if (link.idle() || silentFor >= SPEECH_STALL_MS) {
         link.requestResponse();
+      } else if (stallTimer < 0) {
+        // The user is speaking: the answer follows when the speech ends, or once it has stalled.
+        stallTimer = vertx.setTimer(SPEECH_STALL_MS - silentFor + 10, t -> {
+          stallTimer = -1;
+          progress();
+        });
       }
       return;
     }
@@ -275,7 +294,7 @@ final class UpstreamSession {
     if (awaitResume) {
       vertx.eventBus().send(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId(), relayNode));
     }
-    for (long timer : List.of(detachTimer, rolloverTimer, forcedRolloverTimer)) {
+    for (long timer : List.of(detachTimer, rolloverTimer, forcedRolloverTimer, stallTimer)) {
       if (timer >= 0) {
         vertx.cancelTimer(timer);
       }

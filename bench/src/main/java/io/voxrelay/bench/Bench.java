@@ -1,0 +1,207 @@
+package io.voxrelay.bench;
+
+import io.voxrelay.session.SweepBench;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * voxrelay's bench: one command, one report ({@code bench/REPORT.md}). Each voxrelay figure stands beside the
+ * baselines measured in the same run: the direct path (the floor) and a minimal pass-through relay.
+ *
+ * <p>Run from the repository root after {@code ./mvnw -q -DskipTests package}:
+ * {@code java -jar bench/target/voxrelay-bench.jar [--quick]}.
+ */
+public final class Bench {
+
+  private final Path repo;
+  private final boolean quick;
+  private final StringBuilder report = new StringBuilder();
+
+  private Bench(Path repo, boolean quick) {
+    this.repo = repo;
+    this.quick = quick;
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = List.of(args).contains("--quick");
+    Path repo = Path.of("").toAbsolutePath();
+    Target.jar(repo);
+    new Bench(repo, quick).run(String.join(" ", args));
+    System.exit(0);
+  }
+
+  private void run(String args) throws Exception {
+    int streams = quick ? 50 : 100;
+    long warmup = quick ? 3_000 : 5_000;
+    long measure = quick ? 8_000 : 15_000;
+    Vertx upstreamVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    Vertx generatorVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    FakeUpstream upstream = new FakeUpstream(upstreamVertx);
+    int upstreamPort = LoadRun.await(upstream.start());
+    String upstreamUrl = upstream.url(upstreamPort);
+    Generator generator = new Generator(generatorVertx);
+
+    header(args);
+    List<LoadRun.Result> latency = new ArrayList<>();
+    List<LoadRun.Result> capacity = new ArrayList<>();
+    List<ReconnectStorm.Result> storms = new ArrayList<>();
+    IdleSessions.Result idle;
+
+    log("latency at " + streams + " streams: direct");
+    latency.add(LoadRun.run(generator, upstream, Target.direct(upstreamPort), streams, warmup, measure));
+    try (Target passthrough = Target.passthrough(repo, upstreamUrl)) {
+      log("latency: pass-through");
+      latency.add(LoadRun.run(generator, upstream, passthrough, streams, warmup, measure));
+      capacity.addAll(scan(generator, upstream, passthrough));
+    }
+    try (Target one = Target.oneJvm(repo, upstreamUrl, freePort(), Files.createTempDirectory("voxrelay-bench"))) {
+      log("latency: voxrelay one JVM");
+      latency.add(LoadRun.run(generator, upstream, one, streams, warmup, measure));
+      capacity.addAll(scan(generator, upstream, one));
+      log("reconnect storm: one JVM");
+      storms.add(ReconnectStorm.run(generator, one, quick ? 200 : 500));
+      log("idle sessions: one JVM");
+      idle = IdleSessions.run(generator, one, quick ? 300 : 1_000);
+    }
+    try (Target four = Target.fourProcesses(repo, upstreamUrl, freePort(), Files.createTempDirectory("voxrelay-bench"))) {
+      log("latency: voxrelay four processes");
+      latency.add(LoadRun.run(generator, upstream, four, streams, warmup, measure));
+      log("reconnect storm: four processes");
+      storms.add(ReconnectStorm.run(generator, four, quick ? 200 : 500));
+    }
+    int sweepSessions = quick ? 20_000 : 100_000;
+    log("watchdog sweep over " + sweepSessions + " sessions");
+    List<SweepBench.Result> sweeps = List.of(SweepBench.sqlite(sweepSessions, 0.01),
+        SweepBench.postgres(sweepSessions, 0.01));
+
+    latencyTable(latency);
+    capacityTable(capacity);
+    stormTable(storms);
+    idleTable(idle);
+    sweepTable(sweeps);
+    Path out = repo.resolve("bench/REPORT.md");
+    Files.writeString(out, report.toString());
+    log("wrote " + out);
+    LoadRun.await(upstream.close());
+    generatorVertx.close();
+    upstreamVertx.close();
+  }
+
+  /** The most streams each target carries in real time: steps up until a step fails or the generator saturates. */
+  private List<LoadRun.Result> scan(Generator generator, FakeUpstream upstream, Target target) throws Exception {
+    List<LoadRun.Result> results = new ArrayList<>();
+    int[] steps = quick ? new int[] {100, 200} : new int[] {100, 200, 300, 400, 600};
+    for (int n : steps) {
+      log("capacity scan: " + target.name + " at " + n);
+      LoadRun.Result r = LoadRun.run(generator, upstream, target, n, 3_000, quick ? 5_000 : 8_000);
+      results.add(r);
+      if (!r.realTime() || r.generatorSaturated()) {
+        break;
+      }
+    }
+    return results;
+  }
+
+  private void header(String args) throws IOException {
+    String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+        .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("unknown");
+    report.append("# voxrelay bench report\n\n")
+        .append("Generated by `java -jar bench/target/voxrelay-bench.jar").append(args.isEmpty() ? "" : " " + args)
+        .append("` (after `./mvnw -q -DskipTests package`) on ")
+        .append(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)).append(".\n\n")
+        .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores (").append(cpu)
+        .append("), Java ").append(System.getProperty("java.version")).append(". The load generator, the fake GA ")
+        .append("upstream and every target share this machine: compare the rows of one run, not absolute times.\n\n")
+        .append("Each stream sends a stamped 20 ms PCM16 frame every 20 ms and the fake upstream sends one back every ")
+        .append("20 ms; the generator and the fake upstream share one clock, so each direction's one-way latency is ")
+        .append("exact. CPU is the target's user + system time from `/proc` (all its processes) per second per ")
+        .append("stream. *Generator lag* is how late the generator's own timers fired (p99): above 20 ms the ")
+        .append("generator, not the target, is the limit, and the row says so.\n\n");
+  }
+
+  private void latencyTable(List<LoadRun.Result> results) {
+    report.append("## Latency and CPU per stream\n\n")
+        .append("| target | streams | client→upstream ms p50 / p90 / p99 / max | upstream→client ms p50 / p90 / p99 / max "
+            + "| lost up / down | CPU ms per s per stream | generator lag p99 ms | send lag p99 ms |\n")
+        .append("|---|---|---|---|---|---|---|---|\n");
+    for (LoadRun.Result r : results) {
+      report.append(row(r));
+    }
+    LoadRun.Result direct = results.get(0);
+    report.append("\nAdded latency over the direct path (p50 / p99, ms, client→upstream and upstream→client):\n\n");
+    for (LoadRun.Result r : results.subList(1, results.size())) {
+      report.append(String.format(Locale.ROOT, "- %s: up %.2f / %.2f, down %.2f / %.2f%n", r.target(),
+          (r.uplink().p50() - direct.uplink().p50()) / 1000.0, (r.uplink().p99() - direct.uplink().p99()) / 1000.0,
+          (r.downlink().p50() - direct.downlink().p50()) / 1000.0,
+          (r.downlink().p99() - direct.downlink().p99()) / 1000.0));
+    }
+    report.append('\n');
+  }
+
+  private static String row(LoadRun.Result r) {
+    return String.format(Locale.ROOT, "| %s | %d | %s | %s | %d / %d | %s | %.2f%s | %.2f |%n", r.target(), r.streams(),
+        r.uplink().millis(), r.downlink().millis(), r.upLost(), r.downLost(), r.cpu(), r.loopLag().p99() / 1000.0,
+        r.generatorSaturated() ? " (saturated)" : "", r.sendLag().p99() / 1000.0);
+  }
+
+  private void capacityTable(List<LoadRun.Result> results) {
+    report.append("## Capacity scan\n\nStreams both ways in real time: p99 under 50 ms each way and no frame lost. ")
+        .append("Each target steps up until a step fails or the generator saturates.\n\n")
+        .append("| target | streams | client→upstream ms p50 / p90 / p99 / max | upstream→client ms p50 / p90 / p99 / max "
+            + "| lost up / down | CPU ms per s per stream | generator lag p99 ms | send lag p99 ms |\n")
+        .append("|---|---|---|---|---|---|---|---|\n");
+    results.forEach(r -> report.append(row(r)));
+    report.append('\n');
+  }
+
+  private void stormTable(List<ReconnectStorm.Result> results) {
+    report.append("## Reconnect storm\n\nEvery session's connection is cut at once (a TCP proxy closes them); each ")
+        .append("client reconnects at once with its resume token and last seq. Time from the cut to `connected`.\n\n")
+        .append("| target | sessions | ms p50 / p90 / p99 / max | failed |\n|---|---|---|---|\n");
+    for (ReconnectStorm.Result r : results) {
+      report.append(String.format(Locale.ROOT, "| %s | %d | %s | %d |%n", r.target(), r.sessions(),
+          r.toConnected().millis(), r.failed()));
+    }
+    report.append('\n');
+  }
+
+  private void idleTable(IdleSessions.Result r) {
+    report.append("## Idle sessions and set-up rate (one JVM)\n\n")
+        .append(String.format(Locale.ROOT, "- %d idle connected sessions (heartbeating, each with its upstream): "
+            + "%.1f KiB of heap per session (used heap after a full GC, all services in the JVM)%n", r.sessions(),
+            r.kibPerSession()))
+        .append(String.format(Locale.ROOT, "- set-up rate (create over HTTP, connect, `connected`; 32 at a time): "
+            + "%.0f sessions per second; %d failed%n%n", r.setupsPerSecond(), r.failed()));
+  }
+
+  private void sweepTable(List<SweepBench.Result> results) {
+    report.append("## Watchdog sweep\n\nThe sweep's store query (`findExpired`: three indexed range queries and a ")
+        .append("count of live sessions) over stored live sessions of which 1% expired; the terminations themselves ")
+        .append("are not included.\n\n| store | sessions | expired | ms median | ms p90 |\n|---|---|---|---|---|\n");
+    for (SweepBench.Result r : results) {
+      report.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f |%n", r.store(), r.sessions(),
+          r.expired(), r.medianMs(), r.p90Ms()));
+    }
+    report.append('\n');
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void log(String line) {
+    System.out.println("[bench] " + line);
+  }
+}

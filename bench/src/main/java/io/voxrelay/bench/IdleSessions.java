@@ -1,0 +1,61 @@
+package io.voxrelay.bench;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Many idle, connected, heartbeating voxrelay sessions in the one-JVM target: the heap each costs (used heap
+ * after a full GC, before and after), and how fast they were set up (create, connect, {@code connected}).
+ */
+final class IdleSessions {
+
+  record Result(int sessions, double kibPerSession, double setupsPerSecond, int failed) {
+  }
+
+  private IdleSessions() {
+  }
+
+  static Result run(Generator generator, Target target, int sessions) throws Exception {
+    long before = usedHeapAfterGc(target.mainPid());
+    StreamClient.Stats stats = new StreamClient.Stats();
+    List<StreamClient> clients = generator.streams(target, sessions, stats, 200_000);
+    try {
+      long started = System.nanoTime();
+      int failed = LoadRun.await(generator.forEach(clients, 32, c -> c.create().compose(v -> c.connect())));
+      double seconds = (System.nanoTime() - started) / 1e9;
+      Thread.sleep(3_000);
+      long after = usedHeapAfterGc(target.mainPid());
+      return new Result(sessions, (after - before) / 1024.0 / (sessions - failed), (sessions - failed) / seconds, failed);
+    } finally {
+      LoadRun.await(generator.forEach(clients, 64, StreamClient::close));
+    }
+  }
+
+  /** Bytes of heap in use after a full GC of process {@code pid} (jcmd GC.run, then GC.heap_info). */
+  static long usedHeapAfterGc(long pid) throws IOException, InterruptedException {
+    jcmd(pid, "GC.run");
+    Thread.sleep(500);
+    jcmd(pid, "GC.run");
+    String info = jcmd(pid, "GC.heap_info");
+    Matcher m = Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
+    long usedK = 0;
+    while (m.find()) {
+      usedK += Long.parseLong(m.group(1));
+    }
+    if (usedK == 0) {
+      throw new IllegalStateException("unreadable heap info: " + info);
+    }
+    return usedK * 1024;
+  }
+
+  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+    String jcmd = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process p = new ProcessBuilder(jcmd, String.valueOf(pid), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(60, TimeUnit.SECONDS);
+    return out;
+  }
+}

@@ -1,0 +1,100 @@
+package io.voxrelay.bench;
+
+import io.voxrelay.bench.StreamClient.Stats;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * N real-time streams both ways through one target for a while: one-way latency each way, loss, the
+ * target's CPU per stream, and the generator's own lag.
+ */
+final class LoadRun {
+
+  /** What one run measured. */
+  record Result(String target, int streams, Latencies.Summary uplink, Latencies.Summary downlink, long upLost,
+                long downLost, double cpuMsPerStreamSecond, Latencies.Summary loopLag, Latencies.Summary sendLag,
+                int failedToConnect) {
+
+    /** The generator itself ran late: its figures say more about it than about the target. */
+    boolean generatorSaturated() {
+      return loopLag.p99() > 20_000 || sendLag.p99() > 20_000;
+    }
+
+    boolean realTime() {
+      return failedToConnect == 0 && upLost == 0 && downLost == 0 && uplink.p99() < 50_000 && downlink.p99() < 50_000;
+    }
+
+    String cpu() {
+      return Double.isNaN(cpuMsPerStreamSecond) ? "n/a"
+          : String.format(Locale.ROOT, "%.2f", cpuMsPerStreamSecond);
+    }
+  }
+
+  private LoadRun() {
+  }
+
+  static Result run(Generator generator, FakeUpstream upstream, Target target, int streams, long warmupMs,
+                    long measureMs) throws Exception {
+    Stats stats = new Stats();
+    List<StreamClient> clients = generator.streams(target, streams, stats, 1);
+    upstream.reset();
+    int failed = await(generator.forEach(clients, 16, StreamClient::create));
+    failed += await(generator.forEach(clients, 16, StreamClient::connect));
+    stats.recording = false;
+    upstream.stopRecording();
+    // Spread the streams' send ticks over the 20 ms period, as real users are.
+    for (int i = 0; i < clients.size(); i++) {
+      StreamClient c = clients.get(i);
+      generator.vertx.setTimer(1 + (i * 20L) / Math.max(1, clients.size()),
+          t -> generator.contextOf(c).runOnContext(v -> c.startStreaming()));
+    }
+    Thread.sleep(warmupMs);
+    upstream.reset();
+    upstream.uplink.clear();
+    generator.loopLag.clear();
+    // The streams hold this stats object: the measured window starts from zero.
+    Stats window = stats;
+    resetInPlace(window);
+    window.recording = true;
+    generator.startProbes();
+    double cpuBefore = ProcCpu.millis(target.pids());
+    long startedAt = System.nanoTime();
+    Thread.sleep(measureMs);
+    double cpuAfter = ProcCpu.millis(target.pids());
+    double seconds = (System.nanoTime() - startedAt) / 1e9;
+    generator.stopProbes();
+    // Stop sending, let what is in flight arrive, then stop counting.
+    upstream.stopSending();
+    await(generator.forEach(clients, 64, c -> {
+      c.stopStreaming();
+      return io.vertx.core.Future.succeededFuture();
+    }));
+    Thread.sleep(1_000);
+    window.recording = false;
+    upstream.stopRecording();
+    long upSent = window.sent.get();
+    long upReceived = upstream.received.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
+    long downSent = upstream.sent.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
+    long downReceived = window.received.get();
+    double cpu = target.pids().isEmpty() ? Double.NaN : (cpuAfter - cpuBefore) / seconds / streams;
+    Result result = new Result(target.name, streams, upstream.uplink.summary(), window.downlink.summary(),
+        Math.max(0, upSent - upReceived), Math.max(0, downSent - downReceived), cpu, generator.loopLag.summary(),
+        window.sendLag.summary(), failed);
+    await(generator.forEach(clients, 64, StreamClient::close));
+    Thread.sleep(500);
+    return result;
+  }
+
+  private static void resetInPlace(Stats stats) {
+    stats.sent.set(0);
+    stats.received.set(0);
+    stats.downlink.clear();
+    stats.sendLag.clear();
+  }
+
+  static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+  }
+}

@@ -1,0 +1,164 @@
+package io.voxrelay.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A system under measurement: its processes, and where and how the load generator talks to it. */
+final class Target implements AutoCloseable {
+
+  private static final List<String> JVM_FLAGS = List.of("-Xmx1g",
+      "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
+
+  final String name;
+  final StreamClient.Protocol protocol;
+  final int port;
+  final String path;
+  private final List<Process> processes;
+
+  private Target(String name, StreamClient.Protocol protocol, int port, String path, List<Process> processes) {
+    this.name = name;
+    this.protocol = protocol;
+    this.port = port;
+    this.path = path;
+    this.processes = processes;
+  }
+
+  /** The floor: the generator speaks GA straight to the fake upstream. */
+  static Target direct(int upstreamPort) {
+    return new Target("direct (floor)", StreamClient.Protocol.GA, upstreamPort, "/v1/realtime?model=bench", List.of());
+  }
+
+  /** The minimal Node pass-through relay ({@code bench/passthrough/relay.js}). */
+  static Target passthrough(Path repo, String upstreamUrl) throws Exception {
+    Path dir = repo.resolve("bench/passthrough");
+    if (!Files.isDirectory(dir.resolve("node_modules/ws"))) {
+      run(dir, "npm", "ci", "--no-audit", "--no-fund");
+    }
+    ProcessBuilder pb = new ProcessBuilder("node", "relay.js").directory(dir.toFile());
+    pb.environment().put("UPSTREAM_URL", upstreamUrl);
+    Process p = pb.redirectErrorStream(true).start();
+    String line = await(p, Pattern.compile("passthrough listening on (\\d+)"), 30);
+    int port = Integer.parseInt(match(line, "passthrough listening on (\\d+)"));
+    return new Target("pass-through relay (Node)", StreamClient.Protocol.AUDIO_ONLY, port, "/ws", List.of(p));
+  }
+
+  /** voxrelay's standalone jar: every service in one JVM. */
+  static Target oneJvm(Path repo, String upstreamUrl, int httpPort, Path dataDir) throws Exception {
+    Process p = java(repo, List.of("-jar", jar(repo).toString()), env(upstreamUrl, httpPort, dataDir, "one"));
+    await(p, Pattern.compile("\\[voxrelay] ready: standalone"), 120);
+    return new Target("voxrelay, one JVM", StreamClient.Protocol.VOXRELAY, httpPort, null, List.of(p));
+  }
+
+  /** voxrelay as four processes (session, relay, watchdog, gateway), clustered over the event bus. */
+  static Target fourProcesses(Path repo, String upstreamUrl, int httpPort, Path dataDir) throws Exception {
+    Map<String, String> env = env(upstreamUrl, httpPort, dataDir, "four");
+    List<Process> started = new ArrayList<>();
+    for (String main : List.of("io.voxrelay.session.SessionServiceMain", "io.voxrelay.relay.RelayServiceMain",
+        "io.voxrelay.watchdog.WatchdogServiceMain", "io.voxrelay.gateway.GatewayServiceMain")) {
+      Process p = java(repo, List.of("-cp", jar(repo).toString(), main), env);
+      started.add(p);
+      await(p, Pattern.compile("\\[voxrelay] ready: "), 120);
+    }
+    return new Target("voxrelay, four processes", StreamClient.Protocol.VOXRELAY, httpPort, null, started);
+  }
+
+  List<Long> pids() {
+    return processes.stream().map(Process::pid).toList();
+  }
+
+  /** The process holding every service of a one-JVM target (for heap measurements). */
+  long mainPid() {
+    return processes.get(0).pid();
+  }
+
+  private static Map<String, String> env(String upstreamUrl, int httpPort, Path dataDir, String tag) {
+    return Map.of("VOXRELAY_UPSTREAM_URL", upstreamUrl, "OPENAI_API_KEY", "sk-bench",
+        "VOXRELAY_HTTP_PORT", String.valueOf(httpPort), "VOXRELAY_HTTP_HOST", "127.0.0.1",
+        "VOXRELAY_DATA_DIR", dataDir.toString(),
+        "VOXRELAY_CLUSTER_NAME", "voxrelay-bench-" + tag + "-" + ProcessHandle.current().pid());
+  }
+
+  static Path jar(Path repo) {
+    Path jar = repo.resolve("standalone/target/voxrelay.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("no " + jar + ": run ./mvnw -q -DskipTests package first");
+    }
+    return jar;
+  }
+
+  private static Process java(Path repo, List<String> args, Map<String, String> env) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_FLAGS);
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  /** Reads the process's output until a line matches (then keeps draining it in the background). */
+  private static String await(Process p, Pattern ready, int seconds) throws Exception {
+    CompletableFuture<String> found = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          if (!found.isDone() && ready.matcher(line).find()) {
+            found.complete(line);
+          }
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+      found.completeExceptionally(new IllegalStateException("the process ended before it was ready"));
+    }, "bench-target-output");
+    reader.setDaemon(true);
+    reader.start();
+    return found.get(seconds, TimeUnit.SECONDS);
+  }
+
+  private static String match(String line, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(line);
+    if (!m.find()) {
+      throw new IllegalStateException("unexpected line: " + line);
+    }
+    return m.group(1);
+  }
+
+  private static void run(Path dir, String... command) throws Exception {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed");
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      processes.get(i).destroy();
+    }
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(15, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
