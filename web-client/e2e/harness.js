@@ -154,6 +154,21 @@ export function chromiumPath() {
   return /** @type {string | undefined} */ (candidates.find((p) => existsSync(/** @type {string} */ (p)))) ?? null;
 }
 
+/**
+ * Whether the browser tests can run here: false, or the reason they are skipped. Under CI a missing Chromium
+ * is an error, never a skip.
+ * @returns {false | string}
+ */
+export function browserSkip() {
+  if (chromiumPath()) {
+    return false;
+  }
+  if (process.env.CI === 'true') {
+    throw new Error('CI must run the browser tests: install Debian\'s chromium');
+  }
+  return 'Chromium is not installed (apt-get install chromium)';
+}
+
 /** Chromium's flags for a headless run on a closed network, with a fake microphone. */
 export function chromiumArgs(wav) {
   return ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -5,15 +5,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { chromiumArgs, chromiumPath, speechWav, startProxy, startServer } from './harness.js';
+import { browserSkip, chromiumArgs, chromiumPath, speechWav, startProxy, startServer } from './harness.js';
 
 const CUTS = Number(process.env.VOXRELAY_SOAK_CUTS ?? 30);
 const SEED = Number(process.env.VOXRELAY_SOAK_SEED ?? Date.now() % 1_000_000);
 const executablePath = chromiumPath();
-const skip = executablePath ? false : 'Chromium is not installed (apt-get install chromium)';
-if (!executablePath && process.env.CI === 'true') {
-  throw new Error('CI must run the browser tests: install Debian\'s chromium');
-}
+const skip = browserSkip();
 
 let server;
 let proxy;

@@ -23,6 +23,10 @@ import java.util.Locale;
  */
 public final class Bench {
 
+  private static final String LOAD_HEADER = "| target | streams | client→upstream ms p50 / p90 / p99 / max "
+      + "| upstream→client ms p50 / p90 / p99 / max | lost up / down | CPU ms per s per stream "
+      + "| generator lag p99 ms | send lag p99 ms |\n|---|---|---|---|---|---|---|---|\n";
+
   private final Path repo;
   private final boolean quick;
   private final StringBuilder report = new StringBuilder();
@@ -131,9 +135,7 @@ public final class Bench {
 
   private void latencyTable(List<LoadRun.Result> results) {
     report.append("## Latency and CPU per stream\n\n")
-        .append("| target | streams | client→upstream ms p50 / p90 / p99 / max | upstream→client ms p50 / p90 / p99 / max "
-            + "| lost up / down | CPU ms per s per stream | generator lag p99 ms | send lag p99 ms |\n")
-        .append("|---|---|---|---|---|---|---|---|\n");
+        .append(LOAD_HEADER);
     for (LoadRun.Result r : results) {
       report.append(row(r));
     }
@@ -157,9 +159,7 @@ public final class Bench {
   private void capacityTable(List<LoadRun.Result> results) {
     report.append("## Capacity scan\n\nStreams both ways in real time: p99 under 50 ms each way and no frame lost. ")
         .append("Each target steps up until a step fails or the generator saturates.\n\n")
-        .append("| target | streams | client→upstream ms p50 / p90 / p99 / max | upstream→client ms p50 / p90 / p99 / max "
-            + "| lost up / down | CPU ms per s per stream | generator lag p99 ms | send lag p99 ms |\n")
-        .append("|---|---|---|---|---|---|---|---|\n");
+        .append(LOAD_HEADER);
     results.forEach(r -> report.append(row(r)));
     report.append('\n');
   }

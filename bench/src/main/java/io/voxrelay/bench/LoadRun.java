@@ -38,7 +38,10 @@ final class LoadRun {
   static Result run(Generator generator, FakeUpstream upstream, Target target, int streams, long warmupMs,
                     long measureMs) throws Exception {
     Stats stats = new Stats();
-    List<StreamClient> clients = generator.streams(target, streams, stats, 1);
+    // Stream ids are never reused: an upstream of an earlier run may still be open (voxrelay keeps it for the
+    // detach grace) and must not count in this run.
+    int firstId = NEXT_ID.getAndAdd(streams);
+    List<StreamClient> clients = generator.streams(target, streams, stats, firstId);
     upstream.reset();
     int failed = await(generator.forEach(clients, 16, StreamClient::create));
     failed += await(generator.forEach(clients, 16, StreamClient::connect));
@@ -75,8 +78,8 @@ final class LoadRun {
     window.recording = false;
     upstream.stopRecording();
     long upSent = window.sent.get();
-    long upReceived = upstream.received.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
-    long downSent = upstream.sent.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
+    long upReceived = countFor(upstream.received, firstId, streams);
+    long downSent = countFor(upstream.sent, firstId, streams);
     long downReceived = window.received.get();
     double cpu = target.pids().isEmpty() ? Double.NaN : (cpuAfter - cpuBefore) / seconds / streams;
     Result result = new Result(target.name, streams, upstream.uplink.summary(), window.downlink.summary(),
@@ -85,6 +88,18 @@ final class LoadRun {
     await(generator.forEach(clients, 64, StreamClient::close));
     Thread.sleep(500);
     return result;
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_ID = new java.util.concurrent.atomic.AtomicInteger(1);
+
+  private static long countFor(java.util.Map<Integer, java.util.concurrent.atomic.AtomicLong> counts, int firstId,
+                               int streams) {
+    long total = 0;
+    for (int id = firstId; id < firstId + streams; id++) {
+      java.util.concurrent.atomic.AtomicLong count = counts.get(id);
+      total += count == null ? 0 : count.get();
+    }
+    return total;
   }
 
   private static void resetInPlace(Stats stats) {

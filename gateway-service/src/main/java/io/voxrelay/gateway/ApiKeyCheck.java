@@ -2,6 +2,7 @@ package io.voxrelay.gateway;
 
 import io.voxrelay.common.config.Secret;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -35,6 +36,20 @@ final class ApiKeyCheck {
       return false;
     }
     return MessageDigest.isEqual(keyDigest.get(), sha256(header.substring(7).trim()));
+  }
+
+  /**
+   * For the server-to-server routes: true when the caller may go on; otherwise answers 401 in the JSON error
+   * format, saying what is required, and returns false.
+   */
+  boolean admitOrRefuse(RoutingContext ctx) {
+    if (allows(ctx.request())) {
+      return true;
+    }
+    HttpErrors.send(ctx, 401, "unauthorized", keyConfigured()
+        ? "a valid 'Authorization: Bearer <api key>' header is required"
+        : "no API key is configured, so only loopback callers are accepted");
+    return false;
   }
 
   static boolean isLoopback(String hostAddress) {

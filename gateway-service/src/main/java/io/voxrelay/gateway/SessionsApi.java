@@ -35,10 +35,7 @@ final class SessionsApi {
   }
 
   void create(RoutingContext ctx) {
-    if (!apiKeyCheck.allows(ctx.request())) {
-      HttpErrors.send(ctx, 401, "unauthorized", apiKeyCheck.keyConfigured()
-          ? "a valid 'Authorization: Bearer <api key>' header is required"
-          : "no API key is configured, so only loopback callers may create sessions");
+    if (!apiKeyCheck.admitOrRefuse(ctx)) {
       return;
     }
     CreateSession request;

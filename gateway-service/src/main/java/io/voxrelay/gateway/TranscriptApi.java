@@ -37,8 +37,7 @@ final class TranscriptApi {
   }
 
   void get(RoutingContext ctx) {
-    if (!apiKeyCheck.allows(ctx.request())) {
-      HttpErrors.send(ctx, 401, "unauthorized", "a valid 'Authorization: Bearer <api key>' header is required");
+    if (!apiKeyCheck.admitOrRefuse(ctx)) {
       return;
     }
     long after;

@@ -96,11 +96,14 @@ final class AnswerTracker {
   }
 
   /**
-   * The upstream refused something we sent: an item it never confirmed will not be, and must not hold up the
-   * typed turns behind it.
+   * The upstream refused to add {@code itemId}: it will never be confirmed, and must not hold up the typed
+   * turns behind it.
    */
-  void dropUnconfirmed() {
-    items.values().removeIf(item -> item.stage == Stage.SENT);
+  void refused(String itemId) {
+    Item item = items.get(itemId);
+    if (item != null && item.stage == Stage.SENT) {
+      items.remove(itemId);
+    }
   }
 
   /** Whether some item in the conversation still waits for a response to begin. */

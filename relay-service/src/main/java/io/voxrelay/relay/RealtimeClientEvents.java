@@ -71,13 +71,25 @@ final class RealtimeClientEvents {
   static String conversationItemCreate(String itemId, String role, String text) {
     String contentType = Turn.ASSISTANT.equals(role) ? "output_text" : "input_text";
     ObjectNode item = Json.object().put("type", "message").put("role", role);
+    ObjectNode event = event("conversation.item.create");
     if (itemId != null) {
       item.put("id", itemId);
+      // An error the upstream reports about this event names it, so the relay knows which item was refused.
+      event.put("event_id", eventIdOf(itemId));
     }
     item.putArray("content").addObject().put("type", contentType).put("text", text);
-    ObjectNode event = event("conversation.item.create");
     event.set("item", item);
     return Json.write(event);
+  }
+
+  /** The client event id of the {@code conversation.item.create} that adds {@code itemId}. */
+  static String eventIdOf(String itemId) {
+    return "ev_" + itemId;
+  }
+
+  /** The item whose creation an upstream error is about, or null when it is about another event. */
+  static String itemRefusedBy(String errorEventId) {
+    return errorEventId != null && errorEventId.startsWith("ev_") ? errorEventId.substring(3) : null;
   }
 
   private static ObjectNode event(String type) {

@@ -360,8 +360,9 @@ final class UpstreamSession {
       case "error" -> {
         String code = event.path("error").path("code").asText();
         LOG.warn("[Relay] upstream error for {}: {}", sessionId(), code);
-        if (!"conversation_already_has_active_response".equals(code)) {
-          answers.dropUnconfirmed();
+        String refused = RealtimeClientEvents.itemRefusedBy(event.path("error").path("event_id").asText(null));
+        if (refused != null) {
+          answers.refused(refused);
         }
         UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
       }

@@ -83,8 +83,14 @@ class AnswerTrackerTest {
   @DisplayName("an item the upstream refused stops holding up what follows; the tracked items are bounded")
   void unconfirmedAndBounded() {
     tracker.expect("vr_refused");
-    tracker.dropUnconfirmed();
-    assertThat(tracker.pending()).isZero();
+    tracker.expect("vr_fine");
+    tracker.refused("vr_refused");
+    assertThat(tracker.pending()).as("only the refused item goes").isEqualTo(1);
+    tracker.itemAdded("vr_fine");
+    tracker.refused("vr_fine");
+    assertThat(tracker.pending()).as("an item the upstream confirmed stays").isEqualTo(1);
+    tracker.responseCreated();
+    tracker.responseDone("completed");
     for (int i = 0; i < AnswerTracker.MAX_ITEMS + 10; i++) {
       tracker.expect("vr_" + i);
     }
