@@ -29,18 +29,36 @@ public final class Bench {
 
   private final Path repo;
   private final boolean quick;
+  /** The parts to run: latency, capacity, storm, idle, sweep (all by default). */
+  private final java.util.Set<String> parts;
   private final StringBuilder report = new StringBuilder();
 
-  private Bench(Path repo, boolean quick) {
+  private Bench(Path repo, boolean quick, java.util.Set<String> parts) {
     this.repo = repo;
     this.quick = quick;
+    this.parts = parts;
+  }
+
+  private boolean runs(String part) {
+    return parts.isEmpty() || parts.contains(part);
   }
 
   public static void main(String[] args) throws Exception {
     boolean quick = List.of(args).contains("--quick");
+    java.util.Set<String> parts = new java.util.HashSet<>();
+    for (int i = 0; i < args.length - 1; i++) {
+      if ("--only".equals(args[i])) {
+        parts.addAll(List.of(args[i + 1].split(",")));
+      }
+    }
     Path repo = Path.of("").toAbsolutePath();
-    Target.jar(repo);
-    new Bench(repo, quick).run(String.join(" ", args));
+    try {
+      Target.jar(repo);
+      new Bench(repo, quick, parts).run(String.join(" ", args));
+    } catch (Exception | AssertionError e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
     System.exit(0);
   }
 
@@ -59,41 +77,79 @@ public final class Bench {
     List<LoadRun.Result> latency = new ArrayList<>();
     List<LoadRun.Result> capacity = new ArrayList<>();
     List<ReconnectStorm.Result> storms = new ArrayList<>();
-    IdleSessions.Result idle;
+    IdleSessions.Result idle = null;
 
-    log("latency at " + streams + " streams: direct");
-    latency.add(LoadRun.run(generator, upstream, Target.direct(upstreamPort), streams, warmup, measure));
-    try (Target passthrough = Target.passthrough(repo, upstreamUrl)) {
-      log("latency: pass-through");
-      latency.add(LoadRun.run(generator, upstream, passthrough, streams, warmup, measure));
-      capacity.addAll(scan(generator, upstream, passthrough));
+    if (runs("latency")) {
+      log("latency at " + streams + " streams: direct");
+      latency.add(LoadRun.run(generator, upstream, Target.direct(upstreamPort), streams, warmup, measure));
     }
-    try (Target one = Target.oneJvm(repo, upstreamUrl, freePort(), Files.createTempDirectory("voxrelay-bench"))) {
-      log("latency: voxrelay one JVM");
-      latency.add(LoadRun.run(generator, upstream, one, streams, warmup, measure));
-      capacity.addAll(scan(generator, upstream, one));
-      log("reconnect storm: one JVM");
-      storms.add(ReconnectStorm.run(generator, one, quick ? 200 : 500));
-      log("idle sessions: one JVM");
-      idle = IdleSessions.run(generator, one, quick ? 300 : 1_000);
+    if (runs("latency") || runs("capacity")) {
+      try (Target passthrough = Target.passthrough(repo, upstreamUrl)) {
+        if (runs("latency")) {
+          log("latency: pass-through");
+          latency.add(LoadRun.run(generator, upstream, passthrough, streams, warmup, measure));
+        }
+        if (runs("capacity")) {
+          capacity.addAll(scan(generator, upstream, passthrough));
+        }
+      }
     }
-    try (Target four = Target.fourProcesses(repo, upstreamUrl, freePort(), Files.createTempDirectory("voxrelay-bench"))) {
-      log("latency: voxrelay four processes");
-      latency.add(LoadRun.run(generator, upstream, four, streams, warmup, measure));
-      log("reconnect storm: four processes");
-      storms.add(ReconnectStorm.run(generator, four, quick ? 200 : 500));
+    if (runs("latency") || runs("capacity") || runs("storm") || runs("idle")) {
+      try (Target one = Target.oneJvm(repo, upstreamUrl, freePort(), Files.createTempDirectory("voxrelay-bench"))) {
+        if (runs("latency")) {
+          log("latency: voxrelay one JVM");
+          latency.add(LoadRun.run(generator, upstream, one, streams, warmup, measure));
+        }
+        if (runs("capacity")) {
+          capacity.addAll(scan(generator, upstream, one));
+        }
+        if (runs("storm")) {
+          log("reconnect storm: one JVM");
+          storms.add(ReconnectStorm.run(generator, one, quick ? 200 : 500));
+        }
+        if (runs("idle")) {
+          log("idle sessions: one JVM");
+          idle = IdleSessions.run(generator, one, quick ? 300 : 1_000);
+        }
+      }
     }
-    int sweepSessions = quick ? 20_000 : 100_000;
-    log("watchdog sweep over " + sweepSessions + " sessions");
-    List<SweepBench.Result> sweeps = List.of(SweepBench.sqlite(sweepSessions, 0.01),
-        SweepBench.postgres(sweepSessions, 0.01));
+    if (runs("latency") || runs("storm")) {
+      try (Target four = Target.fourProcesses(repo, upstreamUrl, freePort(),
+          Files.createTempDirectory("voxrelay-bench"))) {
+        if (runs("latency")) {
+          log("latency: voxrelay four processes");
+          latency.add(LoadRun.run(generator, upstream, four, streams, warmup, measure));
+        }
+        if (runs("storm")) {
+          log("reconnect storm: four processes");
+          storms.add(ReconnectStorm.run(generator, four, quick ? 200 : 500));
+        }
+      }
+    }
+    List<SweepBench.Result> sweeps = List.of();
+    if (runs("sweep")) {
+      int sweepSessions = quick ? 20_000 : 100_000;
+      log("watchdog sweep over " + sweepSessions + " sessions");
+      sweeps = List.of(SweepBench.sqlite(sweepSessions, 0.01), SweepBench.postgres(sweepSessions, 0.01));
+    }
 
-    latencyTable(latency);
-    capacityTable(capacity);
-    stormTable(storms);
-    idleTable(idle);
-    sweepTable(sweeps);
-    Path out = repo.resolve("bench/REPORT.md");
+    if (!latency.isEmpty()) {
+      latencyTable(latency);
+    }
+    if (!capacity.isEmpty()) {
+      capacityTable(capacity);
+    }
+    if (!storms.isEmpty()) {
+      stormTable(storms);
+    }
+    if (idle != null) {
+      idleTable(idle);
+    }
+    if (!sweeps.isEmpty()) {
+      sweepTable(sweeps);
+    }
+    // A partial run (--only) writes beside the full report, never over it.
+    Path out = repo.resolve(parts.isEmpty() ? "bench/REPORT.md" : "bench/target/REPORT-partial.md");
     Files.writeString(out, report.toString());
     log("wrote " + out);
     LoadRun.await(upstream.close());
@@ -166,11 +222,13 @@ public final class Bench {
 
   private void stormTable(List<ReconnectStorm.Result> results) {
     report.append("## Reconnect storm\n\nEvery session's connection is cut at once (a TCP proxy closes them); each ")
-        .append("client reconnects at once with its resume token and last seq. Time from the cut to `connected`.\n\n")
-        .append("| target | sessions | ms p50 / p90 / p99 / max | failed |\n|---|---|---|---|\n");
+        .append("client reconnects at once with its resume token and last seq. Time from the cut to the new ")
+        .append("WebSocket's handshake, and to `connected`.\n\n")
+        .append("| target | sessions | to handshake ms p50 / p90 / p99 / max | to `connected` ms p50 / p90 / p99 / max "
+            + "| failed |\n|---|---|---|---|---|\n");
     for (ReconnectStorm.Result r : results) {
-      report.append(String.format(Locale.ROOT, "| %s | %d | %s | %d |%n", r.target(), r.sessions(),
-          r.toConnected().millis(), r.failed()));
+      report.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %d |%n", r.target(), r.sessions(),
+          r.toOpen().millis(), r.toConnected().millis(), r.failed()));
     }
     report.append('\n');
   }

@@ -11,7 +11,11 @@ import java.util.List;
  */
 final class ReconnectStorm {
 
-  record Result(String target, int sessions, Latencies.Summary toConnected, int failed) {
+  /**
+   * @param toOpen      from the cut to the new WebSocket's handshake
+   * @param toConnected from the cut to {@code connected}
+   */
+  record Result(String target, int sessions, Latencies.Summary toOpen, Latencies.Summary toConnected, int failed) {
   }
 
   private ReconnectStorm() {
@@ -33,7 +37,9 @@ final class ReconnectStorm {
       long cutAt = System.nanoTime();
       proxy.cutAll();
       int reconnectFailures = LoadRun.await(generator.forEach(clients, sessions, c -> reconnect(c, cutAt, toConnected)));
-      return new Result(target.name, sessions, toConnected.summary(), reconnectFailures);
+      Latencies toOpen = new Latencies();
+      clients.forEach(c -> toOpen.add((c.openedAtNanos - cutAt) / 1_000));
+      return new Result(target.name, sessions, toOpen.summary(), toConnected.summary(), reconnectFailures);
     } finally {
       LoadRun.await(generator.forEach(clients, 64, StreamClient::close));
       LoadRun.await(proxy.close());

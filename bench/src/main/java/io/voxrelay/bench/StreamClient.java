@@ -45,6 +45,8 @@ final class StreamClient {
   private long heartbeat = -1;
   private int frame;
   private long startedAt;
+  /** When the last connect's WebSocket handshake completed ({@link System#nanoTime()}). */
+  long openedAtNanos;
   String sessionId;
   String token;
   long lastSeq;
@@ -96,6 +98,7 @@ final class StreamClient {
     wsClient.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri))
         .onFailure(ready::tryFail)
         .onSuccess(ws -> {
+          openedAtNanos = System.nanoTime();
           socket = ws;
           ws.exceptionHandler(e -> { });
           ws.closeHandler(v -> ready.tryFail("closed " + ws.closeStatusCode()));

@@ -23,6 +23,8 @@ final class Target implements AutoCloseable {
       "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
       "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
 
+  private static final java.util.concurrent.atomic.AtomicInteger STARTED = new java.util.concurrent.atomic.AtomicInteger();
+
   final String name;
   final StreamClient.Protocol protocol;
   final int port;
@@ -104,6 +106,13 @@ final class Target implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
+    // For profiling a target, e.g. VOXRELAY_BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/%t.jfr":
+    // %t becomes the process's part (standalone, or the service's main class), so none overwrites another.
+    String extra = System.getenv("VOXRELAY_BENCH_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      String part = args.get(args.size() - 1).replaceAll(".*[./]", "");
+      command.addAll(List.of(extra.trim().replace("%t", part + "-" + STARTED.incrementAndGet()).split("\\s+")));
+    }
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
     pb.environment().putAll(env);

@@ -146,12 +146,14 @@ final class JdbcSessionStore implements SessionStore {
     return blocking(() -> {
       try (Connection c = dataSource.getConnection()) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-          SessionRecord current = read(c, sessionId);
+          // Without the history: no change reads or writes turns, and most callers need none.
+          SessionRecord current = readRow(c, sessionId);
           if (current == null) {
             throw new NoSuchElementException("no session " + sessionId);
           }
           SessionRecord changed = change.apply(current);
-          if (write(c, current.version(), changed)) {
+          int liveDelta = (changed.live() ? 1 : 0) - (current.live() ? 1 : 0);
+          if (liveDelta == 0 ? write(c, current.version(), changed) : writeCounted(c, current.version(), changed, liveDelta)) {
             return changed.withVersion(current.version() + 1);
           }
         }
@@ -254,6 +256,12 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   private static SessionRecord read(Connection c, String sessionId) throws SQLException {
+    SessionRecord row = readRow(c, sessionId);
+    return row == null ? null : row.toBuilder().history(recentTurns(c, sessionId)).build();
+  }
+
+  /** The session's row, with an empty history. */
+  private static SessionRecord readRow(Connection c, String sessionId) throws SQLException {
     SessionRecord row;
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM sessions WHERE session_id = ?")) {
       ps.setString(1, sessionId);
@@ -268,7 +276,7 @@ final class JdbcSessionStore implements SessionStore {
             rs.getLong(25), rs.getString(23), rs.getString(24), List.of());
       }
     }
-    return row.toBuilder().history(recentTurns(c, sessionId)).build();
+    return row;
   }
 
   /** The most recent turns of a session, oldest first. */
@@ -304,14 +312,15 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   private static boolean write(Connection c, long expectedVersion, SessionRecord s) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET version = ?, instructions = ?, questions = ?, "
-        + "created_at = ?, token_hash = ?, token_expires_at = ?, current_question_index = ?, paused = ?, "
+    // instructions, questions and created_at never change after creation: they are not written again.
+    try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET version = ?, token_hash = ?, "
+        + "token_expires_at = ?, current_question_index = ?, paused = ?, "
         + "awaiting_resume = ?, text_only = ?, ended = ?, termination_reason = ?, relay_node = ?, gateway_node = ?, "
         + "connections = ?, started_at = ?, last_client_seq = ?, connection_id = ?, previous_token_hash = ?, "
         + FORWARD_TIMES
         + " WHERE session_id = ? AND version = ?")) {
       ps.setLong(1, expectedVersion + 1);
-      int i = bindState(ps, 2, s);
+      int i = bindMutableState(ps, 2, s);
       ps.setLong(i++, s.startedAt());
       ps.setLong(i++, s.lastClientSeq());
       ps.setString(i++, s.connectionId());
@@ -326,12 +335,41 @@ final class JdbcSessionStore implements SessionStore {
     }
   }
 
+  /** A change that makes the session live or not: the row and the live count move in one transaction. */
+  private static boolean writeCounted(Connection c, long expectedVersion, SessionRecord s, int liveDelta)
+      throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      if (!write(c, expectedVersion, s)) {
+        c.rollback();
+        return false;
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE session_counts SET live = live + ? WHERE id = 1")) {
+        ps.setInt(1, liveDelta);
+        ps.executeUpdate();
+      }
+      c.commit();
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
   /** Binds the state columns after {@code version}, from {@code index}; returns the next free index. */
   private static int bindState(PreparedStatement ps, int index, SessionRecord s) throws SQLException {
     int i = index;
     ps.setString(i++, s.instructions());
     ps.setString(i++, Json.write(s.questions()));
     ps.setLong(i++, s.createdAt());
+    return bindMutableState(ps, i, s);
+  }
+
+  /** Binds the columns a change may touch, from {@code token_hash} to {@code connections}. */
+  private static int bindMutableState(PreparedStatement ps, int index, SessionRecord s) throws SQLException {
+    int i = index;
     ps.setString(i++, s.tokenHash());
     ps.setLong(i++, s.tokenExpiresAt());
     ps.setInt(i++, s.currentQuestionIndex());
@@ -392,10 +430,9 @@ final class JdbcSessionStore implements SessionStore {
         collect(c, "last_heartbeat_at <= ?", query.now() - query.heartbeatTimeoutMs(), found);
         collect(c, "paused = 0 AND last_activity_at <= ?", query.now() - query.idleTimeoutMs(), found);
         int live;
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM sessions WHERE " + LIVE);
+        try (PreparedStatement ps = c.prepareStatement("SELECT live FROM session_counts WHERE id = 1");
              ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          live = rs.getInt(1);
+          live = rs.next() ? rs.getInt(1) : 0;
         }
         return new ExpiredSessions(new ArrayList<>(found.values()), live);
       }

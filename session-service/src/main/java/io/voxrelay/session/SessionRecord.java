@@ -50,6 +50,14 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
         appliedClientSeq, connectionId, previousTokenHash, history);
   }
 
+  /**
+   * Connected at least once, not ended, not awaiting resume: what the watchdog sweeps and counts. The store
+   * keeps the number of live sessions as this changes.
+   */
+  boolean live() {
+    return !ended && !awaitingResume && connections > 0;
+  }
+
   /** The later of the last forwarded audio and the last interaction: what idleness is measured from. */
   long lastActivityAt() {
     return Math.max(lastAudioActivityAt, lastInteractionAt);

@@ -26,7 +26,9 @@ interface SessionStore {
    * Applies {@code change} atomically with respect to every other update of the same session, from any
    * instance: on a concurrent change it re-reads and applies {@code change} again, so it must be free of
    * side effects. Fails with {@link java.util.NoSuchElementException} when the session does not exist, and
-   * with whatever {@code change} throws.
+   * with whatever {@code change} throws. The record given to {@code change} and the one returned carry no
+   * history (use {@link #find} or {@link #replay(String, long, boolean)} for it); a change never alters the
+   * instructions or the questions.
    */
   Future<SessionRecord> update(String sessionId, UnaryOperator<SessionRecord> change);
 

@@ -7,6 +7,7 @@ import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
+import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.ControlApplied;
 import io.voxrelay.common.bus.ControlResult;
 import io.voxrelay.common.bus.EmitEvents;
@@ -232,6 +233,8 @@ public final class SessionVerticle extends VerticleBase {
           SessionRecord applied = Controls.apply(s, request.control(), now);
           return request.clientSeq() > 0 ? applied.toBuilder().lastClientSeq(request.clientSeq()).build() : applied;
         })
+        // Only a resume may open a new upstream (from the gateway), which needs the conversation to restore.
+        .compose(session -> request.control() == Control.RESUME ? store.find(session.sessionId()) : Future.succeededFuture(session))
         .onSuccess(session -> message.reply(new ControlResult(session.snapshot(), duplicate[0])))
         .onFailure(e -> fail(message, "control", e));
   }

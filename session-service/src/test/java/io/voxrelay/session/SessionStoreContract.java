@@ -1,7 +1,10 @@
 package io.voxrelay.session;
 
 import io.voxrelay.common.bus.Activity;
+import io.voxrelay.common.bus.ExpiredSessions;
+import io.voxrelay.common.bus.FindExpired;
 import io.voxrelay.common.bus.Replay;
+import io.voxrelay.common.bus.SessionTimes;
 import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
@@ -204,6 +207,41 @@ abstract class SessionStoreContract {
     assertThat(read.history()).hasSize(30).extracting(Turn::text).doesNotHaveDuplicates();
     assertThat(read.appliedClientSeq()).as("the highest carried-out client seq").isEqualTo(30);
     assertHistoryFollowsEvents(a, session.sessionId());
+  }
+
+  @Test
+  @DisplayName("the sweep finds the live sessions past a limit, and the live count follows every change of state")
+  void sweepAndLiveCount() throws Exception {
+    SessionStore store = open(freshDatabase());
+    long now = 1_000_000;
+    FindExpired query = new FindExpired(now, 600_000, 90_000, 300_000);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      SessionRecord s = SessionRecord.create("s_sweep_" + i, "x", List.of("Q?"), "ab".repeat(32), now * 2, now - 1_000);
+      Await.result(store.insert(s));
+      ids.add(s.sessionId());
+    }
+    assertThat(Await.result(store.findExpired(query)).liveSessions()).as("never connected: not live").isZero();
+    for (String id : ids) {
+      Await.result(store.update(id, s -> s.toBuilder().connections(1).lastHeartbeatAt(now - 1_000).build()));
+    }
+    assertThat(Await.result(store.findExpired(query)).liveSessions()).isEqualTo(4);
+    // Silent past the heartbeat timeout (timestamps only move forward, so this one was never refreshed).
+    SessionRecord silent = SessionRecord.create("s_sweep_silent", "x", List.of("Q?"), "ab".repeat(32), now * 2,
+        now - 200_000);
+    Await.result(store.insert(silent));
+    Await.result(store.update(silent.sessionId(), s -> s.toBuilder().connections(1).build()));
+    ExpiredSessions found = Await.result(store.findExpired(query));
+    assertThat(found.liveSessions()).isEqualTo(5);
+    assertThat(found.candidates()).extracting(SessionTimes::sessionId).containsExactly(silent.sessionId());
+
+    Await.result(store.update(ids.get(0), s -> s.toBuilder().awaitingResume(true).build()));
+    Await.result(store.update(ids.get(1), s -> s.toBuilder().ended(true).build()));
+    Await.result(store.update(ids.get(2), s -> s.toBuilder().paused(true).build()));
+    assertThat(Await.result(store.findExpired(query)).liveSessions()).as("terminated and ended are not live")
+        .isEqualTo(3);
+    Await.result(store.update(ids.get(0), s -> s.toBuilder().awaitingResume(false).build()));
+    assertThat(Await.result(store.findExpired(query)).liveSessions()).as("resumed").isEqualTo(4);
   }
 
   @Test

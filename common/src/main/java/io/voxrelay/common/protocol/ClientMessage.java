@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.json.Json;
 
-import java.util.Base64;
 
 /**
  * Client → server messages of protocol v1, parsed from a WebSocket text frame. {@code docs/protocol.md}
@@ -51,6 +50,10 @@ public sealed interface ClientMessage {
    * @throws ProtocolException when the frame is not a valid v1 client message
    */
   static ClientMessage parse(String text) {
+    Audio audio = AudioFrames.fastPath(text);
+    if (audio != null) {
+      return audio;
+    }
     JsonNode node;
     try {
       node = Json.parse(text);
@@ -81,19 +84,7 @@ public sealed interface ClientMessage {
   }
 
   private static Audio audio(String base64) {
-    byte[] pcm;
-    try {
-      pcm = Base64.getDecoder().decode(base64);
-    } catch (IllegalArgumentException e) {
-      throw new ProtocolException("invalid_audio", "'data' must be base64");
-    }
-    if (pcm.length % 2 != 0) {
-      throw new ProtocolException("invalid_audio", "PCM16 audio must have an even number of bytes");
-    }
-    if (pcm.length > MAX_AUDIO_BYTES) {
-      throw new ProtocolException("invalid_audio", "audio chunk larger than " + MAX_AUDIO_BYTES + " bytes");
-    }
-    return new Audio(base64, pcm.length);
+    return new Audio(base64, AudioFrames.decodedLength(base64));
   }
 
   private static ControlMessage control(JsonNode node, Control control, String text) {

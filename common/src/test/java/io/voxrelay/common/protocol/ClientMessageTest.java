@@ -86,4 +86,38 @@ class ClientMessageTest {
     assertThat(ClientMessage.parse("{\"type\":\"heartbeat.ping\",\"x\":[[[]]]}"))
         .isInstanceOf(ClientMessage.HeartbeatPing.class);
   }
+
+  @Test
+  @DisplayName("the audio fast path accepts and measures exactly what a base64 decoder does, and other key orders still parse")
+  void audioFastPathAgreesWithTheDecoder() {
+    java.util.Random random = new java.util.Random(11);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+    for (int n = 0; n < 50_000; n++) {
+      StringBuilder b = new StringBuilder();
+      int length = 1 + random.nextInt(14);
+      for (int i = 0; i < length; i++) {
+        b.append(random.nextInt(12) == 0 ? '=' : alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String data = b.toString();
+      Integer expected;
+      try {
+        byte[] decoded = java.util.Base64.getDecoder().decode(data);
+        expected = decoded.length % 2 == 0 ? decoded.length : null;
+      } catch (IllegalArgumentException e) {
+        expected = null;
+      }
+      Integer actual;
+      try {
+        actual = ((ClientMessage.Audio) ClientMessage.parse("{\"type\":\"audio\",\"data\":\"" + data + "\"}")).bytes();
+      } catch (ProtocolException e) {
+        actual = null;
+      }
+      assertThat(actual).as("'%s'", data).isEqualTo(expected);
+    }
+    String data = java.util.Base64.getEncoder().encodeToString(new byte[960]);
+    assertThat(ClientMessage.parse("{\"data\":\"" + data + "\",\"type\":\"audio\"}"))
+        .isEqualTo(new ClientMessage.Audio(data, 960));
+    assertThat(ClientMessage.parse("{ \"type\": \"audio\", \"data\": \"" + data + "\" }"))
+        .isEqualTo(new ClientMessage.Audio(data, 960));
+  }
 }

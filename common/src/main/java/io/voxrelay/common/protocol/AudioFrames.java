@@ -1,0 +1,77 @@
+package io.voxrelay.common.protocol;
+
+/**
+ * Audio frames are most of what a client sends (50 a second while it speaks), so they are checked without
+ * building a JSON tree or decoding base64: the frame's shape and the base64 alphabet are checked, and the
+ * decoded length is computed from the text's length.
+ */
+final class AudioFrames {
+
+  /** What every client library sends: {@code JSON.stringify({type: 'audio', data})}. */
+  private static final String PREFIX = "{\"type\":\"audio\",\"data\":\"";
+  private static final String SUFFIX = "\"}";
+
+  private AudioFrames() {
+  }
+
+  /**
+   * The audio message in {@code text} when it has exactly the common shape; null for any other frame (which
+   * then takes the general parser, so other key orders and spacing still work).
+   *
+   * @throws ProtocolException when it has that shape but the audio is not valid
+   */
+  static ClientMessage.Audio fastPath(String text) {
+    if (!text.startsWith(PREFIX) || !text.endsWith(SUFFIX) || text.length() < PREFIX.length() + SUFFIX.length()) {
+      return null;
+    }
+    int start = PREFIX.length();
+    int end = text.length() - SUFFIX.length();
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        return null; // not a plain string value: let the JSON parser decide
+      }
+    }
+    String data = text.substring(start, end);
+    if (data.isEmpty()) {
+      throw new ProtocolException("invalid_message", "missing string field 'data'");
+    }
+    return new ClientMessage.Audio(data, decodedLength(data));
+  }
+
+  /**
+   * The number of bytes {@code base64} decodes to, checked to be valid PCM16 within the size limit, without
+   * decoding it.
+   *
+   * @throws ProtocolException when it is not base64, or not even, or too large
+   */
+  static int decodedLength(String base64) {
+    // The same inputs as java.util.Base64's basic decoder accepts: padding optional, but if present it ends
+    // a whole 4-character group.
+    int length = base64.length();
+    int padding = 0;
+    for (int i = 0; i < length; i++) {
+      char c = base64.charAt(i);
+      boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
+          || c == '/';
+      if (c == '=' && i >= length - 2) {
+        padding++;
+      } else if (!alphabet || padding > 0) {
+        throw new ProtocolException("invalid_audio", "'data' must be base64");
+      }
+    }
+    int symbols = length - padding;
+    int remainder = symbols % 4;
+    if (remainder == 1 || (padding > 0 && (length % 4 != 0 || padding != (4 - remainder) % 4))) {
+      throw new ProtocolException("invalid_audio", "'data' must be base64");
+    }
+    int bytes = symbols / 4 * 3 + (remainder == 0 ? 0 : remainder - 1);
+    if (bytes % 2 != 0) {
+      throw new ProtocolException("invalid_audio", "PCM16 audio must have an even number of bytes");
+    }
+    if (bytes > ClientMessage.MAX_AUDIO_BYTES) {
+      throw new ProtocolException("invalid_audio", "audio chunk larger than " + ClientMessage.MAX_AUDIO_BYTES + " bytes");
+    }
+    return bytes;
+  }
+}
