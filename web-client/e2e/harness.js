@@ -23,10 +23,25 @@ export function freePort() {
 }
 
 /**
- * Starts `standalone/target/voxrelay.jar` and waits for its ready line.
+ * Starts `standalone/target/voxrelay.jar` and waits for its ready line. The free port it picks can be taken
+ * by another socket before the server binds it; then it tries again with another port (3 times at most).
  * @param {Record<string, string>} env
  */
 export async function startServer(env) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(env);
+    } catch (e) {
+      if (attempt >= 3 || !String(e).includes('Address already in use')) {
+        throw e;
+      }
+      console.log(`[harness] the server's port was taken meanwhile; starting it again (attempt ${attempt + 1})`);
+    }
+  }
+}
+
+/** @param {Record<string, string>} env */
+async function startServerOnce(env) {
   const jar = process.env.VOXRELAY_JAR ?? path.resolve(here, '../../standalone/target/voxrelay.jar');
   if (!existsSync(jar)) {
     throw new Error(`no server jar at ${jar}: run ./mvnw -DskipTests package first`);
