@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Turns an upstream Realtime server event into the client event it means, if any. Most upstream events
  * (rate limits, item bookkeeping) stay inside the relay. Finished transcripts are handled by the session,
- * since they also become history.
+ * since they also become history, and audio deltas too, since they go to the client live.
  */
 final class UpstreamEventTranslator {
 
@@ -18,7 +18,6 @@ final class UpstreamEventTranslator {
   static Optional<String> toClient(JsonNode event) {
     String type = event.path("type").asText();
     return Optional.ofNullable(switch (type) {
-      case "response.output_audio.delta" -> ServerEvents.audio(event.path("delta").asText());
       case "response.output_audio_transcript.delta", "response.output_text.delta" -> ServerEvents.transcriptDelta(
           ServerEvents.ROLE_ASSISTANT, event.path("item_id").asText(), event.path("delta").asText());
       case "input_audio_buffer.speech_started" -> ServerEvents.speechStarted();

@@ -27,10 +27,16 @@ final class UpstreamLink {
   private boolean closedByRelay;
 
   UpstreamLink(WebSocket socket, String sessionId, BiConsumer<UpstreamLink, JsonNode> onEvent,
-               Consumer<UpstreamLink> onLost) {
+               BiConsumer<UpstreamLink, String> onAudio, Consumer<UpstreamLink> onLost) {
     this.socket = socket;
     this.sessionId = sessionId;
     socket.textMessageHandler(text -> {
+      String audio = AudioDeltas.audioOf(text);
+      if (audio != null) {
+        // Most of what the upstream sends: passed on without building a JSON tree.
+        onAudio.accept(this, audio);
+        return;
+      }
       JsonNode event;
       try {
         event = Json.parse(text);

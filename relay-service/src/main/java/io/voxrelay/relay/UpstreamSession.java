@@ -311,7 +311,7 @@ final class UpstreamSession {
   /** Connects a new link, configures it and restores the conversation; it becomes the current link. */
   private Future<Integer> connectLink() {
     return connector.connect().map(socket -> {
-      UpstreamLink fresh = new UpstreamLink(socket, sessionId(), this::onEvent, this::onLost);
+      UpstreamLink fresh = new UpstreamLink(socket, sessionId(), this::onEvent, this::onAudio, this::onLost);
       if (closed) {
         fresh.close();
         throw new IllegalStateException("session closed while connecting");
@@ -366,9 +366,15 @@ final class UpstreamSession {
         }
         UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
       }
-      case "response.output_audio.delta" ->
-          // Audio is live: it goes straight to the client and is never stored or replayed.
-          UpstreamEventTranslator.toClient(event).ifPresent(this::toClientLive);
+      case "response.output_audio.delta" -> {
+        // Written differently from what AudioDeltas expects (spacing): still audio, if it is base64.
+        String delta = event.path("delta").asText();
+        if (AudioDeltas.isBase64(delta)) {
+          onAudio(from, delta);
+        } else {
+          LOG.warn("[Relay] an audio delta for {} that is not base64 was dropped", sessionId());
+        }
+      }
       default -> UpstreamEventTranslator.toClient(event).ifPresent(this::toClient);
     }
     switch (type) {
@@ -378,6 +384,13 @@ final class UpstreamSession {
     }
     if (rolloverDue && ("response.done".equals(type) || "input_audio_buffer.speech_stopped".equals(type))) {
       vertx.runOnContext(v -> tryRollover());
+    }
+  }
+
+  /** Audio is live: it goes straight to the client and is never stored or replayed. */
+  private void onAudio(UpstreamLink from, String base64Pcm) {
+    if (from == link) {
+      toClientLive(ServerEvents.audio(base64Pcm));
     }
   }
 

@@ -31,7 +31,13 @@ public final class BusCodecs {
       return;
     }
     for (Class<? extends Record> type : RECORDS) {
-      registerOne(vertx, type);
+      if (type == ClientAudio.class) {
+        vertx.eventBus().registerDefaultCodec(ClientAudio.class, new HotPathCodecs.ClientAudioCodec());
+      } else if (type == ToClient.class) {
+        vertx.eventBus().registerDefaultCodec(ToClient.class, new HotPathCodecs.ToClientCodec());
+      } else {
+        registerOne(vertx, type);
+      }
     }
   }
 

@@ -115,9 +115,12 @@ public final class ServerEvents {
     return Json.write(event("heartbeat.pong"));
   }
 
-  /** A chunk of the AI's voice: base64 PCM16, 24 kHz, mono. */
+  /**
+   * A chunk of the AI's voice: base64 PCM16, 24 kHz, mono. Built by concatenation (it is the most frequent
+   * event): {@code base64Pcm} must be base64, which needs no escaping.
+   */
   public static String audio(String base64Pcm) {
-    return Json.write(event("audio").put("data", base64Pcm));
+    return "{\"type\":\"audio\",\"data\":\"" + base64Pcm + "\"}";
   }
 
   public static String transcriptDelta(String role, String itemId, String delta) {

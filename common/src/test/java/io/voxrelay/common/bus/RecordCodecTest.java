@@ -30,4 +30,23 @@ class RecordCodecTest {
         .hasSize(BusCodecs.RECORDS.size());
     assertThat(BusCodecs.RECORDS).contains(ToClient.class, ClientAudio.class, ConnectSession.class);
   }
+
+  @Test
+  @DisplayName("the hot-path codecs (audio in, events out) survive the wire encoding, at any offset, nulls and non-ASCII included")
+  void hotPathRoundTrip() {
+    var audioCodec = new HotPathCodecs.ClientAudioCodec();
+    ClientAudio audio = new ClientAudio("s_1", "c-\u00e9", "AAECAwQF+/8=");
+    Buffer buffer = Buffer.buffer().appendString("xyz");
+    audioCodec.encodeToWire(buffer, audio);
+    assertThat(audioCodec.decodeFromWire(3, buffer)).isEqualTo(audio);
+
+    var eventCodec = new HotPathCodecs.ToClientCodec();
+    for (ToClient event : List.of(new ToClient("s_1", "{\"seq\":3,\"text\":\"gr\u00fc\u00df \ud83d\ude00\"}", 0),
+        new ToClient("s_2", null, 4000))) {
+      Buffer b = Buffer.buffer().appendString("ab");
+      eventCodec.encodeToWire(b, event);
+      assertThat(eventCodec.decodeFromWire(2, b)).isEqualTo(event);
+    }
+    assertThat(audioCodec.name()).isNotEqualTo(eventCodec.name());
+  }
 }
