@@ -1,5 +1,7 @@
 package io.voxrelay.relay;
 
+import io.voxrelay.common.audio.Base64Text;
+
 /**
  * Finds the audio in a GA {@code response.output_audio.delta} event without parsing it: that event is most of
  * what an upstream sends while the AI speaks. Anything unexpected returns null, and the event takes the
@@ -38,9 +40,7 @@ final class AudioDeltas {
   private static boolean isBase64(String text, int from, int to) {
     for (int i = from; i < to; i++) {
       char c = text.charAt(i);
-      boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-          || c == '/' || c == '=';
-      if (!base64) {
+      if (!Base64Text.isSymbol(c) && c != '=') {
         return false;
       }
     }

@@ -1,5 +1,7 @@
 package io.voxrelay.common.protocol;
 
+import io.voxrelay.common.audio.Base64Text;
+
 /**
  * Audio frames are most of what a client sends (50 a second while it speaks), so they are checked without
  * building a JSON tree or decoding base64: the frame's shape and the base64 alphabet are checked, and the
@@ -52,11 +54,9 @@ final class AudioFrames {
     int padding = 0;
     for (int i = 0; i < length; i++) {
       char c = base64.charAt(i);
-      boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-          || c == '/';
       if (c == '=' && i >= length - 2) {
         padding++;
-      } else if (!alphabet || padding > 0) {
+      } else if (!Base64Text.isSymbol(c) || padding > 0) {
         throw new ProtocolException("invalid_audio", "'data' must be base64");
       }
     }
