@@ -58,9 +58,8 @@ final class LoadRun {
     upstream.uplink.clear();
     generator.loopLag.clear();
     // The streams hold this stats object: the measured window starts from zero.
-    Stats window = stats;
-    resetInPlace(window);
-    window.recording = true;
+    resetInPlace(stats);
+    stats.recording = true;
     generator.startProbes();
     double cpuBefore = ProcCpu.millis(target.pids());
     long startedAt = System.nanoTime();
@@ -75,16 +74,16 @@ final class LoadRun {
       return io.vertx.core.Future.succeededFuture();
     }));
     Thread.sleep(1_000);
-    window.recording = false;
+    stats.recording = false;
     upstream.stopRecording();
-    long upSent = window.sent.get();
+    long upSent = stats.sent.get();
     long upReceived = countFor(upstream.received, firstId, streams);
     long downSent = countFor(upstream.sent, firstId, streams);
-    long downReceived = window.received.get();
+    long downReceived = stats.received.get();
     double cpu = target.pids().isEmpty() ? Double.NaN : (cpuAfter - cpuBefore) / seconds / streams;
-    Result result = new Result(target.name, streams, upstream.uplink.summary(), window.downlink.summary(),
+    Result result = new Result(target.name, streams, upstream.uplink.summary(), stats.downlink.summary(),
         Math.max(0, upSent - upReceived), Math.max(0, downSent - downReceived), cpu, generator.loopLag.summary(),
-        window.sendLag.summary(), failed);
+        stats.sendLag.summary(), failed);
     await(generator.forEach(clients, 64, StreamClient::close));
     Thread.sleep(500);
     return result;

@@ -101,7 +101,7 @@ final class UpstreamLink {
 
   /** No response under way or asked for, and the user is not speaking: a response may be asked for now. */
   boolean idle() {
-    return !responseActive && !responseRequested && !speaking;
+    return noResponse() && !speaking;
   }
 
   /** No response under way or asked for; the user may be speaking. */

@@ -405,8 +405,7 @@ final class UpstreamSession {
    */
   private void cutOffPartialAnswers() {
     for (Turn turn : partialAnswers.cutOff()) {
-      state.addTurn(turn);
-      outbox.emitTurn(ServerEvents.transcriptInterrupted(turn.itemId(), turn.text()), turn, 0);
+      recordTurn(turn, ServerEvents.transcriptInterrupted(turn.itemId(), turn.text()), 0);
     }
   }
 
@@ -416,8 +415,12 @@ final class UpstreamSession {
 
   /** A finished turn: its event and the turn itself are stored in one transaction by the session service. */
   private void recordTurn(Turn turn, long clientSeq) {
+    recordTurn(turn, ServerEvents.transcriptDone(turn.role(), turn.itemId(), turn.text()), clientSeq);
+  }
+
+  private void recordTurn(Turn turn, String doneEvent, long clientSeq) {
     state.addTurn(turn);
-    outbox.emitTurn(ServerEvents.transcriptDone(turn.role(), turn.itemId(), turn.text()), turn, clientSeq);
+    outbox.emitTurn(doneEvent, turn, clientSeq);
   }
 
   private void onLost(UpstreamLink lost) {

@@ -128,7 +128,11 @@ public final class ServerEvents {
   }
 
   public static String transcriptDone(String role, String itemId, String text) {
-    return Json.write(event("transcript.done").put("role", role).put("itemId", itemId).put("text", text));
+    return Json.write(transcriptDoneEvent(role, itemId, text));
+  }
+
+  private static ObjectNode transcriptDoneEvent(String role, String itemId, String text) {
+    return event("transcript.done").put("role", role).put("itemId", itemId).put("text", text);
   }
 
   /**
@@ -136,8 +140,7 @@ public final class ServerEvents {
    * upstream): the turn as far as it got, final from now on.
    */
   public static String transcriptInterrupted(String itemId, String text) {
-    return Json.write(event("transcript.done").put("role", ROLE_ASSISTANT).put("itemId", itemId).put("text", text)
-        .put("interrupted", true));
+    return Json.write(transcriptDoneEvent(ROLE_ASSISTANT, itemId, text).put("interrupted", true));
   }
 
   /** The user started speaking: a client should cut the AI's playback (barge-in). */
