@@ -10,6 +10,7 @@ import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.ConnectionReplaced;
 import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.bus.DurableReleased;
 import io.voxrelay.common.bus.ControlRequest;
 import io.voxrelay.common.bus.ControlResult;
 import io.voxrelay.common.bus.EventOutbox;
@@ -21,8 +22,10 @@ import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.UpstreamOpened;
+import io.voxrelay.common.net.BoundedWrites;
 import io.voxrelay.common.protocol.ClientMessage;
 import io.voxrelay.common.protocol.CloseCode;
+import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.common.protocol.ProtocolException;
 import io.voxrelay.common.protocol.Sequenced;
 import io.voxrelay.common.protocol.ServerEvents;
@@ -36,9 +39,9 @@ import io.vertx.core.http.ServerWebSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -51,13 +54,12 @@ import java.util.UUID;
 final class ClientConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+  /** The AI's voice: live, so dropped rather than queued for a client that does not keep up. */
+  private static final String AUDIO_PREFIX = "{\"type\":\"audio\"";
   /** How long an out-of-order event waits before the missing ones are fetched from the store. */
   private static final long GAP_FILL_DELAY_MS = 250;
 
   private enum State { AWAITING_HELLO, CONNECTING, CONNECTED, CLOSED }
-
-  private record Pending(String json, int closeCode) {
-  }
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -71,17 +73,22 @@ final class ClientConnection {
   private final DeliveryOptions busOptions;
   private final long helloTimer;
   private final EventOutbox outbox;
+  private final BoundedWrites writes;
   private State state = State.AWAITING_HELLO;
   private String relayNode;
+  /** The node address of {@link #relayNode}, built once rather than per audio frame. */
+  private String relayAddress;
   /** Audio is dropped here while paused or awaiting resume, before it costs a bus message. */
   private boolean audioGated;
   /** Controls run one after another, in the order the client sent them. */
   private Future<Void> controls = Future.succeededFuture();
-  private long lastDelivered;
-  private final TreeMap<Long, Pending> early = new TreeMap<>();
+  /** Set once connected: the order in which this client gets its numbered events. */
+  private EventOrder order;
   private long gapTimer = -1;
   private boolean filling;
   private boolean confirmed;
+  /** The relay's answer to the open made while connecting, until {@code connected} is sent. */
+  private UpstreamOpened upstreamOnConnect;
   /** A move of this session to another relay, while one is under way. */
   private Future<Void> takeover;
 
@@ -98,6 +105,7 @@ final class ClientConnection {
     this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
     this.busOptions = new DeliveryOptions().setSendTimeout(busTimeoutMs);
     this.outbox = new EventOutbox(vertx, sessionId, busTimeoutMs, this::deliverAll);
+    this.writes = new BoundedWrites(socket);
     this.helloTimer = vertx.setTimer(helloTimeoutMs, id -> {
       if (state == State.AWAITING_HELLO) {
         close(CloseCode.HELLO_TIMEOUT);
@@ -117,6 +125,12 @@ final class ClientConnection {
     return connectionId;
   }
 
+  /** This session's upstream is at relay instance {@code node} now (null: at none). */
+  private void useRelay(String node) {
+    relayNode = node;
+    relayAddress = node == null ? null : Addresses.relayNode(node);
+  }
+
   /** The relay instance holding this session's upstream, or null when none does. */
   String relayNode() {
     return relayNode;
@@ -125,51 +139,78 @@ final class ClientConnection {
   // ---- server → client ---------------------------------------------------------------------------------
 
   /**
-   * Writes one server event if the socket is live, in seq order, then closes with {@code closeCode} if it is
-   * not 0. Live-only events (no seq, such as audio) go straight out.
+   * Writes one server event if the socket is live, in seq order ({@link EventOrder}), then closes with
+   * {@code closeCode} if it is not 0. Live-only events (no seq, such as audio) go straight out.
    */
   void deliver(String json, int closeCode) {
     if (state != State.CONNECTED) {
       return;
     }
-    long seq = json == null ? 0 : Sequenced.seqOf(json);
-    if (seq == 0) {
-      write(json, closeCode);
-    } else if (seq <= lastDelivered) {
+    if (json == null) {
+      write(null, closeCode);
       return;
-    } else if (seq == lastDelivered + 1) {
-      lastDelivered = seq;
-      write(json, closeCode);
-      drainEarly();
-    } else {
-      early.put(seq, new Pending(json, closeCode));
+    }
+    order.offer(json, closeCode);
+    if (order.hasGap()) {
       scheduleGapFill();
     }
   }
 
+  /** Events this gateway emitted, once stored: the relay numbers its transient events after them. */
   private void deliverAll(List<String> events, int closeCode) {
     for (int i = 0; i < events.size(); i++) {
       deliver(events.get(i), i == events.size() - 1 ? closeCode : 0);
     }
+    if (relayNode != null && !events.isEmpty()) {
+      relayBehind(Sequenced.seqOf(events.get(events.size() - 1)));
+    }
   }
 
   private void write(String json, int closeCode) {
-    if (json != null) {
-      socket.writeTextMessage(json);
+    if (state != State.CONNECTED) {
+      return;
+    }
+    if (json != null && !(json.startsWith(AUDIO_PREFIX) ? writes.writeDroppable(json) : send(json))) {
+      return;
     }
     if (closeCode != 0) {
       close(CloseCode.of(closeCode));
     }
   }
 
-  private void drainEarly() {
-    while (state == State.CONNECTED && !early.isEmpty() && early.firstKey() <= lastDelivered + 1) {
-      Map.Entry<Long, Pending> next = early.pollFirstEntry();
-      if (next.getKey() == lastDelivered + 1) {
-        lastDelivered = next.getKey();
-        write(next.getValue().json(), next.getValue().closeCode());
-      }
+  /**
+   * Writes a frame that may not be lost. A client that stopped reading (its socket queue stayed full) is
+   * closed with 1013: it reconnects and gets what it missed by replay, and nothing queues without bound.
+   */
+  private boolean send(String text) {
+    if (writes.write(text)) {
+      return true;
     }
+    LOG.warn("[Gateway] closing the client of {}: it stopped reading ({} audio frames dropped)", sessionId,
+        writes.dropped());
+    close(CloseCode.TRY_AGAIN_LATER);
+    return false;
+  }
+
+  /** The relay numbered transient events before a durable event this client has: it hears of that event. */
+  private void relayBehind(long lastDurable) {
+    if (relayNode != null && lastDurable > 0) {
+      vertx.eventBus().send(Addresses.relayNode(relayNode), new DurableReleased(sessionId, lastDurable));
+    }
+  }
+
+  private EventOrder.Sink sink() {
+    return new EventOrder.Sink() {
+      @Override
+      public void write(String json, int closeCode) {
+        ClientConnection.this.write(json, closeCode);
+      }
+
+      @Override
+      public void relayBehind(long lastDurable) {
+        ClientConnection.this.relayBehind(lastDurable);
+      }
+    };
   }
 
   private void scheduleGapFill() {
@@ -187,29 +228,37 @@ final class ClientConnection {
       return;
     }
     filling = true;
-    vertx.eventBus().<Replay>request(Addresses.SESSION_REPLAY, new ReplayRequest(sessionId, lastDelivered), busOptions)
+    vertx.eventBus().<Replay>request(Addresses.SESSION_REPLAY, new ReplayRequest(sessionId, order.lastDelivered()),
+            busOptions)
         .onComplete(ar -> {
           filling = false;
-          if (ar.succeeded()) {
-            deliverReplay(ar.result().body());
+          if (ar.succeeded() && state == State.CONNECTED) {
+            deliverReplay(ar.result().body(), List.of());
           }
-          if (!early.isEmpty()) {
+          if (state == State.CONNECTED && order.hasGap()) {
             scheduleGapFill();
           }
         });
   }
 
-  private void deliverReplay(Replay replay) {
-    if (replay.truncated() && state == State.CONNECTED) {
-      long resumeFrom = replay.events().isEmpty() ? replay.lastSeq() + 1 : Sequenced.seqOf(replay.events().get(0));
-      socket.writeTextMessage(ServerEvents.replayTruncated(resumeFrom));
-      lastDelivered = resumeFrom - 1;
+  /**
+   * Replayed events: the stored (durable) ones after the client's position and the transient ones the relay
+   * still holds, merged in seq order. A replay that lost some first says so with {@code replay.truncated}.
+   */
+  private void deliverReplay(Replay replay, List<String> transients) {
+    if (replay.truncated()) {
+      long resumeFrom = replay.events().isEmpty() ? EventSeq.nextDurable(replay.lastSeq())
+          : Sequenced.seqOf(replay.events().get(0));
+      send(ServerEvents.replayTruncated(resumeFrom));
+      order.skipTo(resumeFrom);
     }
-    for (String event : replay.events()) {
-      Pending buffered = early.remove(Sequenced.seqOf(event));
-      deliver(event, buffered == null ? 0 : buffered.closeCode());
+    List<String> events = new ArrayList<>(replay.events().size() + transients.size());
+    events.addAll(replay.events());
+    events.addAll(transients);
+    events.sort(Comparator.comparingLong(Sequenced::seqOf));
+    for (String event : events) {
+      deliver(event, 0);
     }
-    drainEarly();
   }
 
   // ---- client → server ---------------------------------------------------------------------------------
@@ -253,13 +302,20 @@ final class ClientConnection {
             // The upstream was let go; a new one opens only when the client asks to resume.
             return Future.succeededFuture(connected);
           }
-          return openUpstream(connected.session(), false).map(opened -> {
-            relayNode = opened.relayNode();
+          return openUpstream(connected.session(), false, position(hello.lastSeq(), connected),
+              connected.replay().lastSeq()).map(opened -> {
+            useRelay(opened.relayNode());
+            upstreamOnConnect = opened;
             return connected;
           });
         })
-        .onSuccess(connected -> onConnected(connected, hello.lastSeq()))
+        .onSuccess(connected -> onConnected(connected, position(hello.lastSeq(), connected)))
         .onFailure(this::onConnectFailed);
+  }
+
+  /** Where the client is in the event order: its {@code lastSeq}, but never past the highest seq issued. */
+  private static long position(long clientLastSeq, SessionConnected connected) {
+    return Math.max(0, Math.min(clientLastSeq, EventSeq.ceiling(connected.replay().lastSeq())));
   }
 
   /** The newest connection wins: the one it replaces is closed wherever it is, and nothing it sends counts. */
@@ -275,15 +331,22 @@ final class ClientConnection {
    * Re-attaches to the relay already holding the session, or asks any relay to open it. If this gateway
    * gives up waiting, the relays are told, so an upstream this client never got does not stay open.
    */
-  private Future<UpstreamOpened> openUpstream(SessionSnapshot session, boolean failover) {
-    OpenUpstream open = new OpenUpstream(sessionId, gatewayNode, connectionId, session, failover);
+  private Future<UpstreamOpened> openUpstream(SessionSnapshot session, boolean failover, long afterSeq) {
+    return openUpstream(session, failover, afterSeq, afterSeq);
+  }
+
+  private Future<UpstreamOpened> openUpstream(SessionSnapshot session, boolean failover, long afterSeq,
+                                              long storedSeq) {
+    OpenUpstream open = new OpenUpstream(sessionId, gatewayNode, connectionId, session, failover, afterSeq,
+        storedSeq, failover);
     Future<UpstreamOpened> attempt = session.relayNode() == null || failover
         ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay bound"))
         : vertx.eventBus().<UpstreamOpened>request(Addresses.relayNode(session.relayNode()), open, busOptions)
             .map(this::take);
     return attempt
         .recover(e -> isRelayGone(e)
-            ? vertx.eventBus().<UpstreamOpened>request(Addresses.RELAY_OPEN, open, busOptions).map(this::take)
+            ? vertx.eventBus().<UpstreamOpened>request(Addresses.RELAY_OPEN, relayGone(open, e), busOptions)
+                .map(this::take)
             : Future.failedFuture(e))
         .recover(e -> {
           // Another relay claimed the session first (a racing connection): join it there.
@@ -319,6 +382,11 @@ final class ClientConnection {
     return e instanceof ReplyException re ? re.failureType() + "/" + re.failureCode() + " " + re.getMessage() : e.toString();
   }
 
+  /** The bound relay did not answer: it is gone, and the transient events it held with it. */
+  private static OpenUpstream relayGone(OpenUpstream open, Throwable e) {
+    return e instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND ? open : open.afterRelayLost();
+  }
+
   static boolean isRelayGone(Throwable e) {
     return e instanceof ReplyException re
         && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT
@@ -336,15 +404,15 @@ final class ClientConnection {
     if (state != State.CONNECTED || !lostNode.equals(relayNode)) {
       return Future.succeededFuture();
     }
-    relayNode = null;
+    useRelay(null);
     LOG.warn("[Gateway] relay {} is gone; moving {} to another relay", lostNode, sessionId);
     takeover = vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
-        .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture((String) null)
-            : openUpstream(reply.body(), true).map(UpstreamOpened::relayNode))
+        .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture((UpstreamOpened) null)
+            : openUpstream(reply.body(), true, order.lastDelivered()))
         .andThen(ar -> {
           takeover = null;
           if (ar.succeeded()) {
-            relayNode = ar.result();
+            tookUpstream(ar.result());
           } else {
             LOG.warn("[Gateway] takeover of {} failed: {}", sessionId, ar.cause().toString());
             close(CloseCode.TRY_AGAIN_LATER);
@@ -352,6 +420,21 @@ final class ClientConnection {
         })
         .mapEmpty();
     return takeover;
+  }
+
+  /**
+   * A relay holds this connected client's session now (after a takeover or a resume): the transient events
+   * it replays follow, after {@code replay.truncated} if some were lost with an earlier relay.
+   */
+  private void tookUpstream(UpstreamOpened opened) {
+    useRelay(opened == null ? null : opened.relayNode());
+    if (opened == null || state != State.CONNECTED) {
+      return;
+    }
+    if (opened.transientsLost()) {
+      send(ServerEvents.transientsTruncated(order.lastDelivered() + 1));
+    }
+    opened.transients().forEach(event -> deliver(event, 0));
   }
 
   private void onConnected(SessionConnected connected, long clientLastSeq) {
@@ -363,11 +446,16 @@ final class ClientConnection {
     }
     state = State.CONNECTED;
     audioGated = session.paused() || session.awaitingResume();
-    lastDelivered = clientLastSeq;
+    order = new EventOrder(clientLastSeq, sink());
     registry.put(this);
-    socket.writeTextMessage(ServerEvents.connected(session, connected.resumeToken(), connected.resumed(),
+    send(ServerEvents.connected(session, connected.resumeToken(), connected.resumed(),
         connected.replay().lastSeq()));
-    deliverReplay(connected.replay());
+    UpstreamOpened opened = upstreamOnConnect;
+    upstreamOnConnect = null;
+    if (opened != null && opened.transientsLost() && clientLastSeq > 0 && !connected.replay().truncated()) {
+      send(ServerEvents.transientsTruncated(clientLastSeq + 1));
+    }
+    deliverReplay(connected.replay(), opened == null ? List.of() : opened.transients());
     // Events stored between the replay and the relay's attach went elsewhere: fetch them now.
     fillGap();
     LOG.info("[Gateway] client connected to {} (resumed: {}, awaiting resume: {}, replayed: {})", sessionId,
@@ -403,7 +491,7 @@ final class ClientConnection {
     }
     if (message instanceof ClientMessage.Audio audio) {
       if (!audioGated && relayNode != null) {
-        vertx.eventBus().send(Addresses.relayNode(relayNode), new ClientAudio(sessionId, connectionId,
+        vertx.eventBus().send(relayAddress, new ClientAudio(sessionId, connectionId,
             audio.base64Pcm()));
       }
     } else if (message instanceof ClientMessage.ControlMessage control) {
@@ -414,7 +502,7 @@ final class ClientConnection {
     } else if (message instanceof ClientMessage.HeartbeatPing ping) {
       activity.heartbeat(sessionId, System.currentTimeMillis());
       acknowledge(ping.ack());
-      socket.writeTextMessage(ServerEvents.heartbeatPong());
+      send(ServerEvents.heartbeatPong());
     } else if (message instanceof ClientMessage.Ack ack) {
       acknowledge(ack.seq());
     } else if (message instanceof ClientMessage.Hello) {
@@ -424,7 +512,7 @@ final class ClientConnection {
 
   private void acknowledge(long seq) {
     if (seq > 0) {
-      activity.ack(sessionId, Math.min(seq, lastDelivered));
+      activity.ack(sessionId, Math.min(seq, order.lastDelivered()));
     }
   }
 
@@ -464,8 +552,8 @@ final class ClientConnection {
   /** Carries a control out upstream; a resume of a session without an upstream opens one first. */
   private Future<Void> applyAtRelay(ClientMessage.ControlMessage message, SessionSnapshot session) {
     Future<Void> ready = relayNode != null ? Future.succeededFuture()
-        : openUpstream(session, false).map(opened -> {
-          relayNode = opened.relayNode();
+        : openUpstream(session, false, order.lastDelivered()).map(opened -> {
+          tookUpstream(opened);
           LOG.info("[Gateway] upstream of {} reopened on resume", sessionId);
           return null;
         });
@@ -522,7 +610,7 @@ final class ClientConnection {
   /** An error about a frame on this connection: it concerns this socket only, so it is not stored. */
   private void sendLocalError(String code, String message) {
     if (state != State.CLOSED && !socket.isClosed()) {
-      socket.writeTextMessage(ServerEvents.error(code, message));
+      send(ServerEvents.error(code, message));
     }
   }
 

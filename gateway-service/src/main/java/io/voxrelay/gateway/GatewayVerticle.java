@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The gateway service: terminates client WebSockets, serves the HTTP API and the web client. Events for its
@@ -41,15 +42,13 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   /** Largest client frame: a 2 s audio chunk in base64 plus JSON framing fits. */
   static final int MAX_WS_MESSAGE_BYTES = 256 * 1024;
-  /** Disconnect reports accepted per address, and per session, each minute. */
-  static final int DIAGNOSTICS_PER_MINUTE = 10;
   /** Activity is reported at most this often: one message a second, not one per frame or session. */
   static final long ACTIVITY_REPORT_MS = 1_000;
 
   private final GatewayConfig config;
   private final String nodeId = NodeIds.next("gateway");
   private final ClientRegistry clients = new ClientRegistry();
-  private SlidingWindowLimiter helloLimiter;
+  private final GatewayLimits limits;
   private final ActivityAccumulator activity = new ActivityAccumulator();
   private HttpServer server;
 
@@ -58,7 +57,23 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   public GatewayVerticle(GatewayConfig config) {
+    this(config, GatewayLimits.of(config));
+  }
+
+  private GatewayVerticle(GatewayConfig config, GatewayLimits limits) {
     this.config = config;
+    this.limits = limits;
+  }
+
+  /**
+   * Makes the gateway instances of one process: they share the HTTP port (Vert.x spreads connections over
+   * them) and the per-process limits, and nothing else.
+   */
+  public static Supplier<GatewayVerticle> instances(GatewayConfig config) {
+    GatewayLimits shared = GatewayLimits.of(config);
+    // Port 0 would give each instance a free port of its own; a negative port makes Vert.x share one.
+    GatewayConfig sharedPort = config.httpPort() == 0 ? config.withHttpPort(-1) : config;
+    return () -> new GatewayVerticle(sharedPort, shared);
   }
 
   /** The HTTP port actually bound (useful when configured as 0). */
@@ -69,18 +84,14 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
-    helloLimiter = new SlidingWindowLimiter(config.helloFailureLimit(), config.helloFailureWindowMs(),
-        java.time.Clock.systemUTC());
     ApiKeyCheck apiKeyCheck = new ApiKeyCheck(config.apiKey());
     if (!apiKeyCheck.keyConfigured()) {
       LOG.warn("[Gateway] VOXRELAY_API_KEY is not set: only loopback callers may create sessions");
     }
     SessionsApi sessionsApi = new SessionsApi(vertx.eventBus(), apiKeyCheck, config.busTimeoutMs());
     TranscriptApi transcriptApi = new TranscriptApi(vertx.eventBus(), apiKeyCheck, config.busTimeoutMs());
-    DiagnosticsApi diagnostics = new DiagnosticsApi(vertx.eventBus(),
-        new SlidingWindowLimiter(DIAGNOSTICS_PER_MINUTE, 60_000, java.time.Clock.systemUTC()),
-        new SlidingWindowLimiter(DIAGNOSTICS_PER_MINUTE, 60_000, java.time.Clock.systemUTC()),
-        config.diagnosticsDebug(), config.busTimeoutMs());
+    DiagnosticsApi diagnostics = new DiagnosticsApi(vertx.eventBus(), limits.diagnosticsPerAddress(),
+        limits.diagnosticsPerSession(), config.diagnosticsDebug(), config.busTimeoutMs());
 
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
@@ -116,7 +127,7 @@ public final class GatewayVerticle extends VerticleBase {
   private void upgrade(RoutingContext ctx) {
     String sessionId = ctx.pathParam("sessionId");
     ctx.request().toWebSocket()
-        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, nodeId, clients, helloLimiter, activity, config.helloTimeoutMs(),
+        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, nodeId, clients, limits.helloFailures(), activity, config.helloTimeoutMs(),
             config.busTimeoutMs()))
         .onFailure(e -> LOG.debug("[Gateway] WebSocket upgrade failed: {}", e.toString()));
   }

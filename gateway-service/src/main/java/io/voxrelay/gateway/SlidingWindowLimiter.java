@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Counts events per key (a remote address, a session) in a sliding window; past the limit, the key is
  * refused until old events leave the window. Used for failed hellos (slowing token guessing) and for
- * diagnostics reports (keeping a public endpoint from flooding the logs). Per gateway instance; confined to
- * its event loop.
+ * diagnostics reports (keeping a public endpoint from flooding the logs). One per process, shared by its
+ * gateway instances (so the limit holds for the process, whichever event loop a connection lands on):
+ * thread-safe, and called only on a hello or a report, never per frame.
  */
 final class SlidingWindowLimiter {
 
@@ -34,7 +35,7 @@ final class SlidingWindowLimiter {
   }
 
   /** Whether {@code address} is under its limit now. */
-  boolean allows(String address) {
+  synchronized boolean allows(String address) {
     Deque<Long> times = failures.get(address);
     if (times == null) {
       return true;
@@ -47,7 +48,7 @@ final class SlidingWindowLimiter {
     return times.size() < limit;
   }
 
-  void record(String address) {
+  synchronized void record(String address) {
     long now = clock.millis();
     Deque<Long> times = failures.computeIfAbsent(address, a -> new ArrayDeque<>());
     prune(times, now);

@@ -33,6 +33,7 @@ final class Deployment implements AutoCloseable {
   final List<RelayVerticle> relays = new ArrayList<>();
   final List<Vertx> relayNodes = new ArrayList<>();
   final List<Vertx> sessionNodes = new ArrayList<>();
+  final List<SessionVerticle> sessions = new ArrayList<>();
   final List<Vertx> watchdogNodes = new ArrayList<>();
   final List<io.voxrelay.watchdog.WatchdogVerticle> watchdogs = new ArrayList<>();
   private final Map<String, String> env;
@@ -70,7 +71,9 @@ final class Deployment implements AutoCloseable {
   void startServices(int sessionCount, int relayCount, int watchdogCount, int gatewayCount) {
     Env config = new Env(env);
     for (int i = 0; i < sessionCount; i++) {
-      sessionNodes.add(deploy(new SessionVerticle(StoreConfig.fromEnv(config))));
+      SessionVerticle session = new SessionVerticle(StoreConfig.fromEnv(config));
+      sessionNodes.add(deploy(session));
+      sessions.add(session);
     }
     for (int i = 0; i < relayCount; i++) {
       RelayVerticle relay = new RelayVerticle(RelayConfig.fromEnv(config).withUpstreamUrl(simulator.url()),
@@ -98,8 +101,15 @@ final class Deployment implements AutoCloseable {
     relays.clear();
     relayNodes.clear();
     sessionNodes.clear();
+    sessions.clear();
     watchdogNodes.clear();
     watchdogs.clear();
+  }
+
+  /** Stops one session-service node, as a crash or an outage of that service would look to the others. */
+  void stopSessionService(int index) {
+    Await.result(sessionNodes.remove(index).close());
+    sessions.remove(index);
   }
 
   private Vertx deploy(VerticleBase verticle) {

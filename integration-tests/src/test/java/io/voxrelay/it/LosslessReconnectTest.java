@@ -3,6 +3,7 @@ package io.voxrelay.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.simulator.ConversationItem;
 import io.voxrelay.simulator.SimulatedSession;
+import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.testing.Await;
 import io.voxrelay.testing.SpeechLikeAudio;
 import org.junit.jupiter.api.AfterAll;
@@ -83,9 +84,11 @@ class LosslessReconnectTest {
       assertThat(drops).isGreaterThanOrEqualTo(50);
       assertThat(client.connections()).isEqualTo(drops + 1);
       assertThat(client.violations()).as("seqs out of order, duplicated or missing (seed %s)", seed).isEmpty();
-      List<Long> seqs = client.processed().stream().map(e -> e.path("seq").asLong()).toList();
-      assertThat(seqs).as("every event exactly once, in order")
-          .containsExactlyElementsOf(LongStream.rangeClosed(1, client.lastSeq()).boxed().toList());
+      assertThat(client.durableCounts()).as("every durable event exactly once, in order")
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, EventSeq.durableCount(client.lastSeq())).boxed().toList());
+      assertThat(client.truncations()).as("no transient event was lost: the relay's ring covered every gap").isEmpty();
+      assertThat(client.deltaMismatches()).as("every answer's deltas, each once, add up to its text").isEmpty();
+      assertThat(client.processed("transcript.delta")).as("transient events were replayed too").isNotEmpty();
 
       List<String> echoed = client.processed("transcript.done").stream()
           .filter(e -> "user".equals(e.path("role").asText()) && e.path("text").asText().startsWith("message "))
@@ -104,23 +107,28 @@ class LosslessReconnectTest {
   @Test
   @DisplayName("a client away for longer than the replay bound is told to redraw from the history, then goes on")
   void pastTheReplayBound() {
-    try (Deployment small = Deployment.start(Map.of("VOXRELAY_REPLAY_MAX_EVENTS", "5"), 1, 1, 0, 1)) {
+    try (Deployment small = Deployment.start(Map.of("VOXRELAY_REPLAY_MAX_EVENTS", "2"), 1, 1, 0, 1)) {
       VoiceClient.Created session = VoiceClient.createSession(small.clientVertx(), small.gatewayPort(0));
       try (ReliableClient client = new ReliableClient(small.clientVertx(), () -> small.gatewayPort(0), session)) {
         client.connect();
-        long before = client.lastSeq();
         client.send("text", ",\"text\":\"Tell me a long story.\"");
-        Await.until("the typed turn is on its way", TIMEOUT, () -> client.lastSeq() > before);
+        Await.until("the typed turn is in", TIMEOUT, () -> !client.processed("transcript.done").isEmpty());
+        // Two more typed turns wait at the relay for the answer under way, then get their own.
+        client.send("text", ",\"text\":\"And then?\"");
+        client.send("text", ",\"text\":\"And after that?\"");
+        Await.sleep(300);
+        long before = client.lastSeq();
         client.drop();
-        // The answer streams while the client is away: far more than 5 events.
-        Await.sleep(2_000);
+        // Away while three answers and two typed turns finish: five durable events, past the bound of 2.
+        Await.sleep(3_000);
         client.connect();
         Await.until("the truncation notice", TIMEOUT, () -> !client.truncations().isEmpty());
         JsonNode history = client.lastConnected().path("history");
-        assertThat(history).as("the history to redraw from").hasSize(2);
-        assertThat(history.get(1).path("role").asText()).isEqualTo("assistant");
-        long resumeFrom = client.truncations().get(0).path("resumeFromSeq").asLong();
-        assertThat(resumeFrom).isGreaterThan(before + 2);
+        assertThat(history).as("the history to redraw from").hasSize(6);
+        assertThat(history.get(5).path("role").asText()).isEqualTo("assistant");
+        JsonNode truncation = client.truncations().get(0);
+        assertThat(truncation.path("transientOnly").asBoolean()).as("durable events were lost").isFalse();
+        assertThat(truncation.path("resumeFromSeq").asLong()).isGreaterThan(EventSeq.nextDurable(before));
 
         client.send("text", ",\"text\":\"And another.\"");
         Await.until("the next answer arrives in order", TIMEOUT, () -> client.processed("transcript.done").stream()

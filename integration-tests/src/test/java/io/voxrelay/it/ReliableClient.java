@@ -2,6 +2,8 @@ package io.voxrelay.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.EventKind;
+import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -11,6 +13,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,9 +99,13 @@ final class ReliableClient implements AutoCloseable {
     }
     long seq = event.path("seq").asLong(0);
     if (seq == 0) {
+      if (EventKind.ofType(type) == EventKind.TRANSIENT) {
+        // A late transient event (numbered before a durable one another emitter sent): it goes out unnumbered.
+        processed.add(event);
+      }
       return;
     }
-    if (seq != lastSeq + 1) {
+    if (!follows(lastSeq, seq)) {
       violations.add(seq);
     }
     lastSeq = Math.max(lastSeq, seq);
@@ -170,6 +177,50 @@ final class ReliableClient implements AutoCloseable {
 
   JsonNode lastConnected() {
     return lastConnected;
+  }
+
+  /**
+   * Whether {@code seq} may follow {@code last}: later, the next durable event if durable, and with no
+   * durable event missing before it if transient (transient ones may skip, e.g. at a new relay hold).
+   */
+  static boolean follows(long last, long seq) {
+    if (seq <= last) {
+      return false;
+    }
+    long durables = EventSeq.durableCount(last);
+    return EventSeq.isDurable(seq) ? EventSeq.durableCount(seq) == durables + 1
+        : EventSeq.durableCount(seq) == durables;
+  }
+
+  /** The durable seqs processed: 1, 2, 3, … durable events, each once, if nothing was lost or doubled. */
+  List<Long> durableCounts() {
+    return processed().stream().map(e -> e.path("seq").asLong()).filter(EventSeq::isDurable)
+        .map(EventSeq::durableCount).toList();
+  }
+
+  /**
+   * Assistant turns whose streamed deltas, joined, differ from their finished text: a transient event lost
+   * or doubled. Turns cut off ({@code interrupted}) are skipped.
+   */
+  List<String> deltaMismatches() {
+    Map<String, StringBuilder> streamed = new HashMap<>();
+    List<String> mismatches = new ArrayList<>();
+    for (JsonNode event : processed()) {
+      String itemId = event.path("itemId").asText();
+      switch (event.path("type").asText()) {
+        case "transcript.delta" -> streamed.computeIfAbsent(itemId, k -> new StringBuilder())
+            .append(event.path("delta").asText());
+        case "transcript.done" -> {
+          StringBuilder deltas = streamed.remove(itemId);
+          if ("assistant".equals(event.path("role").asText()) && !event.path("interrupted").asBoolean()
+              && deltas != null && !deltas.toString().equals(event.path("text").asText())) {
+            mismatches.add(itemId + ": '" + deltas + "' vs '" + event.path("text").asText() + "'");
+          }
+        }
+        default -> { }
+      }
+    }
+    return mismatches;
   }
 
   /** Seqs that did not follow the one before: a duplicate, a gap or a reordering. */

@@ -1,14 +1,21 @@
 package io.voxrelay.relay;
 
 import io.voxrelay.common.cluster.ServiceLauncher;
+import io.voxrelay.common.config.HygieneConfig;
+import io.voxrelay.common.config.InstanceConfig;
+import io.voxrelay.common.config.RelayConfig;
 
-/** Runs one relay instance as its own process, joined to the cluster configured by env. */
+/** Runs the relay as its own process, joined to the cluster configured by env: one instance per event loop. */
 public final class RelayServiceMain {
 
   private RelayServiceMain() {
   }
 
   public static void main(String[] args) {
-    ServiceLauncher.run("relay-service", RelayVerticle::new);
+    ServiceLauncher.runInstances("relay-service", env -> {
+      int instances = InstanceConfig.fromEnv(env).relay();
+      return new ServiceLauncher.Instances(
+          RelayVerticle.instances(RelayConfig.fromEnv(env), HygieneConfig.fromEnv(env), instances), instances);
+    });
   }
 }

@@ -10,6 +10,7 @@ import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.bus.ClientDetached;
+import io.voxrelay.common.bus.DurableReleased;
 import io.voxrelay.common.bus.OpenAbandoned;
 import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.RelayCommand;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The relay service: holds one upstream realtime connection per live session. New sessions arrive on the
@@ -69,6 +71,15 @@ public final class RelayVerticle extends VerticleBase {
   public RelayVerticle(RelayConfig config, HygieneConfig hygiene) {
     this.config = config;
     this.hygiene = hygiene;
+  }
+
+  /**
+   * Makes the relay instances of one process: each holds its own sessions, with its share of
+   * {@code VOXRELAY_RELAY_MAX_SESSIONS}, and they share nothing.
+   */
+  public static Supplier<RelayVerticle> instances(RelayConfig config, HygieneConfig hygiene, int instances) {
+    RelayConfig share = config.perInstance(instances);
+    return () -> new RelayVerticle(share, hygiene);
   }
 
   public String nodeId() {
@@ -125,6 +136,10 @@ public final class RelayVerticle extends VerticleBase {
       }
       // Gateways use this message as a probe of this relay's presence.
       message.reply(null);
+    } else if (command instanceof DurableReleased released) {
+      if (session != null) {
+        session.durableReleased(released.seq());
+      }
     } else if (command instanceof TerminateUpstream) {
       if (session != null) {
         LOG.info("[Relay] closing upstream of {}: the session was terminated", command.sessionId());
@@ -150,9 +165,11 @@ public final class RelayVerticle extends VerticleBase {
   private void open(Message<?> message, OpenUpstream request) {
     UpstreamSession existing = sessions.get(request.sessionId());
     if (existing != null) {
-      existing.attach(request.gatewayNode(), request.connectionId(), request.session());
+      existing.durableReleased(request.storedSeq());
+      TransientRing.Replay missed = existing.attach(request.gatewayNode(), request.connectionId(), request.session(),
+          request.afterSeq());
       unconfirmed.remove(request.sessionId());
-      message.reply(new UpstreamOpened(request.sessionId(), nodeId));
+      message.reply(new UpstreamOpened(request.sessionId(), nodeId, missed.events(), missed.lost()));
       return;
     }
     Opening inProgress = opening.get(request.sessionId());
@@ -171,7 +188,8 @@ public final class RelayVerticle extends VerticleBase {
     Future<UpstreamSession> opened = vertx.eventBus()
         .request(Addresses.SESSION_BIND_RELAY, new BindRelay(request.sessionId(), nodeId, expected), busOptions())
         .compose(claimed -> UpstreamSession.open(vertx, nodeId, config, connector, activity, request.session(),
-                request.gatewayNode(), request.connectionId())
+                request.gatewayNode(), request.connectionId(),
+                new TransientRing(Math.max(request.afterSeq(), request.storedSeq()), request.transientsLost()))
             .onFailure(e -> vertx.eventBus().send(Addresses.SESSION_BIND_RELAY,
                 new BindRelay(request.sessionId(), null, nodeId))));
     Opening entry = new Opening(request.connectionId(), opened);
@@ -193,7 +211,9 @@ public final class RelayVerticle extends VerticleBase {
           // The gateway confirms that its client still waits for this upstream; if it does not (it gave up,
           // or the client left), that client never had the upstream: it closes now, with no detach grace.
           unconfirmed.put(request.sessionId(), request.connectionId());
-          message.replyAndRequest(new UpstreamOpened(request.sessionId(), nodeId), busOptions())
+          TransientRing.Replay missed = session.transientsAfter(request.afterSeq());
+          message.replyAndRequest(new UpstreamOpened(request.sessionId(), nodeId, missed.events(), missed.lost()),
+                  busOptions())
               .onSuccess(ack -> unconfirmed.remove(request.sessionId(), request.connectionId()))
               .onFailure(e -> {
                 if (unconfirmed.remove(request.sessionId(), request.connectionId())) {

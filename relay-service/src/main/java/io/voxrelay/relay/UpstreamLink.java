@@ -2,6 +2,8 @@ package io.voxrelay.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.json.Json;
+import io.voxrelay.common.net.BoundedWrites;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,8 @@ final class UpstreamLink {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamLink.class);
 
   private final WebSocket socket;
+  private final BoundedWrites writes;
+  private final Consumer<UpstreamLink> onLost;
   private final String sessionId;
   private boolean responseActive;
   /** A response.create was sent and its response has not begun or finished yet. */
@@ -30,6 +34,8 @@ final class UpstreamLink {
                BiConsumer<UpstreamLink, String> onAudio, Consumer<UpstreamLink> onLost) {
     this.socket = socket;
     this.sessionId = sessionId;
+    this.writes = new BoundedWrites(socket);
+    this.onLost = onLost;
     socket.textMessageHandler(text -> {
       String audio = AudioDeltas.audioOf(text);
       if (audio != null) {
@@ -77,9 +83,24 @@ final class UpstreamLink {
     }
   }
 
+  /**
+   * Sends a client event. An upstream that stopped reading (its socket queue stayed full) counts as lost:
+   * the link closes and the session opens a new one, with the conversation restored.
+   */
   void send(String clientEvent) {
+    if (!closedByRelay && !writes.write(clientEvent)) {
+      LOG.warn("[Relay] upstream of {} stopped reading ({} audio frames dropped); replacing it", sessionId,
+          writes.dropped());
+      close();
+      // Later, not inside the caller's own use of this link.
+      Vertx.currentContext().runOnContext(v -> onLost.accept(this));
+    }
+  }
+
+  /** Sends microphone audio; dropped while the upstream lags behind (audio is live, never queued). */
+  void sendAudio(String base64Pcm) {
     if (!closedByRelay) {
-      socket.writeTextMessage(clientEvent);
+      writes.writeDroppable(RealtimeClientEvents.inputAudioAppend(base64Pcm));
     }
   }
 

@@ -12,6 +12,8 @@ import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.bus.UpstreamClosed;
 import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.protocol.CloseCode;
+import io.voxrelay.common.protocol.EventKind;
+import io.voxrelay.common.protocol.Sequenced;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -58,11 +60,14 @@ final class UpstreamSession {
    */
   private long lastAcceptedClientSeq;
   private final AnswerTracker answers = new AnswerTracker();
+  private final TransientRing transients;
   private final PartialAnswers partialAnswers = new PartialAnswers();
   private final Deque<WaitingText> waitingTexts = new ArrayDeque<>();
   /** When this relay last heard that the client is alive (its own clock): the cost guard's input. */
   private long lastHeartbeatAt;
   private String gatewayNode;
+  /** The node address of {@link #gatewayNode}, built once rather than per event. */
+  private String gatewayAddress;
   private String connectionId;
   private UpstreamLink link;
   private boolean closed;
@@ -79,7 +84,8 @@ final class UpstreamSession {
 
   private UpstreamSession(Vertx vertx, String relayNode, RelayConfig config, UpstreamConnector connector,
                           ActivityAccumulator activity, SessionSnapshot snapshot, String gatewayNode,
-                          String connectionId) {
+                          String connectionId, TransientRing transients) {
+    this.transients = transients;
     this.vertx = vertx;
     this.activity = activity;
     this.lastHeartbeatAt = System.currentTimeMillis();
@@ -89,17 +95,23 @@ final class UpstreamSession {
     this.config = config;
     this.connector = connector;
     this.state = new ConversationState(snapshot);
-    this.gatewayNode = gatewayNode;
+    useGateway(gatewayNode);
     this.connectionId = connectionId;
   }
 
   /** Opens the first upstream link, configured and with any earlier conversation restored. */
   static Future<UpstreamSession> open(Vertx vertx, String relayNode, RelayConfig config, UpstreamConnector connector,
                                       ActivityAccumulator activity, SessionSnapshot snapshot, String gatewayNode,
-                                      String connectionId) {
+                                      String connectionId, TransientRing transients) {
     UpstreamSession session = new UpstreamSession(vertx, relayNode, config, connector, activity, snapshot,
-        gatewayNode, connectionId);
+        gatewayNode, connectionId, transients);
     return session.connectLink().map(restored -> session);
+  }
+
+  /** The client is on gateway instance {@code node} now (null: on none). */
+  private void useGateway(String node) {
+    gatewayNode = node;
+    gatewayAddress = node == null ? null : Addresses.gatewayNode(node);
   }
 
   String sessionId() {
@@ -123,7 +135,7 @@ final class UpstreamSession {
    */
   void audio(String fromConnection, String base64Pcm) {
     if (!closed && link != null && !state.gated() && fromConnection.equals(connectionId)) {
-      link.send(RealtimeClientEvents.inputAudioAppend(base64Pcm));
+      link.sendAudio(base64Pcm);
       lastAudioAt = System.currentTimeMillis();
       activity.audio(sessionId(), lastAudioAt);
     }
@@ -250,16 +262,33 @@ final class UpstreamSession {
     toClient(ServerEvents.upstreamRestored("relay_failover", state.history().size()));
   }
 
-  /** The client is (again) on {@code node} as {@code connection}; a pending detach close is cancelled. */
-  void attach(String node, String connection, SessionSnapshot snapshot) {
+  /**
+   * The client is (again) on {@code node} as {@code connection}, with every event up to {@code afterSeq}; a
+   * pending detach close is cancelled.
+   *
+   * @return the transient events it missed, from the ring
+   */
+  TransientRing.Replay attach(String node, String connection, SessionSnapshot snapshot, long afterSeq) {
     heartbeat(System.currentTimeMillis());
-    gatewayNode = node;
+    transients.observe(afterSeq);
+    useGateway(node);
     connectionId = connection;
     state.update(snapshot);
     if (detachTimer >= 0) {
       vertx.cancelTimer(detachTimer);
       detachTimer = -1;
     }
+    return transients.after(afterSeq);
+  }
+
+  /** The transient events after {@code afterSeq} still in the ring, for the client of a fresh open. */
+  TransientRing.Replay transientsAfter(long afterSeq) {
+    return transients.after(afterSeq);
+  }
+
+  /** A durable event from another emitter reached the client: transient events are numbered after it. */
+  void durableReleased(long seq) {
+    transients.durableReleased(seq);
   }
 
   /**
@@ -268,7 +297,7 @@ final class UpstreamSession {
    */
   void detach(String connection) {
     if (connection.equals(connectionId)) {
-      gatewayNode = null;
+      useGateway(null);
       connectionId = null;
       if (detachTimer < 0) {
         detachTimer = vertx.setTimer(config.detachGraceMs(), id -> {
@@ -520,29 +549,39 @@ final class UpstreamSession {
         });
   }
 
-  /** An event the client must not miss: numbered and stored first, then delivered. */
   private void toClient(String json) {
     toClient(json, 0);
   }
 
+  /**
+   * An event the client must not miss, by its kind ({@link EventKind}): a durable one is numbered and stored
+   * first, then delivered; a transient one is numbered here, kept in the ring and delivered at once.
+   */
   private void toClient(String json, int closeCode) {
-    outbox.emit(json, closeCode);
+    if (closeCode == 0 && EventKind.of(json) == EventKind.TRANSIENT) {
+      toClientLive(transients.add(json));
+    } else {
+      outbox.emit(json, closeCode);
+    }
   }
 
   /** Stamped events, in order, to the gateway holding the client; stored, so a client away gets them later. */
   private void deliver(List<String> stamped, int closeCode) {
+    for (String event : stamped) {
+      transients.durableReleased(Sequenced.seqOf(event));
+    }
     if (gatewayNode == null) {
       return;
     }
     for (int i = 0; i < stamped.size(); i++) {
       int close = i == stamped.size() - 1 ? closeCode : 0;
-      vertx.eventBus().send(Addresses.gatewayNode(gatewayNode), new ToClient(sessionId(), stamped.get(i), close));
+      vertx.eventBus().send(gatewayAddress, new ToClient(sessionId(), stamped.get(i), close));
     }
   }
 
   private void toClientLive(String json) {
     if (gatewayNode != null) {
-      vertx.eventBus().send(Addresses.gatewayNode(gatewayNode), new ToClient(sessionId(), json, 0));
+      vertx.eventBus().send(gatewayAddress, new ToClient(sessionId(), json, 0));
     }
   }
 }

@@ -12,6 +12,7 @@ import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.common.protocol.Sequenced;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 
 /**
@@ -104,13 +106,26 @@ final class JdbcSessionStore implements SessionStore {
     return new HikariDataSource(hikari);
   }
 
+  private final LongAdder writes = new LongAdder();
+
   private <T> Future<T> blocking(Callable<T> work) {
     return workers.executeBlocking(work, false);
   }
 
+  /** A write transaction of the session's own (not the periodic activity batch): counted, then run. */
+  private <T> Future<T> write(Callable<T> work) {
+    writes.increment();
+    return blocking(work);
+  }
+
+  @Override
+  public long writeTransactions() {
+    return writes.sum();
+  }
+
   @Override
   public Future<Void> insert(SessionRecord s) {
-    return blocking(() -> {
+    return write(() -> {
       try (Connection c = dataSource.getConnection();
            PreparedStatement ps = c.prepareStatement("INSERT INTO sessions (" + COLUMNS
                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -143,7 +158,7 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Future<SessionRecord> update(String sessionId, UnaryOperator<SessionRecord> change) {
-    return blocking(() -> {
+    return write(() -> {
       try (Connection c = dataSource.getConnection()) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
           // Without the history: no change reads or writes turns, and most callers need none.
@@ -194,7 +209,7 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Future<Void> markApplied(String sessionId, long clientSeq) {
-    return blocking(() -> {
+    return write(() -> {
       try (Connection c = dataSource.getConnection()) {
         markApplied(c, sessionId, clientSeq);
       }
@@ -442,7 +457,7 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public Future<List<String>> appendEvents(String sessionId, List<String> events, List<Turn> turns,
                                            long appliedClientSeq, long now) {
-    return blocking(() -> {
+    return write(() -> {
       try (Connection c = dataSource.getConnection()) {
         for (int attempt = 1; ; attempt++) {
           try {
@@ -471,7 +486,7 @@ final class JdbcSessionStore implements SessionStore {
       long last;
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE sessions SET last_event_seq = last_event_seq + ? WHERE session_id = ?")) {
-        ps.setLong(1, events.size());
+        ps.setLong(1, events.size() * EventSeq.STRIDE);
         ps.setString(2, sessionId);
         if (ps.executeUpdate() != 1) {
           throw new NoSuchElementException("no session " + sessionId);
@@ -493,9 +508,10 @@ final class JdbcSessionStore implements SessionStore {
       List<String> stamped = new ArrayList<>(events.size());
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, ?, ?, ?)")) {
-        long seq = last - events.size();
+        long seq = last - events.size() * EventSeq.STRIDE;
         for (String event : events) {
-          String withSeq = Sequenced.stamp(event, ++seq);
+          seq += EventSeq.STRIDE;
+          String withSeq = Sequenced.stamp(event, seq);
           stamped.add(withSeq);
           ps.setString(1, sessionId);
           ps.setLong(2, seq);
@@ -505,7 +521,7 @@ final class JdbcSessionStore implements SessionStore {
         }
         ps.executeBatch();
       }
-      prune(c, sessionId, "seq <= ?", last - config.replayMaxEvents());
+      prune(c, sessionId, "seq <= ?", last - EventSeq.durable(config.replayMaxEvents()));
       prune(c, sessionId, "created_at < ?", now - config.replayMaxAgeMs());
       c.commit();
       return stamped;
@@ -528,7 +544,8 @@ final class JdbcSessionStore implements SessionStore {
     }
     if (deleted > 0) {
       try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET event_floor = COALESCE("
-          + "(SELECT MIN(seq) FROM session_events WHERE session_id = ?), last_event_seq + 1) WHERE session_id = ?")) {
+          + "(SELECT MIN(seq) FROM session_events WHERE session_id = ?), last_event_seq + " + EventSeq.STRIDE
+          + ") WHERE session_id = ?")) {
         ps.setString(1, sessionId);
         ps.setString(2, sessionId);
         ps.executeUpdate();
@@ -566,7 +583,8 @@ final class JdbcSessionStore implements SessionStore {
             }
           }
         }
-        return new Replay(events, afterSeq < last && afterSeq + 1 < floor, last, history);
+        // Some durable event after afterSeq is gone when the first one the client needs is below the floor.
+        return new Replay(events, afterSeq < last && EventSeq.nextDurable(afterSeq) < floor, last, history);
       }
     });
   }

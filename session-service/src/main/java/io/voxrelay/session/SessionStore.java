@@ -82,4 +82,11 @@ interface SessionStore {
   Future<Void> markApplied(String sessionId, long clientSeq);
 
   Future<Void> close();
+
+  /**
+   * Write transactions for sessions' own changes since this store opened (creation, state changes, events
+   * and turns, carried-out controls), not counting the periodic activity batches: what the live path costs
+   * the store. Safe to read from any thread.
+   */
+  long writeTransactions();
 }

@@ -54,7 +54,7 @@ public final class SessionVerticle extends VerticleBase {
 
   private final StoreConfig config;
   private final Clock clock;
-  private SessionStore store;
+  private volatile SessionStore store;
 
   public SessionVerticle() {
     this(StoreConfig.fromEnv(Env.system()));
@@ -94,6 +94,12 @@ public final class SessionVerticle extends VerticleBase {
                   m.body().sessionId(), m.body().clientSeq())).completion()));
         })
         .onSuccess(v -> LOG.info("[SessionService] Started"));
+  }
+
+  /** The store's write transactions so far ({@link SessionStore#writeTransactions()}); 0 before it opened. */
+  public long storeWriteTransactions() {
+    SessionStore opened = store;
+    return opened == null ? 0 : opened.writeTransactions();
   }
 
   @Override

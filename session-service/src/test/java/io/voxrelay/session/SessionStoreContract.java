@@ -9,6 +9,7 @@ import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Future;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -156,23 +158,29 @@ abstract class SessionStoreContract {
       stamped.addAll(Await.result(store.appendEvents(session.sessionId(),
           List.of("{\"type\":\"e\",\"n\":" + i + "}"), 1_000)));
     }
-    assertThat(stamped.get(0)).isEqualTo("{\"seq\":1,\"type\":\"e\",\"n\":1}");
-    assertThat(stamped.get(9)).startsWith("{\"seq\":10,");
+    assertThat(stamped.get(0)).isEqualTo("{\"seq\":" + d(1) + ",\"type\":\"e\",\"n\":1}");
+    assertThat(stamped.get(9)).startsWith("{\"seq\":" + d(10) + ",");
 
     Replay fromStart = Await.result(store.replay(session.sessionId(), 0));
     assertThat(fromStart.truncated()).as("events 1 to 6 are past the bound of 4").isTrue();
     assertThat(fromStart.events()).containsExactlyElementsOf(stamped.subList(6, 10));
-    assertThat(fromStart.lastSeq()).isEqualTo(10);
-    Replay recent = Await.result(store.replay(session.sessionId(), 8));
+    assertThat(fromStart.lastSeq()).isEqualTo(d(10));
+    Replay recent = Await.result(store.replay(session.sessionId(), d(8)));
     assertThat(recent.truncated()).isFalse();
     assertThat(recent.events()).containsExactlyElementsOf(stamped.subList(8, 10));
-    assertThat(Await.result(store.replay(session.sessionId(), 10)).events()).isEmpty();
+    assertThat(Await.result(store.replay(session.sessionId(), d(10))).events()).isEmpty();
+    Replay afterTransient = Await.result(store.replay(session.sessionId(), d(6) + 17));
+    assertThat(afterTransient.truncated()).as("a client past durable 6 (transient events after it) lacks nothing")
+        .isFalse();
+    assertThat(afterTransient.events()).containsExactlyElementsOf(stamped.subList(6, 10));
+    assertThat(Await.result(store.replay(session.sessionId(), d(5) + 17)).truncated()).as("durable 6 is gone")
+        .isTrue();
 
-    Await.result(store.recordActivity(List.of(new Activity(session.sessionId(), 0, 0, 9))));
-    Replay afterAck = Await.result(store.replay(session.sessionId(), 9));
+    Await.result(store.recordActivity(List.of(new Activity(session.sessionId(), 0, 0, d(9)))));
+    Replay afterAck = Await.result(store.replay(session.sessionId(), d(9)));
     assertThat(afterAck.truncated()).as("acknowledged events are gone, but nothing the client lacks").isFalse();
     assertThat(afterAck.events()).containsExactly(stamped.get(9));
-    assertThat(Await.result(store.replay(session.sessionId(), 7)).truncated()).isTrue();
+    assertThat(Await.result(store.replay(session.sessionId(), d(7))).truncated()).isTrue();
   }
 
   @Test
@@ -185,7 +193,7 @@ abstract class SessionStoreContract {
     Await.result(store.appendEvents(session.sessionId(), List.of("{\"type\":\"new\"}"), 10_000));
     Replay replay = Await.result(store.replay(session.sessionId(), 0));
     assertThat(replay.truncated()).isTrue();
-    assertThat(replay.events()).containsExactly("{\"seq\":2,\"type\":\"new\"}");
+    assertThat(replay.events()).containsExactly("{\"seq\":" + d(2) + ",\"type\":\"new\"}");
   }
 
   @Test
@@ -257,8 +265,9 @@ abstract class SessionStoreContract {
     // The failure: seq 2 is taken by a row written behind the store's back, so storing the event fails after
     // the turn was inserted in the same transaction.
     try (Connection c = jdbc(config); PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, 2, 0, '{}')")) {
+        "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, ?, 0, '{}')")) {
       ps.setString(1, session.sessionId());
+      ps.setLong(2, d(2));
       ps.executeUpdate();
     }
     Turn second = new Turn("item_2", Turn.ASSISTANT, "hi there");
@@ -269,9 +278,9 @@ abstract class SessionStoreContract {
     assertThat(read.history()).as("the turn went with its event").containsExactly(first);
     assertThat(read.appliedClientSeq()).as("and so did the client seq it carried out").isZero();
     Replay replay = Await.result(store.replay(session.sessionId(), 0));
-    assertThat(replay.lastSeq()).as("no seq was taken").isEqualTo(1);
+    assertThat(replay.lastSeq()).as("no seq was taken").isEqualTo(d(1));
     assertThat(replay.events()).as("the first event and the blocking row, nothing of the failed batch")
-        .containsExactly(doneEvent(first).replace("{", "{\"seq\":1,"), "{}");
+        .containsExactly(doneEvent(first).replace("{", "{\"seq\":" + d(1) + ","), "{}");
   }
 
   @Test
@@ -288,9 +297,50 @@ abstract class SessionStoreContract {
 
     Replay withHistory = Await.result(store.replay(session.sessionId(), 0, true));
     assertThat(withHistory.history()).containsExactly(user, answer);
-    assertThat(withHistory.lastSeq()).isEqualTo(6);
+    assertThat(withHistory.lastSeq()).isEqualTo(d(6));
     assertThat(Await.result(store.replay(session.sessionId(), 0)).history()).as("only on request").isEmpty();
     assertHistoryFollowsEvents(store, session.sessionId());
+  }
+
+  @Test
+  @DisplayName("migration V6 scales the seqs stored before it, in the rows and inside each event")
+  void strideMigration() throws Exception {
+    StoreConfig config = freshDatabase();
+    SessionStore store = open(config);
+    SessionRecord session = newSession();
+    Await.result(store.insert(session));
+    try (Connection c = jdbc(config)) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, ?, 0, ?)")) {
+        for (int seq = 2; seq <= 13; seq += 11) {
+          ps.setString(1, session.sessionId());
+          ps.setLong(2, seq);
+          ps.setString(3, "{\"seq\":" + seq + ",\"type\":\"e\",\"n\":" + seq + "}");
+          ps.executeUpdate();
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE sessions SET last_event_seq = 13, event_floor = 2 WHERE session_id = ?")) {
+        ps.setString(1, session.sessionId());
+        ps.executeUpdate();
+      }
+      try (Statement st = c.createStatement()) {
+        for (String sql : Migrations.statements("V6__durable_seq_stride.sql")) {
+          st.execute(sql);
+        }
+      }
+    }
+    Replay replay = Await.result(store.replay(session.sessionId(), 0));
+    assertThat(replay.lastSeq()).isEqualTo(d(13));
+    assertThat(replay.truncated()).as("durable 1 is below the floor").isTrue();
+    assertThat(replay.events()).containsExactly("{\"seq\":" + d(2) + ",\"type\":\"e\",\"n\":2}",
+        "{\"seq\":" + d(13) + ",\"type\":\"e\",\"n\":13}");
+    assertThat(Await.result(store.replay(session.sessionId(), d(1))).truncated()).isFalse();
+  }
+
+  /** The seq of the {@code n}-th durable event. */
+  private static long d(long n) {
+    return EventSeq.durable(n);
   }
 
   /** Every transcript.done event stored has its turn in the history, in the same order. */

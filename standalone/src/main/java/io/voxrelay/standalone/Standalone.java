@@ -5,6 +5,7 @@ import io.voxrelay.common.config.ClusterConfig;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.GatewayConfig;
 import io.voxrelay.common.config.HygieneConfig;
+import io.voxrelay.common.config.InstanceConfig;
 import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.common.config.StoreConfig;
@@ -13,10 +14,15 @@ import io.voxrelay.relay.RelayVerticle;
 import io.voxrelay.session.SessionVerticle;
 import io.voxrelay.simulator.UpstreamSimulator;
 import io.voxrelay.watchdog.WatchdogVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * Every voxrelay service in one JVM on embedded defaults: one clustered Vert.x node (so more processes can
@@ -47,7 +53,9 @@ public final class Standalone {
     RelayConfig relayConfig = RelayConfig.fromEnv(env);
     boolean useSimulator = usesSimulator(env);
     UpstreamSimulator simulator = useSimulator ? new UpstreamSimulator(SimulatorConfig.fromEnv(env)) : null;
-    GatewayVerticle gateway = new GatewayVerticle(gatewayConfig);
+    InstanceConfig instances = InstanceConfig.fromEnv(env);
+    List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+    Supplier<GatewayVerticle> gatewayInstances = GatewayVerticle.instances(gatewayConfig);
 
     return ClusteredVertx.start(cluster).compose(vertx -> {
       Future<String> upstream = simulator == null
@@ -55,11 +63,15 @@ public final class Standalone {
           : vertx.deployVerticle(simulator).map(id -> simulator.url());
       return upstream
           .compose(url -> vertx.deployVerticle(new SessionVerticle(StoreConfig.fromEnv(env)))
-              .compose(id -> vertx.deployVerticle(new RelayVerticle(relayConfig.withUpstreamUrl(url),
-                  HygieneConfig.fromEnv(env)))))
+              .compose(id -> vertx.deployVerticle(RelayVerticle.instances(relayConfig.withUpstreamUrl(url),
+                  HygieneConfig.fromEnv(env), instances.relay()), new DeploymentOptions().setInstances(instances.relay()))))
           .compose(id -> vertx.deployVerticle(new WatchdogVerticle(HygieneConfig.fromEnv(env))))
-          .compose(id -> vertx.deployVerticle(gateway))
-          .map(id -> new Standalone(vertx, gateway, simulator))
+          .compose(id -> vertx.deployVerticle(() -> {
+            GatewayVerticle gateway = gatewayInstances.get();
+            gateways.add(gateway);
+            return gateway;
+          }, new DeploymentOptions().setInstances(instances.gateway())))
+          .map(id -> new Standalone(vertx, gateways.get(0), simulator))
           .onFailure(e -> vertx.close());
     });
   }

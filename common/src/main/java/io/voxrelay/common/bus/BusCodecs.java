@@ -18,7 +18,7 @@ public final class BusCodecs {
       TerminateUpstream.class, EmitEvents.class, EmittedEvents.class, ReplayRequest.class, Replay.class,
       ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, ControlResult.class,
       ControlApplied.class, GetTranscript.class, TranscriptPage.class,
-      OpenAbandoned.class);
+      OpenAbandoned.class, DurableReleased.class);
 
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 

@@ -5,8 +5,18 @@ package io.voxrelay.common.bus;
  * {@code connectionId} names the client connection, so a late detach of an older one is ignored.
  * Sent to {@link Addresses#RELAY_OPEN} for a new session, to a relay's node address for an existing one.
  *
- * @param failover the relay that held the session is gone: the client is told the upstream was restored
+ * @param failover       the relay that held the session is gone: the client is told the upstream was restored
+ * @param afterSeq       the client has every event up to this seq (it is at most the highest seq issued): the
+ *                       relay replies with the transient events after it, and numbers new ones after it
+ * @param storedSeq      the latest durable seq known to be stored: new transient events are numbered after it too
+ * @param transientsLost the relay that held the session last is gone, and with it its transient events
  */
 public record OpenUpstream(String sessionId, String gatewayNode, String connectionId, SessionSnapshot session,
-                           boolean failover) implements RelayCommand {
+                           boolean failover, long afterSeq, long storedSeq, boolean transientsLost)
+    implements RelayCommand {
+
+  /** The same open, after the relay it was meant for turned out to be gone. */
+  public OpenUpstream afterRelayLost() {
+    return new OpenUpstream(sessionId, gatewayNode, connectionId, session, failover, afterSeq, storedSeq, true);
+  }
 }

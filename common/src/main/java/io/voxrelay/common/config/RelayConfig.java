@@ -49,6 +49,12 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
         env.integer("VOXRELAY_RELAY_MAX_SESSIONS", 10_000));
   }
 
+  /** The share of one of {@code instances} relay instances in a process: the maximum divided, rounded up. */
+  public RelayConfig perInstance(int instances) {
+    return new RelayConfig(upstreamUrl, model, apiKey, voice, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
+        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, (maxSessions + instances - 1) / instances);
+  }
+
   public RelayConfig withUpstreamUrl(String url) {
     return new RelayConfig(url, model, apiKey, voice, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
         rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, maxSessions);

@@ -111,6 +111,15 @@ public final class ServerEvents {
     return Json.write(event("replay.truncated").put("resumeFromSeq", resumeFromSeq));
   }
 
+  /**
+   * Transient events (such as transcript deltas) after the client's {@code lastSeq} were lost (the relay
+   * holding them crashed, or its ring overflowed); every durable event follows as usual. The client drops
+   * the turns still streaming: their finished text comes in their {@code transcript.done}.
+   */
+  public static String transientsTruncated(long resumeFromSeq) {
+    return Json.write(event("replay.truncated").put("resumeFromSeq", resumeFromSeq).put("transientOnly", true));
+  }
+
   public static String heartbeatPong() {
     return Json.write(event("heartbeat.pong"));
   }

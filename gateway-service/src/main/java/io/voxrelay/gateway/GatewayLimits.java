@@ -1,0 +1,24 @@
+package io.voxrelay.gateway;
+
+import io.voxrelay.common.config.GatewayConfig;
+
+import java.time.Clock;
+
+/**
+ * The limits that hold per gateway process, shared by all its gateway instances: failed hellos per address,
+ * and disconnect reports per address and per session.
+ */
+record GatewayLimits(SlidingWindowLimiter helloFailures, SlidingWindowLimiter diagnosticsPerAddress,
+                     SlidingWindowLimiter diagnosticsPerSession) {
+
+  /** Disconnect reports accepted per address, and per session, each minute. */
+  static final int DIAGNOSTICS_PER_MINUTE = 10;
+
+  static GatewayLimits of(GatewayConfig config) {
+    Clock clock = Clock.systemUTC();
+    return new GatewayLimits(
+        new SlidingWindowLimiter(config.helloFailureLimit(), config.helloFailureWindowMs(), clock),
+        new SlidingWindowLimiter(DIAGNOSTICS_PER_MINUTE, 60_000, clock),
+        new SlidingWindowLimiter(DIAGNOSTICS_PER_MINUTE, 60_000, clock));
+  }
+}

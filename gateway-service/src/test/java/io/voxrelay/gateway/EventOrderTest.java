@@ -1,0 +1,124 @@
+package io.voxrelay.gateway;
+
+import io.voxrelay.common.protocol.EventSeq;
+import io.voxrelay.common.protocol.Sequenced;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventOrderTest {
+
+  private final List<String> written = new ArrayList<>();
+  private final List<Long> relayTold = new ArrayList<>();
+  private final EventOrder.Sink sink = new EventOrder.Sink() {
+    @Override
+    public void write(String json, int closeCode) {
+      written.add(json);
+    }
+
+    @Override
+    public void relayBehind(long lastDurable) {
+      relayTold.add(lastDurable);
+    }
+  };
+
+  private static String event(long seq) {
+    return Sequenced.stamp("{\"type\":\"e\"}", seq);
+  }
+
+  private static long d(long n) {
+    return EventSeq.durable(n);
+  }
+
+  private List<Long> seqsWritten() {
+    return written.stream().map(Sequenced::seqOf).toList();
+  }
+
+  @Test
+  @DisplayName("durable and transient events go out in seq order, each once")
+  void inOrderOnce() {
+    EventOrder order = new EventOrder(0, sink);
+    for (long seq : new long[] {d(1), d(1) + 1, d(1) + 2, d(2), d(2) + 1, d(1) + 2, d(2)}) {
+      order.offer(event(seq), 0);
+    }
+    assertThat(seqsWritten()).containsExactly(d(1), d(1) + 1, d(1) + 2, d(2), d(2) + 1);
+    assertThat(order.hasGap()).isFalse();
+  }
+
+  @Test
+  @DisplayName("a transient event never waits for the store, but does wait for a durable event before it")
+  void transientsWaitOnlyForMissingDurables() {
+    EventOrder order = new EventOrder(d(3) + 5, sink);
+    order.offer(event(d(3) + 6), 0);
+    assertThat(seqsWritten()).as("next transient: out at once").containsExactly(d(3) + 6);
+    order.offer(event(d(4) + 1), 0);
+    order.offer(event(d(5)), 0);
+    assertThat(order.hasGap()).as("durable 4 is missing").isTrue();
+    assertThat(seqsWritten()).containsExactly(d(3) + 6);
+    order.offer(event(d(4)), 0);
+    assertThat(seqsWritten()).containsExactly(d(3) + 6, d(4), d(4) + 1, d(5));
+    assertThat(order.hasGap()).isFalse();
+  }
+
+  @Test
+  @DisplayName("transient numbers may skip (a new relay hold): only order matters among them")
+  void transientsMaySkip() {
+    EventOrder order = new EventOrder(d(2) + 3, sink);
+    order.offer(event(d(2) + 40), 0);
+    order.offer(event(d(2) + 41), 0);
+    assertThat(seqsWritten()).containsExactly(d(2) + 40, d(2) + 41);
+  }
+
+  @Test
+  @DisplayName("a late transient (numbered before a durable event another emitter sent) goes out once, unnumbered")
+  void lateTransient() {
+    EventOrder order = new EventOrder(d(2) + 3, sink);
+    order.offer(event(d(3)), 0);
+    order.offer(event(d(2) + 4), 0);
+    order.offer(event(d(2) + 4), 0);
+    assertThat(written).hasSize(2);
+    assertThat(written.get(1)).isEqualTo("{\"type\":\"e\"}");
+    assertThat(relayTold).containsExactly(d(3));
+    assertThat(order.lastDelivered()).isEqualTo(d(3));
+  }
+
+  @Test
+  @DisplayName("after a truncation, events before the resume point are skipped and the rest follow")
+  void skipTo() {
+    EventOrder order = new EventOrder(d(1), sink);
+    order.offer(event(d(9) + 1), 0);
+    order.offer(event(d(9)), 0);
+    assertThat(order.hasGap()).isTrue();
+    order.skipTo(d(9));
+    assertThat(seqsWritten()).containsExactly(d(9), d(9) + 1);
+    order.offer(event(d(8)), 0);
+    assertThat(seqsWritten()).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("unnumbered events go straight out; the waiting room is bounded")
+  void liveAndBounded() {
+    EventOrder order = new EventOrder(0, sink);
+    order.offer("{\"type\":\"audio\"}", 0);
+    assertThat(written).containsExactly("{\"type\":\"audio\"}");
+    for (int i = 0; i < EventOrder.MAX_WAITING + 10; i++) {
+      order.offer(event(d(3 + i)), 0);
+    }
+    assertThat(order.dropped()).isEqualTo(10);
+    order.offer(event(d(2)), 0);
+    order.offer(event(d(1)), 0);
+    assertThat(order.lastDelivered()).as("d(2) waited too, so one more went").isEqualTo(d(1 + EventOrder.MAX_WAITING));
+    assertThat(order.dropped()).isEqualTo(11);
+  }
+
+  @Test
+  @DisplayName("an unstamped copy drops only the seq")
+  void unstamped() {
+    assertThat(EventOrder.unstamped("{\"seq\":12,\"type\":\"x\",\"a\":1}")).isEqualTo("{\"type\":\"x\",\"a\":1}");
+    assertThat(EventOrder.unstamped("{\"seq\":12}")).isEqualTo("{}");
+  }
+}

@@ -1,0 +1,107 @@
+package io.voxrelay.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.protocol.EventSeq;
+import io.voxrelay.testing.Await;
+import io.voxrelay.testing.SpeechLikeAudio;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The live path never waits for the store: transient events (transcript deltas, {@code speech.started},
+ * {@code response.done}) reach the client at once and are replayed from the relay's ring; durable ones are
+ * stored first, and the store's writes follow turns and state changes, not deltas.
+ */
+class LivePathTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  @Test
+  @DisplayName("with the session service stopped, speech.started and deltas still reach the client; after it "
+      + "returns, the turns are stored and a reconnect replays everything once, in order, from ring and store")
+  void sessionServiceOutage() {
+    try (Deployment d = Deployment.start(Map.of("VOXRELAY_SIMULATOR_RESPONSE_AUDIO_MS", "4000"), 1, 1, 0, 1)) {
+      VoiceClient.Created session = VoiceClient.createSession(d.clientVertx(), d.gatewayPort(0));
+      try (ReliableClient client = new ReliableClient(d.clientVertx(), () -> d.gatewayPort(0), session)) {
+        client.connect();
+        long durablesBefore = EventSeq.durableCount(client.lastSeq());
+
+        d.stopSessionService(0);
+        for (String chunk : SpeechLikeAudio.base64Chunks(SpeechLikeAudio.turn(1_500), 40)) {
+          client.sendAudio(chunk);
+          Await.sleep(5);
+        }
+        Await.until("speech.started while the session service is down", TIMEOUT,
+            () -> !client.processed("speech.started").isEmpty());
+        Await.until("the answer's first delta while the session service is down", TIMEOUT,
+            () -> !client.processed("transcript.delta").isEmpty());
+        assertThat(client.processed("transcript.done")).as("finished turns wait for the store").isEmpty();
+        assertThat(EventSeq.durableCount(client.lastSeq())).isEqualTo(durablesBefore);
+
+        // Away while the answer streams on: its remaining deltas wait in the relay's ring.
+        client.drop();
+        Await.sleep(1_500);
+        d.startServices(1, 0, 0, 0);
+        // The relay's outbox stores the finished turns once the service is back (it retries with backoff).
+        client.connect();
+        Await.until("both finished turns after the return", TIMEOUT,
+            () -> client.processed("transcript.done").size() == 2);
+        Await.sleep(500);
+
+        List<JsonNode> done = client.processed("transcript.done");
+        assertThat(done).extracting(e -> e.path("role").asText()).containsExactly("user", "assistant");
+        assertThat(done.get(1).path("text").asText()).contains("I spoke for");
+        client.drop();
+        client.connect();
+        assertThat(client.lastConnected().path("history")).as("stored after the service returned").hasSize(2);
+        assertThat(client.violations()).as("seqs out of order, duplicated or missing").isEmpty();
+        assertThat(client.truncations()).as("the ring held every transient event").isEmpty();
+        assertThat(client.durableCounts()).containsExactlyElementsOf(
+            LongStream.rangeClosed(1, EventSeq.durableCount(client.lastSeq())).boxed().toList());
+        assertThat(client.deltaMismatches()).as("every delta once, in order").isEmpty();
+        assertThat(client.processed("transcript.delta")).hasSizeGreaterThan(5);
+        assertThat(client.processed("response.done")).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("the store's writes for a 30-second answer do not depend on how many deltas it streams")
+  void storeWritesIndependentOfDeltas() {
+    try (Deployment d = Deployment.start(Map.of("VOXRELAY_SIMULATOR_RESPONSE_AUDIO_MS", "30000"), 1, 1, 0, 1)) {
+      Answer few = answer(d, "Hi.");
+      Answer many = answer(d, "word ".repeat(150).strip() + ".");
+      assertThat(many.deltas()).as("deltas").isGreaterThanOrEqualTo(10 * few.deltas());
+      assertThat(many.writes()).as("write transactions: %s vs %s", few, many).isEqualTo(few.writes());
+      assertThat(few.writes()).as("the text control, the typed turn, the answer's turn").isLessThanOrEqualTo(4);
+    }
+  }
+
+  private record Answer(int deltas, long writes) {
+  }
+
+  /** One typed turn and its whole answer on a fresh session: the deltas seen and the store's writes meanwhile. */
+  private static Answer answer(Deployment d, String text) {
+    VoiceClient.Created session = VoiceClient.createSession(d.clientVertx(), d.gatewayPort(0));
+    try (ReliableClient client = new ReliableClient(d.clientVertx(), () -> d.gatewayPort(0), session)) {
+      client.connect();
+      Await.sleep(300);
+      long before = d.sessions.get(0).storeWriteTransactions();
+      client.send("text", ",\"text\":\"" + text + "\"");
+      Await.until("the answer's turn", TIMEOUT, () -> client.processed("transcript.done").stream()
+          .anyMatch(e -> "assistant".equals(e.path("role").asText())));
+      Await.sleep(300);
+      long writes = d.sessions.get(0).storeWriteTransactions() - before;
+      assertThat(client.violations()).isEmpty();
+      assertThat(client.deltaMismatches()).isEmpty();
+      return new Answer(client.processed("transcript.delta").size(), writes);
+    }
+  }
+}
