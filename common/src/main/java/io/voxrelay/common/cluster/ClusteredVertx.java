@@ -45,6 +45,10 @@ public final class ClusteredVertx {
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(config.failureTimeoutSeconds()));
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // Idle cost: Hazelcast's own metrics collection and health monitor run every few seconds in every process
+    // and nothing reads them (voxrelay reports its own figures).
+    hz.getMetricsConfig().setEnabled(false);
+    hz.setProperty("hazelcast.health.monitoring.level", "OFF");
 
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.port()).setPortAutoIncrement(true).setPortCount(100);
