@@ -543,7 +543,11 @@ final class ClientConnection {
             // This connection lost the session to a newer one: nothing it sends counts, and it is closing.
             sendLocalError("replaced", re.getMessage());
           } else {
-            outbox.emit(ServerEvents.error(controlErrorCode(e), controlErrorMessage(control, e)));
+            String error = ServerEvents.error(controlErrorCode(e), controlErrorMessage(control, e));
+            if (!outbox.emit(error)) {
+              // Nothing can be stored now: the client still hears of it on this connection.
+              send(error);
+            }
           }
           return Future.succeededFuture();
         });

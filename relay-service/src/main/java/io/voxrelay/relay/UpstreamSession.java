@@ -449,7 +449,9 @@ final class UpstreamSession {
 
   private void recordTurn(Turn turn, String doneEvent, long clientSeq) {
     state.addTurn(turn);
-    outbox.emitTurn(doneEvent, turn, clientSeq);
+    if (!outbox.emitTurn(doneEvent, turn, clientSeq)) {
+      giveUpUnstored();
+    }
   }
 
   private void onLost(UpstreamLink lost) {
@@ -561,8 +563,27 @@ final class UpstreamSession {
     if (closeCode == 0 && EventKind.of(json) == EventKind.TRANSIENT) {
       toClientLive(transients.add(json));
     } else {
-      outbox.emit(json, closeCode);
+      if (!outbox.emit(json, closeCode)) {
+        giveUpUnstored();
+      }
     }
+  }
+
+  /**
+   * The session service has been unreachable so long that the most events an outbox holds wait to be
+   * stored: the conversation cannot be kept, so it stops here (no billable upstream runs on unsaved). The
+   * client is told at once (1013, retryable); what waits is still stored once the service is back.
+   */
+  private void giveUpUnstored() {
+    if (closed) {
+      return;
+    }
+    LOG.error("[Relay] closing upstream of {}: its events cannot be stored", sessionId());
+    if (gatewayAddress != null) {
+      vertx.eventBus().send(gatewayAddress, new ToClient(sessionId(), ServerEvents.error("unavailable",
+          "The conversation cannot be saved right now; reconnect in a moment."), CloseCode.TRY_AGAIN_LATER.code()));
+    }
+    close(true);
   }
 
   /** Stamped events, in order, to the gateway holding the client; stored, so a client away gets them later. */

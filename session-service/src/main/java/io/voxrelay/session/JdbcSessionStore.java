@@ -57,28 +57,42 @@ final class JdbcSessionStore implements SessionStore {
 
   private final HikariDataSource dataSource;
   private final WorkerExecutor workers;
+  /** Where write transactions run: one thread for SQLite, the pool for PostgreSQL. */
+  private final WorkerExecutor writer;
   private final StoreConfig config;
 
-  private JdbcSessionStore(HikariDataSource dataSource, WorkerExecutor workers, StoreConfig config) {
+  private JdbcSessionStore(HikariDataSource dataSource, WorkerExecutor workers, WorkerExecutor writer,
+                           StoreConfig config) {
     this.dataSource = dataSource;
     this.workers = workers;
+    this.writer = writer;
     this.config = config;
   }
 
   /** Opens the store described by {@code config} and brings its schema up to date. */
   static Future<SessionStore> open(Vertx vertx, StoreConfig config) {
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("voxrelay-session-store", config.poolSize());
+    // SQLite has one writer at a time, and a connection that finds the lock taken sleeps in its busy handler
+    // (1, 2, 5, 10 … ms) even when the lock frees in microseconds: this process's writes take turns on one
+    // thread instead, so they never wait on each other that way. Reads stay on the pool (WAL).
+    WorkerExecutor writer = config.kind() == StoreConfig.Kind.SQLITE
+        ? vertx.createSharedWorkerExecutor("voxrelay-session-writer", 1) : workers;
     return workers.executeBlocking(() -> {
       HikariDataSource dataSource = dataSource(config);
       try {
         int version = Migrations.apply(dataSource, config.kind() == StoreConfig.Kind.POSTGRES);
         LOG.info("[SessionStore] {} store ready at schema version {}", config.kind().name().toLowerCase(), version);
-        return (SessionStore) new JdbcSessionStore(dataSource, workers, config);
+        return (SessionStore) new JdbcSessionStore(dataSource, workers, writer, config);
       } catch (SQLException | RuntimeException e) {
         dataSource.close();
         throw e;
       }
-    }, false).onFailure(e -> workers.close());
+    }, false).onFailure(e -> {
+      workers.close();
+      if (writer != workers) {
+        writer.close();
+      }
+    });
   }
 
   private static HikariDataSource dataSource(StoreConfig config) throws IOException {
@@ -115,7 +129,12 @@ final class JdbcSessionStore implements SessionStore {
   /** A write transaction of the session's own (not the periodic activity batch): counted, then run. */
   private <T> Future<T> write(Callable<T> work) {
     writes.increment();
-    return blocking(work);
+    return writer.executeBlocking(work, false);
+  }
+
+  /** A write transaction that is not a session's own (the activity batch): in turn with the others, uncounted. */
+  private <T> Future<T> batchWrite(Callable<T> work) {
+    return writer.executeBlocking(work, false);
   }
 
   @Override
@@ -267,7 +286,8 @@ final class JdbcSessionStore implements SessionStore {
     return workers.<Void>executeBlocking(() -> {
       dataSource.close();
       return null;
-    }, false).eventually(() -> workers.close().mapEmpty());
+    }, false).eventually(() -> (writer == workers ? workers.close()
+        : writer.close().eventually(workers::close)).mapEmpty());
   }
 
   private static SessionRecord read(Connection c, String sessionId) throws SQLException {
@@ -404,7 +424,7 @@ final class JdbcSessionStore implements SessionStore {
     if (activities.isEmpty()) {
       return Future.succeededFuture();
     }
-    return blocking(() -> {
+    return batchWrite(() -> {
       try (Connection c = dataSource.getConnection();
            PreparedStatement ps = c.prepareStatement("UPDATE sessions SET last_heartbeat_at = "
                + later("last_heartbeat_at") + ", last_audio_activity_at = " + later("last_audio_activity_at")

@@ -14,7 +14,9 @@ import java.util.List;
  * numbering follows the order of {@link #emit}; while one is in flight, later events gather into the next
  * batch. A failed batch is retried, in order, until it is stored: an event is delivered only once it can be
  * replayed. A finished turn travels with its {@code transcript.done} event ({@link #emitTurn}), so the
- * history gets the turn exactly when the event stream gets its event. Confined to the sender's event loop.
+ * history gets the turn exactly when the event stream gets its event. At most {@link #MAX_QUEUED} events
+ * wait (a session service unreachable for that long): past it {@link #emit} refuses, and the sender gives
+ * the session up rather than lose a turn silently. Confined to the sender's event loop.
  */
 public final class EventOutbox {
 
@@ -25,6 +27,8 @@ public final class EventOutbox {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventOutbox.class);
   private static final long MAX_RETRY_DELAY_MS = 5_000;
+  /** Events waiting to be stored, at most: hours of conversation for one session. */
+  public static final int MAX_QUEUED = 1024;
 
   private final Vertx vertx;
   private final String sessionId;
@@ -44,27 +48,46 @@ public final class EventOutbox {
     this.options = new DeliveryOptions().setSendTimeout(busTimeoutMs);
   }
 
-  public void emit(String event) {
-    emit(event, 0);
+  public boolean emit(String event) {
+    return emit(event, 0);
   }
 
-  /** Emits an event; with a non-zero {@code closeCode} the client is closed after it. */
-  public void emit(String event, int closeCode) {
+  /**
+   * Emits an event; with a non-zero {@code closeCode} the client is closed after it.
+   *
+   * @return false, emitting nothing, when {@link #MAX_QUEUED} events already wait to be stored
+   */
+  public boolean emit(String event, int closeCode) {
+    if (full()) {
+      return false;
+    }
     queued.add(event);
     if (closeCode != 0) {
       queuedCloseCode = closeCode;
     }
     flush();
+    return true;
   }
 
   /**
    * Emits a finished turn's {@code transcript.done} event together with the turn itself: both are stored in
    * one transaction. {@code clientSeq} (else 0) is the client message the turn carried out.
    */
-  public void emitTurn(String event, Turn turn, long clientSeq) {
+  public boolean emitTurn(String event, Turn turn, long clientSeq) {
+    if (full()) {
+      return false;
+    }
     queuedTurns.add(turn);
     queuedClientSeq = Math.max(queuedClientSeq, clientSeq);
-    emit(event, 0);
+    return emit(event, 0);
+  }
+
+  private boolean full() {
+    if (queued.size() < MAX_QUEUED) {
+      return false;
+    }
+    LOG.error("[Outbox] {} events of {} wait to be stored; refusing more", queued.size(), sessionId);
+    return true;
   }
 
   private void flush() {
