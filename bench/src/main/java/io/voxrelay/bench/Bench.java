@@ -109,7 +109,7 @@ public final class Bench {
         }
         if (runs("idle")) {
           log("idle sessions: one JVM");
-          idle = IdleSessions.run(generator, one, quick ? 300 : 1_000);
+          idle = IdleSessions.run(generator, upstream, one, quick ? 300 : 1_000);
         }
       }
     }
@@ -239,7 +239,11 @@ public final class Bench {
             + "%.1f KiB of heap per session (used heap after a full GC, all services in the JVM)%n", r.sessions(),
             r.kibPerSession()))
         .append(String.format(Locale.ROOT, "- set-up rate (create over HTTP, connect, `connected`; 32 at a time): "
-            + "%.0f sessions per second; %d failed%n%n", r.setupsPerSecond(), r.failed()));
+            + "%.0f sessions per second; %d failed%n", r.setupsPerSecond(), r.failed()))
+        .append(String.format(Locale.ROOT, "- then 1 in 10 of them (%d) streaming both ways for %d s, all on the one "
+            + "relay process: client→upstream ms %s, upstream→client ms %s (p50 / p90 / p99 / max), lost %d / %d; "
+            + "%d sessions refused%n%n", r.streaming(), IdleSessions.STREAM_MS / 1000, r.uplink().millis(),
+            r.downlink().millis(), r.upLost(), r.downLost(), r.failed()));
   }
 
   private void sweepTable(List<SweepBench.Result> results) {

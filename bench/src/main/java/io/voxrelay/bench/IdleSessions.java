@@ -1,34 +1,70 @@
 package io.voxrelay.bench;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Many idle, connected, heartbeating voxrelay sessions in the one-JVM target: the heap each costs (used heap
- * after a full GC, before and after), and how fast they were set up (create, connect, {@code connected}).
+ * Many idle, connected, heartbeating voxrelay sessions in the one-JVM target (one relay process): the heap
+ * each costs (used heap after a full GC, before and after), how fast they were set up (create, connect,
+ * {@code connected}), and then 1 in 10 of them streaming both ways in real time: none refused, none lost.
  */
 final class IdleSessions {
 
-  record Result(int sessions, double kibPerSession, double setupsPerSecond, int failed) {
+  /**
+   * @param streaming streams of the sessions that streamed both ways (1 in 10) for {@link #STREAM_MS}
+   * @param uplink    their client→upstream latency; {@code downlink} the other way
+   */
+  record Result(int sessions, double kibPerSession, double setupsPerSecond, int failed, int streaming,
+                Latencies.Summary uplink, Latencies.Summary downlink, long upLost, long downLost) {
   }
+
+  static final long STREAM_MS = 10_000;
+  private static final int FIRST_ID = 200_000;
 
   private IdleSessions() {
   }
 
-  static Result run(Generator generator, Target target, int sessions) throws Exception {
+  static Result run(Generator generator, FakeUpstream upstream, Target target, int sessions) throws Exception {
     long before = usedHeapAfterGc(target.mainPid());
     StreamClient.Stats stats = new StreamClient.Stats();
-    List<StreamClient> clients = generator.streams(target, sessions, stats, 200_000);
+    List<StreamClient> clients = generator.streams(target, sessions, stats, FIRST_ID);
     try {
       long started = System.nanoTime();
       int failed = LoadRun.await(generator.forEach(clients, 32, c -> c.create().compose(v -> c.connect())));
       double seconds = (System.nanoTime() - started) / 1e9;
       Thread.sleep(3_000);
       long after = usedHeapAfterGc(target.mainPid());
-      return new Result(sessions, (after - before) / 1024.0 / (sessions - failed), (sessions - failed) / seconds, failed);
+
+      List<StreamClient> streaming = new ArrayList<>();
+      for (int i = 0; i < clients.size(); i += 10) {
+        streaming.add(clients.get(i));
+      }
+      upstream.reset();
+      upstream.uplink.clear();
+      LoadRun.resetInPlace(stats);
+      stats.recording = true;
+      for (int i = 0; i < streaming.size(); i++) {
+        StreamClient c = streaming.get(i);
+        generator.vertx.setTimer(1 + (i * 20L) / streaming.size(),
+            t -> generator.contextOf(c).runOnContext(v -> c.startStreaming()));
+      }
+      Thread.sleep(STREAM_MS);
+      upstream.stopSending();
+      LoadRun.await(generator.forEach(streaming, 64, c -> {
+        c.stopStreaming();
+        return io.vertx.core.Future.succeededFuture();
+      }));
+      Thread.sleep(1_000);
+      stats.recording = false;
+      upstream.stopRecording();
+      long upLost = Math.max(0, stats.sent.get() - LoadRun.countFor(upstream.received, FIRST_ID, sessions));
+      long downLost = Math.max(0, LoadRun.countFor(upstream.sent, FIRST_ID, sessions) - stats.received.get());
+      return new Result(sessions, (after - before) / 1024.0 / (sessions - failed), (sessions - failed) / seconds,
+          failed, streaming.size(), upstream.uplink.summary(), stats.downlink.summary(), upLost, downLost);
     } finally {
       LoadRun.await(generator.forEach(clients, 64, StreamClient::close));
     }

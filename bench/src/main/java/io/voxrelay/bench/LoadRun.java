@@ -91,7 +91,7 @@ final class LoadRun {
 
   private static final java.util.concurrent.atomic.AtomicInteger NEXT_ID = new java.util.concurrent.atomic.AtomicInteger(1);
 
-  private static long countFor(java.util.Map<Integer, java.util.concurrent.atomic.AtomicLong> counts, int firstId,
+  static long countFor(java.util.Map<Integer, java.util.concurrent.atomic.AtomicLong> counts, int firstId,
                                int streams) {
     long total = 0;
     for (int id = firstId; id < firstId + streams; id++) {
@@ -101,7 +101,7 @@ final class LoadRun {
     return total;
   }
 
-  private static void resetInPlace(Stats stats) {
+  static void resetInPlace(Stats stats) {
     stats.sent.set(0);
     stats.received.set(0);
     stats.downlink.clear();
