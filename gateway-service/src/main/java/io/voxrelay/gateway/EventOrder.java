@@ -68,6 +68,11 @@ final class EventOrder {
       sink.write(json, closeCode);
       return;
     }
+    Waiting held = waiting.get(seq);
+    if (held != null && closeCode == 0) {
+      // The same event again (a replayed copy of one that waits): the close that came with it still holds.
+      closeCode = held.closeCode();
+    }
     long durables = EventSeq.durableCount(lastDelivered);
     long eventDurables = EventSeq.durableCount(seq);
     if (EventSeq.isDurable(seq)) {
@@ -112,7 +117,7 @@ final class EventOrder {
   }
 
   private void wait(long seq, String json, int closeCode) {
-    waiting.put(seq, new Waiting(json, closeCode));
+    waiting.merge(seq, new Waiting(json, closeCode), (old, copy) -> copy.closeCode() != 0 ? copy : old);
     if (waiting.size() > MAX_WAITING) {
       waiting.pollLastEntry();
       dropped++;

@@ -116,6 +116,28 @@ class EventOrderTest {
   }
 
   @Test
+  @DisplayName("a close that came with a waiting event holds when a copy of it without the close arrives too")
+  void closeCodeSurvivesReplayedCopy() {
+    List<Integer> closes = new ArrayList<>();
+    EventOrder order = new EventOrder(d(1), new EventOrder.Sink() {
+      @Override
+      public void write(String json, int closeCode) {
+        written.add(json);
+        closes.add(closeCode);
+      }
+
+      @Override
+      public void relayBehind(long lastDurable) {
+      }
+    });
+    order.offer(event(d(3)), 4000);
+    order.offer(event(d(3)), 0);
+    order.offer(event(d(2)), 0);
+    assertThat(seqsWritten()).containsExactly(d(2), d(3));
+    assertThat(closes).containsExactly(0, 4000);
+  }
+
+  @Test
   @DisplayName("an unstamped copy drops only the seq")
   void unstamped() {
     assertThat(EventOrder.unstamped("{\"seq\":12,\"type\":\"x\",\"a\":1}")).isEqualTo("{\"type\":\"x\",\"a\":1}");
