@@ -71,6 +71,13 @@ public final class SimulatedSession {
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(e -> { });
     expiryTimer = vertx.setTimer(config.maxSessionMs(), t -> expire());
+  }
+
+  /**
+   * Greets the client with {@code session.created}. Called once the simulator lists this session, so a client
+   * that saw the greeting always finds the session in {@link UpstreamSimulator#sessions()}.
+   */
+  void start() {
     emit(event("session.created").set("session", session.deepCopy()));
   }
 

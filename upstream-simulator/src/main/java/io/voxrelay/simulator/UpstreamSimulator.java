@@ -113,6 +113,7 @@ public final class UpstreamSimulator extends VerticleBase {
     ctx.request().toWebSocket().onSuccess(ws -> {
       SimulatedSession session = new SimulatedSession(vertx, ws, connection, config, model, authorized);
       sessions.add(session);
+      session.start();
       LOG.info("[Simulator] session {} opened (model {})", session.id(), model);
     });
   }
