@@ -47,24 +47,12 @@ final class IdleSessions {
       upstream.uplink.clear();
       LoadRun.resetInPlace(stats);
       stats.recording = true;
-      for (int i = 0; i < streaming.size(); i++) {
-        StreamClient c = streaming.get(i);
-        generator.vertx.setTimer(1 + (i * 20L) / streaming.size(),
-            t -> generator.contextOf(c).runOnContext(v -> c.startStreaming()));
-      }
+      LoadRun.startSpread(generator, streaming);
       Thread.sleep(STREAM_MS);
-      upstream.stopSending();
-      LoadRun.await(generator.forEach(streaming, 64, c -> {
-        c.stopStreaming();
-        return io.vertx.core.Future.succeededFuture();
-      }));
-      Thread.sleep(1_000);
-      stats.recording = false;
-      upstream.stopRecording();
-      long upLost = Math.max(0, stats.sent.get() - LoadRun.countFor(upstream.received, FIRST_ID, sessions));
-      long downLost = Math.max(0, LoadRun.countFor(upstream.sent, FIRST_ID, sessions) - stats.received.get());
+      LoadRun.stopAndDrain(generator, upstream, streaming, stats);
+      LoadRun.Loss loss = LoadRun.Loss.of(stats, upstream, FIRST_ID, sessions);
       return new Result(sessions, (after - before) / 1024.0 / (sessions - failed), (sessions - failed) / seconds,
-          failed, streaming.size(), upstream.uplink.summary(), stats.downlink.summary(), upLost, downLost);
+          failed, streaming.size(), upstream.uplink.summary(), stats.downlink.summary(), loss.up(), loss.down());
     } finally {
       LoadRun.await(generator.forEach(clients, 64, StreamClient::close));
     }

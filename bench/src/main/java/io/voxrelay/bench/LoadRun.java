@@ -47,12 +47,7 @@ final class LoadRun {
     failed += await(generator.forEach(clients, 16, StreamClient::connect));
     stats.recording = false;
     upstream.stopRecording();
-    // Spread the streams' send ticks over the 20 ms period, as real users are.
-    for (int i = 0; i < clients.size(); i++) {
-      StreamClient c = clients.get(i);
-      generator.vertx.setTimer(1 + (i * 20L) / Math.max(1, clients.size()),
-          t -> generator.contextOf(c).runOnContext(v -> c.startStreaming()));
-    }
+    startSpread(generator, clients);
     Thread.sleep(warmupMs);
     upstream.reset();
     upstream.uplink.clear();
@@ -67,7 +62,28 @@ final class LoadRun {
     double cpuAfter = ProcCpu.millis(target.pids());
     double seconds = (System.nanoTime() - startedAt) / 1e9;
     generator.stopProbes();
-    // Stop sending, let what is in flight arrive, then stop counting.
+    stopAndDrain(generator, upstream, clients, stats);
+    Loss loss = Loss.of(stats, upstream, firstId, streams);
+    double cpu = target.pids().isEmpty() ? Double.NaN : (cpuAfter - cpuBefore) / seconds / streams;
+    Result result = new Result(target.name, streams, upstream.uplink.summary(), stats.downlink.summary(),
+        loss.up(), loss.down(), cpu, generator.loopLag.summary(), stats.sendLag.summary(), failed);
+    await(generator.forEach(clients, 64, StreamClient::close));
+    Thread.sleep(500);
+    return result;
+  }
+
+  /** Starts the streams with their send ticks spread over the 20 ms period, as real users' are. */
+  static void startSpread(Generator generator, List<StreamClient> clients) {
+    for (int i = 0; i < clients.size(); i++) {
+      StreamClient c = clients.get(i);
+      generator.vertx.setTimer(1 + (i * 20L) / Math.max(1, clients.size()),
+          t -> generator.contextOf(c).runOnContext(v -> c.startStreaming()));
+    }
+  }
+
+  /** Stops sending both ways, lets what is in flight arrive, then stops counting. */
+  static void stopAndDrain(Generator generator, FakeUpstream upstream, List<StreamClient> clients, Stats stats)
+      throws Exception {
     upstream.stopSending();
     await(generator.forEach(clients, 64, c -> {
       c.stopStreaming();
@@ -76,22 +92,19 @@ final class LoadRun {
     Thread.sleep(1_000);
     stats.recording = false;
     upstream.stopRecording();
-    long upSent = stats.sent.get();
-    long upReceived = countFor(upstream.received, firstId, streams);
-    long downSent = countFor(upstream.sent, firstId, streams);
-    long downReceived = stats.received.get();
-    double cpu = target.pids().isEmpty() ? Double.NaN : (cpuAfter - cpuBefore) / seconds / streams;
-    Result result = new Result(target.name, streams, upstream.uplink.summary(), stats.downlink.summary(),
-        Math.max(0, upSent - upReceived), Math.max(0, downSent - downReceived), cpu, generator.loopLag.summary(),
-        stats.sendLag.summary(), failed);
-    await(generator.forEach(clients, 64, StreamClient::close));
-    Thread.sleep(500);
-    return result;
+  }
+
+  /** Frames sent and never received, each way, by the streams with ids {@code firstId} on. */
+  record Loss(long up, long down) {
+    static Loss of(Stats stats, FakeUpstream upstream, int firstId, int streams) {
+      return new Loss(Math.max(0, stats.sent.get() - countFor(upstream.received, firstId, streams)),
+          Math.max(0, countFor(upstream.sent, firstId, streams) - stats.received.get()));
+    }
   }
 
   private static final java.util.concurrent.atomic.AtomicInteger NEXT_ID = new java.util.concurrent.atomic.AtomicInteger(1);
 
-  static long countFor(java.util.Map<Integer, java.util.concurrent.atomic.AtomicLong> counts, int firstId,
+  private static long countFor(java.util.Map<Integer, java.util.concurrent.atomic.AtomicLong> counts, int firstId,
                                int streams) {
     long total = 0;
     for (int id = firstId; id < firstId + streams; id++) {

@@ -54,8 +54,6 @@ import java.util.UUID;
 final class ClientConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
-  /** The AI's voice: live, so dropped rather than queued for a client that does not keep up. */
-  private static final String AUDIO_PREFIX = "{\"type\":\"audio\"";
   /** How long an out-of-order event waits before the missing ones are fetched from the store. */
   private static final long GAP_FILL_DELAY_MS = 250;
 
@@ -87,8 +85,6 @@ final class ClientConnection {
   private long gapTimer = -1;
   private boolean filling;
   private boolean confirmed;
-  /** The relay's answer to the open made while connecting, until {@code connected} is sent. */
-  private UpstreamOpened upstreamOnConnect;
   /** A move of this session to another relay, while one is under way. */
   private Future<Void> takeover;
 
@@ -170,7 +166,8 @@ final class ClientConnection {
     if (state != State.CONNECTED) {
       return;
     }
-    if (json != null && !(json.startsWith(AUDIO_PREFIX) ? writes.writeDroppable(json) : send(json))) {
+    // The AI's voice is live: dropped rather than queued for a client that does not keep up.
+    if (json != null && !(ServerEvents.isAudio(json) ? writes.writeDroppable(json) : send(json))) {
       return;
     }
     if (closeCode != 0) {
@@ -298,19 +295,25 @@ final class ClientConnection {
         .map(Message::body)
         .compose(connected -> {
           replacePrevious(connected);
+          long position = position(hello.lastSeq(), connected);
           if (connected.session().awaitingResume()) {
             // The upstream was let go; a new one opens only when the client asks to resume.
-            return Future.succeededFuture(connected);
+            return Future.succeededFuture(new Joined(connected, position, null));
           }
-          return openUpstream(connected.session(), false, position(hello.lastSeq(), connected),
-              connected.replay().lastSeq()).map(opened -> {
+          return openUpstream(connected.session(), false, position, connected.replay().lastSeq()).map(opened -> {
             useRelay(opened.relayNode());
-            upstreamOnConnect = opened;
-            return connected;
+            return new Joined(connected, position, opened);
           });
         })
-        .onSuccess(connected -> onConnected(connected, position(hello.lastSeq(), connected)))
+        .onSuccess(this::onConnected)
         .onFailure(this::onConnectFailed);
+  }
+
+  /**
+   * A connect that went through: the session service's answer, the client's position in the event order, and
+   * the relay's answer (null while the session awaits resume).
+   */
+  private record Joined(SessionConnected connected, long position, UpstreamOpened opened) {
   }
 
   /** Where the client is in the event order: its {@code lastSeq}, but never past the highest seq issued. */
@@ -437,7 +440,10 @@ final class ClientConnection {
     opened.transients().forEach(event -> deliver(event, 0));
   }
 
-  private void onConnected(SessionConnected connected, long clientLastSeq) {
+  private void onConnected(Joined joined) {
+    SessionConnected connected = joined.connected();
+    long clientLastSeq = joined.position();
+    UpstreamOpened opened = joined.opened();
     SessionSnapshot session = connected.session();
     if (state != State.CONNECTING) {
       // The client left while we were connecting: let the relay start its detach grace.
@@ -450,8 +456,6 @@ final class ClientConnection {
     registry.put(this);
     send(ServerEvents.connected(session, connected.resumeToken(), connected.resumed(),
         connected.replay().lastSeq()));
-    UpstreamOpened opened = upstreamOnConnect;
-    upstreamOnConnect = null;
     if (opened != null && opened.transientsLost() && clientLastSeq > 0 && !connected.replay().truncated()) {
       send(ServerEvents.transientsTruncated(clientLastSeq + 1));
     }

@@ -579,10 +579,8 @@ final class UpstreamSession {
       return;
     }
     LOG.error("[Relay] closing upstream of {}: its events cannot be stored", sessionId());
-    if (gatewayAddress != null) {
-      vertx.eventBus().send(gatewayAddress, new ToClient(sessionId(), ServerEvents.error("unavailable",
-          "The conversation cannot be saved right now; reconnect in a moment."), CloseCode.TRY_AGAIN_LATER.code()));
-    }
+    toGateway(ServerEvents.error("unavailable", "The conversation cannot be saved right now; reconnect in a moment."),
+        CloseCode.TRY_AGAIN_LATER.code());
     close(true);
   }
 
@@ -591,18 +589,19 @@ final class UpstreamSession {
     for (String event : stamped) {
       transients.durableReleased(Sequenced.seqOf(event));
     }
-    if (gatewayNode == null) {
-      return;
-    }
     for (int i = 0; i < stamped.size(); i++) {
-      int close = i == stamped.size() - 1 ? closeCode : 0;
-      vertx.eventBus().send(gatewayAddress, new ToClient(sessionId(), stamped.get(i), close));
+      toGateway(stamped.get(i), i == stamped.size() - 1 ? closeCode : 0);
     }
   }
 
   private void toClientLive(String json) {
-    if (gatewayNode != null) {
-      vertx.eventBus().send(gatewayAddress, new ToClient(sessionId(), json, 0));
+    toGateway(json, 0);
+  }
+
+  /** One event to the gateway holding the client, then a close if {@code closeCode} is not 0; none if away. */
+  private void toGateway(String json, int closeCode) {
+    if (gatewayAddress != null) {
+      vertx.eventBus().send(gatewayAddress, new ToClient(sessionId(), json, closeCode));
     }
   }
 }

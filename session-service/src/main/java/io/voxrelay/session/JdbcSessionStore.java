@@ -129,7 +129,7 @@ final class JdbcSessionStore implements SessionStore {
   /** A write transaction of the session's own (not the periodic activity batch): counted, then run. */
   private <T> Future<T> write(Callable<T> work) {
     writes.increment();
-    return writer.executeBlocking(work, false);
+    return batchWrite(work);
   }
 
   /** A write transaction that is not a session's own (the activity batch): in turn with the others, uncounted. */
@@ -373,18 +373,32 @@ final class JdbcSessionStore implements SessionStore {
   /** A change that makes the session live or not: the row and the live count move in one transaction. */
   private static boolean writeCounted(Connection c, long expectedVersion, SessionRecord s, int liveDelta)
       throws SQLException {
-    c.setAutoCommit(false);
-    try {
+    // A lost version race wrote nothing: committing that empty transaction changes nothing either.
+    return inTransaction(c, () -> {
       if (!write(c, expectedVersion, s)) {
-        c.rollback();
         return false;
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE session_counts SET live = live + ? WHERE id = 1")) {
         ps.setInt(1, liveDelta);
         ps.executeUpdate();
       }
-      c.commit();
       return true;
+    });
+  }
+
+  /** JDBC work that returns a value. */
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs {@code work} as one transaction on {@code c}: committed if it returns, rolled back if it throws. */
+  private static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      T result = work.run();
+      c.commit();
+      return result;
     } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw e;
@@ -429,8 +443,7 @@ final class JdbcSessionStore implements SessionStore {
            PreparedStatement ps = c.prepareStatement("UPDATE sessions SET last_heartbeat_at = "
                + later("last_heartbeat_at") + ", last_audio_activity_at = " + later("last_audio_activity_at")
                + ", last_activity_at = " + later("last_activity_at") + " WHERE session_id = ?")) {
-        c.setAutoCommit(false);
-        try {
+        return inTransaction(c, () -> {
           for (Activity a : activities) {
             int i = bindLater(ps, 1, a.heartbeatAt());
             i = bindLater(ps, i, a.audioAt());
@@ -444,15 +457,9 @@ final class JdbcSessionStore implements SessionStore {
               prune(c, a.sessionId(), "seq <= ?", a.ackSeq());
             }
           }
-          c.commit();
-        } catch (SQLException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
+          return null;
+        });
       }
-      return null;
     });
   }
 
@@ -501,8 +508,7 @@ final class JdbcSessionStore implements SessionStore {
    */
   private List<String> appendEvents(Connection c, String sessionId, List<String> events, List<Turn> turns,
                                     long appliedClientSeq, long now) throws SQLException {
-    c.setAutoCommit(false);
-    try {
+    return inTransaction(c, () -> {
       long last;
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE sessions SET last_event_seq = last_event_seq + ? WHERE session_id = ?")) {
@@ -543,14 +549,8 @@ final class JdbcSessionStore implements SessionStore {
       }
       prune(c, sessionId, "seq <= ?", last - EventSeq.durable(config.replayMaxEvents()));
       prune(c, sessionId, "created_at < ?", now - config.replayMaxAgeMs());
-      c.commit();
       return stamped;
-    } catch (SQLException | RuntimeException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-    }
+    });
   }
 
   /** Deletes a session's events matching {@code condition} and raises its floor past them. */

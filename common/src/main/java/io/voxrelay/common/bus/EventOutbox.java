@@ -61,11 +61,7 @@ public final class EventOutbox {
     if (full()) {
       return false;
     }
-    queued.add(event);
-    if (closeCode != 0) {
-      queuedCloseCode = closeCode;
-    }
-    flush();
+    append(event, closeCode);
     return true;
   }
 
@@ -79,7 +75,16 @@ public final class EventOutbox {
     }
     queuedTurns.add(turn);
     queuedClientSeq = Math.max(queuedClientSeq, clientSeq);
-    return emit(event, 0);
+    append(event, 0);
+    return true;
+  }
+
+  private void append(String event, int closeCode) {
+    queued.add(event);
+    if (closeCode != 0) {
+      queuedCloseCode = closeCode;
+    }
+    flush();
   }
 
   private boolean full() {

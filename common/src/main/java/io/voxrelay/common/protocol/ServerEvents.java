@@ -18,6 +18,7 @@ public final class ServerEvents {
 
   public static final String ROLE_USER = "user";
   public static final String ROLE_ASSISTANT = "assistant";
+  private static final String AUDIO_PREFIX = "{\"type\":\"audio\",\"data\":\"";
 
   private ServerEvents() {
   }
@@ -129,7 +130,12 @@ public final class ServerEvents {
    * event): {@code base64Pcm} must be base64, which needs no escaping.
    */
   public static String audio(String base64Pcm) {
-    return "{\"type\":\"audio\",\"data\":\"" + base64Pcm + "\"}";
+    return AUDIO_PREFIX + base64Pcm + "\"}";
+  }
+
+  /** Whether {@code eventJson} is an event built by {@link #audio}. */
+  public static boolean isAudio(String eventJson) {
+    return eventJson.startsWith(AUDIO_PREFIX);
   }
 
   public static String transcriptDelta(String role, String itemId, String delta) {
