@@ -1,7 +1,6 @@
 package io.voxrelay.gateway;
 
 import io.voxrelay.common.protocol.EventSeq;
-import io.voxrelay.common.protocol.Sequenced;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,9 +60,8 @@ final class EventOrder {
     return dropped;
   }
 
-  /** Takes one event (stamped or not) and writes what is now in order. */
-  void offer(String json, int closeCode) {
-    long seq = Sequenced.seqOf(json);
+  /** Takes one event ({@code seq} 0: a live one, unnumbered) and writes what is now in order. */
+  void offer(long seq, String json, int closeCode) {
     if (seq == 0) {
       sink.write(json, closeCode);
       return;
@@ -144,7 +142,10 @@ final class EventOrder {
     }
   }
 
-  /** A stamped event without its {@code seq}: {@code {"seq":N,...}} becomes {@code {...}}. */
+  /**
+   * A numbered event without its {@code seq}: {@code {"seq":N,...}} becomes {@code {...}}
+   * ({@link io.voxrelay.common.protocol.NumberedEvent#of} always puts it first).
+   */
   static String unstamped(String json) {
     int comma = json.indexOf(',');
     return comma < 0 ? "{}" : "{" + json.substring(comma + 1);

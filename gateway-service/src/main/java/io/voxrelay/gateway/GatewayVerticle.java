@@ -127,8 +127,8 @@ public final class GatewayVerticle extends VerticleBase {
   private void upgrade(RoutingContext ctx) {
     String sessionId = ctx.pathParam("sessionId");
     ctx.request().toWebSocket()
-        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, nodeId, clients, limits.helloFailures(), activity, config.helloTimeoutMs(),
-            config.busTimeoutMs()))
+        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, nodeId, clients, limits.helloFailures(), activity,
+            config))
         .onFailure(e -> LOG.debug("[Gateway] WebSocket upgrade failed: {}", e.toString()));
   }
 
@@ -171,7 +171,7 @@ public final class GatewayVerticle extends VerticleBase {
     ClientConnection client = clients.get(command.sessionId());
     if (command instanceof ToClient event) {
       if (client != null) {
-        client.deliver(event.json(), event.closeCode());
+        client.deliver(event);
       }
     } else if (command instanceof ConnectionReplaced replaced) {
       if (client != null && client.connectionId().equals(replaced.connectionId())) {

@@ -1,7 +1,8 @@
 package io.voxrelay.gateway;
 
 import io.voxrelay.common.protocol.EventSeq;
-import io.voxrelay.common.protocol.Sequenced;
+import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.NumberedEvent;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +27,9 @@ class EventOrderTest {
     }
   };
 
-  private static String event(long seq) {
-    return Sequenced.stamp("{\"type\":\"e\"}", seq);
+  /** Offers a numbered event with {@code seq}. */
+  private static void offer(EventOrder order, long seq, int closeCode) {
+    order.offer(seq, NumberedEvent.of("{\"type\":\"e\"}", seq).json(), closeCode);
   }
 
   private static long d(long n) {
@@ -35,7 +37,7 @@ class EventOrderTest {
   }
 
   private List<Long> seqsWritten() {
-    return written.stream().map(Sequenced::seqOf).toList();
+    return written.stream().map(json -> Json.parse(json).path("seq").asLong(0)).toList();
   }
 
   @Test
@@ -43,7 +45,7 @@ class EventOrderTest {
   void inOrderOnce() {
     EventOrder order = new EventOrder(0, sink);
     for (long seq : new long[] {d(1), d(1) + 1, d(1) + 2, d(2), d(2) + 1, d(1) + 2, d(2)}) {
-      order.offer(event(seq), 0);
+      offer(order, seq, 0);
     }
     assertThat(seqsWritten()).containsExactly(d(1), d(1) + 1, d(1) + 2, d(2), d(2) + 1);
     assertThat(order.hasGap()).isFalse();
@@ -53,13 +55,13 @@ class EventOrderTest {
   @DisplayName("a transient event never waits for the store, but does wait for a durable event before it")
   void transientsWaitOnlyForMissingDurables() {
     EventOrder order = new EventOrder(d(3) + 5, sink);
-    order.offer(event(d(3) + 6), 0);
+    offer(order, d(3) + 6, 0);
     assertThat(seqsWritten()).as("next transient: out at once").containsExactly(d(3) + 6);
-    order.offer(event(d(4) + 1), 0);
-    order.offer(event(d(5)), 0);
+    offer(order, d(4) + 1, 0);
+    offer(order, d(5), 0);
     assertThat(order.hasGap()).as("durable 4 is missing").isTrue();
     assertThat(seqsWritten()).containsExactly(d(3) + 6);
-    order.offer(event(d(4)), 0);
+    offer(order, d(4), 0);
     assertThat(seqsWritten()).containsExactly(d(3) + 6, d(4), d(4) + 1, d(5));
     assertThat(order.hasGap()).isFalse();
   }
@@ -68,8 +70,8 @@ class EventOrderTest {
   @DisplayName("transient numbers may skip (a new relay hold): only order matters among them")
   void transientsMaySkip() {
     EventOrder order = new EventOrder(d(2) + 3, sink);
-    order.offer(event(d(2) + 40), 0);
-    order.offer(event(d(2) + 41), 0);
+    offer(order, d(2) + 40, 0);
+    offer(order, d(2) + 41, 0);
     assertThat(seqsWritten()).containsExactly(d(2) + 40, d(2) + 41);
   }
 
@@ -77,9 +79,9 @@ class EventOrderTest {
   @DisplayName("a late transient (numbered before a durable event another emitter sent) goes out once, unnumbered")
   void lateTransient() {
     EventOrder order = new EventOrder(d(2) + 3, sink);
-    order.offer(event(d(3)), 0);
-    order.offer(event(d(2) + 4), 0);
-    order.offer(event(d(2) + 4), 0);
+    offer(order, d(3), 0);
+    offer(order, d(2) + 4, 0);
+    offer(order, d(2) + 4, 0);
     assertThat(written).hasSize(2);
     assertThat(written.get(1)).isEqualTo("{\"type\":\"e\"}");
     assertThat(relayTold).containsExactly(d(3));
@@ -90,12 +92,12 @@ class EventOrderTest {
   @DisplayName("after a truncation, events before the resume point are skipped and the rest follow")
   void skipTo() {
     EventOrder order = new EventOrder(d(1), sink);
-    order.offer(event(d(9) + 1), 0);
-    order.offer(event(d(9)), 0);
+    offer(order, d(9) + 1, 0);
+    offer(order, d(9), 0);
     assertThat(order.hasGap()).isTrue();
     order.skipTo(d(9));
     assertThat(seqsWritten()).containsExactly(d(9), d(9) + 1);
-    order.offer(event(d(8)), 0);
+    offer(order, d(8), 0);
     assertThat(seqsWritten()).hasSize(2);
   }
 
@@ -103,14 +105,14 @@ class EventOrderTest {
   @DisplayName("unnumbered events go straight out; the waiting room is bounded")
   void liveAndBounded() {
     EventOrder order = new EventOrder(0, sink);
-    order.offer("{\"type\":\"audio\"}", 0);
+    order.offer(0, "{\"type\":\"audio\"}", 0);
     assertThat(written).containsExactly("{\"type\":\"audio\"}");
     for (int i = 0; i < EventOrder.MAX_WAITING + 10; i++) {
-      order.offer(event(d(3 + i)), 0);
+      offer(order, d(3 + i), 0);
     }
     assertThat(order.dropped()).isEqualTo(10);
-    order.offer(event(d(2)), 0);
-    order.offer(event(d(1)), 0);
+    offer(order, d(2), 0);
+    offer(order, d(1), 0);
     assertThat(order.lastDelivered()).as("d(2) waited too, so one more went").isEqualTo(d(1 + EventOrder.MAX_WAITING));
     assertThat(order.dropped()).isEqualTo(11);
   }
@@ -130,9 +132,9 @@ class EventOrderTest {
       public void relayBehind(long lastDurable) {
       }
     });
-    order.offer(event(d(3)), 4000);
-    order.offer(event(d(3)), 0);
-    order.offer(event(d(2)), 0);
+    offer(order, d(3), 4000);
+    offer(order, d(3), 0);
+    offer(order, d(2), 0);
     assertThat(seqsWritten()).containsExactly(d(2), d(3));
     assertThat(closes).containsExactly(0, 4000);
   }

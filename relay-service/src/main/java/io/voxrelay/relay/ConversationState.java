@@ -7,78 +7,72 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the relay must know about a session to configure an upstream and restore it: the interview, its
- * position, the flags that gate audio and responses, and the conversation so far. The session service owns
- * the truth; the relay refreshes this copy from every snapshot it receives and adds the turns it sees.
+ * What the relay must know about a session to configure an upstream and restore it: the session service's
+ * latest snapshot (the interview, its position, the flags that gate audio and responses) and the
+ * conversation so far. The session service owns the truth; the relay takes every snapshot it receives and
+ * adds the turns it sees, keeping the most recent {@link SessionSnapshot#MAX_HISTORY}.
  */
 final class ConversationState {
 
-  /** Turns kept for restoring a new upstream session; the oldest are dropped first. */
-  static final int MAX_TURNS = 200;
-
-  private final String sessionId;
-  private String instructions;
-  private List<String> questions;
-  private int currentQuestionIndex;
-  private boolean paused;
-  private boolean awaitingResume;
-  private boolean textOnly;
+  private SessionSnapshot snapshot;
   private final List<Turn> history = new ArrayList<>();
 
   ConversationState(SessionSnapshot snapshot) {
-    this.sessionId = snapshot.sessionId();
-    update(snapshot);
+    this.snapshot = snapshot;
     history.addAll(snapshot.history());
+    trim();
   }
 
   /** Takes the session service's view of the flags and position; the history is the relay's own. */
-  void update(SessionSnapshot snapshot) {
-    instructions = snapshot.instructions();
-    questions = snapshot.questions();
-    currentQuestionIndex = snapshot.currentQuestionIndex();
-    paused = snapshot.paused();
-    awaitingResume = snapshot.awaitingResume();
-    textOnly = snapshot.textOnly();
+  void update(SessionSnapshot latest) {
+    if (!latest.sessionId().equals(snapshot.sessionId())) {
+      throw new IllegalArgumentException("a snapshot of another session");
+    }
+    snapshot = latest;
   }
 
   void addTurn(Turn turn) {
     history.add(turn);
-    if (history.size() > MAX_TURNS) {
+    trim();
+  }
+
+  private void trim() {
+    while (history.size() > SessionSnapshot.MAX_HISTORY) {
       history.remove(0);
     }
   }
 
-  /** True while no client audio may reach the upstream and no response may start on its own. */
+  /** The session's audio gate ({@link SessionSnapshot#audioGated()}), as the latest snapshot has it. */
   boolean gated() {
-    return paused || awaitingResume;
+    return snapshot.audioGated();
   }
 
   String sessionId() {
-    return sessionId;
+    return snapshot.sessionId();
   }
 
   String instructions() {
-    return instructions;
+    return snapshot.instructions();
   }
 
   List<String> questions() {
-    return questions;
+    return snapshot.questions();
   }
 
   int currentQuestionIndex() {
-    return currentQuestionIndex;
+    return snapshot.currentQuestionIndex();
   }
 
   String currentQuestion() {
-    return questions.isEmpty() ? null : questions.get(Math.min(currentQuestionIndex, questions.size() - 1));
+    return snapshot.currentQuestion();
   }
 
   boolean paused() {
-    return paused;
+    return snapshot.paused();
   }
 
   boolean textOnly() {
-    return textOnly;
+    return snapshot.textOnly();
   }
 
   List<Turn> history() {

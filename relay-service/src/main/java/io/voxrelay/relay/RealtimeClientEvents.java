@@ -92,6 +92,11 @@ final class RealtimeClientEvents {
   }
 
   /** The item whose creation an upstream error is about, or null when it is about another event. */
+  /** A fresh id for an item the relay adds, so the upstream's answer to it (or its refusal) can be matched. */
+  static String newItemId() {
+    return "vr_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+
   static String itemRefusedBy(String errorEventId) {
     return errorEventId != null && errorEventId.startsWith("ev_") ? errorEventId.substring(3) : null;
   }

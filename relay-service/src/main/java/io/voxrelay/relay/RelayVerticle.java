@@ -4,7 +4,7 @@ import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.ActivityBatch;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
-import io.voxrelay.common.bus.ApplyControl;
+import io.voxrelay.common.bus.RelayControlRequest;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
@@ -13,8 +13,10 @@ import io.voxrelay.common.bus.ClientDetached;
 import io.voxrelay.common.bus.DurableReleased;
 import io.voxrelay.common.bus.OpenAbandoned;
 import io.voxrelay.common.bus.OpenUpstream;
+import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.RelayCommand;
 import io.voxrelay.common.bus.TerminateUpstream;
+import io.voxrelay.common.bus.UpstreamHeldElsewhere;
 import io.voxrelay.common.bus.UpstreamOpened;
 import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
@@ -24,7 +26,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +52,9 @@ public final class RelayVerticle extends VerticleBase {
   private final String nodeId = NodeIds.next("relay");
   private final ActivityAccumulator activity = new ActivityAccumulator();
   // Changed only on the event loop; concurrent so that metrics and tests may read it from elsewhere.
-  private final Map<String, UpstreamSession> sessions = new ConcurrentHashMap<>();
+  private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
   /** An upstream being opened here, for one client connection. */
-  private record Opening(String connectionId, Future<UpstreamSession> future) {
+  private record Opening(String connectionId, Future<RelaySession> future) {
   }
 
   /** Sessions whose upstream is being opened here: a second open for one waits for the first. */
@@ -115,7 +116,7 @@ public final class RelayVerticle extends VerticleBase {
 
   private void onCommand(Message<RelayCommand> message) {
     RelayCommand command = message.body();
-    UpstreamSession session = command.sessionId() == null ? null : sessions.get(command.sessionId());
+    RelaySession session = command.sessionId() == null ? null : sessions.get(command.sessionId());
     if (command instanceof OpenUpstream open) {
       open(message, open);
     } else if (command instanceof ClientAudio audio) {
@@ -129,7 +130,7 @@ public final class RelayVerticle extends VerticleBase {
     } else if (command instanceof ActivityBatch batch) {
       long now = System.currentTimeMillis();
       for (Activity a : batch.activities()) {
-        UpstreamSession held = sessions.get(a.sessionId());
+        RelaySession held = sessions.get(a.sessionId());
         if (held != null && a.heartbeatAt() > 0) {
           held.heartbeat(now);
         }
@@ -145,7 +146,7 @@ public final class RelayVerticle extends VerticleBase {
         LOG.info("[Relay] closing upstream of {}: the session was terminated", command.sessionId());
         session.close(false);
       }
-    } else if (command instanceof ApplyControl control) {
+    } else if (command instanceof RelayControlRequest control) {
       if (session == null) {
         message.fail(BusFailure.NOT_FOUND, "this relay does not hold the session");
         return;
@@ -159,11 +160,10 @@ public final class RelayVerticle extends VerticleBase {
   /**
    * Opens a session's upstream here, or re-attaches its client if this relay holds it. The relay first
    * claims the session with the session service (only if the relay the gateway saw still holds it), then
-   * connects upstream: a session never has two upstreams. A lost claim answers {@link BusFailure#CONFLICT}
-   * with the holder's node id.
+   * connects upstream: a session never has two upstreams. A lost claim answers {@link UpstreamHeldElsewhere}.
    */
   private void open(Message<?> message, OpenUpstream request) {
-    UpstreamSession existing = sessions.get(request.sessionId());
+    RelaySession existing = sessions.get(request.sessionId());
     if (existing != null) {
       existing.durableReleased(request.storedSeq());
       TransientRing.Replay missed = existing.attach(request.gatewayNode(), request.connectionId(), request.session(),
@@ -185,9 +185,11 @@ public final class RelayVerticle extends VerticleBase {
     }
     String key = request.sessionId() + "/" + request.connectionId();
     String expected = request.session().relayNode();
-    Future<UpstreamSession> opened = vertx.eventBus()
-        .request(Addresses.SESSION_BIND_RELAY, new BindRelay(request.sessionId(), nodeId, expected), busOptions())
-        .compose(claimed -> UpstreamSession.open(vertx, nodeId, config, connector, activity, request.session(),
+    Future<RelaySession> opened = vertx.eventBus()
+        .<RelayClaim>request(Addresses.SESSION_BIND_RELAY, new BindRelay(request.sessionId(), nodeId, expected),
+            busOptions())
+        .compose(claim -> !claim.body().granted() ? Future.failedFuture(new ClaimRefused(claim.body().holder()))
+            : RelaySession.open(vertx, nodeId, config, connector, activity, request.session(),
                 request.gatewayNode(), request.connectionId(),
                 new TransientRing(Math.max(request.afterSeq(), request.storedSeq()), request.transientsLost()))
             .onFailure(e -> vertx.eventBus().send(Addresses.SESSION_BIND_RELAY,
@@ -223,13 +225,23 @@ public final class RelayVerticle extends VerticleBase {
         })
         .onFailure(e -> {
           abandonedOpens.remove(key);
-          if (e instanceof ReplyException re && re.failureCode() == BusFailure.CONFLICT) {
-            message.fail(BusFailure.CONFLICT, re.getMessage());
+          if (e instanceof ClaimRefused refused) {
+            message.reply(new UpstreamHeldElsewhere(request.sessionId(), refused.holder));
           } else {
             LOG.warn("[Relay] could not open upstream for {}: {}", request.sessionId(), e.toString());
             message.fail(BusFailure.UNAVAILABLE, "upstream unavailable");
           }
         });
+  }
+
+  /** Another relay holds the session (or none does, after a give-back): this one must not open it. */
+  private static final class ClaimRefused extends RuntimeException {
+    private final String holder;
+
+    ClaimRefused(String holder) {
+      super("the session is held by " + holder, null, false, false);
+      this.holder = holder;
+    }
   }
 
   /** A gateway gave up waiting for an open: close that upstream at once, or as soon as it opens. */
@@ -240,7 +252,7 @@ public final class RelayVerticle extends VerticleBase {
       abandonedOpens.add(sessionId + "/" + abandoned.connectionId());
     } else if (abandoned.connectionId().equals(unconfirmed.get(sessionId))) {
       unconfirmed.remove(sessionId);
-      UpstreamSession session = sessions.get(sessionId);
+      RelaySession session = sessions.get(sessionId);
       if (session != null) {
         discard(session, "its gateway gave up waiting for it");
       }
@@ -251,7 +263,7 @@ public final class RelayVerticle extends VerticleBase {
    * Closes an upstream no client ever had, at once, and gives the claim back: the session does not await a
    * resume, and its next connection opens a new upstream.
    */
-  private void discard(UpstreamSession session, String why) {
+  private void discard(RelaySession session, String why) {
     LOG.info("[Relay] closing the upstream of {} at once: {}", session.sessionId(), why);
     session.close(false);
     vertx.eventBus().send(Addresses.SESSION_BIND_RELAY, new BindRelay(session.sessionId(), null, nodeId));
@@ -273,7 +285,7 @@ public final class RelayVerticle extends VerticleBase {
   private void guard() {
     long now = System.currentTimeMillis();
     long limit = hygiene.heartbeatTimeoutMs() + hygiene.relayGuardGraceMs();
-    for (UpstreamSession session : List.copyOf(sessions.values())) {
+    for (RelaySession session : List.copyOf(sessions.values())) {
       long silent = now - session.lastHeartbeatAt();
       if (silent > limit) {
         LOG.warn("[Relay] cost guard: closing upstream of {}, no client heartbeat for {} ms", session.sessionId(),

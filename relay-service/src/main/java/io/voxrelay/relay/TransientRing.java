@@ -1,7 +1,7 @@
 package io.voxrelay.relay;
 
 import io.voxrelay.common.protocol.EventSeq;
-import io.voxrelay.common.protocol.Sequenced;
+import io.voxrelay.common.protocol.NumberedEvent;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,16 +16,13 @@ import java.util.List;
 final class TransientRing {
 
   /** The replay a (re)attaching client gets from the ring. */
-  record Replay(List<String> events, boolean lost) {
+  record Replay(List<NumberedEvent> events, boolean lost) {
   }
 
   static final int MAX_EVENTS = 512;
   static final int MAX_CHARS = 128 * 1024;
 
-  private record Entry(long seq, String json) {
-  }
-
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final ArrayDeque<NumberedEvent> entries = new ArrayDeque<>();
   /** The seq this hold started after: transient events of an earlier hold are not here. */
   private final long startedAfter;
   /** Whether the hold before this one died with transient events it had not delivered. */
@@ -46,23 +43,23 @@ final class TransientRing {
   }
 
   /**
-   * Numbers a transient event and keeps it. Returns it stamped, or as it is when the room between two
-   * durable events is used up (then it goes out live only).
+   * Numbers a transient event and keeps it. Returns it numbered, or null when the room between two durable
+   * events is used up (then it goes out live only, unnumbered).
    */
-  String add(String eventJson) {
+  NumberedEvent add(String eventJson) {
     if (EventSeq.isDurable(last + 1)) {
-      return eventJson;
+      return null;
     }
     last++;
-    String stamped = Sequenced.stamp(eventJson, last);
-    entries.addLast(new Entry(last, stamped));
-    chars += stamped.length();
+    NumberedEvent numbered = NumberedEvent.of(eventJson, last);
+    entries.addLast(numbered);
+    chars += numbered.json().length();
     while (entries.size() > MAX_EVENTS || chars > MAX_CHARS) {
-      Entry dropped = entries.removeFirst();
+      NumberedEvent dropped = entries.removeFirst();
       chars -= dropped.json().length();
       evictedUpTo = dropped.seq();
     }
-    return stamped;
+    return numbered;
   }
 
   /** A durable event with {@code seq} reached the client: transient events from now on follow it. */
@@ -79,10 +76,10 @@ final class TransientRing {
 
   /** The transient events after {@code afterSeq} still held, and whether some after it are gone. */
   Replay after(long afterSeq) {
-    List<String> events = new ArrayList<>();
-    for (Entry entry : entries) {
+    List<NumberedEvent> events = new ArrayList<>();
+    for (NumberedEvent entry : entries) {
       if (entry.seq() > afterSeq) {
-        events.add(entry.json());
+        events.add(entry);
       }
     }
     boolean lost = afterSeq < evictedUpTo || (earlierLost && afterSeq <= startedAfter);

@@ -13,10 +13,10 @@ import java.util.function.Consumer;
 
 /**
  * One upstream WebSocket, i.e. one upstream model session. A relay session outlives its links: a drop or a
- * rollover replaces the link, not the session. The link tracks what the relay must know to act safely: is a
- * response in progress, is the user speaking.
+ * rollover replaces the link ({@link LinkSupervisor}), not the session. The link reads each event once into
+ * an {@link UpstreamEvent} and keeps its {@link LinkActivity}.
  */
-final class UpstreamLink {
+final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamLink.class);
 
@@ -24,13 +24,15 @@ final class UpstreamLink {
   private final BoundedWrites writes;
   private final Consumer<UpstreamLink> onLost;
   private final String sessionId;
-  private boolean responseActive;
-  /** A response.create was sent and its response has not begun or finished yet. */
-  private boolean responseRequested;
-  private boolean speaking;
+  private final LinkActivity activity = new LinkActivity();
   private boolean closedByRelay;
 
-  UpstreamLink(WebSocket socket, String sessionId, BiConsumer<UpstreamLink, JsonNode> onEvent,
+  /**
+   * @param onEvent each upstream event but audio, after the link's activity took it into account
+   * @param onAudio each piece of the AI's voice (base64 PCM16)
+   * @param onLost  the upstream closed or stopped reading: the link is gone
+   */
+  UpstreamLink(WebSocket socket, String sessionId, BiConsumer<UpstreamLink, UpstreamEvent> onEvent,
                BiConsumer<UpstreamLink, String> onAudio, Consumer<UpstreamLink> onLost) {
     this.socket = socket;
     this.sessionId = sessionId;
@@ -43,14 +45,24 @@ final class UpstreamLink {
         onAudio.accept(this, audio);
         return;
       }
-      JsonNode event;
+      JsonNode tree;
       try {
-        event = Json.parse(text);
+        tree = Json.parse(text);
       } catch (Json.InvalidJsonException e) {
         LOG.warn("[Relay] unreadable upstream event for {} dropped", sessionId);
         return;
       }
-      track(event);
+      UpstreamEvent event = UpstreamEvent.of(tree);
+      if (event instanceof UpstreamEvent.Audio written) {
+        // Written differently from what AudioDeltas expects (spacing): still audio, if it is base64.
+        if (written.base64Pcm() != null) {
+          onAudio.accept(this, written.base64Pcm());
+        } else {
+          LOG.warn("[Relay] an audio delta for {} that is not base64 was dropped", sessionId);
+        }
+        return;
+      }
+      activity.observe(event);
       onEvent.accept(this, event);
     });
     socket.exceptionHandler(e -> LOG.debug("[Relay] upstream socket error for {}: {}", sessionId, e.toString()));
@@ -62,32 +74,12 @@ final class UpstreamLink {
     });
   }
 
-  private void track(JsonNode event) {
-    switch (event.path("type").asText()) {
-      case "response.created" -> responseActive = true;
-      case "response.done" -> {
-        responseActive = false;
-        responseRequested = false;
-      }
-      case "error" -> {
-        if (responseRequested
-            && "conversation_already_has_active_response".equals(event.path("error").path("code").asText())) {
-          // Our request lost a race with a response turn detection started; the session's AnswerTracker
-          // decides, once that one is done, whether another is still owed.
-          responseRequested = false;
-        }
-      }
-      case "input_audio_buffer.speech_started" -> speaking = true;
-      case "input_audio_buffer.speech_stopped", "input_audio_buffer.cleared" -> speaking = false;
-      default -> { }
-    }
-  }
-
   /**
    * Sends a client event. An upstream that stopped reading (its socket queue stayed full) counts as lost:
    * the link closes and the session opens a new one, with the conversation restored.
    */
-  void send(String clientEvent) {
+  @Override
+  public void send(String clientEvent) {
     if (!closedByRelay && !writes.write(clientEvent)) {
       LOG.warn("[Relay] upstream of {} stopped reading ({} audio frames dropped); replacing it", sessionId,
           writes.dropped());
@@ -104,38 +96,29 @@ final class UpstreamLink {
     }
   }
 
-  boolean responseActive() {
-    return responseActive;
-  }
-
   /**
    * Asks for a response, unless one is under way or already asked for: the upstream allows one at a time and
    * refuses a second with {@code conversation_already_has_active_response}.
    */
-  void requestResponse() {
-    if (responseActive || responseRequested) {
-      return;
+  @Override
+  public void requestResponse() {
+    if (activity.requestResponse()) {
+      send(RealtimeClientEvents.responseCreate());
     }
-    responseRequested = true;
-    send(RealtimeClientEvents.responseCreate());
   }
 
-  /** No response under way or asked for, and the user is not speaking: a response may be asked for now. */
-  boolean idle() {
-    return noResponse() && !speaking;
+  @Override
+  public LinkActivity activity() {
+    return activity;
   }
 
-  /** No response under way or asked for; the user may be speaking. */
-  boolean noResponse() {
-    return !responseActive && !responseRequested;
+  @Override
+  public boolean quiet() {
+    return activity.quiet();
   }
 
-  /** Neither answering nor hearing speech: a moment when switching to a new upstream loses nothing. */
-  boolean quiet() {
-    return !responseActive && !speaking;
-  }
-
-  void close() {
+  @Override
+  public void close() {
     if (!closedByRelay) {
       closedByRelay = true;
       socket.close();

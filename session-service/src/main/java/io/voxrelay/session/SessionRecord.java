@@ -24,9 +24,6 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
                      long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq, long appliedClientSeq,
                      String connectionId, String previousTokenHash, List<Turn> history) {
 
-  /** Turns loaded with a session; the store keeps every turn. */
-  static final int MAX_HISTORY = 200;
-
   SessionRecord {
     questions = List.copyOf(questions);
     history = history == null ? List.of() : List.copyOf(history);
@@ -44,10 +41,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
   }
 
   SessionRecord withVersion(long newVersion) {
-    return new SessionRecord(sessionId, newVersion, instructions, questions, createdAt, tokenHash, tokenExpiresAt,
-        currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode, gatewayNode,
-        connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt, lastClientSeq,
-        appliedClientSeq, connectionId, previousTokenHash, history);
+    return toBuilder().version(newVersion).build();
   }
 
   /**
@@ -75,6 +69,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
   /** A changed copy of a session; fields not set keep their values. */
   static final class Builder {
     private final SessionRecord from;
+    private long version;
     private String tokenHash;
     private long tokenExpiresAt;
     private int currentQuestionIndex;
@@ -88,14 +83,17 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
     private int connections;
     private long startedAt;
     private long lastHeartbeatAt;
+    private long lastAudioActivityAt;
     private long lastInteractionAt;
     private long lastClientSeq;
+    private long appliedClientSeq;
     private String connectionId;
     private String previousTokenHash;
     private List<Turn> history;
 
     private Builder(SessionRecord s) {
       from = s;
+      version = s.version;
       tokenHash = s.tokenHash;
       tokenExpiresAt = s.tokenExpiresAt;
       currentQuestionIndex = s.currentQuestionIndex;
@@ -109,11 +107,28 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       connections = s.connections;
       startedAt = s.startedAt;
       lastHeartbeatAt = s.lastHeartbeatAt;
+      lastAudioActivityAt = s.lastAudioActivityAt;
       lastInteractionAt = s.lastInteractionAt;
       lastClientSeq = s.lastClientSeq;
+      appliedClientSeq = s.appliedClientSeq;
       connectionId = s.connectionId;
       previousTokenHash = s.previousTokenHash;
       history = s.history;
+    }
+
+    Builder version(long value) {
+      version = value;
+      return this;
+    }
+
+    Builder lastAudioActivityAt(long value) {
+      lastAudioActivityAt = value;
+      return this;
+    }
+
+    Builder appliedClientSeq(long value) {
+      appliedClientSeq = value;
+      return this;
     }
 
     Builder lastClientSeq(long value) {
@@ -204,10 +219,10 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
 
     SessionRecord build() {
       SessionRecord s = from;
-      return new SessionRecord(s.sessionId, s.version, s.instructions, s.questions, s.createdAt, tokenHash,
+      return new SessionRecord(s.sessionId, version, s.instructions, s.questions, s.createdAt, tokenHash,
           tokenExpiresAt, currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode,
-          gatewayNode, connections, startedAt, lastHeartbeatAt, s.lastAudioActivityAt, lastInteractionAt,
-          lastClientSeq, s.appliedClientSeq, connectionId, previousTokenHash, history);
+          gatewayNode, connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt,
+          lastClientSeq, appliedClientSeq, connectionId, previousTokenHash, history);
     }
   }
 }

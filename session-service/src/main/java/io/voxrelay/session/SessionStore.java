@@ -6,6 +6,7 @@ import io.voxrelay.common.bus.FindExpired;
 import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.protocol.NumberedEvent;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -28,7 +29,7 @@ interface SessionStore {
    * side effects. Fails with {@link java.util.NoSuchElementException} when the session does not exist, and
    * with whatever {@code change} throws. The record given to {@code change} and the one returned carry no
    * history (use {@link #find} or {@link #replay(String, long, boolean)} for it); a change never alters the
-   * instructions or the questions.
+   * instructions or the questions. A change that returns the record it was given writes nothing.
    */
   Future<SessionRecord> update(String sessionId, UnaryOperator<SessionRecord> change);
 
@@ -46,9 +47,9 @@ interface SessionStore {
 
   /**
    * Numbers and stores server events for replay, in order, and drops what is past the replay bound.
-   * Returns the events stamped with their {@code seq}.
+   * Returns the events with their {@code seq}.
    */
-  default Future<List<String>> appendEvents(String sessionId, List<String> events, long now) {
+  default Future<List<NumberedEvent>> appendEvents(String sessionId, List<String> events, long now) {
     return appendEvents(sessionId, events, List.of(), 0, now);
   }
 
@@ -58,8 +59,8 @@ interface SessionStore {
    * a batch stored twice adds each turn once) and records {@code appliedClientSeq} (0: none) as carried out.
    * Either all of it is stored, or none.
    */
-  Future<List<String>> appendEvents(String sessionId, List<String> events, List<Turn> turns, long appliedClientSeq,
-                                    long now);
+  Future<List<NumberedEvent>> appendEvents(String sessionId, List<String> events, List<Turn> turns,
+                                           long appliedClientSeq, long now);
 
   /** The stored events after {@code afterSeq}, and whether some of them are no longer kept. */
   default Future<Replay> replay(String sessionId, long afterSeq) {

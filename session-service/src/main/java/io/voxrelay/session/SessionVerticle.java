@@ -8,14 +8,15 @@ import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.Control;
-import io.voxrelay.common.bus.ControlApplied;
-import io.voxrelay.common.bus.ControlResult;
+import io.voxrelay.common.bus.RelayControlDone;
+import io.voxrelay.common.bus.SessionControlReply;
 import io.voxrelay.common.bus.EmitEvents;
 import io.voxrelay.common.bus.EmittedEvents;
 import io.voxrelay.common.bus.GetSession;
 import io.voxrelay.common.bus.GetTranscript;
+import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.ReplayRequest;
-import io.voxrelay.common.bus.ControlRequest;
+import io.voxrelay.common.bus.SessionControlRequest;
 import io.voxrelay.common.bus.CreateSession;
 import io.voxrelay.common.bus.FindExpired;
 import io.voxrelay.common.bus.SessionConnected;
@@ -80,7 +81,7 @@ public final class SessionVerticle extends VerticleBase {
               bus.<CreateSession>consumer(Addresses.SESSION_CREATE, this::create).completion(),
               bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect).completion(),
               bus.<BindRelay>consumer(Addresses.SESSION_BIND_RELAY, this::bindRelay).completion(),
-              bus.<ControlRequest>consumer(Addresses.SESSION_CONTROL, this::control).completion(),
+              bus.<SessionControlRequest>consumer(Addresses.SESSION_CONTROL, this::control).completion(),
               bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, this::upstreamClosed).completion(),
               bus.<ActivityBatch>consumer(Addresses.SESSION_ACTIVITY, this::activity).completion(),
               bus.<FindExpired>consumer(Addresses.SESSION_FIND_EXPIRED, this::findExpired).completion(),
@@ -90,7 +91,7 @@ public final class SessionVerticle extends VerticleBase {
               bus.<ReplayRequest>consumer(Addresses.SESSION_REPLAY, this::replay).completion(),
               bus.<GetSession>consumer(Addresses.SESSION_GET, this::get).completion(),
               bus.<GetTranscript>consumer(Addresses.SESSION_TRANSCRIPT, this::transcript).completion(),
-              bus.<ControlApplied>consumer(Addresses.SESSION_CONTROL_APPLIED, m -> store.markApplied(
+              bus.<RelayControlDone>consumer(Addresses.SESSION_CONTROL_APPLIED, m -> store.markApplied(
                   m.body().sessionId(), m.body().clientSeq())).completion()));
         })
         .onSuccess(v -> LOG.info("[SessionService] Started"));
@@ -146,7 +147,7 @@ public final class SessionVerticle extends VerticleBase {
             throw new Unauthorized();
           }
           if (s.ended()) {
-            throw new Controls.Refused(BusFailure.GONE, "the interview has ended");
+            throw new ControlRules.Refused(BusFailure.GONE, "the interview has ended");
           }
           resumed[0] = s.connections() > 0;
           previous[0] = s.gatewayNode();
@@ -212,11 +213,12 @@ public final class SessionVerticle extends VerticleBase {
     store.update(request.sessionId(), s -> {
           if (!Objects.equals(s.relayNode(), request.expectedRelayNode())
               && !Objects.equals(s.relayNode(), request.relayNode())) {
-            throw new Controls.Refused(BusFailure.CONFLICT, String.valueOf(s.relayNode()));
+            return s;
           }
           return s.toBuilder().relayNode(request.relayNode()).build();
         })
-        .onSuccess(session -> message.reply(session.snapshot()))
+        .onSuccess(session -> message.reply(Objects.equals(session.relayNode(), request.relayNode())
+            ? RelayClaim.granted(session.relayNode()) : RelayClaim.refused(session.relayNode())))
         .onFailure(e -> fail(message, "bind-relay", e));
   }
 
@@ -224,24 +226,24 @@ public final class SessionVerticle extends VerticleBase {
    * Applies a control once per client seq: a resend of a seq already processed changes nothing and is
    * answered as a duplicate. Only the session's live connection may control it.
    */
-  private void control(Message<ControlRequest> message) {
-    ControlRequest request = message.body();
+  private void control(Message<SessionControlRequest> message) {
+    SessionControlRequest request = message.body();
     long now = clock.millis();
     boolean[] duplicate = new boolean[1];
     store.update(request.sessionId(), s -> {
           if (request.connectionId() != null && !request.connectionId().equals(s.connectionId())) {
-            throw new Controls.Refused(BusFailure.SUPERSEDED, "a newer connection took this session over");
+            throw new ControlRules.Refused(BusFailure.SUPERSEDED, "a newer connection took this session over");
           }
           duplicate[0] = request.clientSeq() > 0 && request.clientSeq() <= s.lastClientSeq();
           if (duplicate[0]) {
             return s;
           }
-          SessionRecord applied = Controls.apply(s, request.control(), now);
+          SessionRecord applied = ControlRules.apply(s, request.control(), now);
           return request.clientSeq() > 0 ? applied.toBuilder().lastClientSeq(request.clientSeq()).build() : applied;
         })
         // Only a resume may open a new upstream (from the gateway), which needs the conversation to restore.
         .compose(session -> request.control() == Control.RESUME ? store.find(session.sessionId()) : Future.succeededFuture(session))
-        .onSuccess(session -> message.reply(new ControlResult(session.snapshot(), duplicate[0])))
+        .onSuccess(session -> message.reply(new SessionControlReply(session.snapshot(), duplicate[0])))
         .onFailure(e -> fail(message, "control", e));
   }
 
@@ -308,7 +310,7 @@ public final class SessionVerticle extends VerticleBase {
         .onSuccess(stamped -> {
           if (gatewayNode != null) {
             vertx.eventBus().send(Addresses.gatewayNode(gatewayNode),
-                new ToClient(sessionId, stamped.get(0), CloseCode.SESSION_TERMINATED.code()));
+                ToClient.numbered(sessionId, stamped.get(0), CloseCode.SESSION_TERMINATED.code()));
           }
         })
         .onFailure(e -> LOG.warn("[SessionService] termination notice of {} not stored: {}", sessionId, e.toString()));
@@ -319,7 +321,7 @@ public final class SessionVerticle extends VerticleBase {
   }
 
   private static void fail(Message<?> message, String operation, Throwable e) {
-    if (e instanceof Controls.Refused refused) {
+    if (e instanceof ControlRules.Refused refused) {
       message.fail(refused.code, refused.getMessage());
     } else if (e instanceof Unauthorized) {
       message.fail(BusFailure.UNAUTHORIZED, "unauthorized");

@@ -6,7 +6,7 @@ import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.Control;
-import io.voxrelay.common.bus.ControlRequest;
+import io.voxrelay.common.bus.SessionControlRequest;
 import io.voxrelay.common.bus.CreateSession;
 import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionCreated;
@@ -135,7 +135,7 @@ class ResumeTokenTest {
     SessionCreated created = create();
     SessionConnected connected = Await.result(connect(created.sessionId(), created.token()));
     Await.result(vertx.eventBus().request(Addresses.SESSION_CONTROL,
-        new ControlRequest(created.sessionId(), Control.END, null, 0, null)));
+        new SessionControlRequest(created.sessionId(), Control.END, null, 0, null)));
     assertThat(failureOf(connect(created.sessionId(), connected.resumeToken()))).isEqualTo(BusFailure.GONE);
     assertThat(failureOf(connect(created.sessionId(), "forged-token"))).isEqualTo(BusFailure.UNAUTHORIZED);
   }

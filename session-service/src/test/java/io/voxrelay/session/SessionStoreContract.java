@@ -1,6 +1,7 @@
 package io.voxrelay.session;
 
 import io.voxrelay.common.bus.Activity;
+import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.ExpiredSessions;
 import io.voxrelay.common.bus.FindExpired;
 import io.voxrelay.common.bus.Replay;
@@ -10,6 +11,7 @@ import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.json.Json;
 import io.voxrelay.common.protocol.EventSeq;
+import io.voxrelay.common.protocol.NumberedEvent;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Future;
@@ -106,13 +108,13 @@ abstract class SessionStoreContract {
     SessionStore store = open(freshDatabase());
     SessionRecord session = newSession();
     Await.result(store.insert(session));
-    int total = SessionRecord.MAX_HISTORY + 5;
+    int total = SessionSnapshot.MAX_HISTORY + 5;
     for (int i = 1; i <= total; i++) {
       Turn turn = new Turn("item_" + i, i % 2 == 1 ? Turn.USER : Turn.ASSISTANT, "turn " + i);
       Await.result(store.appendEvents(session.sessionId(), List.of(doneEvent(turn)), List.of(turn), 0, i));
     }
     List<Turn> history = Await.result(store.find(session.sessionId())).history();
-    assertThat(history).hasSize(SessionRecord.MAX_HISTORY);
+    assertThat(history).hasSize(SessionSnapshot.MAX_HISTORY);
     assertThat(history.get(0).text()).isEqualTo("turn 6");
     assertThat(history.get(history.size() - 1)).isEqualTo(new Turn("item_" + total, Turn.USER, "turn " + total));
 
@@ -155,31 +157,34 @@ abstract class SessionStoreContract {
     Await.result(store.insert(session));
     List<String> stamped = new ArrayList<>();
     for (int i = 1; i <= 10; i++) {
-      stamped.addAll(Await.result(store.appendEvents(session.sessionId(),
-          List.of("{\"type\":\"e\",\"n\":" + i + "}"), 1_000)));
+      stamped.addAll(jsons(Await.result(store.appendEvents(session.sessionId(),
+          List.of("{\"type\":\"e\",\"n\":" + i + "}"), 1_000))));
     }
     assertThat(stamped.get(0)).isEqualTo("{\"seq\":" + d(1) + ",\"type\":\"e\",\"n\":1}");
     assertThat(stamped.get(9)).startsWith("{\"seq\":" + d(10) + ",");
 
     Replay fromStart = Await.result(store.replay(session.sessionId(), 0));
     assertThat(fromStart.truncated()).as("events 1 to 6 are past the bound of 4").isTrue();
-    assertThat(fromStart.events()).containsExactlyElementsOf(stamped.subList(6, 10));
+    assertThat(jsons(fromStart.events())).containsExactlyElementsOf(stamped.subList(6, 10));
     assertThat(fromStart.lastSeq()).isEqualTo(d(10));
+    assertThat(fromStart.events()).as("each replayed event's seq is the one its JSON carries")
+        .allSatisfy(e -> assertThat(e.json()).startsWith("{\"seq\":" + e.seq() + ","))
+        .extracting(NumberedEvent::seq).containsExactly(d(7), d(8), d(9), d(10));
     Replay recent = Await.result(store.replay(session.sessionId(), d(8)));
     assertThat(recent.truncated()).isFalse();
-    assertThat(recent.events()).containsExactlyElementsOf(stamped.subList(8, 10));
-    assertThat(Await.result(store.replay(session.sessionId(), d(10))).events()).isEmpty();
+    assertThat(jsons(recent.events())).containsExactlyElementsOf(stamped.subList(8, 10));
+    assertThat(jsons(Await.result(store.replay(session.sessionId(), d(10))).events())).isEmpty();
     Replay afterTransient = Await.result(store.replay(session.sessionId(), d(6) + 17));
     assertThat(afterTransient.truncated()).as("a client past durable 6 (transient events after it) lacks nothing")
         .isFalse();
-    assertThat(afterTransient.events()).containsExactlyElementsOf(stamped.subList(6, 10));
+    assertThat(jsons(afterTransient.events())).containsExactlyElementsOf(stamped.subList(6, 10));
     assertThat(Await.result(store.replay(session.sessionId(), d(5) + 17)).truncated()).as("durable 6 is gone")
         .isTrue();
 
     Await.result(store.recordActivity(List.of(new Activity(session.sessionId(), 0, 0, d(9)))));
     Replay afterAck = Await.result(store.replay(session.sessionId(), d(9)));
     assertThat(afterAck.truncated()).as("acknowledged events are gone, but nothing the client lacks").isFalse();
-    assertThat(afterAck.events()).containsExactly(stamped.get(9));
+    assertThat(jsons(afterAck.events())).containsExactly(stamped.get(9));
     assertThat(Await.result(store.replay(session.sessionId(), d(7))).truncated()).isTrue();
   }
 
@@ -193,7 +198,7 @@ abstract class SessionStoreContract {
     Await.result(store.appendEvents(session.sessionId(), List.of("{\"type\":\"new\"}"), 10_000));
     Replay replay = Await.result(store.replay(session.sessionId(), 0));
     assertThat(replay.truncated()).isTrue();
-    assertThat(replay.events()).containsExactly("{\"seq\":" + d(2) + ",\"type\":\"new\"}");
+    assertThat(jsons(replay.events())).containsExactly("{\"seq\":" + d(2) + ",\"type\":\"new\"}");
   }
 
   @Test
@@ -204,7 +209,7 @@ abstract class SessionStoreContract {
     SessionStore b = open(sameDatabase(config));
     SessionRecord session = newSession();
     Await.result(a.insert(session));
-    List<Future<List<String>>> appends = new ArrayList<>();
+    List<Future<List<NumberedEvent>>> appends = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       Turn turn = new Turn("i" + i, Turn.USER, "t" + i);
       appends.add((i % 2 == 0 ? a : b).appendEvents(session.sessionId(), List.of(doneEvent(turn)), List.of(turn),
@@ -279,7 +284,7 @@ abstract class SessionStoreContract {
     assertThat(read.appliedClientSeq()).as("and so did the client seq it carried out").isZero();
     Replay replay = Await.result(store.replay(session.sessionId(), 0));
     assertThat(replay.lastSeq()).as("no seq was taken").isEqualTo(d(1));
-    assertThat(replay.events()).as("the first event and the blocking row, nothing of the failed batch")
+    assertThat(jsons(replay.events())).as("the first event and the blocking row, nothing of the failed batch")
         .containsExactly(doneEvent(first).replace("{", "{\"seq\":" + d(1) + ","), "{}");
   }
 
@@ -333,9 +338,14 @@ abstract class SessionStoreContract {
     Replay replay = Await.result(store.replay(session.sessionId(), 0));
     assertThat(replay.lastSeq()).isEqualTo(d(13));
     assertThat(replay.truncated()).as("durable 1 is below the floor").isTrue();
-    assertThat(replay.events()).containsExactly("{\"seq\":" + d(2) + ",\"type\":\"e\",\"n\":2}",
+    assertThat(jsons(replay.events())).containsExactly("{\"seq\":" + d(2) + ",\"type\":\"e\",\"n\":2}",
         "{\"seq\":" + d(13) + ",\"type\":\"e\",\"n\":13}");
     assertThat(Await.result(store.replay(session.sessionId(), d(1))).truncated()).isFalse();
+  }
+
+  /** The events' JSON. */
+  private static List<String> jsons(List<NumberedEvent> events) {
+    return events.stream().map(NumberedEvent::json).toList();
   }
 
   /** The seq of the {@code n}-th durable event. */
@@ -346,7 +356,7 @@ abstract class SessionStoreContract {
   /** Every transcript.done event stored has its turn in the history, in the same order. */
   private static void assertHistoryFollowsEvents(SessionStore store, String sessionId) {
     Replay replay = Await.result(store.replay(sessionId, 0, true));
-    List<String> fromEvents = replay.events().stream().map(e -> Json.parse(e))
+    List<String> fromEvents = jsons(replay.events()).stream().map(e -> Json.parse(e))
         .filter(e -> "transcript.done".equals(e.path("type").asText()))
         .map(e -> e.path("itemId").asText()).distinct().toList();
     assertThat(replay.history()).extracting(Turn::itemId).containsExactlyElementsOf(fromEvents);

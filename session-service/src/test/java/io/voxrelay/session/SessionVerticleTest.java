@@ -2,6 +2,8 @@ package io.voxrelay.session;
 
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
+import io.voxrelay.common.bus.GetSession;
+import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConnectSession;
@@ -80,17 +82,26 @@ class SessionVerticleTest {
   @Test
   @DisplayName("lets exactly one of two relays claim a session")
   void relayClaims(Vertx vertx, VertxTestContext ctx) {
-    create(vertx).compose(created -> io.vertx.core.Future.join(
-            vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, new BindRelay(created.sessionId(), "relay-a", null)),
-            vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, new BindRelay(created.sessionId(), "relay-b", null)))
-        .otherwiseEmpty()
-        .compose(v -> vertx.eventBus().request(Addresses.SESSION_BIND_RELAY,
-            new BindRelay(created.sessionId(), "relay-c", "relay-dead")))
-        .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          assertThat(((ReplyException) e).failureCode()).isEqualTo(BusFailure.CONFLICT);
-          assertThat(e.getMessage()).isIn("relay-a", "relay-b");
+    create(vertx).compose(created -> io.vertx.core.Future.all(
+            vertx.eventBus().<RelayClaim>request(Addresses.SESSION_BIND_RELAY,
+                new BindRelay(created.sessionId(), "relay-a", null)),
+            vertx.eventBus().<RelayClaim>request(Addresses.SESSION_BIND_RELAY,
+                new BindRelay(created.sessionId(), "relay-b", null)))
+        .compose(race -> {
+          RelayClaim a = race.<io.vertx.core.eventbus.Message<RelayClaim>>resultAt(0).body();
+          RelayClaim b = race.<io.vertx.core.eventbus.Message<RelayClaim>>resultAt(1).body();
+          ctx.verify(() -> {
+            assertThat(a.granted() ^ b.granted()).as("exactly one of two racing claims wins").isTrue();
+            assertThat(a.holder()).isEqualTo(b.holder()).isIn("relay-a", "relay-b");
+          });
+          return vertx.eventBus().<RelayClaim>request(Addresses.SESSION_BIND_RELAY,
+              new BindRelay(created.sessionId(), "relay-c", "relay-dead"));
+        }))
+        .onComplete(ctx.succeeding(m -> ctx.verify(() -> {
+          assertThat(m.body().granted()).as("the session is not held by the relay the claim expected").isFalse();
+          assertThat(m.body().holder()).isIn("relay-a", "relay-b");
           ctx.completeNow();
-        }))));
+        })));
   }
 
   @Test
@@ -100,8 +111,8 @@ class SessionVerticleTest {
             vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, new BindRelay(created.sessionId(), "relay-9", null)),
             vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
                 new ConnectSession(created.sessionId(), created.token(), "gw-7", "c-7", 0)))
-        .compose(all -> vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_BIND_RELAY,
-            new BindRelay(created.sessionId(), "relay-9", null))))
+        .compose(all -> vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_GET,
+            new GetSession(created.sessionId()))))
         .onComplete(ctx.succeeding(m -> ctx.verify(() -> {
           assertThat(m.body().relayNode()).isEqualTo("relay-9");
           assertThat(m.body().gatewayNode()).isEqualTo("gw-7");

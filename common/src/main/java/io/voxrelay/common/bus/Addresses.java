@@ -18,9 +18,9 @@ public final class Addresses {
   /** {@link BindRelay} → {@link SessionSnapshot}: records which relay instance holds the upstream. */
   public static final String SESSION_BIND_RELAY = "voxrelay.session.bind-relay";
 
-  /** {@link ControlRequest} → {@link ControlResult}: applies a client's control to the session state. */
+  /** {@link SessionControlRequest} → {@link SessionControlReply}: applies a client's control to the session state. */
   public static final String SESSION_CONTROL = "voxrelay.session.control";
-  /** {@link ControlApplied}, no reply: a relay carried a client message out upstream. */
+  /** {@link RelayControlDone}, no reply: a relay carried a client message out upstream. */
   public static final String SESSION_CONTROL_APPLIED = "voxrelay.session.control-applied";
 
   /** {@link UpstreamClosed}, no reply: the session now awaits resume. */

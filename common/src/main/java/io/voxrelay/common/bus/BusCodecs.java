@@ -13,12 +13,12 @@ public final class BusCodecs {
   static final List<Class<? extends Record>> RECORDS = List.of(
       CreateSession.class, SessionCreated.class, ConnectSession.class, SessionSnapshot.class, BindRelay.class,
       OpenUpstream.class, UpstreamOpened.class, ClientAudio.class, ClientDetached.class, ToClient.class,
-      ControlRequest.class, ApplyControl.class, UpstreamClosed.class, SessionConnected.class,
+      SessionControlRequest.class, RelayControlRequest.class, UpstreamClosed.class, SessionConnected.class,
       ActivityBatch.class, FindExpired.class, ExpiredSessions.class, TerminateSessions.class, TerminatedSessions.class,
       TerminateUpstream.class, EmitEvents.class, EmittedEvents.class, ReplayRequest.class, Replay.class,
-      ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, ControlResult.class,
-      ControlApplied.class, GetTranscript.class, TranscriptPage.class,
-      OpenAbandoned.class, DurableReleased.class);
+      ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, SessionControlReply.class,
+      RelayControlDone.class, GetTranscript.class, TranscriptPage.class,
+      OpenAbandoned.class, DurableReleased.class, RelayClaim.class, UpstreamHeldElsewhere.class);
 
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 

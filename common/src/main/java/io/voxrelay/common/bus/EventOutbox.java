@@ -1,5 +1,6 @@
 package io.voxrelay.common.bus;
 
+import io.voxrelay.common.protocol.NumberedEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import org.slf4j.Logger;
@@ -20,9 +21,9 @@ import java.util.List;
  */
 public final class EventOutbox {
 
-  /** How a sender delivers stamped events (and then closes with {@code closeCode} if it is not 0). */
+  /** How a sender delivers numbered events (and then closes with {@code closeCode} if it is not 0). */
   public interface Delivery {
-    void deliver(List<String> stampedEvents, int closeCode);
+    void deliver(List<NumberedEvent> events, int closeCode);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(EventOutbox.class);

@@ -36,7 +36,7 @@ final class HotPathCodecs {
     }
   }
 
-  /** {@link ToClient}: session id, the event's JSON text (may be null), close code. */
+  /** {@link ToClient}: session id, seq, the event's JSON text (may be null), close code. */
   static final class ToClientCodec extends Base<ToClient> {
     ToClientCodec() {
       super("voxrelay.ToClient.bin");
@@ -45,6 +45,7 @@ final class HotPathCodecs {
     @Override
     public void encodeToWire(Buffer buffer, ToClient event) {
       writeString(buffer, event.sessionId());
+      buffer.appendLong(event.seq());
       writeString(buffer, event.json());
       buffer.appendInt(event.closeCode());
     }
@@ -53,8 +54,10 @@ final class HotPathCodecs {
     public ToClient decodeFromWire(int pos, Buffer buffer) {
       int[] at = {pos};
       String sessionId = readString(buffer, at);
+      long seq = buffer.getLong(at[0]);
+      at[0] += 8;
       String json = readString(buffer, at);
-      return new ToClient(sessionId, json, buffer.getInt(at[0]));
+      return new ToClient(sessionId, seq, json, buffer.getInt(at[0]));
     }
   }
 

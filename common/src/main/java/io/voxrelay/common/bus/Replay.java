@@ -1,5 +1,7 @@
 package io.voxrelay.common.bus;
 
+import io.voxrelay.common.protocol.NumberedEvent;
+
 import java.util.List;
 
 /**
@@ -11,7 +13,7 @@ import java.util.List;
  * @param history   when asked for (on connect), the most recent turns, read after {@code lastSeq}: every turn
  *                  whose {@code transcript.done} has a seq at or below {@code lastSeq} is in it; else empty
  */
-public record Replay(List<String> events, boolean truncated, long lastSeq, List<Turn> history) {
+public record Replay(List<NumberedEvent> events, boolean truncated, long lastSeq, List<Turn> history) {
   public Replay {
     events = List.copyOf(events);
     history = history == null ? List.of() : List.copyOf(history);

@@ -11,7 +11,8 @@ import java.util.List;
  * @param ended          the interview ended ({@code end_interview}); it cannot be resumed
  * @param relayNode      the relay instance holding the upstream, or null when none does
  * @param gatewayNode    the gateway instance holding the client, or null when none does
- * @param history        the conversation so far, oldest first (the most recent turns when it is long)
+ * @param history        the conversation so far, oldest first: the most recent {@link #MAX_HISTORY} turns when
+ *                       it is longer (the store keeps every turn)
  * @param lastClientSeq  the highest client message seq processed
  * @param appliedClientSeq the highest client message seq a relay carried out upstream
  */
@@ -19,9 +20,24 @@ public record SessionSnapshot(String sessionId, String instructions, List<String
                               int currentQuestionIndex, boolean paused, boolean awaitingResume, boolean textOnly,
                               boolean ended, String relayNode, String gatewayNode, long createdAt,
                               List<Turn> history, long lastClientSeq, long appliedClientSeq) {
+  /**
+   * The most turns a session carries with it (to restore an upstream, to redraw a client's transcript): the
+   * one cap on history, kept by the store when it loads a session and by the relay as turns finish.
+   */
+  public static final int MAX_HISTORY = 200;
+
   public SessionSnapshot {
     questions = List.copyOf(questions);
     history = history == null ? List.of() : List.copyOf(history);
+  }
+
+  /**
+   * The audio gate: while it is closed no client audio reaches the upstream and no response starts on its
+   * own (the user paused, or the upstream was let go until the client resumes). The gateway and the relay
+   * both read it from here, so they agree on it.
+   */
+  public boolean audioGated() {
+    return paused || awaitingResume;
   }
 
   /** The current question's text, or null when the session has no questions. */

@@ -1,5 +1,7 @@
 package io.voxrelay.common.bus;
 
+import io.voxrelay.common.protocol.NumberedEvent;
+
 import java.util.List;
 
 /**
@@ -10,7 +12,7 @@ import java.util.List;
  * @param transientsLost some transient events after {@code afterSeq} are gone (a crashed relay, the ring's
  *                       bound): the client is told with {@code replay.truncated}
  */
-public record UpstreamOpened(String sessionId, String relayNode, List<String> transients, boolean transientsLost) {
+public record UpstreamOpened(String sessionId, String relayNode, List<NumberedEvent> transients, boolean transientsLost) {
   public UpstreamOpened {
     transients = transients == null ? List.of() : List.copyOf(transients);
   }

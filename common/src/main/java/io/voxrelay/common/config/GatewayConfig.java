@@ -14,10 +14,12 @@ import java.util.Optional;
  * @param helloFailureWindowMs that window ({@code VOXRELAY_HELLO_FAILURE_WINDOW_MS})
  * @param diagnosticsDebug    log clients' raw address and user agent with disconnect reports: an operator's
  *                            decision, never a client's ({@code VOXRELAY_DIAGNOSTICS_DEBUG}, off)
+ * @param heartbeatIntervalMs how often clients send {@code heartbeat.ping}, told to each in {@code connected}
+ *                            ({@link HygieneConfig#heartbeatIntervalMs()})
  */
 public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiKey, long helloTimeoutMs,
                             long busTimeoutMs, int helloFailureLimit, long helloFailureWindowMs,
-                            boolean diagnosticsDebug) {
+                            boolean diagnosticsDebug, long heartbeatIntervalMs) {
 
   public static GatewayConfig fromEnv(Env env) {
     return new GatewayConfig(
@@ -28,11 +30,12 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
         env.millis("VOXRELAY_BUS_TIMEOUT_MS", 5_000),
         env.integer("VOXRELAY_HELLO_FAILURE_LIMIT", 10),
         env.millis("VOXRELAY_HELLO_FAILURE_WINDOW_MS", 60_000),
-        env.bool("VOXRELAY_DIAGNOSTICS_DEBUG", false));
+        env.bool("VOXRELAY_DIAGNOSTICS_DEBUG", false),
+        HygieneConfig.fromEnv(env).heartbeatIntervalMs());
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, apiKey, helloTimeoutMs, busTimeoutMs, helloFailureLimit,
-        helloFailureWindowMs, diagnosticsDebug);
+        helloFailureWindowMs, diagnosticsDebug, heartbeatIntervalMs);
   }
 }

@@ -2,7 +2,17 @@ package io.voxrelay.common.protocol;
 
 /**
  * The WebSocket close codes voxrelay sends to clients. {@code docs/protocol.md} lists the same table; a
- * client retries on {@link #retryable()} codes only.
+ * client reconnects (with backoff) after a {@link #retryable()} code only, and {@code connected} tells it
+ * which those are ({@link #retryableCodes()}).
+ *
+ * <p>Protocol v1 is public, so no code is ever renumbered. Each code's retry class follows from its range
+ * ({@link #retryableByRange(int)}), as Centrifugo's disconnect codes do, and new codes must keep to it:
+ * <ul>
+ *   <li>1000–2999 (the WebSocket standard's): retryable are 1011, 1012 and 1013 only;</li>
+ *   <li>4000–4099: the session ended or was ended; no automatic reconnect (the user may resume);</li>
+ *   <li>4100–4399: retryable: something on the server's side, the client reconnects with backoff;</li>
+ *   <li>4400–4999: the client's request was refused; retrying unchanged cannot help.</li>
+ * </ul>
  */
 public enum CloseCode {
   /** The interview ended normally ({@code end_interview}). */
@@ -61,7 +71,21 @@ public enum CloseCode {
     return reason;
   }
 
+  /** Whether a client reconnects after this code, with backoff. */
   public boolean retryable() {
     return retryable;
+  }
+
+  /** The retry class a code's range gives it (see the class comment); every code here agrees with it. */
+  public static boolean retryableByRange(int code) {
+    if (code < 3000) {
+      return code == 1011 || code == 1012 || code == 1013;
+    }
+    return code >= 4100 && code < 4400;
+  }
+
+  /** The numbers of the retryable codes, ascending. */
+  public static java.util.List<Integer> retryableCodes() {
+    return java.util.Arrays.stream(values()).filter(CloseCode::retryable).map(CloseCode::code).sorted().toList();
   }
 }

@@ -28,7 +28,12 @@ public final class ServerEvents {
    *
    * @param lastSeq the latest event seq of the session; replayed events and live ones follow in order
    */
-  public static String connected(SessionSnapshot session, String resumeToken, boolean resumed, long lastSeq) {
+  /**
+   * The answer to {@code hello}. Besides the session, it tells the client the server's own constants, so the
+   * client repeats none: how often to send {@code heartbeat.ping}, and which close codes to reconnect after.
+   */
+  public static String connected(SessionSnapshot session, String resumeToken, boolean resumed, long lastSeq,
+                                 long heartbeatIntervalMs) {
     ObjectNode event = event("connected")
         .put("sessionId", session.sessionId())
         .put("resumeToken", resumeToken)
@@ -40,7 +45,10 @@ public final class ServerEvents {
         .put("textOnly", session.textOnly())
         .put("currentQuestionIndex", session.currentQuestionIndex())
         .put("questionCount", session.questions().size())
-        .put("currentQuestion", session.currentQuestion());
+        .put("currentQuestion", session.currentQuestion())
+        .put("heartbeatIntervalMs", heartbeatIntervalMs);
+    ArrayNode retryable = event.putArray("retryableCloseCodes");
+    CloseCode.retryableCodes().forEach(retryable::add);
     ArrayNode history = event.putArray("history");
     for (Turn turn : session.history()) {
       history.addObject().put("itemId", turn.itemId()).put("role", turn.role()).put("text", turn.text());

@@ -31,7 +31,7 @@ class EventOutboxTest {
     Promise<boolean[]> refused = Promise.promise();
     EventOutbox[] outbox = new EventOutbox[1];
     vertx.runOnContext(v -> {
-      outbox[0] = new EventOutbox(vertx, "s1", 200, (events, close) -> delivered.addAll(events));
+      outbox[0] = new EventOutbox(vertx, "s1", 200, (events, close) -> events.forEach(e -> delivered.add(e.json())));
       for (int i = 0; i < EventOutbox.MAX_QUEUED; i++) {
         outbox[0].emit("{\"type\":\"e\",\"n\":" + i + "}");
       }
@@ -41,7 +41,13 @@ class EventOutboxTest {
     });
     assertThat(Await.result(refused.future())).containsExactly(false, false);
 
-    vertx.eventBus().<EmitEvents>consumer(Addresses.SESSION_EMIT, m -> m.reply(new EmittedEvents(m.body().events())));
+    vertx.eventBus().<EmitEvents>consumer(Addresses.SESSION_EMIT, m -> {
+      List<io.voxrelay.common.protocol.NumberedEvent> numbered = new ArrayList<>();
+      for (String event : m.body().events()) {
+        numbered.add(io.voxrelay.common.protocol.NumberedEvent.of(event, numbered.size() + 1));
+      }
+      m.reply(new EmittedEvents(numbered));
+    });
     Await.until("every held event stored", java.time.Duration.ofSeconds(20),
         () -> delivered.size() == EventOutbox.MAX_QUEUED);
     assertThat(delivered.get(0)).contains("\"n\":0}");

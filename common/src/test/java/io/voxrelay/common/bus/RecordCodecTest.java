@@ -41,8 +41,8 @@ class RecordCodecTest {
     assertThat(audioCodec.decodeFromWire(3, buffer)).isEqualTo(audio);
 
     var eventCodec = new HotPathCodecs.ToClientCodec();
-    for (ToClient event : List.of(new ToClient("s_1", "{\"seq\":3,\"text\":\"gr\u00fc\u00df \ud83d\ude00\"}", 0),
-        new ToClient("s_2", null, 4000))) {
+    for (ToClient event : List.of(new ToClient("s_1", 3_000_007L, "{\"seq\":3000007,\"text\":\"gr\u00fc\u00df \ud83d\ude00\"}", 0),
+        new ToClient("s_2", 0, null, 4000), ToClient.live("s_3", "{\"type\":\"audio\"}", 0))) {
       Buffer b = Buffer.buffer().appendString("ab");
       eventCodec.encodeToWire(b, event);
       assertThat(eventCodec.decodeFromWire(2, b)).isEqualTo(event);

@@ -55,12 +55,14 @@ class ClientMessageTest {
   }
 
   @Test
-  @DisplayName("server events are stamped with their seq, which reads back without a parse")
-  void stamping() {
-    String stamped = io.voxrelay.common.protocol.Sequenced.stamp("{\"type\":\"x\",\"a\":1}", 42);
-    assertThat(stamped).isEqualTo("{\"seq\":42,\"type\":\"x\",\"a\":1}");
-    assertThat(io.voxrelay.common.protocol.Sequenced.seqOf(stamped)).isEqualTo(42);
-    assertThat(io.voxrelay.common.protocol.Sequenced.seqOf("{\"type\":\"audio\"}")).isZero();
+  @DisplayName("a server event is numbered with its seq as its first field, and a seq is above 0")
+  void numbering() {
+    NumberedEvent numbered = NumberedEvent.of("{\"type\":\"x\",\"a\":1}", 42);
+    assertThat(numbered.json()).isEqualTo("{\"seq\":42,\"type\":\"x\",\"a\":1}");
+    assertThat(numbered.seq()).isEqualTo(42);
+    assertThat(NumberedEvent.of("{}", 7).json()).isEqualTo("{\"seq\":7}");
+    assertThatThrownBy(() -> NumberedEvent.of("{}", 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NumberedEvent.of("[]", 1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -4,9 +4,9 @@ import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.Control;
 
 /** How each interview control changes a stored session. The one place these state rules live. */
-final class Controls {
+final class ControlRules {
 
-  private Controls() {
+  private ControlRules() {
   }
 
   /**

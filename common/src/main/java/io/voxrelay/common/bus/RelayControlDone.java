@@ -1,5 +1,5 @@
 package io.voxrelay.common.bus;
 
 /** The relay carried out the client message {@code clientSeq} upstream. */
-public record ControlApplied(String sessionId, long clientSeq) {
+public record RelayControlDone(String sessionId, long clientSeq) {
 }

@@ -5,6 +5,6 @@ package io.voxrelay.common.bus;
  * The reply is empty once the relay has applied it (audio sent after the reply sees the new state). A relay
  * carries out each {@code clientSeq} at most once.
  */
-public record ApplyControl(String sessionId, Control control, String text, long clientSeq, SessionSnapshot session)
+public record RelayControlRequest(String sessionId, Control control, String text, long clientSeq, SessionSnapshot session)
     implements RelayCommand {
 }

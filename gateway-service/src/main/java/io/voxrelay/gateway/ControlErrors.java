@@ -1,0 +1,40 @@
+package io.voxrelay.gateway;
+
+import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.Control;
+import io.vertx.core.eventbus.ReplyException;
+
+/**
+ * What the client is told when a control fails: a code it can act on ({@code invalid_state}: not now, in
+ * this state; {@code session_ended}; {@code unavailable}: try again) and a message. A refusal's own message
+ * is shown; a fault's cause is not (it may name internals).
+ */
+final class ControlErrors {
+
+  private ControlErrors() {
+  }
+
+  static String code(Throwable e) {
+    if (e instanceof ReplyException re) {
+      return switch (re.failureCode()) {
+        case BusFailure.CONFLICT -> "invalid_state";
+        case BusFailure.GONE -> "session_ended";
+        default -> "unavailable";
+      };
+    }
+    return "unavailable";
+  }
+
+  static String message(Control control, Throwable e) {
+    if (e instanceof ReplyException re && (re.failureCode() == BusFailure.CONFLICT || re.failureCode() == BusFailure.GONE)) {
+      return re.getMessage();
+    }
+    return "'" + control.name().toLowerCase() + "' could not be carried out now; try again";
+  }
+
+  /** A failure as the logs show it: the bus failure kind and code, or the exception. */
+  static String describe(Throwable e) {
+    return e instanceof ReplyException re ? re.failureType() + "/" + re.failureCode() + " " + re.getMessage()
+        : e.toString();
+  }
+}

@@ -1,0 +1,168 @@
+package io.voxrelay.gateway;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.bus.EventOutbox;
+import io.voxrelay.common.bus.RelayControlRequest;
+import io.voxrelay.common.bus.SessionControlReply;
+import io.voxrelay.common.bus.SessionControlRequest;
+import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.UpstreamOpened;
+import io.voxrelay.common.protocol.ClientMessage;
+import io.voxrelay.common.protocol.CloseCode;
+import io.voxrelay.common.protocol.ServerEvents;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One connection's controls: carried out one after another in the order the client sent them, first on the
+ * session state (the session service decides whether each fits, and whether its client seq was processed
+ * already), then upstream at the relay, which carries each client seq out once. A control that fails becomes
+ * an {@code error} event with a code the client can act on ({@link ControlErrors}). It also keeps the
+ * connection's audio gate, from the session's own flag ({@link SessionSnapshot#audioGated()}). Confined to
+ * the gateway verticle's event loop.
+ */
+final class ControlPipeline {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPipeline.class);
+  /** Controls waiting behind the one under way; more are refused with an error. */
+  static final int MAX_QUEUED = 64;
+
+  /** Opens an upstream for a session that has none (a resume); completes once the route has a relay. */
+  interface Reopen extends Function<SessionSnapshot, Future<UpstreamOpened>> {
+  }
+
+  private final Vertx vertx;
+  private final String sessionId;
+  private final String connectionId;
+  private final DeliveryOptions busOptions;
+  private final RelayRoute route;
+  private final EventOutbox outbox;
+  private final Reopen reopen;
+  private final Function<String, Future<Void>> relayLost;
+  private final Consumer<String> sendLocal;
+  private Future<Void> chain = Future.succeededFuture();
+  private int queued;
+  /** Audio is dropped at the gateway while this is set, before it costs a bus message. */
+  private boolean audioGated;
+
+  /**
+   * @param outbox    where error events go (stored, so the client gets them after a reconnect too)
+   * @param reopen    opens an upstream on resume and hands the connection its replay
+   * @param relayLost moves the session off a relay that is gone; completes when it has one again
+   * @param sendLocal sends an event to this connection only, unstored
+   */
+  ControlPipeline(Vertx vertx, String sessionId, String connectionId, DeliveryOptions busOptions, RelayRoute route,
+                  EventOutbox outbox, Reopen reopen, Function<String, Future<Void>> relayLost,
+                  Consumer<String> sendLocal) {
+    this.vertx = vertx;
+    this.sessionId = sessionId;
+    this.connectionId = connectionId;
+    this.busOptions = busOptions;
+    this.route = route;
+    this.outbox = outbox;
+    this.reopen = reopen;
+    this.relayLost = relayLost;
+    this.sendLocal = sendLocal;
+  }
+
+  /** The session state the connection starts with sets the gate. */
+  void start(SessionSnapshot session) {
+    audioGated = session.audioGated();
+  }
+
+  /** Whether client audio is dropped here now. */
+  boolean audioGated() {
+    return audioGated;
+  }
+
+  /** Queues a control behind the ones before it. A pause gates audio at once, before it is carried out. */
+  void submit(ClientMessage.ControlMessage message) {
+    if (queued >= MAX_QUEUED) {
+      sendLocal.accept(ServerEvents.error("rate_limited", "too many controls are waiting; send fewer"));
+      return;
+    }
+    if (message.control() == Control.PAUSE) {
+      audioGated = true;
+    }
+    queued++;
+    chain = chain.transform(v -> apply(message)).andThen(ar -> queued--);
+  }
+
+  private Future<Void> apply(ClientMessage.ControlMessage message) {
+    Control control = message.control();
+    return vertx.eventBus().<SessionControlReply>request(Addresses.SESSION_CONTROL,
+            new SessionControlRequest(sessionId, control, message.text(), message.seq(), connectionId), busOptions)
+        .compose(reply -> {
+          SessionSnapshot session = reply.body().session();
+          // While the session moves to another relay, the control waits for it rather than miss the upstream.
+          Future<Void> moved = route.takeover() == null ? Future.succeededFuture() : route.takeover().otherwiseEmpty().mapEmpty();
+          return moved.compose(v -> route.relayNode() != null || control == Control.RESUME
+                  ? applyAtRelay(message, session)
+                  : applyWithoutUpstream(control, session, reply.body().duplicate()))
+              .map(done -> {
+                audioGated = session.audioGated();
+                return (Void) null;
+              });
+        })
+        .recover(e -> {
+          // The gate stays as it is: a failed pause keeps audio back, a failed resume does not release it.
+          if (e instanceof ReplyException re && re.failureCode() == BusFailure.SUPERSEDED) {
+            // This connection lost the session to a newer one: nothing it sends counts, and it is closing.
+            sendLocal.accept(ServerEvents.error("replaced", re.getMessage()));
+          } else {
+            String error = ServerEvents.error(ControlErrors.code(e), ControlErrors.message(control, e));
+            if (!outbox.emit(error)) {
+              // Nothing can be stored now: the client still hears of it on this connection.
+              sendLocal.accept(error);
+            }
+          }
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Carries a control out upstream; a resume of a session without an upstream opens one first. */
+  private Future<Void> applyAtRelay(ClientMessage.ControlMessage message, SessionSnapshot session) {
+    Future<?> ready = route.relayNode() != null ? Future.succeededFuture() : reopen.apply(session);
+    RelayControlRequest apply = new RelayControlRequest(sessionId, message.control(), message.text(), message.seq(),
+        session);
+    return ready
+        .compose(v -> {
+          String target = route.relayNode();
+          return vertx.eventBus().request(route.relayAddress(), apply, busOptions)
+              .recover(e -> {
+                LOG.warn("[Gateway] {} of {} failed at relay {}: {}", message.control(), sessionId, target,
+                    ControlErrors.describe(e));
+                // The relay died with the control in flight: once another relay holds the session, it carries
+                // the control out (it knows from the store whether the old one had).
+                if (!RelayRoute.isRelayGone(e) || target == null) {
+                  return Future.failedFuture(e);
+                }
+                return relayLost.apply(target).compose(moved -> route.relayNode() == null ? Future.failedFuture(e)
+                    : vertx.eventBus().request(route.relayAddress(), apply, busOptions));
+              });
+        })
+        .<Void>mapEmpty()
+        .recover(e -> message.control() == Control.END
+            // The relay could not confirm: still end the interview for the client, as it asked.
+            ? applyWithoutUpstream(Control.END, session, false)
+            : Future.failedFuture(e));
+  }
+
+  /** A session without an upstream (awaiting resume): the state changed; the client is told from here. */
+  private Future<Void> applyWithoutUpstream(Control control, SessionSnapshot session, boolean duplicate) {
+    if (!duplicate) {
+      ServerEvents.afterControl(control, session)
+          .ifPresent(event -> outbox.emit(event, control == Control.END ? CloseCode.NORMAL.code() : 0));
+    }
+    return Future.succeededFuture();
+  }
+}

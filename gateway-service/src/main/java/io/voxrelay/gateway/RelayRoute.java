@@ -1,0 +1,181 @@
+package io.voxrelay.gateway;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.ClientDetached;
+import io.voxrelay.common.bus.DurableReleased;
+import io.voxrelay.common.bus.GetSession;
+import io.voxrelay.common.bus.OpenAbandoned;
+import io.voxrelay.common.bus.OpenUpstream;
+import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.UpstreamHeldElsewhere;
+import io.voxrelay.common.bus.UpstreamOpened;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * Which relay instance holds one connection's session, and how to reach it: re-attach to the relay already
+ * holding it, open it at any relay, join the relay that won a race for it, and move it to another relay when
+ * its relay is gone (takeover). Confined to the gateway verticle's event loop.
+ */
+final class RelayRoute {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RelayRoute.class);
+
+  private final Vertx vertx;
+  private final String sessionId;
+  private final String gatewayNode;
+  private final String connectionId;
+  private final DeliveryOptions busOptions;
+  /** Whether the client still waits for an upstream (false once it left). */
+  private final BooleanSupplier clientWaiting;
+  private String relayNode;
+  /** The node address of {@link #relayNode}, built once rather than per audio frame. */
+  private String relayAddress;
+  /** A move of this session to another relay, while one is under way. */
+  private Future<UpstreamOpened> takeover;
+
+  RelayRoute(Vertx vertx, String sessionId, String gatewayNode, String connectionId, DeliveryOptions busOptions,
+             BooleanSupplier clientWaiting) {
+    this.vertx = vertx;
+    this.sessionId = sessionId;
+    this.gatewayNode = gatewayNode;
+    this.connectionId = connectionId;
+    this.busOptions = busOptions;
+    this.clientWaiting = clientWaiting;
+  }
+
+  /** The relay instance holding this session's upstream, or null when none does. */
+  String relayNode() {
+    return relayNode;
+  }
+
+  /** The bus address of {@link #relayNode()}, or null. */
+  String relayAddress() {
+    return relayAddress;
+  }
+
+  /** A takeover under way, or null: what waits for the session to have a relay again. */
+  Future<UpstreamOpened> takeover() {
+    return takeover;
+  }
+
+  /** The session's upstream is at relay instance {@code opened.relayNode()} now (null opened: at none). */
+  void use(UpstreamOpened opened) {
+    relayNode = opened == null ? null : opened.relayNode();
+    relayAddress = relayNode == null ? null : Addresses.relayNode(relayNode);
+  }
+
+  /**
+   * Re-attaches to the relay already holding the session, or asks any relay to open it. If this gateway
+   * gives up waiting, the relays are told, so an upstream this client never got does not stay open.
+   *
+   * @param afterSeq  the client has every event up to it
+   * @param storedSeq the latest durable seq stored
+   */
+  Future<UpstreamOpened> open(SessionSnapshot session, boolean failover, long afterSeq, long storedSeq) {
+    OpenUpstream open = new OpenUpstream(sessionId, gatewayNode, connectionId, session, failover, afterSeq,
+        storedSeq, failover);
+    Future<UpstreamOpened> attempt = session.relayNode() == null || failover
+        ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay bound"))
+        : request(Addresses.relayNode(session.relayNode()), open);
+    return attempt
+        .recover(e -> isRelayGone(e) ? request(Addresses.RELAY_OPEN, relayGone(open, e)) : Future.failedFuture(e))
+        .onFailure(e -> {
+          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
+            vertx.eventBus().publish(Addresses.RELAY_OPEN_ABANDONED, new OpenAbandoned(sessionId, connectionId));
+          }
+        });
+  }
+
+  /** Asks one relay (or any, on the shared address) to open or re-attach; joins the holder if another won. */
+  private Future<UpstreamOpened> request(String address, OpenUpstream open) {
+    return vertx.eventBus().request(address, open, busOptions).compose(reply -> {
+      if (reply.body() instanceof UpstreamHeldElsewhere held) {
+        // Another relay claimed the session first (a racing connection): join it there.
+        return held.relayNode() == null
+            ? Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusFailure.UNAVAILABLE,
+                "the session's relay let it go meanwhile"))
+            : vertx.eventBus().<UpstreamOpened>request(Addresses.relayNode(held.relayNode()), open, busOptions)
+                .map(this::take);
+      }
+      return Future.succeededFuture(take(reply));
+    });
+  }
+
+  /**
+   * A relay's answer to an open. For an upstream it just opened, the relay asks whether this client still
+   * waits for it: yes unless the client left meanwhile, in which case the relay closes it at once.
+   */
+  private UpstreamOpened take(Message<?> reply) {
+    if (reply.replyAddress() != null) {
+      if (clientWaiting.getAsBoolean()) {
+        reply.reply(null);
+      } else {
+        reply.fail(BusFailure.GONE, "the client left before it was connected");
+      }
+    }
+    return (UpstreamOpened) reply.body();
+  }
+
+  /** The bound relay did not answer: it is gone, and the transient events it held with it. */
+  private static OpenUpstream relayGone(OpenUpstream open, Throwable e) {
+    return e instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND ? open : open.afterRelayLost();
+  }
+
+  /** Whether a failed request to a relay means that relay no longer holds the session. */
+  static boolean isRelayGone(Throwable e) {
+    return e instanceof ReplyException re
+        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT
+        || re.failureCode() == BusFailure.NOT_FOUND);
+  }
+
+  /**
+   * The relay holding this session is gone from the cluster: another one takes the session over, with the
+   * conversation restored from the store. Completes with the new relay's answer (null when the session
+   * awaits resume and needs none); a takeover under way is joined, and a relay this route does not use is
+   * ignored (completes with null at once).
+   */
+  Future<UpstreamOpened> relayLost(String lostNode, long lastDelivered) {
+    if (takeover != null) {
+      return takeover;
+    }
+    if (!lostNode.equals(relayNode)) {
+      return Future.succeededFuture();
+    }
+    use(null);
+    LOG.warn("[Gateway] relay {} is gone; moving {} to another relay", lostNode, sessionId);
+    takeover = vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
+        .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture((UpstreamOpened) null)
+            : open(reply.body(), true, lastDelivered, lastDelivered))
+        .andThen(ar -> {
+          takeover = null;
+          if (ar.succeeded()) {
+            use(ar.result());
+          }
+        });
+    return takeover;
+  }
+
+  /** The relay numbered transient events before a durable event this client has: it hears of that event. */
+  void relayBehind(long lastDurable) {
+    if (relayNode != null && lastDurable > 0) {
+      vertx.eventBus().send(relayAddress, new DurableReleased(sessionId, lastDurable));
+    }
+  }
+
+  /** The client left: the relay starts its detach grace. */
+  void detach() {
+    if (relayNode != null) {
+      vertx.eventBus().send(relayAddress, new ClientDetached(sessionId, gatewayNode, connectionId));
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.voxrelay.relay;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.EventOutbox;
+import io.voxrelay.common.bus.ToClient;
+import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.protocol.EventKind;
+import io.voxrelay.common.protocol.NumberedEvent;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+
+/**
+ * The relay's way to one session's client: which gateway instance and connection it is on, and how each
+ * event reaches it by its kind ({@link EventKind}). A durable event is numbered and stored first (the
+ * {@link EventOutbox}), then delivered; a transient one is numbered here, kept in the {@link TransientRing}
+ * and delivered at once; a live one (audio) goes straight out. While no client is attached, nothing is sent:
+ * it gets what it missed by replay. Confined to the relay's event loop.
+ */
+final class ClientFeed {
+
+  private final Vertx vertx;
+  private final String sessionId;
+  private final EventOutbox outbox;
+  private final TransientRing transients;
+  private String gatewayAddress;
+  private String connectionId;
+
+  ClientFeed(Vertx vertx, String sessionId, long busTimeoutMs, TransientRing transients) {
+    this.vertx = vertx;
+    this.sessionId = sessionId;
+    this.transients = transients;
+    this.outbox = new EventOutbox(vertx, sessionId, busTimeoutMs, this::deliver);
+  }
+
+  /**
+   * The client is (again) on gateway instance {@code gatewayNode} as {@code connection}, with every event up
+   * to {@code afterSeq}. Returns the transient events it missed, from the ring.
+   */
+  TransientRing.Replay attach(String gatewayNode, String connection, long afterSeq) {
+    transients.observe(afterSeq);
+    gatewayAddress = gatewayNode == null ? null : Addresses.gatewayNode(gatewayNode);
+    connectionId = connection;
+    return transients.after(afterSeq);
+  }
+
+  /** The client on {@code connection} left; ignored when a newer connection has attached since. */
+  boolean detach(String connection) {
+    if (!connection.equals(connectionId)) {
+      return false;
+    }
+    gatewayAddress = null;
+    connectionId = null;
+    return true;
+  }
+
+  /** The client connection events go to now, or null while none is attached. */
+  String connectionId() {
+    return connectionId;
+  }
+
+  /** The transient events after {@code afterSeq} still in the ring, for the client of a fresh open. */
+  TransientRing.Replay transientsAfter(long afterSeq) {
+    return transients.after(afterSeq);
+  }
+
+  /** A durable event from another emitter reached the client: transient events are numbered after it. */
+  void durableReleased(long seq) {
+    transients.durableReleased(seq);
+  }
+
+  /**
+   * An event the client must not miss, by its kind, then a close if {@code closeCode} is not 0.
+   *
+   * @return false when it could not even be queued for storing ({@link EventOutbox#MAX_QUEUED} wait)
+   */
+  boolean send(String json, int closeCode) {
+    if (closeCode == 0 && EventKind.of(json) == EventKind.TRANSIENT) {
+      NumberedEvent numbered = transients.add(json);
+      if (numbered == null) {
+        live(json);
+      } else {
+        toGateway(ToClient.numbered(sessionId, numbered, 0));
+      }
+      return true;
+    }
+    return outbox.emit(json, closeCode);
+  }
+
+  /** A finished turn's event and the turn itself, stored in one transaction, then delivered. */
+  boolean sendTurn(String doneEvent, Turn turn, long clientSeq) {
+    return outbox.emitTurn(doneEvent, turn, clientSeq);
+  }
+
+  /** A live event (audio): straight to the client, never stored or replayed. */
+  void live(String json) {
+    toGateway(ToClient.live(sessionId, json, 0));
+  }
+
+  /** A live event and then a close, to the client alone: for when nothing can be stored. */
+  void liveThenClose(String json, int closeCode) {
+    toGateway(ToClient.live(sessionId, json, closeCode));
+  }
+
+  /** Numbered events, once stored, in order to the client; they are stored, so a client away gets them later. */
+  private void deliver(List<NumberedEvent> events, int closeCode) {
+    for (NumberedEvent event : events) {
+      transients.durableReleased(event.seq());
+    }
+    for (int i = 0; i < events.size(); i++) {
+      toGateway(ToClient.numbered(sessionId, events.get(i), i == events.size() - 1 ? closeCode : 0));
+    }
+  }
+
+  private void toGateway(ToClient event) {
+    if (gatewayAddress != null) {
+      vertx.eventBus().send(gatewayAddress, event);
+    }
+  }
+}

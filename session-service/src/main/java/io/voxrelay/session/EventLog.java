@@ -1,0 +1,233 @@
+package io.voxrelay.session;
+
+import io.voxrelay.common.bus.Replay;
+import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.TranscriptPage;
+import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.protocol.EventSeq;
+import io.voxrelay.common.protocol.NumberedEvent;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+import static io.voxrelay.session.Sql.bindLater;
+import static io.voxrelay.session.Sql.later;
+
+/**
+ * A session's durable event stream and its history ({@code session_events}, {@code session_turns}): events
+ * numbered gap-free and stored with the turns they finish, replayed after a seq, pruned past the replay
+ * bound. Each method runs on a connection the caller holds, on a worker thread.
+ */
+final class EventLog {
+
+  private final int replayMaxEvents;
+  private final long replayMaxAgeMs;
+
+  EventLog(int replayMaxEvents, long replayMaxAgeMs) {
+    this.replayMaxEvents = replayMaxEvents;
+    this.replayMaxAgeMs = replayMaxAgeMs;
+  }
+
+  /**
+   * Reserves the seqs first (taking the session row's write lock), then appends the turns, stores the events
+   * and drops what is past the replay bound, in one transaction: numbering is gap-free and follows the order
+   * of appends, and a turn is in the history exactly when its event is in the stream.
+   */
+  List<NumberedEvent> append(Connection c, String sessionId, List<String> events, List<Turn> turns,
+                             long appliedClientSeq, long now) throws SQLException {
+    return Sql.inTransaction(c, () -> {
+      long last;
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE sessions SET last_event_seq = last_event_seq + ? WHERE session_id = ?")) {
+        ps.setLong(1, events.size() * EventSeq.STRIDE);
+        ps.setString(2, sessionId);
+        if (ps.executeUpdate() != 1) {
+          throw new NoSuchElementException("no session " + sessionId);
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT last_event_seq FROM sessions WHERE session_id = ?")) {
+        ps.setString(1, sessionId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          last = rs.getLong(1);
+        }
+      }
+      for (Turn turn : turns) {
+        insertTurn(c, sessionId, turn, now);
+      }
+      if (appliedClientSeq > 0) {
+        markApplied(c, sessionId, appliedClientSeq);
+      }
+      List<NumberedEvent> numbered = new ArrayList<>(events.size());
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, ?, ?, ?)")) {
+        long seq = last - events.size() * EventSeq.STRIDE;
+        for (String event : events) {
+          seq += EventSeq.STRIDE;
+          NumberedEvent stored = NumberedEvent.of(event, seq);
+          numbered.add(stored);
+          ps.setString(1, sessionId);
+          ps.setLong(2, seq);
+          ps.setLong(3, now);
+          ps.setString(4, stored.json());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      prune(c, sessionId, "seq <= ?", last - EventSeq.durable(replayMaxEvents));
+      prune(c, sessionId, "created_at < ?", now - replayMaxAgeMs);
+      return numbered;
+    });
+  }
+
+  /** Records that a relay carried out client message {@code clientSeq}; the highest one stays. */
+  static void markApplied(Connection c, String sessionId, long clientSeq) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET applied_client_seq = "
+        + later("applied_client_seq") + " WHERE session_id = ?")) {
+      int i = bindLater(ps, 1, clientSeq);
+      ps.setString(i, sessionId);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Appends a turn at the next position of the session's history, unless a turn with its item id is there
+   * already. Runs inside the transaction that holds the session row's write lock, so positions never race.
+   */
+  private static void insertTurn(Connection c, String sessionId, Turn turn, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM session_turns WHERE session_id = ? AND item_id = ?")) {
+      ps.setString(1, sessionId);
+      ps.setString(2, turn.itemId());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return;
+        }
+      }
+    }
+    int next;
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT COALESCE(MAX(seq), 0) FROM session_turns WHERE session_id = ?")) {
+      ps.setString(1, sessionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        next = rs.getInt(1) + 1;
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO session_turns (session_id, seq, item_id, role, text, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, sessionId);
+      ps.setInt(2, next);
+      ps.setString(3, turn.itemId());
+      ps.setString(4, turn.role());
+      ps.setString(5, turn.text());
+      ps.setLong(6, now);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Deletes a session's events matching {@code condition} and raises its floor past them. */
+  static void prune(Connection c, String sessionId, String condition, long value) throws SQLException {
+    int deleted;
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM session_events WHERE session_id = ? AND " + condition)) {
+      ps.setString(1, sessionId);
+      ps.setLong(2, value);
+      deleted = ps.executeUpdate();
+    }
+    if (deleted > 0) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET event_floor = COALESCE("
+          + "(SELECT MIN(seq) FROM session_events WHERE session_id = ?), last_event_seq + " + EventSeq.STRIDE
+          + ") WHERE session_id = ?")) {
+        ps.setString(1, sessionId);
+        ps.setString(2, sessionId);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** The stored events after {@code afterSeq}, and with {@code withHistory} the recent turns read after them. */
+  static Replay replay(Connection c, String sessionId, long afterSeq, boolean withHistory) throws SQLException {
+    long floor;
+    long last;
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT event_floor, last_event_seq FROM sessions WHERE session_id = ?")) {
+      ps.setString(1, sessionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new NoSuchElementException("no session " + sessionId);
+        }
+        floor = rs.getLong("event_floor");
+        last = rs.getLong("last_event_seq");
+      }
+    }
+    // Read after last_event_seq: turns are stored with their events, so this holds every turn up to it.
+    List<Turn> history = withHistory ? recentTurns(c, sessionId) : List.of();
+    List<NumberedEvent> events = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT seq, event FROM session_events WHERE session_id = ? AND seq > ? ORDER BY seq")) {
+      ps.setString(1, sessionId);
+      ps.setLong(2, afterSeq);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          events.add(new NumberedEvent(rs.getLong("seq"), rs.getString("event")));
+        }
+      }
+    }
+    // Some durable event after afterSeq is gone when the first one the client needs is below the floor.
+    return new Replay(events, afterSeq < last && EventSeq.nextDurable(afterSeq) < floor, last, history);
+  }
+
+  /** The most recent turns of a session ({@link SessionSnapshot#MAX_HISTORY} at most), oldest first. */
+  static List<Turn> recentTurns(Connection c, String sessionId) throws SQLException {
+    List<Turn> turns = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT item_id, role, text FROM session_turns "
+        + "WHERE session_id = ? ORDER BY seq DESC LIMIT " + SessionSnapshot.MAX_HISTORY)) {
+      ps.setString(1, sessionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          turns.add(turn(rs));
+        }
+      }
+    }
+    Collections.reverse(turns);
+    return turns;
+  }
+
+  /** A page of the whole history: the turns after position {@code afterPosition}, {@code limit} at most. */
+  static TranscriptPage transcript(Connection c, String sessionId, long afterPosition, int limit)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ?")) {
+      ps.setString(1, sessionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new NoSuchElementException("no session " + sessionId);
+        }
+      }
+    }
+    List<Turn> turns = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT item_id, role, text FROM session_turns "
+        + "WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+      ps.setString(1, sessionId);
+      ps.setLong(2, afterPosition);
+      ps.setInt(3, limit + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          turns.add(turn(rs));
+        }
+      }
+    }
+    boolean more = turns.size() > limit;
+    return new TranscriptPage(afterPosition, more ? turns.subList(0, limit) : turns, more);
+  }
+
+  private static Turn turn(ResultSet rs) throws SQLException {
+    return new Turn(rs.getString("item_id"), rs.getString("role"), rs.getString("text"));
+  }
+}

@@ -1,0 +1,165 @@
+package io.voxrelay.session;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.voxrelay.common.json.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+import static io.voxrelay.session.Sql.bindLater;
+import static io.voxrelay.session.Sql.later;
+
+/**
+ * The {@code sessions} table and {@link SessionRecord}: a row read by column name into a record, a record
+ * inserted, and a change written under its version. The columns are named once, here.
+ */
+final class SessionRows {
+
+  private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
+  };
+
+  /** Columns that never change after creation: they are written once. */
+  private static final List<String> FIXED = List.of("session_id", "instructions", "questions", "created_at");
+  /** Columns a change may write directly. */
+  private static final List<String> STATE = List.of("version", "token_hash", "token_expires_at",
+      "current_question_index", "paused", "awaiting_resume", "text_only", "ended", "termination_reason",
+      "relay_node", "gateway_node", "connections", "started_at", "last_client_seq", "connection_id",
+      "previous_token_hash");
+  /** Timestamps that only ever move forward, whoever writes: a state change never undoes newer activity. */
+  private static final List<String> TIMES = List.of("last_heartbeat_at", "last_audio_activity_at",
+      "last_interaction_at", "last_activity_at");
+  /** Written by a change only through {@code markApplied}, which keeps the highest. */
+  private static final String APPLIED = "applied_client_seq";
+
+  private static final String SELECT = "SELECT " + String.join(", ", FIXED) + ", " + String.join(", ", STATE)
+      + ", " + String.join(", ", TIMES) + ", " + APPLIED + " FROM sessions WHERE session_id = ?";
+  private static final String INSERT = "INSERT INTO sessions (" + String.join(", ", FIXED) + ", "
+      + String.join(", ", STATE) + ", " + String.join(", ", TIMES) + ", " + APPLIED + ") VALUES ("
+      + "?, ".repeat(FIXED.size() + STATE.size() + TIMES.size()) + "?)";
+  private static final String UPDATE = "UPDATE sessions SET "
+      + String.join(", ", STATE.stream().map(c -> c + " = ?").toList()) + ", "
+      + String.join(", ", TIMES.stream().map(c -> c + " = " + later(c)).toList())
+      + " WHERE session_id = ? AND version = ?";
+
+  private SessionRows() {
+  }
+
+  /** The session's row, with an empty history; null when there is none. */
+  static SessionRecord read(Connection c, String sessionId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(SELECT)) {
+      ps.setString(1, sessionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? map(rs) : null;
+      }
+    }
+  }
+
+  /** Maps the current row of {@code rs} (selected with {@link #SELECT}'s columns), by column name. */
+  static SessionRecord map(ResultSet rs) throws SQLException {
+    return SessionRecord.create(rs.getString("session_id"), rs.getString("instructions"),
+            questions(rs.getString("questions")), rs.getString("token_hash"), rs.getLong("token_expires_at"),
+            rs.getLong("created_at"))
+        .toBuilder()
+        .version(rs.getLong("version"))
+        .currentQuestionIndex(rs.getInt("current_question_index"))
+        .paused(rs.getInt("paused") != 0)
+        .awaitingResume(rs.getInt("awaiting_resume") != 0)
+        .textOnly(rs.getInt("text_only") != 0)
+        .ended(rs.getInt("ended") != 0)
+        .terminationReason(rs.getString("termination_reason"))
+        .relayNode(rs.getString("relay_node"))
+        .gatewayNode(rs.getString("gateway_node"))
+        .connections(rs.getInt("connections"))
+        .startedAt(rs.getLong("started_at"))
+        .lastClientSeq(rs.getLong("last_client_seq"))
+        .connectionId(rs.getString("connection_id"))
+        .previousTokenHash(rs.getString("previous_token_hash"))
+        .lastHeartbeatAt(rs.getLong("last_heartbeat_at"))
+        .lastAudioActivityAt(rs.getLong("last_audio_activity_at"))
+        .lastInteractionAt(rs.getLong("last_interaction_at"))
+        .appliedClientSeq(rs.getLong(APPLIED))
+        .build();
+  }
+
+  static void insert(Connection c, SessionRecord s) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+      int i = 1;
+      ps.setString(i++, s.sessionId());
+      ps.setString(i++, s.instructions());
+      ps.setString(i++, Json.write(s.questions()));
+      ps.setLong(i++, s.createdAt());
+      i = bindState(ps, i, s, s.version());
+      ps.setLong(i++, s.lastHeartbeatAt());
+      ps.setLong(i++, s.lastAudioActivityAt());
+      ps.setLong(i++, s.lastInteractionAt());
+      ps.setLong(i++, s.lastActivityAt());
+      ps.setLong(i, s.appliedClientSeq());
+      ps.executeUpdate();
+    }
+  }
+
+  /** Writes a change if the row is still at {@code expectedVersion}; false when another change won. */
+  static boolean write(Connection c, long expectedVersion, SessionRecord s) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
+      int i = bindState(ps, 1, s, expectedVersion + 1);
+      i = bindLater(ps, i, s.lastHeartbeatAt());
+      i = bindLater(ps, i, s.lastAudioActivityAt());
+      i = bindLater(ps, i, s.lastInteractionAt());
+      i = bindLater(ps, i, s.lastActivityAt());
+      ps.setString(i++, s.sessionId());
+      ps.setLong(i, expectedVersion);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** A change that makes the session live or not: the row and the live count move in one transaction. */
+  static boolean writeCounted(Connection c, long expectedVersion, SessionRecord s, int liveDelta)
+      throws SQLException {
+    // A lost version race wrote nothing: committing that empty transaction changes nothing either.
+    return Sql.inTransaction(c, () -> {
+      if (!write(c, expectedVersion, s)) {
+        return false;
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE session_counts SET live = live + ? WHERE id = 1")) {
+        ps.setInt(1, liveDelta);
+        ps.executeUpdate();
+      }
+      return true;
+    });
+  }
+
+  /** Binds the {@link #STATE} columns, in their order, from {@code index}; returns the next free index. */
+  private static int bindState(PreparedStatement ps, int index, SessionRecord s, long version) throws SQLException {
+    int i = index;
+    ps.setLong(i++, version);
+    ps.setString(i++, s.tokenHash());
+    ps.setLong(i++, s.tokenExpiresAt());
+    ps.setInt(i++, s.currentQuestionIndex());
+    ps.setInt(i++, s.paused() ? 1 : 0);
+    ps.setInt(i++, s.awaitingResume() ? 1 : 0);
+    ps.setInt(i++, s.textOnly() ? 1 : 0);
+    ps.setInt(i++, s.ended() ? 1 : 0);
+    ps.setString(i++, s.terminationReason());
+    ps.setString(i++, s.relayNode());
+    ps.setString(i++, s.gatewayNode());
+    ps.setInt(i++, s.connections());
+    ps.setLong(i++, s.startedAt());
+    ps.setLong(i++, s.lastClientSeq());
+    ps.setString(i++, s.connectionId());
+    ps.setString(i++, s.previousTokenHash());
+    return i;
+  }
+
+  private static List<String> questions(String json) {
+    try {
+      return Json.MAPPER.readValue(json, STRING_LIST);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable questions column", e);
+    }
+  }
+}
