@@ -6,8 +6,31 @@ export const RECONNECT_MAX_DELAY_MS = 10_000;
 export const RECONNECT_MAX_ATTEMPTS = 6;
 export const RECONNECT_JITTER_PCT = 0.2;
 
-/** Close codes after which the client tries again: the connection failed, not the session. */
-export const RETRYABLE_CLOSE_CODES = Object.freeze([1005, 1006, 1011, 1012, 1013]);
+/** Close codes the browser itself reports when a connection fails: retryable whatever the server says. */
+export const BROWSER_CLOSE_CODES = Object.freeze([1005, 1006]);
+
+/**
+ * Close codes after which the client tries again (the connection failed, not the session), until a
+ * `connected` event says which codes the server retries ({@link retryableCloseCodes}).
+ */
+export const RETRYABLE_CLOSE_CODES = Object.freeze([...BROWSER_CLOSE_CODES, 1011, 1012, 1013]);
+
+/** Closes that end the session for this page (terminated by the server, or replaced by a newer tab). */
+export const SESSION_OVER_CLOSE_CODES = Object.freeze([4000, 4409]);
+
+/** Closes that refuse the client (unknown session or token, ended interview, too many attempts): failed. */
+export const REFUSED_CLOSE_CODES = Object.freeze([4401, 4410, 4429]);
+
+/**
+ * The codes to retry after: the server's list from `connected.retryableCloseCodes`, plus the browser's own;
+ * the built-in list while the server has said nothing.
+ * @param {number[] | undefined} fromServer
+ * @returns {readonly number[]}
+ */
+export function retryableCloseCodes(fromServer) {
+  return Array.isArray(fromServer) ? Object.freeze([...new Set([...BROWSER_CLOSE_CODES, ...fromServer])])
+    : RETRYABLE_CLOSE_CODES;
+}
 
 /**
  * @typedef {Object} ReconnectPolicy
@@ -29,14 +52,15 @@ export const DEFAULT_POLICY = Object.freeze({
  * Whether a close should be followed by reconnection attempts. Expected closes (1000 normal, 1001 going
  * away, a terminated or ended session, a refused token, the page going away) never retry.
  * @param {number} code the WebSocket close code
- * @param {{ sessionTerminated?: boolean, unloading?: boolean }} [context]
+ * @param {{ sessionTerminated?: boolean, unloading?: boolean, retryable?: readonly number[] }} [context]
+ *   `retryable`: the codes to retry after ({@link retryableCloseCodes}); default the built-in list
  * @returns {boolean}
  */
 export function shouldReconnect(code, context = {}) {
   if (context.sessionTerminated || context.unloading) {
     return false;
   }
-  return RETRYABLE_CLOSE_CODES.includes(code);
+  return (context.retryable ?? RETRYABLE_CLOSE_CODES).includes(code);
 }
 
 /**

@@ -1,14 +1,25 @@
 // The voxrelay browser client: one interview session over one WebSocket, kept alive across drops.
 // Dependency-free ES module; the JSDoc types are checked with `tsc --noEmit --checkJs`.
 
+import { MessageQueue, ServerPosition } from './delivery.js';
+import { defaultBeacon, reportDisconnect } from './diagnostics.js';
+import { listenToPage } from './page-lifecycle.js';
 import {
   DEFAULT_POLICY,
+  REFUSED_CLOSE_CODES,
+  RETRYABLE_CLOSE_CODES,
+  SESSION_OVER_CLOSE_CODES,
   reconnectDelay,
+  retryableCloseCodes,
   shouldAutoResumeCapture,
   shouldReconnect,
   shouldSendResume,
 } from './reconnect.js';
+import { SavedSession, safeSessionStorage } from './session-storage.js';
 import { Transcript } from './transcript.js';
+import { Transport } from './transport.js';
+
+export { rememberSession, rememberedSession } from './session-storage.js';
 
 /** @typedef {import('./reconnect.js').ReconnectPolicy} ReconnectPolicy */
 
@@ -41,17 +52,12 @@ import { Transcript } from './transcript.js';
  * @property {EventTarget & { visibilityState?: string }} [document] receives `visibilitychange`, `freeze`, `resume`
  * @property {() => number} [random]
  * @property {Partial<ReconnectPolicy>} [policy]
- * @property {number} [heartbeatIntervalMs]
  * @property {string | null} [diagnosticsUrl] where unexpected closes are reported (null: nowhere)
  * @property {(url: string, body: Blob) => boolean} [sendBeacon]
  */
 
-const HEARTBEAT_INTERVAL_MS = 30_000;
-const ACK_EVERY = 10;
-
-/** Closes that end the session for this page: no retry. */
-const SESSION_TERMINATED = 4000;
-const REPLACED = 4409;
+/** How often to send `heartbeat.ping` until `connected` gives the server's interval. */
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
 
 /**
  * A voxrelay session in the browser. Subscribe with {@link VoxrelayClient#on}; events:
@@ -64,33 +70,36 @@ export class VoxrelayClient {
   /** @param {ClientOptions} options */
   constructor(options) {
     this.sessionId = options.sessionId;
-    this.WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
     this.audio = options.audio ?? null;
-    this.storage = options.storage === undefined ? safeSessionStorage() : options.storage;
-    this.win = options.window ?? (typeof window === 'undefined' ? null : window);
-    this.doc = options.document ?? (typeof document === 'undefined' ? null : document);
     this.random = options.random ?? Math.random;
     /** @type {ReconnectPolicy} */
     this.policy = { ...DEFAULT_POLICY, ...(options.policy ?? {}) };
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
-    this.url = options.url ?? defaultUrl(options.sessionId);
+    /** The server's constants, from `connected`; built-in values until then. */
+    this.heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
+    /** @type {readonly number[]} */
+    this.retryable = RETRYABLE_CLOSE_CODES;
     this.diagnosticsUrl = options.diagnosticsUrl === undefined
       ? `/v1/sessions/${encodeURIComponent(options.sessionId)}/diagnostics` : options.diagnosticsUrl;
     this.sendBeacon = options.sendBeacon ?? defaultBeacon();
+    this.doc = options.document ?? (typeof document === 'undefined' ? null : document);
+    this.transport = new Transport(options.WebSocket ?? globalThis.WebSocket,
+      options.url ?? defaultUrl(options.sessionId), {
+        onEvent: (event) => this.onServerEvent(event),
+        onClose: (code, reason) => this.onClose(code, reason),
+      });
 
-    const saved = this.load();
+    this.saved = new SavedSession(options.sessionId,
+      options.storage === undefined ? safeSessionStorage() : options.storage);
+    const saved = this.saved.load();
     this.token = saved?.token ?? options.token;
-    /** The last server event processed, kept across reloads. */
-    this.lastSeq = saved?.lastSeq ?? 0;
-    this.nextClientSeq = 1;
-    /** @type {Map<number, string>} client messages not yet known to be processed, by seq */
-    this.unprocessed = new Map();
+    /** Server events processed, kept across reloads. */
+    this.position = new ServerPosition(saved?.lastSeq ?? 0);
+    /** Client messages not yet known to be processed. */
+    this.messages = new MessageQueue();
 
     /** @type {ConnectionState} */
     this.state = 'disconnected';
     this.attempt = 0;
-    /** @type {WebSocket | null} */
-    this.socket = null;
     /** @type {ReturnType<typeof setTimeout> | null} */
     this.reconnectTimer = null;
     /** @type {ReturnType<typeof setInterval> | null} */
@@ -103,12 +112,34 @@ export class VoxrelayClient {
     this.paused = false;
     this.textOnly = false;
     this.awaitingResume = false;
-    this.processedSinceAck = 0;
     this.transcript = new Transcript();
     /** @type {Map<string, Set<(payload: any) => void>>} */
     this.handlers = new Map();
 
-    this.listenToPage();
+    listenToPage(options.window ?? (typeof window === 'undefined' ? null : window), this.doc, {
+      online: () => {
+        if (this.allowReconnect && this.retryWhenOnline && this.state === 'failed' && !this.transport.active()) {
+          this.retryWhenOnline = false;
+          this.scheduleReconnect();
+        }
+      },
+      unloading: () => {
+        this.unloading = true;
+      },
+      visible: () => this.heartbeat(),
+      frozen: () => this.stopHeartbeat(),
+      resumed: () => {
+        if (this.state === 'connected') {
+          this.heartbeat();
+          this.startHeartbeat();
+        }
+      },
+    });
+  }
+
+  /** The last server event processed. */
+  get lastSeq() {
+    return this.position.lastSeq;
   }
 
   // ---- public API ------------------------------------------------------------------------------------
@@ -203,9 +234,7 @@ export class VoxrelayClient {
     this.clearReconnectTimer();
     this.stopHeartbeat();
     this.stopListening();
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close(1000, 'client closed');
+    this.transport.close(1000, 'client closed');
     this.setState('disconnected');
   }
 
@@ -217,53 +246,32 @@ export class VoxrelayClient {
   // ---- connection --------------------------------------------------------------------------------------
 
   open() {
-    const previous = this.socket;
-    if (previous) {
-      this.socket = null;
-      previous.close(1000, 'replaced by a new attempt');
-    }
-    const socket = new this.WebSocketImpl(this.url);
-    this.socket = socket;
-    socket.onopen = () => {
-      if (socket === this.socket) {
-        socket.send(JSON.stringify({ type: 'hello', token: this.token, lastSeq: this.lastSeq }));
-      }
-    };
-    socket.onmessage = (e) => {
-      if (socket === this.socket) {
-        this.onServerEvent(JSON.parse(String(e.data)));
-      }
-    };
-    socket.onclose = (e) => this.onClose(socket, e.code, e.reason);
+    this.transport.open(() => ({ type: 'hello', token: this.token, lastSeq: this.position.lastSeq }));
   }
 
   /**
-   * @param {WebSocket} socket
    * @param {number} code
    * @param {string} reason
    */
-  onClose(socket, code, reason) {
-    // A stale socket's close never touches the live one (or its audio capture).
-    if (socket !== this.socket) {
-      return;
-    }
-    this.socket = null;
+  onClose(code, reason) {
     this.stopHeartbeat();
     const wasConnected = this.state === 'connected';
     if (wasConnected) {
       this.wasListening = this.listening;
     }
     this.stopListening();
-    const terminated = code === SESSION_TERMINATED || code === REPLACED || !this.allowReconnect;
-    if (shouldReconnect(code, { sessionTerminated: terminated, unloading: this.unloading })) {
+    const terminated = SESSION_OVER_CLOSE_CODES.includes(code) || !this.allowReconnect;
+    if (shouldReconnect(code, { sessionTerminated: terminated, unloading: this.unloading, retryable: this.retryable })) {
       if (wasConnected) {
-        this.reportDisconnect(code, reason);
+        reportDisconnect(this.sendBeacon, this.diagnosticsUrl, {
+          sessionId: this.sessionId, code, reason, state: this.state, visibility: this.doc?.visibilityState ?? null,
+        });
       }
       this.scheduleReconnect();
     } else {
       this.clearReconnectTimer();
       this.attempt = 0;
-      this.setState(code === 4401 || code === 4410 || code === 4429 ? 'failed' : 'disconnected');
+      this.setState(REFUSED_CLOSE_CODES.includes(code) ? 'failed' : 'disconnected');
     }
   }
 
@@ -300,13 +308,12 @@ export class VoxrelayClient {
       this.onConnected(event);
       return;
     }
+    if (!this.position.accept(event.seq)) {
+      return;
+    }
     if (typeof event.seq === 'number') {
-      if (event.seq <= this.lastSeq) {
-        return;
-      }
-      this.lastSeq = event.seq;
       this.save();
-      if (++this.processedSinceAck >= ACK_EVERY) {
+      if (this.position.ackDue()) {
         this.ack();
       }
     }
@@ -377,6 +384,11 @@ export class VoxrelayClient {
     this.attempt = 0;
     this.token = event.resumeToken;
     this.save();
+    // The server's own constants: how often to heartbeat, and which closes to retry after.
+    if (typeof event.heartbeatIntervalMs === 'number' && event.heartbeatIntervalMs > 0) {
+      this.heartbeatIntervalMs = event.heartbeatIntervalMs;
+    }
+    this.retryable = retryableCloseCodes(event.retryableCloseCodes);
     this.paused = event.isPaused;
     this.textOnly = event.textOnly;
     this.awaitingResume = event.awaitingResume;
@@ -385,17 +397,12 @@ export class VoxrelayClient {
     this.transcript.mergeHistory(event.history);
     this.emit('history', this.turns());
     // Messages the server has processed are done; the rest go again, in order.
-    for (const seq of [...this.unprocessed.keys()]) {
-      if (seq <= event.lastClientSeq) {
-        this.unprocessed.delete(seq);
-      }
-    }
-    this.nextClientSeq = Math.max(this.nextClientSeq, event.lastClientSeq + 1);
+    const resend = this.messages.settle(event.lastClientSeq);
     this.setState('connected');
     this.emit('connected', event);
     this.ack();
-    for (const message of this.unprocessed.values()) {
-      this.socket?.send(message);
+    for (const message of resend) {
+      this.transport.send(message);
     }
     this.startHeartbeat();
     const wasListening = this.wasListening;
@@ -419,33 +426,31 @@ export class VoxrelayClient {
    * @param {Record<string, unknown>} message
    */
   sendMessage(message) {
-    const seq = this.nextClientSeq++;
-    const json = JSON.stringify({ ...message, seq });
-    this.unprocessed.set(seq, json);
-    if (this.state === 'connected' && this.socket && this.socket.readyState === 1) {
-      this.socket.send(json);
+    const json = this.messages.add(message);
+    if (this.state === 'connected') {
+      this.transport.send(json);
     }
   }
 
   /** @param {string} base64Pcm */
   sendAudio(base64Pcm) {
     // Audio is live: never queued, dropped while disconnected or paused.
-    if (this.state === 'connected' && !this.paused && this.socket && this.socket.readyState === 1) {
-      this.socket.send(JSON.stringify({ type: 'audio', data: base64Pcm }));
+    if (this.state === 'connected' && !this.paused) {
+      this.transport.send(JSON.stringify({ type: 'audio', data: base64Pcm }));
     }
   }
 
   ack() {
-    this.processedSinceAck = 0;
-    if (this.lastSeq > 0 && this.socket && this.socket.readyState === 1) {
-      this.socket.send(JSON.stringify({ type: 'ack', seq: this.lastSeq }));
+    this.position.acknowledged();
+    if (this.position.lastSeq > 0) {
+      this.transport.send(JSON.stringify({ type: 'ack', seq: this.position.lastSeq }));
     }
   }
 
   heartbeat() {
-    if (this.state === 'connected' && this.socket && this.socket.readyState === 1) {
-      this.processedSinceAck = 0;
-      this.socket.send(JSON.stringify({ type: 'heartbeat.ping', ack: this.lastSeq }));
+    if (this.state === 'connected'
+      && this.transport.send(JSON.stringify({ type: 'heartbeat.ping', ack: this.position.lastSeq }))) {
+      this.position.acknowledged();
     }
   }
 
@@ -458,62 +463,6 @@ export class VoxrelayClient {
     if (this.heartbeatTimer !== null) {
       clearInterval(this.heartbeatTimer);
       this.heartbeatTimer = null;
-    }
-  }
-
-  // ---- page lifecycle ----------------------------------------------------------------------------------
-
-  listenToPage() {
-    this.win?.addEventListener('online', () => {
-      if (this.allowReconnect && this.retryWhenOnline && this.state === 'failed' && this.socket === null) {
-        this.retryWhenOnline = false;
-        this.scheduleReconnect();
-      }
-    });
-    this.win?.addEventListener('pagehide', () => {
-      this.unloading = true;
-    });
-    const doc = this.doc;
-    doc?.addEventListener('visibilitychange', () => {
-      if (doc.visibilityState === 'visible') {
-        this.heartbeat();
-      }
-    });
-    // `freeze` and `resume` are not in every DOM typing's DocumentEventMap: the target is a plain EventTarget.
-    /** @type {EventTarget | null} */
-    const lifecycle = doc;
-    lifecycle?.addEventListener('freeze', () => this.stopHeartbeat());
-    lifecycle?.addEventListener('resume', () => {
-      if (this.state === 'connected') {
-        this.heartbeat();
-        this.startHeartbeat();
-      }
-    });
-  }
-
-  /**
-   * Reports an unexpected close (seed 002, findings 2 and 6): a JSON Blob by `sendBeacon`, so the server's
-   * JSON parser reads it; nothing that identifies the user beyond the session id.
-   * @param {number} code
-   * @param {string} reason
-   */
-  reportDisconnect(code, reason) {
-    if (!this.diagnosticsUrl) {
-      return;
-    }
-    const body = {
-      sessionId: this.sessionId,
-      code,
-      reason: String(reason ?? '').slice(0, 120),
-      state: this.state,
-      online: typeof navigator === 'undefined' ? null : navigator.onLine,
-      visibility: this.doc?.visibilityState ?? null,
-      at: Date.now(),
-    };
-    try {
-      this.sendBeacon(this.diagnosticsUrl, new Blob([JSON.stringify(body)], { type: 'application/json' }));
-    } catch {
-      // Diagnostics are best effort.
     }
   }
 
@@ -546,57 +495,13 @@ export class VoxrelayClient {
     }
   }
 
-  storageKey() {
-    return `voxrelay:${this.sessionId}`;
-  }
-
-  /** @returns {{ token: string, lastSeq: number } | null} */
-  load() {
-    try {
-      const raw = this.storage?.getItem(this.storageKey());
-      return raw ? JSON.parse(raw) : null;
-    } catch {
-      return null;
-    }
-  }
-
   save() {
-    this.storage?.setItem(this.storageKey(), JSON.stringify({ token: this.token, lastSeq: this.lastSeq }));
+    this.saved.save(this.token, this.position.lastSeq);
   }
 
   /** Forgets the session on this page (it ended). */
   clear() {
-    this.storage?.removeItem(this.storageKey());
-  }
-}
-
-/**
- * The session this page was in, if a reload should resume it.
- * @param {Pick<Storage, 'getItem'> | null} [storage]
- * @returns {string | null}
- */
-export function rememberedSession(storage = safeSessionStorage()) {
-  return storage?.getItem('voxrelay:current') ?? null;
-}
-
-/**
- * @param {string | null} sessionId
- * @param {Pick<Storage, 'setItem' | 'removeItem'> | null} [storage]
- */
-export function rememberSession(sessionId, storage = safeSessionStorage()) {
-  if (sessionId) {
-    storage?.setItem('voxrelay:current', sessionId);
-  } else {
-    storage?.removeItem('voxrelay:current');
-  }
-}
-
-/** @returns {Storage | null} */
-function safeSessionStorage() {
-  try {
-    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
-  } catch {
-    return null;
+    this.saved.clear();
   }
 }
 
@@ -605,18 +510,4 @@ function defaultUrl(sessionId) {
   const secure = typeof location !== 'undefined' && location.protocol === 'https:';
   const host = typeof location !== 'undefined' ? location.host : 'localhost:8080';
   return `${secure ? 'wss' : 'ws'}://${host}/v1/sessions/${encodeURIComponent(sessionId)}/ws`;
-}
-
-/** @returns {(url: string, body: Blob) => boolean} */
-function defaultBeacon() {
-  if (typeof navigator !== 'undefined' && typeof navigator.sendBeacon === 'function') {
-    return (url, body) => navigator.sendBeacon(url, body);
-  }
-  return (url, body) => {
-    if (typeof fetch === 'function') {
-      fetch(url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'application/json' } })
-        .catch(() => {});
-    }
-    return true;
-  };
 }

@@ -292,3 +292,30 @@ test('a reconnect whose connected.history lacks a turn the client already finish
   assert.deepEqual(client.turns(), expected);
   assert.deepEqual(redraws.at(-1), expected, 'the redraw after connected keeps it too');
 });
+
+test('the heartbeat interval and the retryable closes come from connected; built-in ones before it', async () => {
+  const before = newClient();
+  before.client.connect();
+  FakeWebSocket.last().serverOpen();
+  FakeWebSocket.last().serverClose(1012);
+  assert.deepEqual(before.states, ['connecting', 'reconnecting:1'], 'no connected yet: the built-in list retries 1012');
+  before.client.close();
+
+  const { client, states } = newClient();
+  client.connect();
+  const socket = await connectOnce(client, connectedEvent({ heartbeatIntervalMs: 5_000, retryableCloseCodes: [1013, 4100] }));
+  mock.timers.tick(4_999);
+  assert.equal(socket.sentOfType('heartbeat.ping').length, 0);
+  mock.timers.tick(1);
+  assert.equal(socket.sentOfType('heartbeat.ping').length, 1, 'every 5 s, as the server said');
+  socket.serverClose(4100);
+  assert.equal(states.at(-1), 'reconnecting:1', 'a code the server lists is retried');
+  mock.timers.tick(500);
+  const again = await connectOnce(client, connectedEvent({ heartbeatIntervalMs: 5_000, retryableCloseCodes: [1013] }));
+  again.serverClose(1011);
+  assert.equal(states.at(-1), 'disconnected', 'a code the server no longer lists is not');
+  client.connect();
+  const third = await connectOnce(client, connectedEvent({ retryableCloseCodes: [1013] }));
+  third.serverClose(1006);
+  assert.equal(states.at(-1), 'reconnecting:1', 'the browser\'s own 1006 is always retried');
+});

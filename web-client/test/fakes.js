@@ -62,7 +62,8 @@ export function connectedEvent(overrides = {}) {
   return {
     type: 'connected', sessionId: 's1', resumeToken: 'token-2', resumed: false, lastSeq: 0, lastClientSeq: 0,
     awaitingResume: false, isPaused: false, textOnly: false, currentQuestionIndex: 0, questionCount: 2,
-    currentQuestion: 'Q1?', history: [], ...overrides,
+    currentQuestion: 'Q1?', history: [], heartbeatIntervalMs: 30_000, retryableCloseCodes: [1011, 1012, 1013],
+    ...overrides,
   };
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEFAULT_POLICY, RECONNECT_BASE_DELAY_MS, RECONNECT_JITTER_PCT, RECONNECT_MAX_ATTEMPTS, RECONNECT_MAX_DELAY_MS,
-  reconnectDelay, shouldAutoResumeCapture, shouldReconnect, shouldSendResume,
+  RETRYABLE_CLOSE_CODES, reconnectDelay, retryableCloseCodes, shouldAutoResumeCapture, shouldReconnect, shouldSendResume,
 } from '../src/reconnect.js';
 
 test("the defaults are seed 000's constants", () => {
@@ -52,4 +52,13 @@ test('resume_interview goes out only when the server awaits resume and the user 
   assert.equal(shouldSendResume({ awaitingResume: false, wasListening: true, paused: false }), false);
   assert.equal(shouldSendResume({ awaitingResume: true, wasListening: false, paused: false }), false);
   assert.equal(shouldSendResume({ awaitingResume: true, wasListening: true, paused: true }), false);
+});
+
+test('the server\'s retryable codes replace the built-in list, and the browser\'s own stay', () => {
+  const fromServer = retryableCloseCodes([1013, 4100]);
+  assert.equal(shouldReconnect(4100, { retryable: fromServer }), true);
+  assert.equal(shouldReconnect(1011, { retryable: fromServer }), false);
+  assert.equal(shouldReconnect(1005, { retryable: fromServer }), true);
+  assert.equal(shouldReconnect(1006, { retryable: fromServer }), true);
+  assert.deepEqual(retryableCloseCodes(undefined), RETRYABLE_CLOSE_CODES);
 });
