@@ -103,6 +103,30 @@ abstract class SessionStoreContract {
   }
 
   @Test
+  @DisplayName("maps every column by its name: distinct values in every field read back where they were written")
+  void everyColumnByName() throws Exception {
+    SessionStore store = open(freshDatabase());
+    SessionRecord distinct = newSession().toBuilder()
+        .currentQuestionIndex(2).paused(true).awaitingResume(false).textOnly(true).ended(false)
+        .terminationReason("idle_timeout").relayNode("relay-7").gatewayNode("gw-8").connections(9)
+        .startedAt(1_111).lastHeartbeatAt(2_222).lastAudioActivityAt(3_333).lastInteractionAt(4_444)
+        .lastClientSeq(55).appliedClientSeq(66).connectionId("conn-77").previousTokenHash("ef".repeat(32))
+        .build();
+    Await.result(store.insert(distinct));
+    assertThat(Await.result(store.find(distinct.sessionId()))).isEqualTo(distinct);
+
+    SessionRecord changed = Await.result(store.update(distinct.sessionId(), s -> s.toBuilder()
+        .currentQuestionIndex(1).paused(false).awaitingResume(true).textOnly(true).ended(false)
+        .terminationReason("heartbeat_timeout").relayNode("relay-9").gatewayNode("gw-10").connections(11)
+        .startedAt(5_555).lastHeartbeatAt(6_666).lastInteractionAt(7_777).lastClientSeq(88)
+        .connectionId("conn-99").previousTokenHash(null).token("cd".repeat(32), 12_345).build()));
+    SessionRecord read = Await.result(store.find(distinct.sessionId()));
+    assertThat(read).isEqualTo(changed);
+    assertThat(read.lastAudioActivityAt()).as("written by activity reports only").isEqualTo(3_333);
+    assertThat(read.appliedClientSeq()).as("written by markApplied only").isEqualTo(66);
+  }
+
+  @Test
   @DisplayName("keeps the whole history and loads the most recent turns in order")
   void history() throws Exception {
     SessionStore store = open(freshDatabase());

@@ -1,0 +1,222 @@
+package io.voxrelay.gateway;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusCodecs;
+import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.bus.EmitEvents;
+import io.voxrelay.common.bus.EmittedEvents;
+import io.voxrelay.common.bus.EventOutbox;
+import io.voxrelay.common.bus.RelayControlRequest;
+import io.voxrelay.common.bus.SessionControlReply;
+import io.voxrelay.common.bus.SessionControlRequest;
+import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.UpstreamOpened;
+import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.ClientMessage;
+import io.voxrelay.common.protocol.EventSeq;
+import io.voxrelay.common.protocol.NumberedEvent;
+import io.voxrelay.testing.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pipeline's rules on a real event bus; the session service and relay ends are played by consumers that
+ * answer as they do (the services themselves are exercised by the integration tests).
+ */
+@DisplayName("ControlPipeline: controls in order, the audio gate, errors the client can act on")
+class ControlPipelineTest {
+
+  private final Vertx vertx = Vertx.vertx();
+  /** What each end received, in order: "session PAUSE#1", "relay r1 PAUSE#1". */
+  private final List<String> received = new CopyOnWriteArrayList<>();
+  private final List<String> emitted = new CopyOnWriteArrayList<>();
+  private final List<String> local = new CopyOnWriteArrayList<>();
+  private final List<Message<SessionControlRequest>> heldSession = new CopyOnWriteArrayList<>();
+  private boolean holdSession;
+  private final List<String> reopened = new CopyOnWriteArrayList<>();
+
+  ControlPipelineTest() {
+    BusCodecs.register(vertx);
+    vertx.eventBus().<EmitEvents>consumer(Addresses.SESSION_EMIT, m -> {
+      List<NumberedEvent> numbered = new ArrayList<>();
+      for (String event : m.body().events()) {
+        emitted.add(event);
+        numbered.add(NumberedEvent.of(event, EventSeq.durable(emitted.size())));
+      }
+      m.reply(new EmittedEvents(numbered));
+    });
+  }
+
+  @AfterEach
+  void close() {
+    Await.result(vertx.close());
+  }
+
+  static SessionSnapshot session(boolean paused, boolean awaitingResume) {
+    return new SessionSnapshot("s1", "i", List.of("Q1?", "Q2?"), 0, paused, awaitingResume, false, false, null,
+        "gw-1", 0, List.of(), 0, 0);
+  }
+
+  /** The session service's end: applies every control to a snapshot, or refuses with {@code failure}. */
+  private void sessionAnswers(SessionSnapshot after, int failure) {
+    vertx.eventBus().<SessionControlRequest>consumer(Addresses.SESSION_CONTROL, m -> {
+      received.add("session " + m.body().control() + "#" + m.body().clientSeq());
+      if (holdSession) {
+        heldSession.add(m);
+      } else if (failure != 0) {
+        m.fail(failure, "refused: " + m.body().control());
+      } else {
+        m.reply(new SessionControlReply(after, false));
+      }
+    });
+  }
+
+  private void relayAnswers(String node) {
+    vertx.eventBus().<RelayControlRequest>consumer(Addresses.relayNode(node), m -> {
+      received.add("relay " + node + " " + m.body().control() + "#" + m.body().clientSeq());
+      m.reply(null);
+    });
+  }
+
+  private <T> T onLoop(Supplier<T> action) {
+    Promise<T> done = Promise.promise();
+    vertx.runOnContext(v -> done.complete(action.get()));
+    return Await.result(done.future());
+  }
+
+  private ControlPipeline pipeline(String relayNode, SessionSnapshot start) {
+    return onLoop(() -> {
+      DeliveryOptions bus = new DeliveryOptions().setSendTimeout(2_000);
+      RelayRoute route = new RelayRoute(vertx, "s1", "gw-1", "c-1", bus, () -> true);
+      if (relayNode != null) {
+        route.use(new UpstreamOpened("s1", relayNode, List.of(), false));
+      }
+      EventOutbox outbox = new EventOutbox(vertx, "s1", 2_000, (events, close) -> { });
+      ControlPipeline pipeline = new ControlPipeline(vertx, "s1", "c-1", bus, route, outbox,
+          session -> {
+            reopened.add("reopen");
+            UpstreamOpened opened = new UpstreamOpened("s1", "r2", List.of(), false);
+            route.use(opened);
+            return Future.succeededFuture(opened);
+          },
+          lost -> Future.succeededFuture(), local::add);
+      pipeline.start(start);
+      return pipeline;
+    });
+  }
+
+  private static ClientMessage.ControlMessage control(Control control, long seq) {
+    return new ClientMessage.ControlMessage(control, control == Control.TEXT ? "hi" : null, seq);
+  }
+
+  private void submit(ControlPipeline pipeline, Control control, long seq) {
+    onLoop(() -> {
+      pipeline.submit(control(control, seq));
+      return null;
+    });
+  }
+
+  @Test
+  @DisplayName("each control reaches the session service only after the one before it was carried out")
+  void inOrder() {
+    sessionAnswers(session(false, false), 0);
+    relayAnswers("r1");
+    holdSession = true;
+    ControlPipeline pipeline = pipeline("r1", session(false, false));
+    submit(pipeline, Control.NEXT_QUESTION, 1);
+    submit(pipeline, Control.TEXT, 2);
+    Await.until("the first reached the session service", Duration.ofSeconds(5), () -> heldSession.size() == 1);
+    Await.sleep(100);
+    assertThat(received).as("the second waits for the first").containsExactly("session NEXT_QUESTION#1");
+    holdSession = false;
+    heldSession.get(0).reply(new SessionControlReply(session(false, false), false));
+    Await.until("both carried out", Duration.ofSeconds(5), () -> received.size() == 4);
+    assertThat(received).containsExactly("session NEXT_QUESTION#1", "relay r1 NEXT_QUESTION#1", "session TEXT#2",
+        "relay r1 TEXT#2");
+  }
+
+  @Test
+  @DisplayName("a pause gates audio at once; the gate then follows the session's own flag")
+  void audioGate() {
+    sessionAnswers(session(true, false), 0);
+    relayAnswers("r1");
+    holdSession = true;
+    ControlPipeline pipeline = pipeline("r1", session(false, false));
+    assertThat(onLoop(pipeline::audioGated)).isFalse();
+    submit(pipeline, Control.PAUSE, 1);
+    assertThat(onLoop(pipeline::audioGated)).as("before the session service answered").isTrue();
+    Await.until("held", Duration.ofSeconds(5), () -> heldSession.size() == 1);
+    heldSession.get(0).reply(new SessionControlReply(session(false, false), false));
+    Await.until("carried out", Duration.ofSeconds(5), () -> received.size() == 2);
+    Await.until("the gate follows the snapshot", Duration.ofSeconds(5), () -> !onLoop(pipeline::audioGated));
+  }
+
+  @Test
+  @DisplayName("a refused control becomes a stored error the client can act on; the gate stays closed")
+  void refused() {
+    sessionAnswers(null, BusFailure.CONFLICT);
+    ControlPipeline pipeline = pipeline("r1", session(false, false));
+    submit(pipeline, Control.PAUSE, 1);
+    Await.until("the error was emitted", Duration.ofSeconds(5), () -> emitted.size() == 1);
+    assertThat(Json.parse(emitted.get(0)).path("code").asText()).isEqualTo("invalid_state");
+    assertThat(Json.parse(emitted.get(0)).path("message").asText()).isEqualTo("refused: PAUSE");
+    assertThat(onLoop(pipeline::audioGated)).as("a failed pause keeps audio back").isTrue();
+  }
+
+  @Test
+  @DisplayName("a connection a newer one replaced hears so on its own socket, and nothing is stored")
+  void superseded() {
+    sessionAnswers(null, BusFailure.SUPERSEDED);
+    ControlPipeline pipeline = pipeline("r1", session(false, false));
+    submit(pipeline, Control.NEXT_QUESTION, 1);
+    Await.until("told", Duration.ofSeconds(5), () -> local.size() == 1);
+    assertThat(Json.parse(local.get(0)).path("code").asText()).isEqualTo("replaced");
+    assertThat(emitted).isEmpty();
+  }
+
+  @Test
+  @DisplayName("without an upstream a control is told from here; a resume opens one first")
+  void withoutUpstream() {
+    sessionAnswers(session(false, true), 0);
+    relayAnswers("r2");
+    ControlPipeline pipeline = pipeline(null, session(false, true));
+    submit(pipeline, Control.NEXT_QUESTION, 1);
+    Await.until("told", Duration.ofSeconds(5), () -> emitted.size() == 1);
+    assertThat(Json.parse(emitted.get(0)).path("type").asText()).isEqualTo("question.changed");
+    submit(pipeline, Control.RESUME, 2);
+    Await.until("carried out at the reopened relay", Duration.ofSeconds(5),
+        () -> received.contains("relay r2 RESUME#2"));
+    assertThat(reopened).containsExactly("reopen");
+  }
+
+  @Test
+  @DisplayName("at most MAX_QUEUED controls wait; more are refused on the socket")
+  void bounded() {
+    sessionAnswers(session(false, false), 0);
+    holdSession = true;
+    ControlPipeline pipeline = pipeline("r1", session(false, false));
+    onLoop(() -> {
+      for (int i = 1; i <= ControlPipeline.MAX_QUEUED + 1; i++) {
+        pipeline.submit(control(Control.NEXT_QUESTION, i));
+      }
+      return null;
+    });
+    Await.until("refused", Duration.ofSeconds(5), () -> local.size() == 1);
+    assertThat(Json.parse(local.get(0)).path("code").asText()).isEqualTo("rate_limited");
+  }
+}

@@ -1,0 +1,127 @@
+package io.voxrelay.relay;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusCodecs;
+import io.voxrelay.common.bus.EmitEvents;
+import io.voxrelay.common.bus.EmittedEvents;
+import io.voxrelay.common.bus.ToClient;
+import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.protocol.EventSeq;
+import io.voxrelay.common.protocol.NumberedEvent;
+import io.voxrelay.common.protocol.ServerEvents;
+import io.voxrelay.testing.Await;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The feed's routing by event kind, on a real event bus; the session service's numbering end is played by a
+ * consumer that numbers as the store does (the store itself has its own contract tests).
+ */
+@DisplayName("ClientFeed: durable events stored first, transient ones numbered here, live ones straight out")
+class ClientFeedTest {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final List<ToClient> atGateway = new CopyOnWriteArrayList<>();
+  private final List<EmitEvents> stored = new CopyOnWriteArrayList<>();
+  private long durables = 3;
+
+  ClientFeedTest() {
+    BusCodecs.register(vertx);
+    vertx.eventBus().<ToClient>consumer(Addresses.gatewayNode("gw-1"), m -> atGateway.add(m.body()));
+    vertx.eventBus().<EmitEvents>consumer(Addresses.SESSION_EMIT, m -> {
+      stored.add(m.body());
+      List<NumberedEvent> numbered = new ArrayList<>();
+      for (String event : m.body().events()) {
+        numbered.add(NumberedEvent.of(event, EventSeq.durable(++durables)));
+      }
+      m.reply(new EmittedEvents(numbered));
+    });
+  }
+
+  @AfterEach
+  void close() {
+    Await.result(vertx.close());
+  }
+
+  /** Runs {@code action} on an event loop, as the relay does. */
+  private <T> T onLoop(Supplier<T> action) {
+    Promise<T> done = Promise.promise();
+    vertx.runOnContext(v -> done.complete(action.get()));
+    return Await.result(done.future());
+  }
+
+  private ClientFeed feed() {
+    ClientFeed feed = new ClientFeed(vertx, "s1", 2_000, new TransientRing(EventSeq.durable(3), false));
+    feed.attach("gw-1", "c-1", EventSeq.durable(3));
+    return feed;
+  }
+
+  @Test
+  @DisplayName("a transient event is numbered after the latest durable one and goes out at once, unstored")
+  void transientEvents() {
+    ClientFeed feed = onLoop(this::feed);
+    onLoop(() -> feed.send(ServerEvents.speechStarted(), 0));
+    Await.until("delivered", Duration.ofSeconds(5), () -> atGateway.size() == 1);
+    assertThat(atGateway.get(0).seq()).isEqualTo(EventSeq.durable(3) + 1);
+    assertThat(atGateway.get(0).json()).startsWith("{\"seq\":" + (EventSeq.durable(3) + 1) + ",");
+    assertThat(stored).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a durable event is delivered once stored, with the store's seq; transient ones then follow it")
+  void durableEvents() {
+    ClientFeed feed = onLoop(this::feed);
+    Turn turn = new Turn("i1", Turn.USER, "hello");
+    onLoop(() -> feed.sendTurn(ServerEvents.transcriptDone(turn.role(), turn.itemId(), turn.text()), turn, 4));
+    Await.until("delivered", Duration.ofSeconds(5), () -> atGateway.size() == 1);
+    assertThat(stored).hasSize(1);
+    assertThat(stored.get(0).turns()).containsExactly(turn);
+    assertThat(stored.get(0).appliedClientSeq()).isEqualTo(4);
+    assertThat(atGateway.get(0).seq()).isEqualTo(EventSeq.durable(4));
+    onLoop(() -> feed.send(ServerEvents.speechStarted(), 0));
+    Await.until("delivered", Duration.ofSeconds(5), () -> atGateway.size() == 2);
+    assertThat(atGateway.get(1).seq()).isEqualTo(EventSeq.durable(4) + 1);
+  }
+
+  @Test
+  @DisplayName("a close goes with a durable event, stored first; a live event goes unnumbered")
+  void closeAndLive() {
+    ClientFeed feed = onLoop(this::feed);
+    onLoop(() -> feed.send(ServerEvents.speechStarted(), 4000));
+    onLoop(() -> {
+      feed.live(ServerEvents.audio("AAAA"));
+      return null;
+    });
+    Await.until("both delivered", Duration.ofSeconds(5), () -> atGateway.size() == 2);
+    assertThat(stored).as("an event with a close is never only transient").hasSize(1);
+    assertThat(atGateway).anySatisfy(e -> assertThat(e.closeCode()).isEqualTo(4000))
+        .anySatisfy(e -> assertThat(e.seq()).isZero());
+  }
+
+  @Test
+  @DisplayName("while the client is away nothing is sent; on its return the ring replays what it missed")
+  void awayAndBack() {
+    ClientFeed feed = onLoop(this::feed);
+    assertThat(onLoop(() -> feed.detach("c-old"))).as("a stale connection's detach is ignored").isFalse();
+    assertThat(onLoop(() -> feed.detach("c-1"))).isTrue();
+    assertThat(onLoop(feed::connectionId)).isNull();
+    onLoop(() -> feed.send(ServerEvents.speechStarted(), 0));
+    onLoop(() -> feed.send(ServerEvents.speechStarted(), 0));
+    Await.sleep(200);
+    assertThat(atGateway).isEmpty();
+    TransientRing.Replay missed = onLoop(() -> feed.attach("gw-1", "c-2", EventSeq.durable(3) + 1));
+    assertThat(missed.events()).extracting(NumberedEvent::seq).containsExactly(EventSeq.durable(3) + 2);
+    assertThat(missed.lost()).isFalse();
+  }
+}
