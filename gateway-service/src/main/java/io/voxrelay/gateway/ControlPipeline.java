@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,13 +138,16 @@ final class ControlPipeline {
     return ready
         .compose(v -> {
           String target = route.relayNode();
+          if (target == null) {
+            return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay holds the session"));
+          }
           return vertx.eventBus().request(route.relayAddress(), apply, busOptions)
               .recover(e -> {
                 LOG.warn("[Gateway] {} of {} failed at relay {}: {}", message.control(), sessionId, target,
                     ControlErrors.describe(e));
                 // The relay died with the control in flight: once another relay holds the session, it carries
                 // the control out (it knows from the store whether the old one had).
-                if (!RelayRoute.isRelayGone(e) || target == null) {
+                if (!RelayRoute.isRelayGone(e)) {
                   return Future.failedFuture(e);
                 }
                 return relayLost.apply(target).compose(moved -> route.relayNode() == null ? Future.failedFuture(e)

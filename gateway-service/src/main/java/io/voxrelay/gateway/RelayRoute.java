@@ -96,16 +96,22 @@ final class RelayRoute {
         });
   }
 
-  /** Asks one relay (or any, on the shared address) to open or re-attach; joins the holder if another won. */
+  /**
+   * Asks one relay (or any, on the shared address) to open or re-attach; if another relay won the session
+   * (a racing connection), joins it there. One hop only: a session that moves again meanwhile is unavailable
+   * for now, and the client retries.
+   */
   private Future<UpstreamOpened> request(String address, OpenUpstream open) {
+    return request(address, open, true);
+  }
+
+  private Future<UpstreamOpened> request(String address, OpenUpstream open, boolean mayJoin) {
     return vertx.eventBus().request(address, open, busOptions).compose(reply -> {
       if (reply.body() instanceof UpstreamHeldElsewhere held) {
-        // Another relay claimed the session first (a racing connection): join it there.
-        return held.relayNode() == null
+        return held.relayNode() == null || !mayJoin
             ? Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusFailure.UNAVAILABLE,
-                "the session's relay let it go meanwhile"))
-            : vertx.eventBus().<UpstreamOpened>request(Addresses.relayNode(held.relayNode()), open, busOptions)
-                .map(this::take);
+                "the session moved between relays meanwhile"))
+            : request(Addresses.relayNode(held.relayNode()), open, false);
       }
       return Future.succeededFuture(take(reply));
     });
@@ -115,7 +121,7 @@ final class RelayRoute {
    * A relay's answer to an open. For an upstream it just opened, the relay asks whether this client still
    * waits for it: yes unless the client left meanwhile, in which case the relay closes it at once.
    */
-  private UpstreamOpened take(Message<?> reply) {
+  private UpstreamOpened take(Message<Object> reply) {
     if (reply.replyAddress() != null) {
       if (clientWaiting.getAsBoolean()) {
         reply.reply(null);

@@ -99,6 +99,17 @@ class RelayRouteTest {
   }
 
   @Test
+  @DisplayName("a session that moves again while the route joins the winner is unavailable for now: one hop only")
+  void oneHop() {
+    vertx.eventBus().consumer(Addresses.RELAY_OPEN, m -> m.reply(new UpstreamHeldElsewhere("s1", "r3")));
+    vertx.eventBus().consumer(Addresses.relayNode("r3"), m -> m.reply(new UpstreamHeldElsewhere("s1", "r4")));
+    relayOpens(Addresses.relayNode("r4"), "r4");
+    assertThatThrownBy(() -> Await.result(route(2_000).open(session(null), false, 0, 0)))
+        .rootCause().satisfies(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(BusFailure.UNAVAILABLE));
+    assertThat(opens).as("r4 was never asked").isEmpty();
+  }
+
+  @Test
   @DisplayName("a race won by no one (the claim was given back meanwhile) fails as unavailable")
   void heldByNoOne() {
     vertx.eventBus().consumer(Addresses.RELAY_OPEN, m -> m.reply(new UpstreamHeldElsewhere("s1", null)));

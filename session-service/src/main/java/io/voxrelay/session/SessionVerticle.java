@@ -56,6 +56,7 @@ public final class SessionVerticle extends VerticleBase {
   private final StoreConfig config;
   private final Clock clock;
   private volatile SessionStore store;
+  private Terminations terminations;
 
   public SessionVerticle() {
     this(StoreConfig.fromEnv(Env.system()));
@@ -77,6 +78,7 @@ public final class SessionVerticle extends VerticleBase {
     return JdbcSessionStore.open(vertx, config)
         .compose(opened -> {
           store = opened;
+          terminations = new Terminations(vertx, opened, clock);
           return Future.all(List.of(
               bus.<CreateSession>consumer(Addresses.SESSION_CREATE, this::create).completion(),
               bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect).completion(),
@@ -270,54 +272,9 @@ public final class SessionVerticle extends VerticleBase {
         .onFailure(e -> fail(message, "find-expired", e));
   }
 
-  /**
-   * Ends each ordered session exactly once across the cluster: the claim is an optimistic update that only
-   * succeeds on a live session, and it persists the state before anyone is told. Then the client gets
-   * {@code session.terminated} (and close 4000) and the relay closes the upstream.
-   */
   private void terminate(Message<TerminateSessions> message) {
-    long now = clock.millis();
-    List<Future<TerminatedSession>> claims = new ArrayList<>();
-    for (Termination order : message.body().terminations()) {
-      String[] nodes = new String[2];
-      claims.add(store.update(order.sessionId(), s -> {
-            if (s.ended() || s.awaitingResume()) {
-              throw new AlreadyTerminated();
-            }
-            nodes[0] = s.gatewayNode();
-            nodes[1] = s.relayNode();
-            return s.toBuilder().awaitingResume(true).terminationReason(order.reason().code()).relayNode(null).build();
-          })
-          .map(s -> {
-            notifyTermination(s.sessionId(), order.reason(), nodes[0], nodes[1]);
-            return new TerminatedSession(s.sessionId(), order.reason(), now - s.startedAt(),
-                s.currentQuestionIndex(), s.questions().size());
-          })
-          .otherwise(e -> {
-            if (!(e instanceof AlreadyTerminated)) {
-              LOG.warn("[SessionService] terminating {} failed: {}", order.sessionId(), e.toString());
-            }
-            return null;
-          }));
-    }
-    Future.all(claims).onComplete(done -> message.reply(new TerminatedSessions(
-        claims.stream().map(Future::result).filter(Objects::nonNull).toList())));
-  }
-
-  /** The termination notice is an event like any other: numbered and stored first, so it is never missed. */
-  private void notifyTermination(String sessionId, TerminationReason reason, String gatewayNode, String relayNode) {
-    store.appendEvents(sessionId, List.of(ServerEvents.sessionTerminated(reason)), clock.millis())
-        .onSuccess(stamped -> {
-          if (gatewayNode != null) {
-            vertx.eventBus().send(Addresses.gatewayNode(gatewayNode),
-                ToClient.numbered(sessionId, stamped.get(0), CloseCode.SESSION_TERMINATED.code()));
-          }
-        })
-        .onFailure(e -> LOG.warn("[SessionService] termination notice of {} not stored: {}", sessionId, e.toString()));
-    if (relayNode != null) {
-      vertx.eventBus().send(Addresses.relayNode(relayNode), new TerminateUpstream(sessionId));
-    }
-    LOG.info("[VoiceInterview] Session cleaned up: {} (reason: {})", sessionId, reason);
+    terminations.terminate(message.body().terminations())
+        .onSuccess(ended -> message.reply(new TerminatedSessions(ended)));
   }
 
   private static void fail(Message<?> message, String operation, Throwable e) {
@@ -330,13 +287,6 @@ public final class SessionVerticle extends VerticleBase {
     } else {
       LOG.error("[SessionService] {} failed", operation, e);
       message.fail(BusFailure.INTERNAL, operation + " failed");
-    }
-  }
-
-  /** The session was ended or terminated already: this order has nothing to do. */
-  private static final class AlreadyTerminated extends RuntimeException {
-    AlreadyTerminated() {
-      super("already terminated", null, false, false);
     }
   }
 
