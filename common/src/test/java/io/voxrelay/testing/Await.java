@@ -1,6 +1,8 @@
 package io.voxrelay.testing;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,30 @@ public final class Await {
       sleep(20);
     }
     return value;
+  }
+
+  /**
+   * Runs {@code action} on an event loop of {@code vertx} and waits for its result: for testing classes that
+   * are confined to an event loop, as they are in the services.
+   */
+  public static <T> T onLoop(Vertx vertx, Supplier<T> action) {
+    Promise<T> done = Promise.promise();
+    vertx.runOnContext(v -> {
+      try {
+        done.complete(action.get());
+      } catch (RuntimeException | AssertionError e) {
+        done.fail(e);
+      }
+    });
+    return result(done.future());
+  }
+
+  /** {@link #onLoop(Vertx, Supplier)} for an action without a result. */
+  public static void onLoop(Vertx vertx, Runnable action) {
+    onLoop(vertx, () -> {
+      action.run();
+      return null;
+    });
   }
 
   public static void sleep(long millis) {

@@ -69,14 +69,6 @@ class ClientDeliveryTest {
     Await.result(ready.future());
   }
 
-  private void onLoop(Runnable action) {
-    Promise<Void> done = Promise.promise();
-    vertx.runOnContext(v -> {
-      action.run();
-      done.complete();
-    });
-    Await.result(done.future());
-  }
 
   private List<Long> seqsReceived() {
     return received.stream().map(json -> Json.parse(json).path("seq").asLong(0)).toList();
@@ -86,7 +78,7 @@ class ClientDeliveryTest {
   @DisplayName("an event that came early waits; the missing one is fetched from the store, then both go in order")
   void gapFilledFromTheStore() {
     connect(List.of(event(EventSeq.durable(2)), event(EventSeq.durable(3))));
-    onLoop(() -> delivery.deliver(EventSeq.durable(3), event(EventSeq.durable(3)).json(), 0));
+    Await.onLoop(vertx, () -> delivery.deliver(EventSeq.durable(3), event(EventSeq.durable(3)).json(), 0));
     Await.until("both delivered", Duration.ofSeconds(5), () -> received.size() == 2);
     assertThat(seqsReceived()).containsExactly(EventSeq.durable(2), EventSeq.durable(3));
     assertThat(replayAsked).containsExactly(EventSeq.durable(1));
@@ -96,9 +88,9 @@ class ClientDeliveryTest {
   @DisplayName("a replay that lost events says so first; copies of events already delivered are dropped")
   void truncatedReplay() {
     connect(List.of(event(EventSeq.durable(9))));
-    onLoop(() -> delivery.deliverReplay(new Replay(List.of(event(EventSeq.durable(5)), event(EventSeq.durable(6))),
+    Await.onLoop(vertx, () -> delivery.deliverReplay(new Replay(List.of(event(EventSeq.durable(5)), event(EventSeq.durable(6))),
         true, EventSeq.durable(6), List.of()), List.of(event(EventSeq.durable(6) + 1))));
-    onLoop(() -> delivery.deliver(EventSeq.durable(6), event(EventSeq.durable(6)).json(), 0));
+    Await.onLoop(vertx, () -> delivery.deliver(EventSeq.durable(6), event(EventSeq.durable(6)).json(), 0));
     Await.until("delivered", Duration.ofSeconds(5), () -> received.size() == 4);
     assertThat(Json.parse(received.get(0)).path("type").asText()).isEqualTo("replay.truncated");
     assertThat(Json.parse(received.get(0)).path("resumeFromSeq").asLong()).isEqualTo(EventSeq.durable(5));
@@ -110,7 +102,7 @@ class ClientDeliveryTest {
   @DisplayName("events this gateway stored go out and the relay hears of the last; a close follows its event")
   void storedThenClose() {
     connect(List.of(event(EventSeq.durable(2))));
-    onLoop(() -> delivery.deliverStored(List.of(event(EventSeq.durable(2))), CloseCode.NORMAL.code()));
+    Await.onLoop(vertx, () -> delivery.deliverStored(List.of(event(EventSeq.durable(2))), CloseCode.NORMAL.code()));
     Await.until("delivered and closed", Duration.ofSeconds(5), () -> received.size() == 1 && closes.size() == 1);
     assertThat(relayTold).containsExactly(EventSeq.durable(2));
     assertThat(closes).containsExactly(CloseCode.NORMAL);
@@ -120,9 +112,9 @@ class ClientDeliveryTest {
   @DisplayName("a live event goes out unnumbered, at once; after stop nothing goes out")
   void liveAndStopped() {
     connect(List.of(event(EventSeq.durable(2))));
-    onLoop(() -> delivery.deliver(0, ServerEvents.audio("AAAA"), 0));
+    Await.onLoop(vertx, () -> delivery.deliver(0, ServerEvents.audio("AAAA"), 0));
     Await.until("delivered", Duration.ofSeconds(5), () -> received.size() == 1);
-    onLoop(() -> {
+    Await.onLoop(vertx, () -> {
       delivery.stop();
       delivery.deliver(EventSeq.durable(2), event(EventSeq.durable(2)).json(), 0);
     });

@@ -18,7 +18,6 @@ import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.common.protocol.NumberedEvent;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -30,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -93,14 +91,9 @@ class ControlPipelineTest {
     });
   }
 
-  private <T> T onLoop(Supplier<T> action) {
-    Promise<T> done = Promise.promise();
-    vertx.runOnContext(v -> done.complete(action.get()));
-    return Await.result(done.future());
-  }
 
   private ControlPipeline pipeline(String relayNode, SessionSnapshot start) {
-    return onLoop(() -> {
+    return Await.onLoop(vertx, () -> {
       DeliveryOptions bus = new DeliveryOptions().setSendTimeout(2_000);
       RelayRoute route = new RelayRoute(vertx, "s1", "gw-1", "c-1", bus, () -> true);
       if (relayNode != null) {
@@ -125,7 +118,7 @@ class ControlPipelineTest {
   }
 
   private void submit(ControlPipeline pipeline, Control control, long seq) {
-    onLoop(() -> {
+    Await.onLoop(vertx, () -> {
       pipeline.submit(control(control, seq));
       return null;
     });
@@ -157,13 +150,13 @@ class ControlPipelineTest {
     relayAnswers("r1");
     holdSession = true;
     ControlPipeline pipeline = pipeline("r1", session(false, false));
-    assertThat(onLoop(pipeline::audioGated)).isFalse();
+    assertThat(Await.onLoop(vertx, pipeline::audioGated)).isFalse();
     submit(pipeline, Control.PAUSE, 1);
-    assertThat(onLoop(pipeline::audioGated)).as("before the session service answered").isTrue();
+    assertThat(Await.onLoop(vertx, pipeline::audioGated)).as("before the session service answered").isTrue();
     Await.until("held", Duration.ofSeconds(5), () -> heldSession.size() == 1);
     heldSession.get(0).reply(new SessionControlReply(session(false, false), false));
     Await.until("carried out", Duration.ofSeconds(5), () -> received.size() == 2);
-    Await.until("the gate follows the snapshot", Duration.ofSeconds(5), () -> !onLoop(pipeline::audioGated));
+    Await.until("the gate follows the snapshot", Duration.ofSeconds(5), () -> !Await.onLoop(vertx, pipeline::audioGated));
   }
 
   @Test
@@ -175,7 +168,7 @@ class ControlPipelineTest {
     Await.until("the error was emitted", Duration.ofSeconds(5), () -> emitted.size() == 1);
     assertThat(Json.parse(emitted.get(0)).path("code").asText()).isEqualTo("invalid_state");
     assertThat(Json.parse(emitted.get(0)).path("message").asText()).isEqualTo("refused: PAUSE");
-    assertThat(onLoop(pipeline::audioGated)).as("a failed pause keeps audio back").isTrue();
+    assertThat(Await.onLoop(vertx, pipeline::audioGated)).as("a failed pause keeps audio back").isTrue();
   }
 
   @Test
@@ -210,7 +203,7 @@ class ControlPipelineTest {
     sessionAnswers(session(false, false), 0);
     holdSession = true;
     ControlPipeline pipeline = pipeline("r1", session(false, false));
-    onLoop(() -> {
+    Await.onLoop(vertx, () -> {
       for (int i = 1; i <= ControlPipeline.MAX_QUEUED + 1; i++) {
         pipeline.submit(control(Control.NEXT_QUESTION, i));
       }

@@ -10,7 +10,6 @@ import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.common.protocol.NumberedEvent;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.voxrelay.testing.Await;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,12 +52,6 @@ class ClientFeedTest {
     Await.result(vertx.close());
   }
 
-  /** Runs {@code action} on an event loop, as the relay does. */
-  private <T> T onLoop(Supplier<T> action) {
-    Promise<T> done = Promise.promise();
-    vertx.runOnContext(v -> done.complete(action.get()));
-    return Await.result(done.future());
-  }
 
   private ClientFeed feed() {
     ClientFeed feed = new ClientFeed(vertx, "s1", 2_000, new TransientRing(EventSeq.durable(3), false));
@@ -70,8 +62,8 @@ class ClientFeedTest {
   @Test
   @DisplayName("a transient event is numbered after the latest durable one and goes out at once, unstored")
   void transientEvents() {
-    ClientFeed feed = onLoop(this::feed);
-    onLoop(() -> feed.send(ServerEvents.speechStarted(), 0));
+    ClientFeed feed = Await.onLoop(vertx, this::feed);
+    Await.onLoop(vertx, () -> feed.send(ServerEvents.speechStarted(), 0));
     Await.until("delivered", Duration.ofSeconds(5), () -> atGateway.size() == 1);
     assertThat(atGateway.get(0).seq()).isEqualTo(EventSeq.durable(3) + 1);
     assertThat(atGateway.get(0).json()).startsWith("{\"seq\":" + (EventSeq.durable(3) + 1) + ",");
@@ -81,15 +73,15 @@ class ClientFeedTest {
   @Test
   @DisplayName("a durable event is delivered once stored, with the store's seq; transient ones then follow it")
   void durableEvents() {
-    ClientFeed feed = onLoop(this::feed);
+    ClientFeed feed = Await.onLoop(vertx, this::feed);
     Turn turn = new Turn("i1", Turn.USER, "hello");
-    onLoop(() -> feed.sendTurn(ServerEvents.transcriptDone(turn.role(), turn.itemId(), turn.text()), turn, 4));
+    Await.onLoop(vertx, () -> feed.sendTurn(ServerEvents.transcriptDone(turn.role(), turn.itemId(), turn.text()), turn, 4));
     Await.until("delivered", Duration.ofSeconds(5), () -> atGateway.size() == 1);
     assertThat(stored).hasSize(1);
     assertThat(stored.get(0).turns()).containsExactly(turn);
     assertThat(stored.get(0).appliedClientSeq()).isEqualTo(4);
     assertThat(atGateway.get(0).seq()).isEqualTo(EventSeq.durable(4));
-    onLoop(() -> feed.send(ServerEvents.speechStarted(), 0));
+    Await.onLoop(vertx, () -> feed.send(ServerEvents.speechStarted(), 0));
     Await.until("delivered", Duration.ofSeconds(5), () -> atGateway.size() == 2);
     assertThat(atGateway.get(1).seq()).isEqualTo(EventSeq.durable(4) + 1);
   }
@@ -97,9 +89,9 @@ class ClientFeedTest {
   @Test
   @DisplayName("a close goes with a durable event, stored first; a live event goes unnumbered")
   void closeAndLive() {
-    ClientFeed feed = onLoop(this::feed);
-    onLoop(() -> feed.send(ServerEvents.speechStarted(), 4000));
-    onLoop(() -> {
+    ClientFeed feed = Await.onLoop(vertx, this::feed);
+    Await.onLoop(vertx, () -> feed.send(ServerEvents.speechStarted(), 4000));
+    Await.onLoop(vertx, () -> {
       feed.live(ServerEvents.audio("AAAA"));
       return null;
     });
@@ -112,15 +104,15 @@ class ClientFeedTest {
   @Test
   @DisplayName("while the client is away nothing is sent; on its return the ring replays what it missed")
   void awayAndBack() {
-    ClientFeed feed = onLoop(this::feed);
-    assertThat(onLoop(() -> feed.detach("c-old"))).as("a stale connection's detach is ignored").isFalse();
-    assertThat(onLoop(() -> feed.detach("c-1"))).isTrue();
-    assertThat(onLoop(feed::connectionId)).isNull();
-    onLoop(() -> feed.send(ServerEvents.speechStarted(), 0));
-    onLoop(() -> feed.send(ServerEvents.speechStarted(), 0));
+    ClientFeed feed = Await.onLoop(vertx, this::feed);
+    assertThat(Await.onLoop(vertx, () -> feed.detach("c-old"))).as("a stale connection's detach is ignored").isFalse();
+    assertThat(Await.onLoop(vertx, () -> feed.detach("c-1"))).isTrue();
+    assertThat(Await.onLoop(vertx, feed::connectionId)).isNull();
+    Await.onLoop(vertx, () -> feed.send(ServerEvents.speechStarted(), 0));
+    Await.onLoop(vertx, () -> feed.send(ServerEvents.speechStarted(), 0));
     Await.sleep(200);
     assertThat(atGateway).isEmpty();
-    TransientRing.Replay missed = onLoop(() -> feed.attach("gw-1", "c-2", EventSeq.durable(3) + 1));
+    TransientRing.Replay missed = Await.onLoop(vertx, () -> feed.attach("gw-1", "c-2", EventSeq.durable(3) + 1));
     assertThat(missed.events()).extracting(NumberedEvent::seq).containsExactly(EventSeq.durable(3) + 2);
     assertThat(missed.lost()).isFalse();
   }

@@ -62,14 +62,6 @@ class TurnRecorderTest {
     return Await.result(made.future());
   }
 
-  private void onLoop(Runnable action) {
-    Promise<Void> done = Promise.promise();
-    vertx.runOnContext(v -> {
-      action.run();
-      done.complete();
-    });
-    Await.result(done.future());
-  }
 
   private List<String> storedEvents() {
     return stored.stream().flatMap(b -> b.events().stream()).toList();
@@ -80,7 +72,7 @@ class TurnRecorderTest {
   void answers() {
     storeAnswers();
     TurnRecorder recorder = recorder();
-    onLoop(() -> {
+    Await.onLoop(vertx, () -> {
       recorder.answerDelta("a1", "Hel");
       recorder.answerDelta("a1", "lo.");
       recorder.answerDone("a1", "Hello.");
@@ -101,7 +93,7 @@ class TurnRecorderTest {
   @DisplayName("a turn that cannot even be queued for storing stops the session")
   void unstoredStops() {
     TurnRecorder recorder = recorder();
-    onLoop(() -> {
+    Await.onLoop(vertx, () -> {
       for (int i = 0; i <= EventOutbox.MAX_QUEUED + 1; i++) {
         recorder.record(new Turn("i" + i, Turn.USER, "t"), 0);
       }
