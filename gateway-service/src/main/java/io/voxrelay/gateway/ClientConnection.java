@@ -17,6 +17,7 @@ import io.voxrelay.common.protocol.ServerEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.ServerWebSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,7 @@ final class ClientConnection {
     socket.textMessageHandler(this::onText);
     socket.binaryMessageHandler(b -> sendLocalError("binary_not_supported", "send audio as JSON 'audio' messages"));
     socket.closeHandler(v -> onClosed());
-    socket.exceptionHandler(e -> LOG.debug("[Gateway] socket error for {}: {}", sessionId, e.toString()));
+    socket.exceptionHandler(this::onSocketError);
   }
 
   String sessionId() {
@@ -240,6 +241,21 @@ final class ClientConnection {
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------------------
+
+  /**
+   * A frame the WebSocket decoder refused (compressed although compression is declined: 1002; over the frame
+   * limit: 1009) closes the connection at once with the decoder's code, before anything else reads it.
+   */
+  private void onSocketError(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException corrupted) {
+      CloseCode code = corrupted.closeStatus().code() == CloseCode.MESSAGE_TOO_BIG.code()
+          ? CloseCode.MESSAGE_TOO_BIG : CloseCode.PROTOCOL_ERROR;
+      LOG.info("[Gateway] closing a connection to {} with {}: {}", sessionId, code.code(), e.getMessage());
+      close(code);
+    } else {
+      LOG.debug("[Gateway] socket error for {}: {}", sessionId, e.toString());
+    }
+  }
 
   void close(CloseCode code) {
     if (state == State.CLOSED) {

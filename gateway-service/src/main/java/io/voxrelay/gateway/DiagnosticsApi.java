@@ -5,6 +5,7 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.GetSession;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.json.Json;
+import io.voxrelay.common.text.LogSafe;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.ext.web.RoutingContext;
@@ -21,7 +22,6 @@ import org.slf4j.LoggerFactory;
 final class DiagnosticsApi {
 
   static final int MAX_BODY_BYTES = 4 * 1024;
-  private static final int MAX_FIELD_CHARS = 120;
   private static final Logger LOG = LoggerFactory.getLogger(DiagnosticsApi.class);
 
   private final EventBus bus;
@@ -42,11 +42,6 @@ final class DiagnosticsApi {
   void report(RoutingContext ctx) {
     String sessionId = ctx.pathParam("sessionId");
     String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-    String contentType = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase();
-    if (!contentType.startsWith("application/json") && !contentType.startsWith("text/plain")) {
-      HttpErrors.send(ctx, 415, "unsupported_media_type", "send application/json or text/plain");
-      return;
-    }
     if (!perAddress.allows(address) || !perSession.allows(sessionId)) {
       HttpErrors.send(ctx, 429, "too_many_requests", "too many reports; try again later");
       return;
@@ -88,11 +83,6 @@ final class DiagnosticsApi {
   }
 
   private static String truncate(String value) {
-    if (value == null) {
-      return "-";
-    }
-    // Keep the log line one line, and short.
-    String oneLine = value.replaceAll("[\\r\\n\\t]", " ");
-    return oneLine.length() <= MAX_FIELD_CHARS ? oneLine : oneLine.substring(0, MAX_FIELD_CHARS) + "…";
+    return LogSafe.text(value);
   }
 }

@@ -22,7 +22,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,27 +87,40 @@ public final class GatewayVerticle extends VerticleBase {
     if (!apiKeyCheck.keyConfigured()) {
       LOG.warn("[Gateway] VOXRELAY_API_KEY is not set: only loopback callers may create sessions");
     }
-    SessionsApi sessionsApi = new SessionsApi(vertx.eventBus(), apiKeyCheck, config.busTimeoutMs());
-    TranscriptApi transcriptApi = new TranscriptApi(vertx.eventBus(), apiKeyCheck, config.busTimeoutMs());
+    SessionsApi sessionsApi = new SessionsApi(vertx.eventBus(), config.busTimeoutMs());
+    TranscriptApi transcriptApi = new TranscriptApi(vertx.eventBus(), config.busTimeoutMs());
     DiagnosticsApi diagnostics = new DiagnosticsApi(vertx.eventBus(), limits.diagnosticsPerAddress(),
         limits.diagnosticsPerSession(), config.diagnosticsDebug(), config.busTimeoutMs());
 
+    // Every check that needs no body runs before the body is read; bodies are bounded and never files. (Vert.x
+    // runs a body handler before any other on its route: the checks are a route of their own, first.)
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
-    router.post("/v1/sessions").handler(BodyHandler.create().setBodyLimit(SessionsApi.MAX_BODY_BYTES))
-        .handler(sessionsApi::create);
-    router.get("/v1/sessions/:sessionId/ws").handler(this::upgrade);
-    router.get("/v1/sessions/:sessionId/transcript").handler(transcriptApi::get);
-    router.post("/v1/sessions/:sessionId/diagnostics")
-        .handler(BodyHandler.create().setBodyLimit(DiagnosticsApi.MAX_BODY_BYTES))
+    router.post("/v1/sessions").handler(HttpGuards.credentials(apiKeyCheck)).handler(HttpGuards.jsonBody(false));
+    router.post("/v1/sessions").handler(HttpGuards.body(SessionsApi.MAX_BODY_BYTES)).handler(sessionsApi::create);
+    router.get("/v1/sessions/:sessionId/ws").handler(HttpGuards.sessionIdForm()).handler(this::upgrade);
+    router.get("/v1/sessions/:sessionId/transcript").handler(HttpGuards.credentials(apiKeyCheck))
+        .handler(HttpGuards.sessionIdForm()).handler(transcriptApi::get);
+    router.post("/v1/sessions/:sessionId/diagnostics").handler(HttpGuards.sessionIdForm())
+        .handler(HttpGuards.jsonBody(true));
+    router.post("/v1/sessions/:sessionId/diagnostics").handler(HttpGuards.body(DiagnosticsApi.MAX_BODY_BYTES))
         .handler(diagnostics::report);
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.route().failureHandler(HttpGuards::failure);
+    for (int status : new int[] {400, 404, 405, 413, 414, 415, 431, 500, 501, 503}) {
+      router.errorHandler(status, HttpGuards::failure);
+    }
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.httpHost())
         .setPort(config.httpPort())
         .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES)
-        .setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES));
+        .setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES)
+        // No WebSocket compression: a deflated frame would be inflated before the frame limit is checked (a
+        // 200 KB bomb inflates to 200 MB on the event loop). Declined, a compressed frame is a protocol
+        // error (1002). Audio is base64 PCM, which deflate barely shrinks.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false));
     vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
     return vertx.eventBus().<GatewayCommand>consumer(Addresses.gatewayNode(nodeId), m -> onCommand(m.body()))
         .completion()

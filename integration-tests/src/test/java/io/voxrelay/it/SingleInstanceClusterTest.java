@@ -81,8 +81,10 @@ class SingleInstanceClusterTest {
       assertThat(closeCodeAfter(session.sessionId(), "{\"type\":\"hello\"}")).isEqualTo(CloseCode.BAD_HELLO.code());
       assertThat(closeCodeAfter(session.sessionId(), "{\"type\":\"hello\",\"token\":\"forged\"}"))
           .isEqualTo(CloseCode.UNAUTHORIZED.code());
-      assertThat(closeCodeAfter("s_unknown", "{\"type\":\"hello\",\"token\":\"" + session.token() + "\"}"))
-          .isEqualTo(CloseCode.UNAUTHORIZED.code());
+      assertThat(closeCodeAfter("s_" + "0".repeat(32), "{\"type\":\"hello\",\"token\":\"" + session.token() + "\"}"))
+          .as("a session id of the right form that names no session").isEqualTo(CloseCode.UNAUTHORIZED.code());
+      assertThat(VoiceClient.get(deployment.clientVertx(), port(), "/v1/sessions/s_unknown/ws", null).status())
+          .as("a path that is no session id is refused before the upgrade").isEqualTo(404);
       try (VoiceClient silent = VoiceClient.open(deployment.clientVertx(), port(), session.sessionId())) {
         assertThat(silent.awaitClose(Duration.ofSeconds(10))).isEqualTo(CloseCode.HELLO_TIMEOUT.code());
       }

@@ -1,5 +1,7 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.protocol.SessionIds;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,7 +30,7 @@ final class Tokens {
   static String newSessionId() {
     byte[] bytes = new byte[16];
     RANDOM.nextBytes(bytes);
-    return "s_" + HexFormat.of().formatHex(bytes);
+    return SessionIds.of(bytes);
   }
 
   static String hash(String token) {

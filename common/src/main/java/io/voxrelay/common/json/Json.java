@@ -17,8 +17,11 @@ import java.io.UncheckedIOException;
  */
 public final class Json {
 
-  /** Largest JSON document accepted from anyone, in bytes or chars. Audio frames of a few hundred ms fit easily. */
-  public static final int MAX_DOCUMENT_LENGTH = 1 << 20;
+  /**
+   * Largest JSON document accepted from anyone, in bytes or chars: above every route's and frame's own bound
+   * (the largest, {@code POST /v1/sessions}, takes 1.5 MiB), so those bounds are the ones that apply.
+   */
+  public static final int MAX_DOCUMENT_LENGTH = 2 << 20;
   /** Deepest nesting accepted: the protocol needs four levels; 32 leaves room without inviting stack abuse. */
   public static final int MAX_NESTING_DEPTH = 32;
   /** Longest single string value (a base64 audio chunk is the largest legitimate one). */

@@ -1,0 +1,251 @@
+package io.voxrelay.it;
+
+import io.voxrelay.testing.Await;
+import io.voxrelay.testing.LogCapture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.Deflater;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Frames, bodies and paths an attacker would send, against real services: each refused, no one else harmed. */
+@DisplayName("Hostile input: compressed-frame bombs, uploads, oversized bodies, log injection")
+class HostileInputTest {
+
+  private static final String KEY = "test-api-key-0123456789";
+  private static Deployment deployment;
+  private static int port;
+
+  @BeforeAll
+  static void start() {
+    deployment = Deployment.start(Map.of("VOXRELAY_API_KEY", KEY), 1, 1, 0, 1);
+    port = deployment.gatewayPort(0);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (deployment != null) {
+      deployment.close();
+    }
+  }
+
+  /** A raw-deflate stream that inflates to {@code inflatedBytes} zeros. */
+  private static byte[] deflateBomb(long inflatedBytes) {
+    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] zeros = new byte[1 << 20];
+    byte[] chunk = new byte[64 * 1024];
+    for (long fed = 0; fed < inflatedBytes; fed += zeros.length) {
+      deflater.setInput(zeros);
+      while (!deflater.needsInput()) {
+        out.write(chunk, 0, deflater.deflate(chunk));
+      }
+    }
+    deflater.finish();
+    while (!deflater.finished()) {
+      out.write(chunk, 0, deflater.deflate(chunk));
+    }
+    return out.toByteArray();
+  }
+
+  /** A client-to-server frame: FIN, the given RSV bits and opcode, masked as a client must. */
+  private static byte[] frame(int rsv, int opcode, byte[] payload) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0x80 | rsv << 4 | opcode);
+    if (payload.length < 126) {
+      out.write(0x80 | payload.length);
+    } else if (payload.length < 65_536) {
+      out.write(0x80 | 126);
+      out.write(payload.length >>> 8);
+      out.write(payload.length & 0xff);
+    } else {
+      out.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        out.write((int) ((long) payload.length >>> shift) & 0xff);
+      }
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    out.writeBytes(mask);
+    for (int i = 0; i < payload.length; i++) {
+      out.write(payload[i] ^ mask[i % 4]);
+    }
+    return out.toByteArray();
+  }
+
+  private static String readHeaders(InputStream in) throws IOException {
+    StringBuilder headers = new StringBuilder();
+    while (!headers.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      headers.append((char) b);
+    }
+    return headers.toString();
+  }
+
+  @Test
+  @DisplayName("a client offering permessage-deflate is declined, and a 200 MB deflate bomb before hello is "
+      + "closed at once with 1002 while another session's heartbeat round trip stays under 100 ms")
+  void compressedFrameBomb() throws Exception {
+    byte[] bomb = deflateBomb(200L << 20);
+    assertThat(bomb.length).as("the bomb fits the 256 KiB frame limit").isLessThan(256 * 1024);
+    VoiceClient.Created probeSession = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
+    VoiceClient.Created target = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
+    try (PongProbe probe = new PongProbe(deployment.clientVertx(), port, probeSession);
+         Socket raw = new Socket("127.0.0.1", port)) {
+      raw.setSoTimeout(10_000);
+      OutputStream out = raw.getOutputStream();
+      InputStream in = raw.getInputStream();
+      String key = Base64.getEncoder().encodeToString(new byte[16]);
+      out.write(("GET /v1/sessions/" + target.sessionId() + "/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port
+          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+          + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"
+          + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String response = readHeaders(in);
+      assertThat(response).startsWith("HTTP/1.1 101");
+      assertThat(response.toLowerCase()).as("the extension is declined").doesNotContain("sec-websocket-extensions");
+
+      Await.sleep(300);
+      probe.reset();
+      try (LogCapture logs = new LogCapture()) {
+        long sent = System.nanoTime();
+        // The gateway refuses the frame at its header, while the rest is still on its way: write from a thread
+        // of its own, so the close is seen however the write ends.
+        Thread writer = new Thread(() -> {
+          try {
+            out.write(frame(0b100, 0x1, bomb));
+            out.flush();
+          } catch (IOException closedUnderIt) {
+            // Expected once the gateway has closed the connection.
+          }
+        });
+        writer.start();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try {
+          for (int b = in.read(); b >= 0; b = in.read()) {
+            received.write(b);
+          }
+        } catch (IOException reset) {
+          // The unread rest of the bomb makes the gateway's close a reset.
+        }
+        double closedMs = (System.nanoTime() - sent) / 1e6;
+        writer.join(5_000);
+        byte[] bytes = received.toByteArray();
+        if (bytes.length >= 4) {
+          assertThat(bytes[0] & 0xff).as("a close frame").isEqualTo(0x88);
+          assertThat((bytes[2] & 0xff) << 8 | (bytes[3] & 0xff)).as("protocol error").isEqualTo(1002);
+        }
+        assertThat(logs.lines()).as("the gateway closed it as a protocol error, logged once")
+            .filteredOn(l -> l.contains("closing a connection to " + target.sessionId() + " with 1002")).hasSize(1);
+        System.out.printf("[HostileInputTest] bomb frame: connection closed %.1f ms after the first byte%n", closedMs);
+        assertThat(closedMs).as("closed at once, ms").isLessThan(100);
+      }
+      Await.sleep(500);
+      assertThat(probe.pongs()).as("the probe kept talking").isPositive();
+      System.out.printf("[HostileInputTest] probe: %d pongs, longest round trip %.1f ms%n", probe.pongs(),
+          probe.maxRoundTripMs());
+      assertThat(probe.maxRoundTripMs()).as("the other session's heartbeat round trip").isLessThan(100);
+    }
+  }
+
+  private static String multipart(String boundary) {
+    return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"evil.bin\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(10_000) + "\r\n--" + boundary + "--\r\n";
+  }
+
+  private static long usedHeapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  @Test
+  @DisplayName("multipart and oversized bodies to every route get the documented JSON error, write no file, "
+      + "and leave the heap where it was; the documented maxima are accepted")
+  void bodies() {
+    VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
+    Path uploads = Path.of("file-uploads");
+    boolean uploadsBefore = Files.exists(uploads);
+    long heapBefore = usedHeapAfterGc();
+    String boundary = "voxrelay-boundary";
+    String multipartType = "multipart/form-data; boundary=" + boundary;
+    String huge = "{\"instructions\":\"" + "x".repeat(4 << 20) + "\"}";
+    List<String> posts = List.of("/v1/sessions", "/v1/sessions/" + session.sessionId() + "/diagnostics");
+    for (String path : posts) {
+      for (String key : new String[] {null, KEY}) {
+        VoiceClient.HttpReply upload = VoiceClient.post(deployment.clientVertx(), port, path, multipart(boundary), key,
+            multipartType);
+        assertThat(upload.status()).as("multipart to %s, key %s", path, key != null).isIn(401, 415);
+        assertThat(upload.body().path("error").asText()).isNotBlank();
+        VoiceClient.HttpReply tooBig = VoiceClient.post(deployment.clientVertx(), port, path, huge, key,
+            "application/json");
+        assertThat(tooBig.status()).as("4 MiB to %s, key %s", path, key != null)
+            .isIn(key == null && path.equals("/v1/sessions") ? 401 : 413);
+        assertThat(tooBig.body().path("error").asText()).isNotBlank();
+      }
+    }
+    for (String path : List.of("/v1/sessions/" + session.sessionId() + "/transcript", "/health", "/",
+        "/v1/sessions/" + session.sessionId() + "/ws")) {
+      VoiceClient.HttpReply reply = VoiceClient.post(deployment.clientVertx(), port, path, multipart(boundary), KEY,
+          multipartType);
+      assertThat(reply.status()).as("POST %s", path).isIn(404, 405);
+      assertThat(reply.body()).as("a JSON error for POST %s", path).isNotNull();
+      assertThat(reply.body().path("error").asText()).isNotBlank();
+    }
+    String maxima = "{\"instructions\":\"" + "\\u00e9".repeat(20_000) + "\",\"questions\":["
+        + String.join(",", java.util.Collections.nCopies(100, "\"" + "\\u00e9".repeat(2_000) + "\"")) + "]}";
+    assertThat(VoiceClient.post(deployment.clientVertx(), port, "/v1/sessions", maxima, KEY, "application/json")
+        .status()).as("the documented maxima, every character escaped").isEqualTo(201);
+
+    assertThat(Files.exists(uploads)).as("no uploads directory appeared").isEqualTo(uploadsBefore);
+    long grown = usedHeapAfterGc() - heapBefore;
+    assertThat(grown).as("heap growth after the bodies, bytes").isLessThan(32L << 20);
+  }
+
+  @Test
+  @DisplayName("a path's session id that is not of the session id form is refused before it is logged; "
+      + "report fields with CR, LF and ANSI escapes are logged escaped")
+  void logInjection() {
+    VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
+    try (LogCapture logs = new LogCapture()) {
+      for (String path : List.of("/v1/sessions/s_x%0AFORGED%20line/transcript",
+          "/v1/sessions/s_x%0D%0AFORGED/diagnostics", "/v1/sessions/%1B%5B31mFORGED/ws")) {
+        VoiceClient.HttpReply reply = path.endsWith("/diagnostics")
+            ? VoiceClient.post(deployment.clientVertx(), port, path, "{}", KEY, "application/json")
+            : VoiceClient.get(deployment.clientVertx(), port, path, KEY);
+        assertThat(reply.status()).as(path).isEqualTo(404);
+        assertThat(reply.body().path("error").asText()).isEqualTo("not_found");
+      }
+      String report = "{\"code\":1006,\"reason\":\"net\\r\\nFAKE [Gateway] line \\u001b[31mred\",\"state\":\"x\"}";
+      assertThat(VoiceClient.post(deployment.clientVertx(), port, "/v1/sessions/" + session.sessionId()
+          + "/diagnostics", report, null, "application/json").status()).isEqualTo(204);
+      Await.until("the report is logged", Duration.ofSeconds(5),
+          () -> logs.lines().stream().anyMatch(l -> l.contains("[Diagnostics]")));
+      assertThat(logs.lines()).noneMatch(l -> l.contains("FORGED"));
+      assertThat(logs.lines()).filteredOn(l -> l.contains("[Diagnostics]")).allSatisfy(l -> {
+        assertThat(l).doesNotContain("\r", "\n", "\u001b");
+        assertThat(l).contains("\\u000d\\u000a", "\\u001b");
+      });
+    }
+  }
+}
