@@ -9,18 +9,26 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Who may create sessions: callers presenting {@code Authorization: Bearer <key>} when a key is configured,
- * otherwise only loopback callers (the embedded default). Forwarding headers are ignored on purpose.
+ * Who may call the server-to-server routes: callers presenting {@code Authorization: Bearer <key>} when a key
+ * is configured. Otherwise (the embedded default) only loopback callers, addressing the gateway by a loopback
+ * name or one in {@code VOXRELAY_ALLOWED_HOSTS}: a web page that rebinds its own name to 127.0.0.1 still
+ * sends its own name as {@code Host}, and is refused. The caller's address is the one {@link ClientAddresses}
+ * finds, so forwarding headers count only from trusted proxies.
  */
 final class ApiKeyCheck {
 
   private final Optional<byte[]> keyDigest;
+  private final ClientAddresses addresses;
+  private final List<String> allowedHosts;
 
-  ApiKeyCheck(Optional<Secret> apiKey) {
+  ApiKeyCheck(Optional<Secret> apiKey, ClientAddresses addresses, List<String> allowedHosts) {
     this.keyDigest = apiKey.map(k -> sha256(k.reveal()));
+    this.addresses = addresses;
+    this.allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
   }
 
   boolean keyConfigured() {
@@ -29,7 +37,8 @@ final class ApiKeyCheck {
 
   boolean allows(HttpServerRequest request) {
     if (keyDigest.isEmpty()) {
-      return isLoopback(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
+      return isLoopback(addresses.clientOf(request.remoteAddress(), request.headers()))
+          && hostAllowed(request.getHeader("Host"));
     }
     String header = request.getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -48,17 +57,31 @@ final class ApiKeyCheck {
     }
     HttpErrors.send(ctx, 401, "unauthorized", keyConfigured()
         ? "a valid 'Authorization: Bearer <api key>' header is required"
-        : "no API key is configured, so only loopback callers are accepted");
+        : "no API key is configured, so only loopback callers addressing a loopback host are accepted");
     return false;
   }
 
+  private boolean hostAllowed(String host) {
+    if (BrowserOrigins.isLoopbackHost(host)) {
+      return true;
+    }
+    if (host == null) {
+      return false;
+    }
+    String name = host.toLowerCase(java.util.Locale.ROOT);
+    int colon = name.lastIndexOf(':');
+    String withoutPort = colon > 0 && !name.endsWith("]") ? name.substring(0, colon) : name;
+    return allowedHosts.contains(name) || allowedHosts.contains(withoutPort);
+  }
+
   static boolean isLoopback(String hostAddress) {
-    if (hostAddress == null) {
+    // Only an IP literal counts, and it is parsed without any DNS lookup.
+    byte[] bytes = hostAddress == null ? null : io.netty.util.NetUtil.createByteArrayFromIpAddressString(hostAddress);
+    if (bytes == null) {
       return false;
     }
     try {
-      // A literal address is parsed without any DNS lookup.
-      return InetAddress.getByName(hostAddress).isLoopbackAddress();
+      return InetAddress.getByAddress(bytes).isLoopbackAddress();
     } catch (UnknownHostException e) {
       return false;
     }

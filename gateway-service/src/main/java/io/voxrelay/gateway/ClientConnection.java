@@ -53,8 +53,9 @@ final class ClientConnection {
   private State state = State.AWAITING_HELLO;
   private boolean confirmed;
 
-  ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String gatewayNode,
-                   ClientRegistry registry, SlidingWindowLimiter limiter, ActivityAccumulator activity,
+  /** @param clientAddress where the client connects from ({@link ClientAddresses}), for the hello limits */
+  ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String clientAddress, String gatewayNode,
+                   ClientRegistry registry, GatewayLimits limits, ActivityAccumulator activity,
                    GatewayConfig config) {
     this.vertx = vertx;
     this.socket = socket;
@@ -66,8 +67,8 @@ final class ClientConnection {
     DeliveryOptions busOptions = new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
     this.route = new RelayRoute(vertx, sessionId, gatewayNode, connectionId, busOptions,
         () -> state != State.CLOSED);
-    this.handshake = new ClientHandshake(vertx, sessionId, gatewayNode, connectionId, busOptions, limiter,
-        socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress(), route);
+    this.handshake = new ClientHandshake(vertx, sessionId, gatewayNode, connectionId, busOptions,
+        limits.helloFailures(), limits.helloFailuresPerSession(), clientAddress, route);
     this.delivery = new ClientDelivery(vertx, socket, sessionId, busOptions, this::close, route::relayBehind);
     EventOutbox outbox = new EventOutbox(vertx, sessionId, config.busTimeoutMs(), delivery::deliverStored);
     this.controls = new ControlPipeline(vertx, sessionId, connectionId, busOptions, route, outbox,

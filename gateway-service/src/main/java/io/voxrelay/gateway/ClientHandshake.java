@@ -53,18 +53,25 @@ final class ClientHandshake {
   private final String gatewayNode;
   private final String connectionId;
   private final DeliveryOptions busOptions;
-  private final SlidingWindowLimiter limiter;
+  private final SlidingWindowLimiter perAddress;
+  private final SlidingWindowLimiter perSession;
   private final String remoteAddress;
   private final RelayRoute route;
 
+  /**
+   * @param perAddress failed hellos per client address
+   * @param perSession failed hellos per session, whatever the address: many addresses cannot guess a token
+   */
   ClientHandshake(Vertx vertx, String sessionId, String gatewayNode, String connectionId, DeliveryOptions busOptions,
-                  SlidingWindowLimiter limiter, String remoteAddress, RelayRoute route) {
+                  SlidingWindowLimiter perAddress, SlidingWindowLimiter perSession, String remoteAddress,
+                  RelayRoute route) {
     this.vertx = vertx;
     this.sessionId = sessionId;
     this.gatewayNode = gatewayNode;
     this.connectionId = connectionId;
     this.busOptions = busOptions;
-    this.limiter = limiter;
+    this.perAddress = perAddress;
+    this.perSession = perSession;
     this.remoteAddress = remoteAddress;
     this.route = route;
   }
@@ -82,8 +89,9 @@ final class ClientHandshake {
       LOG.info("[Gateway] first frame for {} was not hello", sessionId);
       return Future.failedFuture(new Refused(CloseCode.BAD_HELLO, "not a hello"));
     }
-    if (!limiter.allows(remoteAddress)) {
-      LOG.warn("[Gateway] refused a hello for {}: too many failed attempts from this address", sessionId);
+    if (!perAddress.allows(remoteAddress) || !perSession.allows(sessionId)) {
+      LOG.warn("[Gateway] refused a hello for {}: too many failed attempts from this address or for this session",
+          sessionId);
       return Future.failedFuture(new Refused(CloseCode.TOO_MANY_ATTEMPTS, "too many attempts"));
     }
     return vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
@@ -121,7 +129,8 @@ final class ClientHandshake {
   private Refused refusal(Throwable e) {
     if (e instanceof ReplyException re && re.failureCode() == BusFailure.UNAUTHORIZED) {
       LOG.info("[Gateway] rejected connection to {}: unauthorized", sessionId);
-      limiter.record(remoteAddress);
+      perAddress.record(remoteAddress);
+      perSession.record(sessionId);
       return new Refused(CloseCode.UNAUTHORIZED, "unauthorized");
     }
     if (e instanceof ReplyException re && re.failureCode() == BusFailure.GONE) {

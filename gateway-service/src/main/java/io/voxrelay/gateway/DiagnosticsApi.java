@@ -25,14 +25,16 @@ final class DiagnosticsApi {
   private static final Logger LOG = LoggerFactory.getLogger(DiagnosticsApi.class);
 
   private final EventBus bus;
+  private final ClientAddresses addresses;
   private final SlidingWindowLimiter perAddress;
   private final SlidingWindowLimiter perSession;
   private final boolean debug;
   private final DeliveryOptions busOptions;
 
-  DiagnosticsApi(EventBus bus, SlidingWindowLimiter perAddress, SlidingWindowLimiter perSession, boolean debug,
-                 long busTimeoutMs) {
+  DiagnosticsApi(EventBus bus, ClientAddresses addresses, SlidingWindowLimiter perAddress,
+                 SlidingWindowLimiter perSession, boolean debug, long busTimeoutMs) {
     this.bus = bus;
+    this.addresses = addresses;
     this.perAddress = perAddress;
     this.perSession = perSession;
     this.debug = debug;
@@ -41,7 +43,7 @@ final class DiagnosticsApi {
 
   void report(RoutingContext ctx) {
     String sessionId = ctx.pathParam("sessionId");
-    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    String address = addresses.clientOf(ctx.request().remoteAddress(), ctx.request().headers());
     if (!perAddress.allows(address) || !perSession.allows(sessionId)) {
       HttpErrors.send(ctx, 429, "too_many_requests", "too many reports; try again later");
       return;

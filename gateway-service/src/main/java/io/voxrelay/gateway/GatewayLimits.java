@@ -5,11 +5,11 @@ import io.voxrelay.common.config.GatewayConfig;
 import java.time.Clock;
 
 /**
- * The limits that hold per gateway process, shared by all its gateway instances: failed hellos per address,
- * and disconnect reports per address and per session.
+ * The limits that hold per gateway process, shared by all its gateway instances: failed hellos per client
+ * address and per session, and disconnect reports per address and per session.
  */
-record GatewayLimits(SlidingWindowLimiter helloFailures, SlidingWindowLimiter diagnosticsPerAddress,
-                     SlidingWindowLimiter diagnosticsPerSession) {
+record GatewayLimits(SlidingWindowLimiter helloFailures, SlidingWindowLimiter helloFailuresPerSession,
+                     SlidingWindowLimiter diagnosticsPerAddress, SlidingWindowLimiter diagnosticsPerSession) {
 
   /** Disconnect reports accepted per address, and per session, each minute. */
   static final int DIAGNOSTICS_PER_MINUTE = 10;
@@ -17,6 +17,7 @@ record GatewayLimits(SlidingWindowLimiter helloFailures, SlidingWindowLimiter di
   static GatewayLimits of(GatewayConfig config) {
     Clock clock = Clock.systemUTC();
     return new GatewayLimits(
+        new SlidingWindowLimiter(config.helloFailureLimit(), config.helloFailureWindowMs(), clock),
         new SlidingWindowLimiter(config.helloFailureLimit(), config.helloFailureWindowMs(), clock),
         new SlidingWindowLimiter(DIAGNOSTICS_PER_MINUTE, 60_000, clock),
         new SlidingWindowLimiter(DIAGNOSTICS_PER_MINUTE, 60_000, clock));

@@ -48,6 +48,8 @@ public final class GatewayVerticle extends VerticleBase {
   private final String nodeId = NodeIds.next("gateway");
   private final ClientRegistry clients = new ClientRegistry();
   private final GatewayLimits limits;
+  private final ClientAddresses addresses;
+  private final BrowserOrigins origins;
   private final ActivityAccumulator activity = new ActivityAccumulator();
   private HttpServer server;
 
@@ -62,6 +64,8 @@ public final class GatewayVerticle extends VerticleBase {
   private GatewayVerticle(GatewayConfig config, GatewayLimits limits) {
     this.config = config;
     this.limits = limits;
+    this.addresses = ClientAddresses.trusting(config.trustedProxies());
+    this.origins = BrowserOrigins.of(config.allowedOrigins());
   }
 
   /**
@@ -83,13 +87,13 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
-    ApiKeyCheck apiKeyCheck = new ApiKeyCheck(config.apiKey());
+    ApiKeyCheck apiKeyCheck = new ApiKeyCheck(config.apiKey(), addresses, config.allowedHosts());
     if (!apiKeyCheck.keyConfigured()) {
       LOG.warn("[Gateway] VOXRELAY_API_KEY is not set: only loopback callers may create sessions");
     }
     SessionsApi sessionsApi = new SessionsApi(vertx.eventBus(), config.busTimeoutMs());
     TranscriptApi transcriptApi = new TranscriptApi(vertx.eventBus(), config.busTimeoutMs());
-    DiagnosticsApi diagnostics = new DiagnosticsApi(vertx.eventBus(), limits.diagnosticsPerAddress(),
+    DiagnosticsApi diagnostics = new DiagnosticsApi(vertx.eventBus(), addresses, limits.diagnosticsPerAddress(),
         limits.diagnosticsPerSession(), config.diagnosticsDebug(), config.busTimeoutMs());
 
     // Every check that needs no body runs before the body is read; bodies are bounded and never files. (Vert.x
@@ -98,11 +102,12 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.post("/v1/sessions").handler(HttpGuards.credentials(apiKeyCheck)).handler(HttpGuards.jsonBody(false));
     router.post("/v1/sessions").handler(HttpGuards.body(SessionsApi.MAX_BODY_BYTES)).handler(sessionsApi::create);
-    router.get("/v1/sessions/:sessionId/ws").handler(HttpGuards.sessionIdForm()).handler(this::upgrade);
+    router.get("/v1/sessions/:sessionId/ws").handler(HttpGuards.sessionIdForm()).handler(HttpGuards.origin(origins))
+        .handler(this::upgrade);
     router.get("/v1/sessions/:sessionId/transcript").handler(HttpGuards.credentials(apiKeyCheck))
         .handler(HttpGuards.sessionIdForm()).handler(transcriptApi::get);
     router.post("/v1/sessions/:sessionId/diagnostics").handler(HttpGuards.sessionIdForm())
-        .handler(HttpGuards.jsonBody(true));
+        .handler(HttpGuards.origin(origins)).handler(HttpGuards.jsonBody(true));
     router.post("/v1/sessions/:sessionId/diagnostics").handler(HttpGuards.body(DiagnosticsApi.MAX_BODY_BYTES))
         .handler(diagnostics::report);
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -138,8 +143,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void upgrade(RoutingContext ctx) {
     String sessionId = ctx.pathParam("sessionId");
+    String client = addresses.clientOf(ctx.request().remoteAddress(), ctx.request().headers());
     ctx.request().toWebSocket()
-        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, nodeId, clients, limits.helloFailures(), activity,
+        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, client, nodeId, clients, limits, activity,
             config))
         .onFailure(e -> LOG.debug("[Gateway] WebSocket upgrade failed: {}", e.toString()));
   }

@@ -38,6 +38,17 @@ final class HttpGuards {
     };
   }
 
+  /** A browser page from an origin not allowed ({@link BrowserOrigins}) is refused with 403. */
+  static Handler<RoutingContext> origin(BrowserOrigins origins) {
+    return ctx -> {
+      if (origins.allows(ctx.request().getHeader("Origin"), ctx.request().getHeader("Host"))) {
+        ctx.next();
+      } else {
+        HttpErrors.send(ctx, 403, "forbidden_origin", "this page's origin may not use this gateway");
+      }
+    };
+  }
+
   /**
    * Only a JSON body (or, for browsers' beacons, plain text) is read; a request that names no content type is
    * read as JSON; anything else (a form, a multipart upload) is 415.

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +66,8 @@ class ClientConnectionTest {
     vertx.eventBus().<RelayCommand>consumer(Addresses.relayNode("r1"), m -> atRelay.add(m.body()));
     GatewayConfig config = GatewayConfig.fromEnv(new Env(env));
     ClientRegistry registry = new ClientRegistry();
-    var server = vertx.createHttpServer().webSocketHandler(ws -> new ClientConnection(vertx, ws, "s1", "gw-1",
-        registry, new SlidingWindowLimiter(10, 60_000, Clock.systemUTC()), new ActivityAccumulator(), config));
+    var server = vertx.createHttpServer().webSocketHandler(ws -> new ClientConnection(vertx, ws, "s1", "127.0.0.1",
+        "gw-1", registry, GatewayLimits.of(config), new ActivityAccumulator(), config));
     vertx.eventBus().<ToClient>consumer(Addresses.gatewayNode("gw-1"), m -> {
       ClientConnection connection = registry.get(m.body().sessionId());
       if (connection != null) {

@@ -39,6 +39,7 @@ class ClientHandshakeTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final SlidingWindowLimiter limiter = new SlidingWindowLimiter(2, 60_000, Clock.systemUTC());
+  private final SlidingWindowLimiter perSession = new SlidingWindowLimiter(3, 60_000, Clock.systemUTC());
   private final List<OpenUpstream> opens = new CopyOnWriteArrayList<>();
   private final List<ConnectionReplaced> replaced = new CopyOnWriteArrayList<>();
 
@@ -72,19 +73,27 @@ class ClientHandshakeTest {
   }
 
   private Future<ClientHandshake.Joined> start(String frame) {
+    return start(frame, "s1", "10.0.0.1");
+  }
+
+  private Future<ClientHandshake.Joined> start(String frame, String sessionId, String address) {
     Promise<ClientHandshake.Joined> result = Promise.promise();
     vertx.runOnContext(v -> {
       DeliveryOptions bus = new DeliveryOptions().setSendTimeout(2_000);
-      RelayRoute route = new RelayRoute(vertx, "s1", "gw-1", "c-1", bus, () -> true);
-      new ClientHandshake(vertx, "s1", "gw-1", "c-1", bus, limiter, "10.0.0.1", route).start(frame)
+      RelayRoute route = new RelayRoute(vertx, sessionId, "gw-1", "c-1", bus, () -> true);
+      new ClientHandshake(vertx, sessionId, "gw-1", "c-1", bus, limiter, perSession, address, route).start(frame)
           .onComplete(result);
     });
     return result.future();
   }
 
   private CloseCode refusal(String frame) {
+    return refusal(frame, "s1", "10.0.0.1");
+  }
+
+  private CloseCode refusal(String frame, String sessionId, String address) {
     try {
-      Await.result(start(frame));
+      Await.result(start(frame, sessionId, address));
     } catch (AssertionError e) {
       if (e.getCause() instanceof ClientHandshake.Refused refused) {
         return refused.code();
@@ -111,6 +120,19 @@ class ClientHandshakeTest {
   }
 
   @Test
+  @DisplayName("failures count per session too: many addresses cannot keep guessing one session's token, "
+      + "and other sessions are not affected")
+  void perSessionLimit() {
+    sessionAnswers(null, BusFailure.UNAUTHORIZED);
+    for (int i = 1; i <= 3; i++) {
+      assertThat(refusal(HELLO.formatted(0), "s1", "10.0.1." + i)).isEqualTo(CloseCode.UNAUTHORIZED);
+    }
+    assertThat(refusal(HELLO.formatted(0), "s1", "10.0.1.9")).as("a fresh address, the same session")
+        .isEqualTo(CloseCode.TOO_MANY_ATTEMPTS);
+    assertThat(refusal(HELLO.formatted(0), "s2", "10.0.1.9")).as("another session").isEqualTo(CloseCode.UNAUTHORIZED);
+  }
+
+  @Test
   @DisplayName("an ended interview is 4410; a session service that does not answer is 1013")
   void endedAndUnavailable() {
     sessionAnswers(null, BusFailure.GONE);
@@ -123,7 +145,8 @@ class ClientHandshakeTest {
       other.runOnContext(v -> {
         DeliveryOptions bus = new DeliveryOptions().setSendTimeout(300);
         RelayRoute route = new RelayRoute(other, "s1", "gw-1", "c-1", bus, () -> true);
-        new ClientHandshake(other, "s1", "gw-1", "c-1", bus, limiter, "10.0.0.2", route).start(HELLO.formatted(0))
+        new ClientHandshake(other, "s1", "gw-1", "c-1", bus, limiter, perSession, "10.0.0.2", route)
+            .start(HELLO.formatted(0))
             .onComplete(result);
       });
       Await.until("refused", Duration.ofSeconds(5), () -> result.future().isComplete());

@@ -27,6 +27,12 @@ public final class Env {
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }
 
+  /** A comma-separated list, each entry trimmed, empty ones left out; empty when the variable is unset. */
+  public java.util.List<String> list(String name) {
+    return optional(name).map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim)
+        .filter(e -> !e.isEmpty()).toList()).orElse(java.util.List.of());
+  }
+
   public String string(String name, String defaultValue) {
     return optional(name).orElse(defaultValue);
   }

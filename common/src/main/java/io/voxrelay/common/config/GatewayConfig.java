@@ -16,10 +16,17 @@ import java.util.Optional;
  *                            decision, never a client's ({@code VOXRELAY_DIAGNOSTICS_DEBUG}, off)
  * @param heartbeatIntervalMs how often clients send {@code heartbeat.ping}, told to each in {@code connected}
  *                            ({@link HygieneConfig#heartbeatIntervalMs()})
+ * @param trustedProxies      IPs or CIDRs whose {@code X-Forwarded-For} / {@code Forwarded} headers are believed
+ *                            ({@code VOXRELAY_TRUSTED_PROXIES}; none by default)
+ * @param allowedOrigins      browser origins allowed on the WebSocket and the browser endpoints, besides the
+ *                            gateway's own ({@code VOXRELAY_ALLOWED_ORIGINS}; default: localhost origins; {@code *}: any)
+ * @param allowedHosts        {@code Host} names accepted, besides loopback ones, on the server-to-server routes
+ *                            when no API key is set ({@code VOXRELAY_ALLOWED_HOSTS})
  */
 public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiKey, long helloTimeoutMs,
                             long busTimeoutMs, int helloFailureLimit, long helloFailureWindowMs,
-                            boolean diagnosticsDebug, long heartbeatIntervalMs) {
+                            boolean diagnosticsDebug, long heartbeatIntervalMs, java.util.List<String> trustedProxies,
+                            java.util.List<String> allowedOrigins, java.util.List<String> allowedHosts) {
 
   public static GatewayConfig fromEnv(Env env) {
     return new GatewayConfig(
@@ -31,11 +38,14 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
         env.integer("VOXRELAY_HELLO_FAILURE_LIMIT", 10),
         env.millis("VOXRELAY_HELLO_FAILURE_WINDOW_MS", 60_000),
         env.bool("VOXRELAY_DIAGNOSTICS_DEBUG", false),
-        HygieneConfig.fromEnv(env).heartbeatIntervalMs());
+        HygieneConfig.fromEnv(env).heartbeatIntervalMs(),
+        env.list("VOXRELAY_TRUSTED_PROXIES"),
+        env.list("VOXRELAY_ALLOWED_ORIGINS"),
+        env.list("VOXRELAY_ALLOWED_HOSTS"));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, apiKey, helloTimeoutMs, busTimeoutMs, helloFailureLimit,
-        helloFailureWindowMs, diagnosticsDebug, heartbeatIntervalMs);
+        helloFailureWindowMs, diagnosticsDebug, heartbeatIntervalMs, trustedProxies, allowedOrigins, allowedHosts);
   }
 }

@@ -1,0 +1,70 @@
+package io.voxrelay.gateway;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Which web pages may open a session's WebSocket or post its reports: the gateway's own origin, and either
+ * the origins in {@code VOXRELAY_ALLOWED_ORIGINS} ({@code *} for any) or, when it is unset, pages served from
+ * localhost. A request without an {@code Origin} header comes from no browser page and is not checked here
+ * (tokens and keys guard those).
+ */
+final class BrowserOrigins {
+
+  private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+
+  private final List<String> allowed;
+  private final boolean any;
+
+  private BrowserOrigins(List<String> allowed) {
+    this.allowed = allowed.stream().map(o -> o.toLowerCase(Locale.ROOT).replaceAll("/+$", "")).toList();
+    this.any = allowed.contains("*");
+  }
+
+  static BrowserOrigins of(List<String> configured) {
+    return new BrowserOrigins(configured);
+  }
+
+  /** Whether a page of {@code origin} may go on, at a gateway reached as {@code host} (the Host header). */
+  boolean allows(String origin, String host) {
+    if (origin == null || any) {
+      return true;
+    }
+    String normalized = origin.toLowerCase(Locale.ROOT);
+    if (host != null && (normalized.equals("http://" + host.toLowerCase(Locale.ROOT))
+        || normalized.equals("https://" + host.toLowerCase(Locale.ROOT)))) {
+      return true;
+    }
+    if (!allowed.isEmpty()) {
+      return allowed.contains(normalized);
+    }
+    return isLoopbackOrigin(normalized);
+  }
+
+  private static boolean isLoopbackOrigin(String origin) {
+    try {
+      URI uri = new URI(origin);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+          && LOOPBACK_NAMES.contains(uri.getHost());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code host} (a Host header, with or without port) names this machine's loopback. */
+  static boolean isLoopbackHost(String host) {
+    if (host == null) {
+      return false;
+    }
+    String name = host.toLowerCase(Locale.ROOT);
+    if (name.startsWith("[")) {
+      int end = name.indexOf(']');
+      name = end > 0 ? name.substring(0, end + 1) : name;
+    } else if (name.indexOf(':') > 0 && name.indexOf(':') == name.lastIndexOf(':')) {
+      name = name.substring(0, name.indexOf(':'));
+    }
+    return LOOPBACK_NAMES.contains(name) || name.startsWith("127.");
+  }
+}
