@@ -1,5 +1,6 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.audio.Pcm16;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.ClientAudio;
@@ -50,8 +51,11 @@ final class ClientConnection {
   private final ClientHandshake handshake;
   private final ClientDelivery delivery;
   private final ControlPipeline controls;
+  private final ClientRates rates = new ClientRates(System.currentTimeMillis());
   private State state = State.AWAITING_HELLO;
   private boolean confirmed;
+  /** When the client was last told that audio was dropped: at most once a second. */
+  private long audioDropReportedAt;
 
   /** @param clientAddress where the client connects from ({@link ClientAddresses}), for the hello limits */
   ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String clientAddress, String gatewayNode,
@@ -79,7 +83,7 @@ final class ClientConnection {
       }
     });
     socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(b -> sendLocalError("binary_not_supported", "send audio as JSON 'audio' messages"));
+    socket.binaryMessageHandler(b -> sendFrameError("binary_not_supported", "send audio as JSON 'audio' messages"));
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(this::onSocketError);
   }
@@ -109,7 +113,7 @@ final class ClientConnection {
   private void onText(String text) {
     switch (state) {
       case AWAITING_HELLO -> onHello(text);
-      case CONNECTING -> sendLocalError("not_connected", "wait for 'connected' before sending");
+      case CONNECTING -> sendFrameError("not_connected", "wait for 'connected' before sending");
       case CONNECTED -> onMessage(text);
       case CLOSED -> { }
     }
@@ -204,15 +208,29 @@ final class ClientConnection {
     try {
       message = ClientMessage.parse(text);
     } catch (ProtocolException e) {
-      sendLocalError(e.code(), e.getMessage());
+      sendFrameError(e.code(), e.getMessage());
       return;
     }
+    long now = System.currentTimeMillis();
     if (message instanceof ClientMessage.Audio audio) {
-      if (!controls.audioGated() && route.relayAddress() != null) {
+      if (controls.audioGated() || route.relayAddress() == null) {
+        return;
+      }
+      if (rates.allowAudio(audio.bytes(), now)) {
         vertx.eventBus().send(route.relayAddress(), new ClientAudio(sessionId, connectionId, audio.base64Pcm()));
+      } else if (now - audioDropReportedAt >= 1_000) {
+        audioDropReportedAt = now;
+        delivery.send(ServerEvents.audioDropped("rate", Pcm16.millisOf(rates.droppedAudioBytes())));
       }
     } else if (message instanceof ClientMessage.ControlMessage control) {
-      controls.submit(control);
+      switch (rates.control(now)) {
+        case ACCEPT -> controls.submit(control);
+        case REFUSE -> sendFrameError("rate_limited", "too many controls; this one was dropped, send it again later");
+        case CLOSE -> {
+          LOG.warn("[Gateway] closing the client of {}: it kept flooding controls", sessionId);
+          close(CloseCode.POLICY_VIOLATION);
+        }
+      }
     } else if (message instanceof ClientMessage.HeartbeatPing ping) {
       activity.heartbeat(sessionId, System.currentTimeMillis());
       acknowledge(ping.ack());
@@ -220,7 +238,7 @@ final class ClientConnection {
     } else if (message instanceof ClientMessage.Ack ack) {
       acknowledge(ack.seq());
     } else if (message instanceof ClientMessage.Hello) {
-      sendLocalError("already_connected", "hello is only valid as the first frame");
+      sendFrameError("already_connected", "hello is only valid as the first frame");
     }
   }
 
@@ -233,6 +251,13 @@ final class ClientConnection {
   /** An error about a frame on this connection: it concerns this socket only, so it is not stored. */
   private void sendLocalError(String code, String message) {
     sendLocal(ServerEvents.error(code, message));
+  }
+
+  /** An error about a bad frame: at most one reply a second, so a flood of bad frames gets no flood back. */
+  private void sendFrameError(String code, String message) {
+    if (rates.answerError(System.currentTimeMillis())) {
+      sendLocalError(code, message);
+    }
   }
 
   private void sendLocal(String event) {

@@ -199,6 +199,37 @@ class HostileInputTest {
     }
   }
 
+  @Test
+  @DisplayName("audio sent at 5x real time: at most 1.25x (and a burst) reaches the upstream, the rest is dropped, "
+      + "counted and reported to the client")
+  void audioFasterThanRealTime() {
+    int upstreamsBefore = deployment.simulator.sessions().size();
+    VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
+    try (VoiceClient client = VoiceClient.connect(deployment.clientVertx(), port, session)) {
+      io.voxrelay.simulator.SimulatedSession upstream = InterviewSessionTest.upstreamOf(deployment, upstreamsBefore);
+      long before = upstream.audioBytesReceived();
+      // Silence, so turn detection stays out of it: 4 s of sending, 20 s of audio.
+      String chunk = Base64.getEncoder().encodeToString(new byte[io.voxrelay.common.audio.Pcm16.bytesOf(40)]);
+      long start = System.nanoTime();
+      for (int i = 0; i < 500; i++) {
+        client.send("{\"type\":\"audio\",\"data\":\"" + chunk + "\"}");
+        if (i % 5 == 4) {
+          Await.sleep(40);
+        }
+      }
+      double elapsedMs = (System.nanoTime() - start) / 1e6;
+      var dropped = client.awaitEvent("audio.dropped", Duration.ofSeconds(5));
+      assertThat(dropped.path("reason").asText()).isEqualTo("rate");
+      assertThat(dropped.has("seq")).as("a live event, never numbered").isFalse();
+      Await.sleep(500);
+      long forwardedMs = io.voxrelay.common.audio.Pcm16.millisOf(upstream.audioBytesReceived() - before);
+      long allowedMs = (long) (1.25 * (elapsedMs + 500) + 1.25 * 2_000);
+      System.out.printf("[HostileInputTest] 20 s of audio in %.0f ms: %d ms forwarded (allowed %d)%n", elapsedMs,
+          forwardedMs, allowedMs);
+      assertThat(forwardedMs).as("ms of audio upstream").isLessThanOrEqualTo(allowedMs).isLessThan(20_000);
+    }
+  }
+
   private static String multipart(String boundary) {
     return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"evil.bin\"\r\n"
         + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(10_000) + "\r\n--" + boundary + "--\r\n";

@@ -24,6 +24,8 @@ public enum CloseCode {
   SERVICE_RESTART(1012, "service restart", true),
   /** A frame larger than the protocol allows. */
   MESSAGE_TOO_BIG(1009, "message too big", false),
+  /** The client kept flooding controls past the rate limit after being told ({@code rate_limited}). */
+  POLICY_VIOLATION(1008, "policy violation", false),
   /** A frame that breaks the WebSocket protocol, e.g. a compressed frame (compression is declined). */
   PROTOCOL_ERROR(1002, "protocol error", false),
   /** An unexpected server fault; reconnect. */

@@ -21,7 +21,8 @@ public enum EventKind {
   DURABLE, TRANSIENT, LIVE;
 
   private static final Set<String> TRANSIENT_TYPES = Set.of("transcript.delta", "speech.started", "response.done");
-  private static final Set<String> LIVE_TYPES = Set.of("audio", "heartbeat.pong", "connected", "replay.truncated");
+  private static final Set<String> LIVE_TYPES = Set.of("audio", "heartbeat.pong", "connected", "replay.truncated",
+      "audio.dropped");
   private static final String TYPE_PREFIX = "{\"type\":\"";
 
   /** The kind of an event type. */

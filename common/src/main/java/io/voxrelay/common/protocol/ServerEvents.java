@@ -129,6 +129,14 @@ public final class ServerEvents {
     return Json.write(event("replay.truncated").put("resumeFromSeq", resumeFromSeq).put("transientOnly", true));
   }
 
+  /**
+   * Some of the client's microphone audio did not reach the AI: {@code reason} {@code rate} (sent faster than
+   * real time allows). {@code droppedMs} counts all dropped on this connection so far. Live, never numbered.
+   */
+  public static String audioDropped(String reason, long droppedMs) {
+    return Json.write(event("audio.dropped").put("reason", reason).put("droppedMs", droppedMs));
+  }
+
   public static String heartbeatPong() {
     return Json.write(event("heartbeat.pong"));
   }
