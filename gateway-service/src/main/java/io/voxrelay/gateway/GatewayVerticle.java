@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -125,7 +126,11 @@ public final class GatewayVerticle extends VerticleBase {
         // 200 KB bomb inflates to 200 MB on the event loop). Declined, a compressed frame is a protocol
         // error (1002). Audio is base64 PCM, which deflate barely shrinks.
         .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false));
+        .setPerFrameWebSocketCompressionSupported(false)
+        // A connection silent this long is cut (a slow request, an abandoned keep-alive); it is never shorter
+        // than the heartbeat timeout, so a heartbeating WebSocket is never cut by it.
+        .setIdleTimeout((int) config.httpIdleTimeoutMs())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
     return vertx.eventBus().<GatewayCommand>consumer(Addresses.gatewayNode(nodeId), m -> onCommand(m.body()))
         .completion()

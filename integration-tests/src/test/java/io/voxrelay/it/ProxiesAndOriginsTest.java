@@ -35,7 +35,8 @@ class ProxiesAndOriginsTest {
 
   @BeforeAll
   static void start() {
-    deployment = Deployment.start(Map.of("VOXRELAY_TRUSTED_PROXIES", "127.0.0.1, ::1"), 1, 1, 0, 1);
+    deployment = Deployment.start(Map.of("VOXRELAY_TRUSTED_PROXIES", "127.0.0.1, ::1",
+        "VOXRELAY_HEARTBEAT_TIMEOUT_MS", "1000", "VOXRELAY_HTTP_IDLE_TIMEOUT_MS", "1500"), 1, 1, 0, 1);
     port = deployment.gatewayPort(0);
   }
 
@@ -128,6 +129,31 @@ class ProxiesAndOriginsTest {
     assertThat(upgradeStatus(Map.of("Origin", "http://localhost:5173"), session)).isEqualTo(101);
     assertThat(upgradeStatus(Map.of("Origin", "http://127.0.0.1:" + port), session)).as("its own origin").isEqualTo(101);
     assertThat(upgradeStatus(Map.of(), session)).as("no page at all").isEqualTo(101);
+  }
+
+  @Test
+  @DisplayName("a request that trickles in (slow loris) is cut after the idle timeout; a heartbeating socket is not")
+  void idleTimeout() throws Exception {
+    VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port);
+    try (PongProbe heartbeating = new PongProbe(deployment.clientVertx(), port, session);
+         java.net.Socket slow = new java.net.Socket("127.0.0.1", port)) {
+      slow.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes());
+      slow.setSoTimeout(10_000);
+      long start = System.nanoTime();
+      int read;
+      try {
+        read = slow.getInputStream().read();
+      } catch (java.io.IOException reset) {
+        read = -1;
+      }
+      double cutAfterMs = (System.nanoTime() - start) / 1e6;
+      assertThat(read).as("the half-sent request got no answer, its connection was closed").isEqualTo(-1);
+      assertThat(cutAfterMs).isBetween(1_000.0, 9_000.0);
+      long pongs = heartbeating.pongs();
+      Await.sleep(500);
+      assertThat(heartbeating.pongs()).as("the heartbeating socket lives on past the idle timeout")
+          .isGreaterThan(pongs);
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.voxrelay.relay;
 
+import io.voxrelay.common.audio.Pcm16;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.Control;
@@ -40,6 +41,9 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private long lastHeartbeatAt;
   private boolean closed;
   private long detachTimer = -1;
+  /** Microphone audio the upstream could not take (it lagged), in base64 characters, and when it was reported. */
+  private long droppedAudioChars;
+  private long audioDropReportedAt = Long.MIN_VALUE / 2;
   private Runnable onClosed = () -> { };
 
   private RelaySession(Vertx vertx, String relayNode, RelayConfig config, UpstreamConnector connector,
@@ -95,8 +99,16 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   void audio(String fromConnection, String base64Pcm) {
     UpstreamLink link = supervisor.current();
     if (!closed && link != null && !state.gated() && fromConnection.equals(feed.connectionId())) {
-      link.sendAudio(base64Pcm);
       long now = timers.now();
+      if (!link.sendAudio(base64Pcm)) {
+        droppedAudioChars += base64Pcm.length();
+        if (now - audioDropReportedAt >= 1_000) {
+          // The upstream does not keep up: the user hears of it, at most once a second.
+          audioDropReportedAt = now;
+          feed.live(ServerEvents.audioDropped("upstream", Pcm16.millisOf(droppedAudioChars * 3 / 4)));
+        }
+        return;
+      }
       turns.audioForwarded(now);
       activity.audio(sessionId(), now);
     }

@@ -89,11 +89,13 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
     }
   }
 
-  /** Sends microphone audio; dropped while the upstream lags behind (audio is live, never queued). */
-  void sendAudio(String base64Pcm) {
-    if (!closedByRelay) {
-      writes.writeDroppable(RealtimeClientEvents.inputAudioAppend(base64Pcm));
-    }
+  /**
+   * Sends microphone audio; dropped while the upstream lags behind (audio is live, never queued).
+   *
+   * @return false when it was dropped
+   */
+  boolean sendAudio(String base64Pcm) {
+    return !closedByRelay && writes.writeDroppable(RealtimeClientEvents.inputAudioAppend(base64Pcm));
   }
 
   /**

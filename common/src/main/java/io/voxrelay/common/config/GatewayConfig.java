@@ -22,13 +22,24 @@ import java.util.Optional;
  *                            gateway's own ({@code VOXRELAY_ALLOWED_ORIGINS}; default: localhost origins; {@code *}: any)
  * @param allowedHosts        {@code Host} names accepted, besides loopback ones, on the server-to-server routes
  *                            when no API key is set ({@code VOXRELAY_ALLOWED_HOSTS})
+ * @param httpIdleTimeoutMs   a connection that sends and receives nothing for this long is cut: a slow request,
+ *                            an abandoned keep-alive ({@code VOXRELAY_HTTP_IDLE_TIMEOUT_MS}; default the heartbeat
+ *                            timeout plus 30 s, and never less than the heartbeat timeout, so no heartbeating
+ *                            socket is cut, even in a throttled background tab)
  */
 public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiKey, long helloTimeoutMs,
                             long busTimeoutMs, int helloFailureLimit, long helloFailureWindowMs,
                             boolean diagnosticsDebug, long heartbeatIntervalMs, java.util.List<String> trustedProxies,
-                            java.util.List<String> allowedOrigins, java.util.List<String> allowedHosts) {
+                            java.util.List<String> allowedOrigins, java.util.List<String> allowedHosts,
+                            long httpIdleTimeoutMs) {
 
   public static GatewayConfig fromEnv(Env env) {
+    HygieneConfig hygiene = HygieneConfig.fromEnv(env);
+    long idle = env.millis("VOXRELAY_HTTP_IDLE_TIMEOUT_MS", hygiene.heartbeatTimeoutMs() + 30_000);
+    if (idle < hygiene.heartbeatTimeoutMs()) {
+      throw new IllegalArgumentException("VOXRELAY_HTTP_IDLE_TIMEOUT_MS (" + idle + ") must not be less than "
+          + "VOXRELAY_HEARTBEAT_TIMEOUT_MS (" + hygiene.heartbeatTimeoutMs() + "): it would cut heartbeating clients");
+    }
     return new GatewayConfig(
         env.string("VOXRELAY_HTTP_HOST", "0.0.0.0"),
         env.integer("VOXRELAY_HTTP_PORT", 8080),
@@ -38,14 +49,16 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
         env.integer("VOXRELAY_HELLO_FAILURE_LIMIT", 10),
         env.millis("VOXRELAY_HELLO_FAILURE_WINDOW_MS", 60_000),
         env.bool("VOXRELAY_DIAGNOSTICS_DEBUG", false),
-        HygieneConfig.fromEnv(env).heartbeatIntervalMs(),
+        hygiene.heartbeatIntervalMs(),
         env.list("VOXRELAY_TRUSTED_PROXIES"),
         env.list("VOXRELAY_ALLOWED_ORIGINS"),
-        env.list("VOXRELAY_ALLOWED_HOSTS"));
+        env.list("VOXRELAY_ALLOWED_HOSTS"),
+        idle);
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, apiKey, helloTimeoutMs, busTimeoutMs, helloFailureLimit,
-        helloFailureWindowMs, diagnosticsDebug, heartbeatIntervalMs, trustedProxies, allowedOrigins, allowedHosts);
+        helloFailureWindowMs, diagnosticsDebug, heartbeatIntervalMs, trustedProxies, allowedOrigins, allowedHosts,
+        httpIdleTimeoutMs);
   }
 }
