@@ -1,9 +1,7 @@
 package io.voxrelay.gateway;
 
-import io.voxrelay.common.audio.Pcm16;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
-import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.EventOutbox;
 import io.voxrelay.common.bus.SessionConnected;
@@ -52,10 +50,9 @@ final class ClientConnection {
   private final ClientDelivery delivery;
   private final ControlPipeline controls;
   private final ClientRates rates = new ClientRates(System.currentTimeMillis());
+  private final AudioUplink audioUplink;
   private State state = State.AWAITING_HELLO;
   private boolean confirmed;
-  /** When the client was last told that audio was dropped: at most once a second. */
-  private long audioDropReportedAt;
 
   /** @param clientAddress where the client connects from ({@link ClientAddresses}), for the hello limits */
   ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String clientAddress, String gatewayNode,
@@ -77,6 +74,8 @@ final class ClientConnection {
     EventOutbox outbox = new EventOutbox(vertx, sessionId, config.busTimeoutMs(), delivery::deliverStored);
     this.controls = new ControlPipeline(vertx, sessionId, connectionId, busOptions, route, outbox,
         this::reopen, this::relayLost, this::sendLocal);
+    this.audioUplink = new AudioUplink(vertx, sessionId, connectionId, controls::audioGated, route::relayAddress,
+        rates, delivery::send);
     this.helloTimer = vertx.setTimer(config.helloTimeoutMs(), id -> {
       if (state == State.AWAITING_HELLO) {
         close(CloseCode.HELLO_TIMEOUT);
@@ -213,15 +212,7 @@ final class ClientConnection {
     }
     long now = System.currentTimeMillis();
     if (message instanceof ClientMessage.Audio audio) {
-      if (controls.audioGated() || route.relayAddress() == null) {
-        return;
-      }
-      if (rates.allowAudio(audio.bytes(), now)) {
-        vertx.eventBus().send(route.relayAddress(), new ClientAudio(sessionId, connectionId, audio.base64Pcm()));
-      } else if (now - audioDropReportedAt >= 1_000) {
-        audioDropReportedAt = now;
-        delivery.send(ServerEvents.audioDropped("rate", Pcm16.millisOf(rates.droppedAudioBytes())));
-      }
+      audioUplink.send(audio, now);
     } else if (message instanceof ClientMessage.ControlMessage control) {
       switch (rates.control(now)) {
         case ACCEPT -> controls.submit(control);

@@ -1,0 +1,52 @@
+package io.voxrelay.gateway;
+
+import io.voxrelay.common.audio.Pcm16;
+import io.voxrelay.common.bus.ClientAudio;
+import io.voxrelay.common.protocol.ClientMessage;
+import io.voxrelay.common.protocol.ServerEvents;
+import io.vertx.core.Vertx;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A client's microphone audio on its way to the relay: dropped at once while the audio gate is closed or no
+ * relay holds the session (before it costs a bus message), and over the client's audio rate
+ * ({@link ClientRates}), which the client hears of with {@code audio.dropped}, at most once a second.
+ */
+final class AudioUplink {
+
+  private final Vertx vertx;
+  private final String sessionId;
+  private final String connectionId;
+  private final BooleanSupplier gated;
+  private final Supplier<String> relayAddress;
+  private final ClientRates rates;
+  private final Consumer<String> tellClient;
+  private long droppedReportedAt = Long.MIN_VALUE / 2;
+
+  AudioUplink(Vertx vertx, String sessionId, String connectionId, BooleanSupplier gated, Supplier<String> relayAddress,
+              ClientRates rates, Consumer<String> tellClient) {
+    this.vertx = vertx;
+    this.sessionId = sessionId;
+    this.connectionId = connectionId;
+    this.gated = gated;
+    this.relayAddress = relayAddress;
+    this.rates = rates;
+    this.tellClient = tellClient;
+  }
+
+  void send(ClientMessage.Audio audio, long now) {
+    String address = relayAddress.get();
+    if (gated.getAsBoolean() || address == null) {
+      return;
+    }
+    if (rates.allowAudio(audio.bytes(), now)) {
+      vertx.eventBus().send(address, new ClientAudio(sessionId, connectionId, audio.base64Pcm()));
+    } else if (now - droppedReportedAt >= 1_000) {
+      droppedReportedAt = now;
+      tellClient.accept(ServerEvents.audioDropped("rate", Pcm16.millisOf(rates.droppedAudioBytes())));
+    }
+  }
+}
