@@ -49,7 +49,7 @@ final class ClientConnection {
   private final ClientHandshake handshake;
   private final ClientDelivery delivery;
   private final ControlPipeline controls;
-  private final ClientRates rates = new ClientRates(System.currentTimeMillis());
+  private final ClientRates rates;
   private final AudioUplink audioUplink;
   private State state = State.AWAITING_HELLO;
   private boolean confirmed;
@@ -65,6 +65,7 @@ final class ClientConnection {
     this.registry = registry;
     this.activity = activity;
     this.config = config;
+    this.rates = new ClientRates(System.currentTimeMillis(), config.audioBurstMs());
     DeliveryOptions busOptions = new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
     this.route = new RelayRoute(vertx, sessionId, gatewayNode, connectionId, busOptions,
         () -> state != State.CLOSED);

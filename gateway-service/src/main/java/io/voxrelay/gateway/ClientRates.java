@@ -11,7 +11,7 @@ final class ClientRates {
 
   /** Audio may arrive at most this much faster than real time, over the window below. */
   static final double AUDIO_SPEED = 1.25;
-  /** How much audio, in ms at that speed, may come at once (after a stall, the network delivers a backlog). */
+  /** How much audio, in ms at that speed, may come at once by default (after a stall, a backlog arrives). */
   static final long AUDIO_BURST_MS = 2_000;
   /** Controls and typed turns per second, and at once. */
   static final double CONTROLS_PER_SECOND = 5;
@@ -33,8 +33,13 @@ final class ClientRates {
   private long unansweredErrors;
 
   ClientRates(long now) {
+    this(now, AUDIO_BURST_MS);
+  }
+
+  /** @param audioBurstMs how much audio may come at once ({@code VOXRELAY_AUDIO_BURST_MS}) */
+  ClientRates(long now, long audioBurstMs) {
     double bytesPerSecond = AUDIO_SPEED * Pcm16.SAMPLE_RATE * Pcm16.BYTES_PER_SAMPLE;
-    this.audio = new TokenBucket(bytesPerSecond * AUDIO_BURST_MS / 1000, bytesPerSecond, now);
+    this.audio = new TokenBucket(bytesPerSecond * audioBurstMs / 1000, bytesPerSecond, now);
     this.controls = new TokenBucket(CONTROL_BURST, CONTROLS_PER_SECOND, now);
     this.refusals = new TokenBucket(FLOOD_REFUSALS, FLOOD_REFUSALS * 1000.0 / FLOOD_WINDOW_MS, now);
   }

@@ -147,6 +147,10 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private void upgrade(RoutingContext ctx) {
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      HttpErrors.send(ctx, 400, "websocket_required", "open this path as a WebSocket");
+      return;
+    }
     String sessionId = ctx.pathParam("sessionId");
     String client = addresses.clientOf(ctx.request().remoteAddress(), ctx.request().headers());
     ctx.request().toWebSocket()

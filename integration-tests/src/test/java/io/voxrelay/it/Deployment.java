@@ -37,6 +37,8 @@ final class Deployment implements AutoCloseable {
   final List<Vertx> watchdogNodes = new ArrayList<>();
   final List<io.voxrelay.watchdog.WatchdogVerticle> watchdogs = new ArrayList<>();
   private final Map<String, String> env;
+  /** See the constructor: test clients stream faster than real time. */
+  static final String TEST_AUDIO_BURST_MS = "600000";
 
   Deployment(Map<String, String> env) {
     Map<String, String> withData = new java.util.HashMap<>(env);
@@ -47,6 +49,9 @@ final class Deployment implements AutoCloseable {
         throw new java.io.UncheckedIOException(e);
       }
     }
+    // The tests' clients send recorded turns faster than real time, as no microphone could: they get a long
+    // audio burst. HostileInputTest keeps the 2 s default, to test the rate itself.
+    withData.putIfAbsent("VOXRELAY_AUDIO_BURST_MS", TEST_AUDIO_BURST_MS);
     this.env = Map.copyOf(withData);
     simulator = new UpstreamSimulator(SimulatorConfig.fromEnv(new Env(env)));
     Await.result(simulatorVertx.deployVerticle(simulator));

@@ -35,7 +35,8 @@ class HostileInputTest {
 
   @BeforeAll
   static void start() {
-    deployment = Deployment.start(Map.of("VOXRELAY_API_KEY", KEY), 1, 1, 0, 1);
+    // The default audio burst (2 s), unlike the other tests' deployments: the rate itself is under test here.
+    deployment = Deployment.start(Map.of("VOXRELAY_API_KEY", KEY, "VOXRELAY_AUDIO_BURST_MS", "2000"), 1, 1, 0, 1);
     port = deployment.gatewayPort(0);
   }
 
@@ -275,6 +276,10 @@ class HostileInputTest {
       assertThat(reply.body()).as("a JSON error for POST %s", path).isNotNull();
       assertThat(reply.body().path("error").asText()).isNotBlank();
     }
+    VoiceClient.HttpReply plainGet = VoiceClient.get(deployment.clientVertx(), port,
+        "/v1/sessions/" + session.sessionId() + "/ws", null);
+    assertThat(plainGet.status()).as("the WebSocket path without an upgrade").isEqualTo(400);
+    assertThat(plainGet.body().path("error").asText()).isEqualTo("websocket_required");
     String maxima = "{\"instructions\":\"" + "\\u00e9".repeat(20_000) + "\",\"questions\":["
         + String.join(",", java.util.Collections.nCopies(100, "\"" + "\\u00e9".repeat(2_000) + "\"")) + "]}";
     assertThat(VoiceClient.post(deployment.clientVertx(), port, "/v1/sessions", maxima, KEY, "application/json")

@@ -44,6 +44,8 @@ final class ProcessCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // Test clients stream recorded turns faster than real time (see Deployment).
+    env.put("VOXRELAY_AUDIO_BURST_MS", Deployment.TEST_AUDIO_BURST_MS);
     env.putAll(extraEnv);
   }
 

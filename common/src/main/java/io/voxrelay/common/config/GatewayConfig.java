@@ -22,6 +22,9 @@ import java.util.Optional;
  *                            gateway's own ({@code VOXRELAY_ALLOWED_ORIGINS}; default: localhost origins; {@code *}: any)
  * @param allowedHosts        {@code Host} names accepted, besides loopback ones, on the server-to-server routes
  *                            when no API key is set ({@code VOXRELAY_ALLOWED_HOSTS})
+ * @param audioBurstMs        how much microphone audio, in ms, a client may send at once above real time (a backlog
+ *                            after a network stall); beyond it, audio faster than 1.25x real time is dropped
+ *                            ({@code VOXRELAY_AUDIO_BURST_MS}, 2 s)
  * @param httpIdleTimeoutMs   a connection that sends and receives nothing for this long is cut: a slow request,
  *                            an abandoned keep-alive ({@code VOXRELAY_HTTP_IDLE_TIMEOUT_MS}; default the heartbeat
  *                            timeout plus 30 s, and never less than the heartbeat timeout, so no heartbeating
@@ -31,7 +34,7 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
                             long busTimeoutMs, int helloFailureLimit, long helloFailureWindowMs,
                             boolean diagnosticsDebug, long heartbeatIntervalMs, java.util.List<String> trustedProxies,
                             java.util.List<String> allowedOrigins, java.util.List<String> allowedHosts,
-                            long httpIdleTimeoutMs) {
+                            long httpIdleTimeoutMs, long audioBurstMs) {
 
   public static GatewayConfig fromEnv(Env env) {
     HygieneConfig hygiene = HygieneConfig.fromEnv(env);
@@ -53,12 +56,13 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
         env.list("VOXRELAY_TRUSTED_PROXIES"),
         env.list("VOXRELAY_ALLOWED_ORIGINS"),
         env.list("VOXRELAY_ALLOWED_HOSTS"),
-        idle);
+        idle,
+        env.millis("VOXRELAY_AUDIO_BURST_MS", 2_000));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, apiKey, helloTimeoutMs, busTimeoutMs, helloFailureLimit,
         helloFailureWindowMs, diagnosticsDebug, heartbeatIntervalMs, trustedProxies, allowedOrigins, allowedHosts,
-        httpIdleTimeoutMs);
+        httpIdleTimeoutMs, audioBurstMs);
   }
 }
