@@ -1,9 +1,12 @@
 package io.voxrelay.gateway;
 
 import io.voxrelay.common.protocol.SessionIds;
+import io.voxrelay.common.text.LogSafe;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The checks every HTTP route makes before it reads a body: the credentials, the session id's form, the
@@ -11,6 +14,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  * and every failure is a JSON error ({@link HttpErrors}).
  */
 final class HttpGuards {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpGuards.class);
 
   private HttpGuards() {
   }
@@ -78,6 +83,10 @@ final class HttpGuards {
   /** Any failure on a route (a 413 from the body limit, an unexpected fault) as a JSON error. */
   static void failure(RoutingContext ctx) {
     int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+    if (status >= 500 && ctx.failure() != null) {
+      // The path is the client's: logged escaped. The cause is ours, and says nothing the client sent.
+      LOG.error("[Gateway] {} {} failed", ctx.request().method(), LogSafe.text(ctx.request().path()), ctx.failure());
+    }
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
