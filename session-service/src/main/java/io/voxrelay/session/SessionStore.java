@@ -62,6 +62,13 @@ interface SessionStore {
   Future<List<NumberedEvent>> appendEvents(String sessionId, List<String> events, List<Turn> turns,
                                            long appliedClientSeq, long now);
 
+  /**
+   * Deletes, with their history and events, up to {@code batch} sessions that ended, or await resume, and
+   * have had no client heartbeat since {@code cutoff}. Each indexed range query reads only what it deletes.
+   * Returns how many were deleted; a caller repeats while a whole batch went.
+   */
+  Future<Integer> purgeRetired(long cutoff, int batch);
+
   /** The stored events after {@code afterSeq}, and whether some of them are no longer kept. */
   default Future<Replay> replay(String sessionId, long afterSeq) {
     return replay(sessionId, afterSeq, false);

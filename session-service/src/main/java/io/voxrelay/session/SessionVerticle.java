@@ -29,6 +29,7 @@ import io.voxrelay.common.bus.Termination;
 import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.bus.UpstreamClosed;
 import io.voxrelay.common.config.Env;
+import io.voxrelay.common.config.RetentionConfig;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
@@ -57,17 +58,28 @@ public final class SessionVerticle extends VerticleBase {
   private final Clock clock;
   private volatile SessionStore store;
   private Terminations terminations;
+  private final RetentionConfig retentionConfig;
+  private RetentionSweep retention;
 
   public SessionVerticle() {
     this(StoreConfig.fromEnv(Env.system()));
   }
 
   public SessionVerticle(StoreConfig config) {
-    this(config, Clock.systemUTC());
+    this(config, RetentionConfig.fromEnv(Env.system()), Clock.systemUTC());
+  }
+
+  public SessionVerticle(StoreConfig config, RetentionConfig retention) {
+    this(config, retention, Clock.systemUTC());
   }
 
   SessionVerticle(StoreConfig config, Clock clock) {
+    this(config, RetentionConfig.fromEnv(Env.system()), clock);
+  }
+
+  SessionVerticle(StoreConfig config, RetentionConfig retention, Clock clock) {
     this.config = config;
+    this.retentionConfig = retention;
     this.clock = clock;
   }
 
@@ -79,6 +91,8 @@ public final class SessionVerticle extends VerticleBase {
         .compose(opened -> {
           store = opened;
           terminations = new Terminations(vertx, opened, clock);
+          retention = new RetentionSweep(vertx, opened, retentionConfig, clock);
+          retention.start();
           return Future.all(List.of(
               bus.<CreateSession>consumer(Addresses.SESSION_CREATE, this::create).completion(),
               bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect).completion(),
@@ -107,6 +121,9 @@ public final class SessionVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (retention != null) {
+      retention.stop();
+    }
     return store == null ? Future.succeededFuture() : store.close();
   }
 
