@@ -289,46 +289,11 @@ final class JdbcSessionStore implements SessionStore {
     });
   }
 
-  /**
-   * The sessions a retention sweep deletes, by state: one range query of {@code sessions_by_heartbeat}
-   * ({@code ended, awaiting_resume, last_heartbeat_at}) each.
-   */
-  static final List<String> RETIRED_QUERIES = List.of(
-      "SELECT session_id FROM sessions WHERE ended = 1 AND awaiting_resume = 0 AND last_heartbeat_at < ? LIMIT ?",
-      "SELECT session_id FROM sessions WHERE ended = 1 AND awaiting_resume = 1 AND last_heartbeat_at < ? LIMIT ?",
-      "SELECT session_id FROM sessions WHERE ended = 0 AND awaiting_resume = 1 AND last_heartbeat_at < ? LIMIT ?");
-
   @Override
   public Future<Integer> purgeRetired(long cutoff, int batch) {
     return batchWrite(() -> {
       try (Connection c = dataSource.getConnection()) {
-        return Sql.inTransaction(c, () -> {
-          List<String> ids = new ArrayList<>();
-          for (String query : RETIRED_QUERIES) {
-            try (PreparedStatement ps = c.prepareStatement(query)) {
-              ps.setLong(1, cutoff);
-              ps.setInt(2, batch - ids.size());
-              try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  ids.add(rs.getString("session_id"));
-                }
-              }
-            }
-            if (ids.size() >= batch) {
-              break;
-            }
-          }
-          for (String table : List.of("session_events", "session_turns", "sessions")) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
-              for (String id : ids) {
-                ps.setString(1, id);
-                ps.addBatch();
-              }
-              ps.executeBatch();
-            }
-          }
-          return ids.size();
-        });
+        return Sql.inTransaction(c, () -> RetiredSessions.purge(c, cutoff, batch));
       }
     });
   }

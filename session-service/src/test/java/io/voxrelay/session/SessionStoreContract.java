@@ -411,7 +411,7 @@ abstract class SessionStoreContract {
           st.execute("SET enable_seqscan = off");
         }
       }
-      for (String query : JdbcSessionStore.RETIRED_QUERIES) {
+      for (String query : RetiredSessions.QUERIES) {
         StringBuilder plan = new StringBuilder();
         try (var ps = c.prepareStatement((postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + query)) {
           ps.setLong(1, 5_000);
