@@ -65,13 +65,8 @@ final class ApiKeyCheck {
     if (BrowserOrigins.isLoopbackHost(host)) {
       return true;
     }
-    if (host == null) {
-      return false;
-    }
-    String name = host.toLowerCase(java.util.Locale.ROOT);
-    int colon = name.lastIndexOf(':');
-    String withoutPort = colon > 0 && !name.endsWith("]") ? name.substring(0, colon) : name;
-    return allowedHosts.contains(name) || allowedHosts.contains(withoutPort);
+    return host != null && (allowedHosts.contains(host.toLowerCase(java.util.Locale.ROOT))
+        || allowedHosts.contains(BrowserOrigins.hostName(host)));
   }
 
   static boolean isLoopback(String hostAddress) {

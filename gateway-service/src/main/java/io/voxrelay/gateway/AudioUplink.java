@@ -4,6 +4,7 @@ import io.voxrelay.common.audio.Pcm16;
 import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.protocol.ClientMessage;
 import io.voxrelay.common.protocol.ServerEvents;
+import io.voxrelay.common.rate.IntervalGate;
 import io.vertx.core.Vertx;
 
 import java.util.function.BooleanSupplier;
@@ -24,7 +25,7 @@ final class AudioUplink {
   private final Supplier<String> relayAddress;
   private final ClientRates rates;
   private final Consumer<String> tellClient;
-  private long droppedReportedAt = Long.MIN_VALUE / 2;
+  private final IntervalGate dropNotices = new IntervalGate(1_000);
 
   AudioUplink(Vertx vertx, String sessionId, String connectionId, BooleanSupplier gated, Supplier<String> relayAddress,
               ClientRates rates, Consumer<String> tellClient) {
@@ -44,8 +45,7 @@ final class AudioUplink {
     }
     if (rates.allowAudio(audio.bytes(), now)) {
       vertx.eventBus().send(address, new ClientAudio(sessionId, connectionId, audio.base64Pcm()));
-    } else if (now - droppedReportedAt >= 1_000) {
-      droppedReportedAt = now;
+    } else if (dropNotices.tryPass(now)) {
       tellClient.accept(ServerEvents.audioDropped("rate", Pcm16.millisOf(rates.droppedAudioBytes())));
     }
   }

@@ -55,16 +55,24 @@ final class BrowserOrigins {
 
   /** Whether {@code host} (a Host header, with or without port) names this machine's loopback. */
   static boolean isLoopbackHost(String host) {
+    String name = hostName(host);
+    return name != null && (LOOPBACK_NAMES.contains(name) || name.startsWith("127."));
+  }
+
+  /**
+   * The name in a Host header, lower-cased and without its port ({@code [::1]:8080} → {@code [::1]},
+   * {@code Example.com:80} → {@code example.com}); null for none.
+   */
+  static String hostName(String host) {
     if (host == null) {
-      return false;
+      return null;
     }
     String name = host.toLowerCase(Locale.ROOT);
     if (name.startsWith("[")) {
       int end = name.indexOf(']');
-      name = end > 0 ? name.substring(0, end + 1) : name;
-    } else if (name.indexOf(':') > 0 && name.indexOf(':') == name.lastIndexOf(':')) {
-      name = name.substring(0, name.indexOf(':'));
+      return end > 0 ? name.substring(0, end + 1) : name;
     }
-    return LOOPBACK_NAMES.contains(name) || name.startsWith("127.");
+    int colon = name.indexOf(':');
+    return colon > 0 && colon == name.lastIndexOf(':') ? name.substring(0, colon) : name;
   }
 }

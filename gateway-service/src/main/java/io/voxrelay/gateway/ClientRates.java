@@ -1,6 +1,7 @@
 package io.voxrelay.gateway;
 
 import io.voxrelay.common.audio.Pcm16;
+import io.voxrelay.common.rate.IntervalGate;
 
 /**
  * The rates one client connection may send at, so a client can neither bill upstream minutes faster than
@@ -28,7 +29,7 @@ final class ClientRates {
   private final TokenBucket audio;
   private final TokenBucket controls;
   private final TokenBucket refusals;
-  private long lastErrorReplyAt = Long.MIN_VALUE;
+  private final IntervalGate errorReplies = new IntervalGate(ERROR_REPLY_INTERVAL_MS);
   private long droppedAudioBytes;
   private long unansweredErrors;
 
@@ -68,8 +69,7 @@ final class ClientRates {
 
   /** Whether a bad frame gets an error reply now; if not, it is only counted. */
   boolean answerError(long now) {
-    if (lastErrorReplyAt == Long.MIN_VALUE || now - lastErrorReplyAt >= ERROR_REPLY_INTERVAL_MS) {
-      lastErrorReplyAt = now;
+    if (errorReplies.tryPass(now)) {
       return true;
     }
     unansweredErrors++;

@@ -68,7 +68,7 @@ final class DiagnosticsApi {
             LOG.info("[Diagnostics] disconnect report for {}: code={}, reason={}, state={}, online={}, visibility={}, "
                     + "address={}, userAgent={}", sessionId, field(report, "code"), field(report, "reason"),
                 field(report, "state"), field(report, "online"), field(report, "visibility"), address,
-                truncate(userAgent));
+                LogSafe.text(userAgent));
           } else {
             LOG.info("[Diagnostics] disconnect report for {}: code={}, reason={}, state={}, online={}, visibility={}",
                 sessionId, field(report, "code"), field(report, "reason"), field(report, "state"),
@@ -81,10 +81,6 @@ final class DiagnosticsApi {
 
   private static String field(JsonNode report, String name) {
     JsonNode value = report.get(name);
-    return value == null || value.isContainerNode() ? "-" : truncate(value.asText());
-  }
-
-  private static String truncate(String value) {
-    return LogSafe.text(value);
+    return value == null || value.isContainerNode() ? "-" : LogSafe.text(value.asText());
   }
 }

@@ -14,7 +14,6 @@ import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import org.junit.jupiter.api.AfterEach;
@@ -77,14 +76,12 @@ class ClientHandshakeTest {
   }
 
   private Future<ClientHandshake.Joined> start(String frame, String sessionId, String address) {
-    Promise<ClientHandshake.Joined> result = Promise.promise();
-    vertx.runOnContext(v -> {
+    return Await.onLoop(vertx, () -> {
       DeliveryOptions bus = new DeliveryOptions().setSendTimeout(2_000);
       RelayRoute route = new RelayRoute(vertx, sessionId, "gw-1", "c-1", bus, () -> true);
-      new ClientHandshake(vertx, sessionId, "gw-1", "c-1", bus, limiter, perSession, address, route).start(frame)
-          .onComplete(result);
+      return new ClientHandshake(vertx, sessionId, "gw-1", "c-1", bus, limiter, perSession, address, route)
+          .start(frame);
     });
-    return result.future();
   }
 
   private CloseCode refusal(String frame) {
@@ -141,16 +138,14 @@ class ClientHandshakeTest {
     Vertx other = Vertx.vertx();
     try {
       BusCodecs.register(other);
-      Promise<ClientHandshake.Joined> result = Promise.promise();
-      other.runOnContext(v -> {
+      Future<ClientHandshake.Joined> result = Await.onLoop(other, () -> {
         DeliveryOptions bus = new DeliveryOptions().setSendTimeout(300);
         RelayRoute route = new RelayRoute(other, "s1", "gw-1", "c-1", bus, () -> true);
-        new ClientHandshake(other, "s1", "gw-1", "c-1", bus, limiter, perSession, "10.0.0.2", route)
-            .start(HELLO.formatted(0))
-            .onComplete(result);
+        return new ClientHandshake(other, "s1", "gw-1", "c-1", bus, limiter, perSession, "10.0.0.2", route)
+            .start(HELLO.formatted(0));
       });
-      Await.until("refused", Duration.ofSeconds(5), () -> result.future().isComplete());
-      assertThat(((ClientHandshake.Refused) result.future().cause()).code()).isEqualTo(CloseCode.TRY_AGAIN_LATER);
+      Await.until("refused", Duration.ofSeconds(5), result::isComplete);
+      assertThat(((ClientHandshake.Refused) result.cause()).code()).isEqualTo(CloseCode.TRY_AGAIN_LATER);
     } finally {
       Await.result(other.close());
     }

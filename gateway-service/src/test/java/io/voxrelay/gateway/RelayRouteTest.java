@@ -11,7 +11,6 @@ import io.voxrelay.common.bus.UpstreamHeldElsewhere;
 import io.voxrelay.common.bus.UpstreamOpened;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -158,9 +157,8 @@ class RelayRouteTest {
     assertThat(route.relayNode()).isEqualTo("r1");
 
     // The route is confined to an event loop, as in a gateway: both losses are reported there.
-    Promise<List<Future<UpstreamOpened>>> asked = Promise.promise();
-    vertx.runOnContext(v -> asked.complete(List.of(route.relayLost("r1", 7), route.relayLost("r1", 7))));
-    List<Future<UpstreamOpened>> takeovers = Await.result(asked.future());
+    List<Future<UpstreamOpened>> takeovers = Await.onLoop(vertx,
+        () -> List.of(route.relayLost("r1", 7), route.relayLost("r1", 7)));
     assertThat(takeovers.get(1)).as("the second joins the first").isSameAs(takeovers.get(0));
     assertThat(Await.result(takeovers.get(0)).relayNode()).isEqualTo("r2");
     assertThat(route.relayNode()).isEqualTo("r2");

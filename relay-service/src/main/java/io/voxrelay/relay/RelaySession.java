@@ -11,6 +11,7 @@ import io.voxrelay.common.bus.UpstreamClosed;
 import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
+import io.voxrelay.common.rate.IntervalGate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -41,9 +42,9 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private long lastHeartbeatAt;
   private boolean closed;
   private long detachTimer = -1;
-  /** Microphone audio the upstream could not take (it lagged), in base64 characters, and when it was reported. */
+  /** Microphone audio the upstream could not take (it lagged), in base64 characters; reported once a second. */
   private long droppedAudioChars;
-  private long audioDropReportedAt = Long.MIN_VALUE / 2;
+  private final IntervalGate dropNotices = new IntervalGate(1_000);
   private Runnable onClosed = () -> { };
 
   private RelaySession(Vertx vertx, String relayNode, RelayConfig config, UpstreamConnector connector,
@@ -102,9 +103,8 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
       long now = timers.now();
       if (!link.sendAudio(base64Pcm)) {
         droppedAudioChars += base64Pcm.length();
-        if (now - audioDropReportedAt >= 1_000) {
+        if (dropNotices.tryPass(now)) {
           // The upstream does not keep up: the user hears of it, at most once a second.
-          audioDropReportedAt = now;
           feed.live(ServerEvents.audioDropped("upstream", Pcm16.millisOf(droppedAudioChars * 3 / 4)));
         }
         return;
