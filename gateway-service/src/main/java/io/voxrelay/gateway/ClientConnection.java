@@ -71,7 +71,8 @@ final class ClientConnection {
         () -> state != State.CLOSED);
     this.handshake = new ClientHandshake(vertx, sessionId, gatewayNode, connectionId, busOptions,
         limits.helloFailures(), limits.helloFailuresPerSession(), clientAddress, route);
-    this.delivery = new ClientDelivery(vertx, socket, sessionId, busOptions, this::close, route::relayBehind);
+    this.delivery = new ClientDelivery(vertx, socket, sessionId, busOptions, config.clientWrites(), this::close,
+        route::relayBehind);
     EventOutbox outbox = new EventOutbox(vertx, sessionId, config.busTimeoutMs(), delivery::deliverStored);
     this.controls = new ControlPipeline(vertx, sessionId, connectionId, busOptions, route, outbox,
         this::reopen, this::relayLost, this::sendLocal);

@@ -4,6 +4,7 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.net.BoundedWrites;
+import io.voxrelay.common.net.WriteBounds;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.common.protocol.NumberedEvent;
@@ -49,12 +50,12 @@ final class ClientDelivery {
    *                    the client has: it is told, so it numbers after it
    */
   ClientDelivery(Vertx vertx, ServerWebSocket socket, String sessionId, DeliveryOptions busOptions,
-                 Consumer<CloseCode> close, LongConsumer relayBehind) {
+                 WriteBounds bounds, Consumer<CloseCode> close, LongConsumer relayBehind) {
     this.vertx = vertx;
     this.sessionId = sessionId;
     this.busOptions = busOptions;
-    this.writes = new BoundedWrites(socket);
     this.close = close;
+    this.writes = new BoundedWrites(socket, bounds, System::currentTimeMillis, this::stoppedReading);
     this.relayBehind = relayBehind;
   }
 
@@ -192,17 +193,20 @@ final class ClientDelivery {
   }
 
   /**
-   * Writes a frame that may not be lost, outside the seq order (an error about this connection, a pong). A
-   * client that stopped reading (its socket queue stayed full) is closed with 1013: it reconnects and gets
-   * what it missed by replay, and nothing queues without bound.
+   * Writes a frame that may not be lost, outside the seq order (an error about this connection, a pong).
+   * Returns false, writing nothing, once the client stopped reading (see {@link #stoppedReading}).
    */
   boolean send(String text) {
-    if (writes.write(text)) {
-      return true;
-    }
+    return writes.write(text);
+  }
+
+  /**
+   * The client's socket queue stayed full past its bounds: the client is closed with 1013. It reconnects and
+   * gets what it missed by replay, and nothing queues without bound.
+   */
+  private void stoppedReading() {
     LOG.warn("[Gateway] closing the client of {}: it stopped reading ({} audio frames dropped)", sessionId,
         writes.dropped());
     close.accept(CloseCode.TRY_AGAIN_LATER);
-    return false;
   }
 }

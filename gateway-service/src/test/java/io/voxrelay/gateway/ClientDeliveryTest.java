@@ -6,6 +6,7 @@ import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.json.Json;
 import io.voxrelay.common.protocol.CloseCode;
+import io.voxrelay.common.net.WriteBounds;
 import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.common.protocol.NumberedEvent;
 import io.voxrelay.common.protocol.ServerEvents;
@@ -57,7 +58,8 @@ class ClientDeliveryTest {
     });
     Promise<Void> ready = Promise.promise();
     HttpServer server = vertx.createHttpServer().webSocketHandler(socket -> {
-      delivery = new ClientDelivery(vertx, socket, "s1", new DeliveryOptions().setSendTimeout(2_000), closes::add,
+      delivery = new ClientDelivery(vertx, socket, "s1", new DeliveryOptions().setSendTimeout(2_000),
+          new WriteBounds(1 << 20, 256 * 1024, 15_000), closes::add,
           relayTold::add);
       delivery.start(EventSeq.durable(1));
       ready.complete();

@@ -3,6 +3,7 @@ package io.voxrelay.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.json.Json;
 import io.voxrelay.common.net.BoundedWrites;
+import io.voxrelay.common.net.WriteBounds;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
                BiConsumer<UpstreamLink, String> onAudio, Consumer<UpstreamLink> onLost) {
     this.socket = socket;
     this.sessionId = sessionId;
-    this.writes = new BoundedWrites(socket);
+    this.writes = new BoundedWrites(socket, WriteBounds.UPSTREAM, System::currentTimeMillis, this::stoppedReading);
     this.onLost = onLost;
     socket.textMessageHandler(text -> {
       String audio = AudioDeltas.audioOf(text);
@@ -74,19 +75,24 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
     });
   }
 
-  /**
-   * Sends a client event. An upstream that stopped reading (its socket queue stayed full) counts as lost:
-   * the link closes and the session opens a new one, with the conversation restored.
-   */
+  /** Sends a client event; nothing once the upstream stopped reading (see {@link #stoppedReading}). */
   @Override
   public void send(String clientEvent) {
-    if (!closedByRelay && !writes.write(clientEvent)) {
-      LOG.warn("[Relay] upstream of {} stopped reading ({} audio frames dropped); replacing it", sessionId,
-          writes.dropped());
-      close();
-      // Later, not inside the caller's own use of this link.
-      Vertx.currentContext().runOnContext(v -> onLost.accept(this));
+    if (!closedByRelay) {
+      writes.write(clientEvent);
     }
+  }
+
+  /**
+   * The upstream's socket queue stayed full past its bounds: the link counts as lost. It closes, and the
+   * session opens a new one with the conversation restored.
+   */
+  private void stoppedReading() {
+    LOG.warn("[Relay] upstream of {} stopped reading ({} audio frames dropped); replacing it", sessionId,
+        writes.dropped());
+    close();
+    // Later, not inside the caller's own use of this link.
+    Vertx.currentContext().runOnContext(v -> onLost.accept(this));
   }
 
   /**

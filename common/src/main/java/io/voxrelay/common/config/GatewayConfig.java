@@ -1,5 +1,7 @@
 package io.voxrelay.common.config;
 
+import io.voxrelay.common.net.WriteBounds;
+
 import java.util.Optional;
 
 /**
@@ -29,12 +31,16 @@ import java.util.Optional;
  *                            an abandoned keep-alive ({@code VOXRELAY_HTTP_IDLE_TIMEOUT_MS}; default the heartbeat
  *                            timeout plus 30 s, and never less than the heartbeat timeout, so no heartbeating
  *                            socket is cut, even in a throttled background tab)
+ * @param clientWrites        what a client that stops reading may hold back: its socket queue
+ *                            ({@code VOXRELAY_CLIENT_QUEUE_BYTES}, 1 MiB; past it the AI's audio is dropped), then
+ *                            frames that may not be lost ({@code VOXRELAY_CLIENT_OVERFLOW_BYTES}, 256 KiB) and a
+ *                            time full ({@code VOXRELAY_CLIENT_STALL_MS}, 15 s); past either, it is closed with 1013
  */
 public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiKey, long helloTimeoutMs,
                             long busTimeoutMs, int helloFailureLimit, long helloFailureWindowMs,
                             boolean diagnosticsDebug, long heartbeatIntervalMs, java.util.List<String> trustedProxies,
                             java.util.List<String> allowedOrigins, java.util.List<String> allowedHosts,
-                            long httpIdleTimeoutMs, long audioBurstMs) {
+                            long httpIdleTimeoutMs, long audioBurstMs, WriteBounds clientWrites) {
 
   public static GatewayConfig fromEnv(Env env) {
     HygieneConfig hygiene = HygieneConfig.fromEnv(env);
@@ -57,12 +63,15 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
         env.list("VOXRELAY_ALLOWED_ORIGINS"),
         env.list("VOXRELAY_ALLOWED_HOSTS"),
         idle,
-        env.millis("VOXRELAY_AUDIO_BURST_MS", 2_000));
+        env.millis("VOXRELAY_AUDIO_BURST_MS", 2_000),
+        new WriteBounds(env.integer("VOXRELAY_CLIENT_QUEUE_BYTES", 1 << 20),
+            env.integer("VOXRELAY_CLIENT_OVERFLOW_BYTES", 256 * 1024),
+            env.millis("VOXRELAY_CLIENT_STALL_MS", 15_000)));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, apiKey, helloTimeoutMs, busTimeoutMs, helloFailureLimit,
         helloFailureWindowMs, diagnosticsDebug, heartbeatIntervalMs, trustedProxies, allowedOrigins, allowedHosts,
-        httpIdleTimeoutMs, audioBurstMs);
+        httpIdleTimeoutMs, audioBurstMs, clientWrites);
   }
 }
