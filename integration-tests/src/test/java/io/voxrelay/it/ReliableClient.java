@@ -8,6 +8,7 @@ import io.voxrelay.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 
 import java.time.Duration;
@@ -46,8 +47,13 @@ final class ReliableClient implements AutoCloseable {
   private volatile int lastCloseCode;
 
   ReliableClient(Vertx vertx, IntSupplier port, VoiceClient.Created session) {
+    this(vertx, port, session, new WebSocketClientOptions());
+  }
+
+  /** @param options e.g. a small receive buffer, so a paused reader holds back little in the kernel */
+  ReliableClient(Vertx vertx, IntSupplier port, VoiceClient.Created session, WebSocketClientOptions options) {
     this.vertx = vertx;
-    this.client = vertx.createWebSocketClient();
+    this.client = vertx.createWebSocketClient(options);
     this.port = port;
     this.sessionId = session.sessionId();
     this.token = session.token();
@@ -132,6 +138,16 @@ final class ReliableClient implements AutoCloseable {
     if (connected && s != null && !s.isClosed()) {
       s.writeTextMessage("{\"type\":\"audio\",\"data\":\"" + base64 + "\"}");
     }
+  }
+
+  /** Stops reading from the socket, as a stalled tab or a congested network would; the server's writes back up. */
+  void pauseReading() {
+    socket.pause();
+  }
+
+  /** Reads again. */
+  void resumeReading() {
+    socket.resume();
   }
 
   /** Drops the connection from the client's side, as a network failure would. */

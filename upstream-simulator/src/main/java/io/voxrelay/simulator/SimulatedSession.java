@@ -26,8 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SimulatedSession {
 
-  /** Received events kept for inspection, oldest dropped first. */
-  static final int MAX_RECORDED_EVENTS = 5_000;
+  /**
+   * Events kept for inspection each way, oldest dropped first. Audio is kept without its samples (an empty
+   * string, still valid to the schema): a long answer would otherwise hold megabytes per session. How many
+   * are kept is {@link SimulatorConfig#recordedEvents()}.
+   */
   /** Streaming tick: every 20 ms a 100 ms audio chunk goes out, five times faster than real time. */
   private static final long TICK_MS = 20;
   private static final long CHUNK_MS = 100;
@@ -191,10 +194,10 @@ public final class SimulatedSession {
 
   private void record(JsonNode event) {
     synchronized (received) {
-      if (received.size() >= MAX_RECORDED_EVENTS) {
+      if (received.size() >= config.recordedEvents()) {
         received.remove(0);
       }
-      received.add(event);
+      received.add(withoutSamples(event, "input_audio_buffer.append", "audio"));
     }
   }
 
@@ -382,7 +385,8 @@ public final class SimulatedSession {
     final String itemId = "item_" + shortId();
     final boolean audio;
     final List<String> words;
-    final byte[] pcm;
+    /** Bytes of PCM16 the answer speaks; each chunk is synthesised as it goes out, so a long answer costs no memory. */
+    final int audioBytes;
     final StringBuilder spoken = new StringBuilder();
     int wordIndex;
     int audioOffset;
@@ -391,7 +395,7 @@ public final class SimulatedSession {
     Response(boolean audio, String text) {
       this.audio = audio;
       this.words = splitWords(text);
-      this.pcm = audio ? Pcm16.tone(440, config.responseAudioMs(), 0.2, 0) : new byte[0];
+      this.audioBytes = audio ? Pcm16.bytesOf(config.responseAudioMs()) : 0;
     }
   }
 
@@ -421,14 +425,14 @@ public final class SimulatedSession {
       emit(partEvent(response.audio ? "response.output_audio_transcript.delta" : "response.output_text.delta",
           response).put("delta", word));
     }
-    if (response.audio && response.audioOffset < response.pcm.length) {
-      int n = Math.min(Pcm16.bytesOf(CHUNK_MS), response.pcm.length - response.audioOffset);
+    if (response.audio && response.audioOffset < response.audioBytes) {
+      int n = Math.min(Pcm16.bytesOf(CHUNK_MS), response.audioBytes - response.audioOffset);
       String chunk = Base64.getEncoder().encodeToString(
-          java.util.Arrays.copyOfRange(response.pcm, response.audioOffset, response.audioOffset + n));
+          Pcm16.tone(440, Pcm16.millisOf(n), 0.2, response.audioOffset / Pcm16.BYTES_PER_SAMPLE));
       response.audioOffset += n;
       emit(partEvent("response.output_audio.delta", response).put("delta", chunk));
     }
-    if (response.wordIndex >= response.words.size() && response.audioOffset >= response.pcm.length) {
+    if (response.wordIndex >= response.words.size() && response.audioOffset >= response.audioBytes) {
       finishResponse("completed", null);
     }
   }
@@ -544,12 +548,20 @@ public final class SimulatedSession {
       return;
     }
     synchronized (emitted) {
-      if (emitted.size() >= MAX_RECORDED_EVENTS) {
+      if (emitted.size() >= config.recordedEvents()) {
         emitted.remove(0);
       }
-      emitted.add(event);
+      emitted.add(withoutSamples(event, "response.output_audio.delta", "delta"));
     }
     socket.writeTextMessage(Json.write(event));
+  }
+
+  /** {@code event}, or a copy with its {@code field} emptied if it is an audio event of {@code audioType}. */
+  private static JsonNode withoutSamples(JsonNode event, String audioType, String field) {
+    if (!audioType.equals(event.path("type").asText()) || !(event instanceof ObjectNode object)) {
+      return event;
+    }
+    return object.deepCopy().put(field, "");
   }
 
   private void expire() {

@@ -7,15 +7,18 @@ package io.voxrelay.common.config;
  * @param port           port, 0 for any free one ({@code VOXRELAY_SIMULATOR_PORT})
  * @param maxSessionMs   upstream session lifetime before {@code session_expired} ({@code VOXRELAY_SIMULATOR_MAX_SESSION_MS}, 60 min as OpenAI)
  * @param responseAudioMs length of each synthesised answer ({@code VOXRELAY_SIMULATOR_RESPONSE_AUDIO_MS})
+ * @param recordedEvents  events kept each way per session for inspection by tests, the latest ones
+ *                        ({@code VOXRELAY_SIMULATOR_RECORDED_EVENTS}, 5 000)
  */
-public record SimulatorConfig(String host, int port, long maxSessionMs, long responseAudioMs) {
+public record SimulatorConfig(String host, int port, long maxSessionMs, long responseAudioMs, int recordedEvents) {
 
   public static SimulatorConfig fromEnv(Env env) {
     return new SimulatorConfig(
         env.string("VOXRELAY_SIMULATOR_HOST", "127.0.0.1"),
         env.integer("VOXRELAY_SIMULATOR_PORT", 0),
         env.millis("VOXRELAY_SIMULATOR_MAX_SESSION_MS", 60 * 60_000),
-        env.millis("VOXRELAY_SIMULATOR_RESPONSE_AUDIO_MS", 1_200));
+        env.millis("VOXRELAY_SIMULATOR_RESPONSE_AUDIO_MS", 1_200),
+        env.integer("VOXRELAY_SIMULATOR_RECORDED_EVENTS", 5_000));
   }
 
   public static SimulatorConfig defaults() {
