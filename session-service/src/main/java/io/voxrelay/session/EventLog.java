@@ -132,6 +132,34 @@ final class EventLog {
     }
   }
 
+  /** Finds the sessions that have events created before a cutoff, oldest first, through {@code session_events_by_age}. */
+  static final String EXPIRED_QUERY =
+      "SELECT session_id FROM session_events WHERE created_at < ? ORDER BY created_at LIMIT ?";
+
+  /**
+   * Deletes the events created before {@code cutoff} (past the replay age) of up to {@code batch} sessions,
+   * whatever their state, and raises their floors: a session that ended, or that nobody appends to any more,
+   * keeps none of them until retention deletes it. Reads through the age index, so its cost follows what
+   * expired. Returns how many sessions were pruned; a caller repeats while a whole batch went.
+   */
+  static int pruneExpired(Connection c, long cutoff, int batch) throws SQLException {
+    java.util.Set<String> sessions = new java.util.LinkedHashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(EXPIRED_QUERY)) {
+      // A session has at most replayMaxEvents events: a few times the batch finds about a batch of sessions.
+      ps.setLong(1, cutoff);
+      ps.setInt(2, batch * 8);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next() && sessions.size() < batch) {
+          sessions.add(rs.getString("session_id"));
+        }
+      }
+    }
+    for (String sessionId : sessions) {
+      prune(c, sessionId, "created_at < ?", cutoff);
+    }
+    return sessions.size();
+  }
+
   /** Deletes a session's events matching {@code condition} and raises its floor past them. */
   static void prune(Connection c, String sessionId, String condition, long value) throws SQLException {
     int deleted;

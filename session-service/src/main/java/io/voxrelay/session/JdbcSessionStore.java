@@ -299,6 +299,15 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
+  public Future<Integer> pruneExpiredEvents(long cutoff, int batch) {
+    return batchWrite(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return Sql.inTransaction(c, () -> EventLog.pruneExpired(c, cutoff, batch));
+      }
+    });
+  }
+
+  @Override
   public Future<Replay> replay(String sessionId, long afterSeq, boolean withHistory) {
     return blocking(() -> {
       try (Connection c = dataSource.getConnection()) {

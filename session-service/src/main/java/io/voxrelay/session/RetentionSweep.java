@@ -9,10 +9,11 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 
 /**
- * Deletes finished sessions after the retention period ({@link RetentionConfig}): every sweep interval, in
- * batches of {@link #BATCH}, at most {@link #MAX_BATCHES} a sweep, so one sweep's work stays bounded and a
- * backlog goes over several. Every session-service instance sweeps; a delete is idempotent, so two that meet
- * only repeat a little work.
+ * Deletes finished sessions after the retention period ({@link RetentionConfig}), and every session's events
+ * past the replay age (an ended session is appended to no more, so nothing else prunes its events). Every
+ * sweep interval, in batches of {@link #BATCH}, at most {@link #MAX_BATCHES} a sweep of each kind, so one
+ * sweep's work stays bounded and a backlog goes over several. Every session-service instance sweeps; a delete
+ * is idempotent, so two that meet only repeat a little work.
  */
 final class RetentionSweep {
 
@@ -23,14 +24,17 @@ final class RetentionSweep {
   private final Vertx vertx;
   private final SessionStore store;
   private final RetentionConfig config;
+  private final long replayMaxAgeMs;
   private final Clock clock;
   private long timer = -1;
   private boolean sweeping;
 
-  RetentionSweep(Vertx vertx, SessionStore store, RetentionConfig config, Clock clock) {
+  /** @param replayMaxAgeMs how long a stored event is kept for replay */
+  RetentionSweep(Vertx vertx, SessionStore store, RetentionConfig config, long replayMaxAgeMs, Clock clock) {
     this.vertx = vertx;
     this.store = store;
     this.config = config;
+    this.replayMaxAgeMs = replayMaxAgeMs;
     this.clock = clock;
   }
 
@@ -45,28 +49,33 @@ final class RetentionSweep {
     }
   }
 
-  /** One sweep; completes with the number of sessions deleted. */
+  /** One sweep; completes with the number of sessions deleted (their events pruned is logged). */
   Future<Integer> sweep() {
     if (sweeping) {
       return Future.succeededFuture(0);
     }
     sweeping = true;
-    long cutoff = clock.millis() - config.retentionMs();
-    return batches(cutoff, 0, 0)
-        .onSuccess(deleted -> {
-          if (deleted > 0) {
-            LOG.info("[SessionService] retention: deleted {} sessions finished before {}", deleted, cutoff);
-          }
-        })
+    long now = clock.millis();
+    long cutoff = now - config.retentionMs();
+    return batches(b -> store.purgeRetired(cutoff, b), 0, 0)
+        .compose(deleted -> batches(b -> store.pruneExpiredEvents(now - replayMaxAgeMs, b), 0, 0)
+            .map(pruned -> {
+              if (deleted > 0 || pruned > 0) {
+                LOG.info("[SessionService] retention: deleted {} sessions finished before {}; pruned the expired "
+                    + "events of {}", deleted, cutoff, pruned);
+              }
+              return deleted;
+            }))
         .onFailure(e -> LOG.warn("[SessionService] retention sweep failed: {}", e.toString()))
         .andThen(ar -> sweeping = false);
   }
 
-  private Future<Integer> batches(long cutoff, int done, int total) {
+  /** Runs {@code batch} until one does less than a whole batch, or {@link #MAX_BATCHES} ran; sums the counts. */
+  private Future<Integer> batches(java.util.function.IntFunction<Future<Integer>> batch, int done, int total) {
     if (done >= MAX_BATCHES) {
       return Future.succeededFuture(total);
     }
-    return store.purgeRetired(cutoff, BATCH).compose(deleted -> deleted < BATCH
-        ? Future.succeededFuture(total + deleted) : batches(cutoff, done + 1, total + deleted));
+    return batch.apply(BATCH).compose(count -> count < BATCH
+        ? Future.succeededFuture(total + count) : batches(batch, done + 1, total + count));
   }
 }

@@ -69,6 +69,13 @@ interface SessionStore {
    */
   Future<Integer> purgeRetired(long cutoff, int batch);
 
+  /**
+   * Deletes the stored events created before {@code cutoff} (past the replay age) of up to {@code batch}
+   * sessions, ended ones included, through an index on their age. Returns how many sessions were pruned; a
+   * caller repeats while a whole batch went.
+   */
+  Future<Integer> pruneExpiredEvents(long cutoff, int batch);
+
   /** The stored events after {@code afterSeq}, and whether some of them are no longer kept. */
   default Future<Replay> replay(String sessionId, long afterSeq) {
     return replay(sessionId, afterSeq, false);

@@ -91,7 +91,7 @@ public final class SessionVerticle extends VerticleBase {
         .compose(opened -> {
           store = opened;
           terminations = new Terminations(vertx, opened, clock);
-          retention = new RetentionSweep(vertx, opened, retentionConfig, clock);
+          retention = new RetentionSweep(vertx, opened, retentionConfig, config.replayMaxAgeMs(), clock);
           retention.start();
           return Future.all(List.of(
               bus.<CreateSession>consumer(Addresses.SESSION_CREATE, this::create).completion(),

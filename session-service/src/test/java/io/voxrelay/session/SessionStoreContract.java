@@ -433,6 +433,58 @@ abstract class SessionStoreContract {
     }
   }
 
+  @Test
+  @DisplayName("the sweep prunes every session's events past the replay age, ended ones included, raises their "
+      + "floors, keeps newer events, goes in batches, and reads through the age index")
+  void expiredEvents() throws Exception {
+    StoreConfig config = freshDatabase();
+    SessionStore store = open(config);
+    SessionRecord ended = newSession().toBuilder().ended(true).build();
+    SessionRecord live = newSession().toBuilder().connections(1).build();
+    for (SessionRecord s : List.of(ended, live)) {
+      Await.result(store.insert(s));
+    }
+    Await.result(store.appendEvents(ended.sessionId(), List.of("{\"type\":\"e\",\"n\":1}"), 1_000));
+    Await.result(store.appendEvents(ended.sessionId(), List.of("{\"type\":\"e\",\"n\":2}"), 2_000));
+    Await.result(store.appendEvents(live.sessionId(), List.of("{\"type\":\"e\",\"n\":1}"), 1_000));
+    Await.result(store.appendEvents(live.sessionId(), List.of("{\"type\":\"e\",\"n\":2}"), 50_000));
+
+    assertThat(Await.result(store.pruneExpiredEvents(10_000, 1))).as("a batch of one session").isEqualTo(1);
+    assertThat(Await.result(store.pruneExpiredEvents(10_000, 1))).as("the other").isEqualTo(1);
+    assertThat(Await.result(store.pruneExpiredEvents(10_000, 1))).as("nothing left past the age").isZero();
+
+    Replay endedReplay = Await.result(store.replay(ended.sessionId(), 0));
+    assertThat(endedReplay.events()).as("an ended session keeps no expired event").isEmpty();
+    assertThat(endedReplay.truncated()).isTrue();
+    assertThat(endedReplay.lastSeq()).as("its numbering stays").isEqualTo(d(2));
+    assertThat(Await.result(store.replay(ended.sessionId(), d(2))).truncated())
+        .as("a client that had everything misses nothing").isFalse();
+    Replay liveReplay = Await.result(store.replay(live.sessionId(), 0));
+    assertThat(jsons(liveReplay.events())).containsExactly("{\"seq\":" + d(2) + ",\"type\":\"e\",\"n\":2}");
+    assertThat(liveReplay.truncated()).isTrue();
+
+    try (Connection c = jdbc(config)) {
+      boolean postgres = config.kind() == StoreConfig.Kind.POSTGRES;
+      if (postgres) {
+        try (var st = c.createStatement()) {
+          st.execute("SET enable_seqscan = off");
+        }
+      }
+      StringBuilder plan = new StringBuilder();
+      try (var ps = c.prepareStatement((postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + EventLog.EXPIRED_QUERY)) {
+        ps.setLong(1, 10_000);
+        ps.setInt(2, 500);
+        try (var rs = ps.executeQuery()) {
+          while (rs.next()) {
+            plan.append(rs.getString(postgres ? 1 : 4)).append('\n');
+          }
+        }
+      }
+      assertThat(plan.toString()).as("the plan of the expired-events query").contains("session_events_by_age")
+          .doesNotContain("Seq Scan").doesNotContain("SCAN session_events\n");
+    }
+  }
+
   /** The events' JSON. */
   private static List<String> jsons(List<NumberedEvent> events) {
     return events.stream().map(NumberedEvent::json).toList();
