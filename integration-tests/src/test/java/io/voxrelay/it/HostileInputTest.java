@@ -47,79 +47,23 @@ class HostileInputTest {
     }
   }
 
-  /** A raw-deflate stream that inflates to {@code inflatedBytes} zeros. */
-  private static byte[] deflateBomb(long inflatedBytes) {
-    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] zeros = new byte[1 << 20];
-    byte[] chunk = new byte[64 * 1024];
-    for (long fed = 0; fed < inflatedBytes; fed += zeros.length) {
-      deflater.setInput(zeros);
-      while (!deflater.needsInput()) {
-        out.write(chunk, 0, deflater.deflate(chunk));
-      }
-    }
-    deflater.finish();
-    while (!deflater.finished()) {
-      out.write(chunk, 0, deflater.deflate(chunk));
-    }
-    return out.toByteArray();
-  }
-
-  /** A client-to-server frame: FIN, the given RSV bits and opcode, masked as a client must. */
-  private static byte[] frame(int rsv, int opcode, byte[] payload) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0x80 | rsv << 4 | opcode);
-    if (payload.length < 126) {
-      out.write(0x80 | payload.length);
-    } else if (payload.length < 65_536) {
-      out.write(0x80 | 126);
-      out.write(payload.length >>> 8);
-      out.write(payload.length & 0xff);
-    } else {
-      out.write(0x80 | 127);
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        out.write((int) ((long) payload.length >>> shift) & 0xff);
-      }
-    }
-    byte[] mask = new byte[4];
-    ThreadLocalRandom.current().nextBytes(mask);
-    out.writeBytes(mask);
-    for (int i = 0; i < payload.length; i++) {
-      out.write(payload[i] ^ mask[i % 4]);
-    }
-    return out.toByteArray();
-  }
-
-  private static String readHeaders(InputStream in) throws IOException {
-    StringBuilder headers = new StringBuilder();
-    while (!headers.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      headers.append((char) b);
-    }
-    return headers.toString();
-  }
-
   @Test
   @DisplayName("a client offering permessage-deflate is declined, and a 200 MB deflate bomb before hello is "
       + "closed at once with 1002 while another session's heartbeat round trip stays under 100 ms")
   void compressedFrameBomb() throws Exception {
-    byte[] bomb = deflateBomb(200L << 20);
+    byte[] bomb = RawWebSocket.deflateBomb(200L << 20);
     assertThat(bomb.length).as("the bomb fits the 256 KiB frame limit").isLessThan(256 * 1024);
     VoiceClient.Created probeSession = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
     VoiceClient.Created target = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
     try (PongProbe probe = new PongProbe(deployment.clientVertx(), port, probeSession);
          Socket raw = new Socket("127.0.0.1", port)) {
-      String response = upgrade(raw, target.sessionId());
+      String response = RawWebSocket.upgrade(raw, port, target.sessionId(), "");
       assertThat(response).startsWith("HTTP/1.1 101");
       assertThat(response.toLowerCase()).as("the extension is declined").doesNotContain("sec-websocket-extensions");
 
       Await.sleep(300);
       probe.reset();
-      double closedMs = sendAndAwaitClose(raw, frame(0b100, 0x1, bomb), target.sessionId(), 1002);
+      double closedMs = sendAndAwaitClose(raw, RawWebSocket.frame(0b100, 0x1, bomb), target.sessionId(), 1002);
       System.out.printf("[HostileInputTest] bomb frame: connection closed %.1f ms after the first byte%n", closedMs);
       assertThat(closedMs).as("closed at once, ms").isLessThan(100);
       Await.sleep(500);
@@ -176,15 +120,16 @@ class HostileInputTest {
     }
   }
 
-  /** Opens the session's WebSocket by hand, offering permessage-deflate; returns the handshake's answer. */
-  private static String upgrade(Socket raw, String sessionId) throws IOException {
-    raw.setSoTimeout(10_000);
-    String key = Base64.getEncoder().encodeToString(new byte[16]);
-    raw.getOutputStream().write(("GET /v1/sessions/" + sessionId + "/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-        + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"
-        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    return readHeaders(raw.getInputStream());
+  @Test
+  @DisplayName("a text frame that is not UTF-8, sent as the hello, is an invalid hello: 4400")
+  void invalidUtf8() throws Exception {
+    VoiceClient.Created target = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
+    try (Socket raw = new Socket("127.0.0.1", port)) {
+      assertThat(RawWebSocket.upgrade(raw, port, target.sessionId(), "")).startsWith("HTTP/1.1 101");
+      byte[] text = {'{', '"', 't', (byte) 0xc3, (byte) 0x28, '"', '}'};
+      raw.getOutputStream().write(RawWebSocket.frame(0, 0x1, text));
+      assertThat(RawWebSocket.readCloseCode(raw.getInputStream())).isEqualTo(4400);
+    }
   }
 
   @Test
@@ -192,10 +137,10 @@ class HostileInputTest {
   void oversizedFrame() throws Exception {
     VoiceClient.Created target = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
     try (Socket raw = new Socket("127.0.0.1", port)) {
-      assertThat(upgrade(raw, target.sessionId())).startsWith("HTTP/1.1 101");
+      assertThat(RawWebSocket.upgrade(raw, port, target.sessionId(), "")).startsWith("HTTP/1.1 101");
       byte[] text = new byte[300 * 1024];
       java.util.Arrays.fill(text, (byte) 'a');
-      double closedMs = sendAndAwaitClose(raw, frame(0, 0x1, text), target.sessionId(), 1009);
+      double closedMs = sendAndAwaitClose(raw, RawWebSocket.frame(0, 0x1, text), target.sessionId(), 1009);
       assertThat(closedMs).as("closed at once, ms").isLessThan(100);
     }
   }
@@ -236,13 +181,6 @@ class HostileInputTest {
         + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(10_000) + "\r\n--" + boundary + "--\r\n";
   }
 
-  private static long usedHeapAfterGc() {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
   @Test
   @DisplayName("multipart and oversized bodies to every route get the documented JSON error, write no file, "
       + "and leave the heap where it was; the documented maxima are accepted")
@@ -250,7 +188,7 @@ class HostileInputTest {
     VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
     Path uploads = Path.of("file-uploads");
     boolean uploadsBefore = Files.exists(uploads);
-    long heapBefore = usedHeapAfterGc();
+    long heapBefore = RawWebSocket.usedHeapAfterGc();
     String boundary = "voxrelay-boundary";
     String multipartType = "multipart/form-data; boundary=" + boundary;
     String huge = "{\"instructions\":\"" + "x".repeat(4 << 20) + "\"}";
@@ -286,7 +224,7 @@ class HostileInputTest {
         .status()).as("the documented maxima, every character escaped").isEqualTo(201);
 
     assertThat(Files.exists(uploads)).as("no uploads directory appeared").isEqualTo(uploadsBefore);
-    long grown = usedHeapAfterGc() - heapBefore;
+    long grown = RawWebSocket.usedHeapAfterGc() - heapBefore;
     assertThat(grown).as("heap growth after the bodies, bytes").isLessThan(32L << 20);
   }
 

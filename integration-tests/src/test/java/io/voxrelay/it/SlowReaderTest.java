@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,14 +51,6 @@ class SlowReaderTest {
     }
   }
 
-  private static long heapAfterGc() {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Await.sleep(100);
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
   /** A fresh session's text turn: ms from sending it to the first of the AI's answer. */
   private static long turnLatencyMs() {
     int port = deployment.gatewayPort(0);
@@ -97,7 +88,7 @@ class SlowReaderTest {
             || !client.processed("transcript.done").isEmpty());
       }
       List<Long> before = List.of(turnLatencyMs(), turnLatencyMs(), turnLatencyMs());
-      long heapBefore = heapAfterGc();
+      long heapBefore = RawWebSocket.usedHeapAfterGc();
 
       long pausedAt = System.nanoTime();
       paused.forEach(ReliableClient::pauseReading);
@@ -105,7 +96,7 @@ class SlowReaderTest {
       long heapDuring = 0;
       while (System.nanoTime() - pausedAt < Duration.ofMillis(PAUSE_MS).toNanos()) {
         during.add(turnLatencyMs());
-        heapDuring = Math.max(heapDuring, heapAfterGc());
+        heapDuring = Math.max(heapDuring, RawWebSocket.usedHeapAfterGc());
         Await.sleep(2_000);
       }
       paused.forEach(ReliableClient::resumeReading);
