@@ -23,7 +23,12 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts and joins one more node. */
   public Vertx node() {
-    Vertx vertx = Await.result(ClusteredVertx.start(ClusterConfig.loopback(name)));
+    return node(new io.vertx.core.VertxOptions());
+  }
+
+  /** Starts and joins one more node, from {@code options}. */
+  public Vertx node(io.vertx.core.VertxOptions options) {
+    Vertx vertx = Await.result(ClusteredVertx.start(ClusterConfig.loopback(name), options));
     synchronized (nodes) {
       nodes.add(vertx);
     }

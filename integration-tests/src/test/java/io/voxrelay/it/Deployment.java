@@ -117,8 +117,25 @@ final class Deployment implements AutoCloseable {
     sessions.remove(index);
   }
 
+  /**
+   * Every service node's Vert.x options. {@code VOXRELAY_TEST_EVENT_LOOP_LIMIT_MS} in the env lowers Vert.x's
+   * blocked-thread limit for event loops (2 s by default), so any task that holds a loop longer is logged
+   * ("has been blocked for").
+   */
+  private io.vertx.core.VertxOptions nodeOptions() {
+    io.vertx.core.VertxOptions options = new io.vertx.core.VertxOptions();
+    String limit = env.get("VOXRELAY_TEST_EVENT_LOOP_LIMIT_MS");
+    if (limit != null) {
+      long ms = Long.parseLong(limit);
+      options.setMaxEventLoopExecuteTime(ms).setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+          .setBlockedThreadCheckInterval(Math.max(10, ms / 5))
+          .setBlockedThreadCheckIntervalUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    return options;
+  }
+
   private Vertx deploy(VerticleBase verticle) {
-    Vertx node = cluster.node();
+    Vertx node = cluster.node(nodeOptions());
     Await.result(node.deployVerticle(verticle));
     return node;
   }

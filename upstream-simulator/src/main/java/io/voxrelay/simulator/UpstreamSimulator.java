@@ -45,7 +45,10 @@ public final class UpstreamSimulator extends VerticleBase {
     return "ws://" + config.host() + ":" + port() + "/v1/realtime";
   }
 
-  /** Every session since start, oldest first. */
+  /**
+   * Every session since start, oldest first, but at most {@link SimulatorConfig#recordedSessions()} of them:
+   * past that, the oldest closed ones are forgotten, so a long-running simulator stays bounded.
+   */
   public List<SimulatedSession> sessions() {
     return List.copyOf(sessions);
   }
@@ -113,9 +116,22 @@ public final class UpstreamSimulator extends VerticleBase {
     ctx.request().toWebSocket().onSuccess(ws -> {
       SimulatedSession session = new SimulatedSession(vertx, ws, connection, config, model, authorized);
       sessions.add(session);
+      forgetOldClosedSessions();
       session.start();
       LOG.info("[Simulator] session {} opened (model {})", session.id(), model);
     });
+  }
+
+  private void forgetOldClosedSessions() {
+    int excess = sessions.size() - config.recordedSessions();
+    for (SimulatedSession old : sessions) {
+      if (excess <= 0) {
+        break;
+      }
+      if (!old.isOpen() && sessions.remove(old)) {
+        excess--;
+      }
+    }
   }
 
   private void inspect(RoutingContext ctx) {

@@ -35,7 +35,7 @@ class UpstreamSimulatorTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    simulator = new UpstreamSimulator(new SimulatorConfig("127.0.0.1", 0, 60 * 60_000, 600, 5_000));
+    simulator = new UpstreamSimulator(new SimulatorConfig("127.0.0.1", 0, 60 * 60_000, 600, 5_000, 1_000));
     Await.result(vertx.deployVerticle(simulator));
   }
 
@@ -150,7 +150,7 @@ class UpstreamSimulatorTest {
   @DisplayName("expires a session at its maximum duration with session_expired, then closes with 1001")
   void expiry() {
     Await.result(vertx.undeploy(vertx.deploymentIDs().iterator().next()));
-    simulator = new UpstreamSimulator(new SimulatorConfig("127.0.0.1", 0, 300, 600, 5_000));
+    simulator = new UpstreamSimulator(new SimulatorConfig("127.0.0.1", 0, 300, 600, 5_000, 1_000));
     Await.result(vertx.deployVerticle(simulator));
     try (RawRealtimeClient client = connect()) {
       JsonNode error = client.await("error");

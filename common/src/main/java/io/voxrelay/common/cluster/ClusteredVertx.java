@@ -22,9 +22,14 @@ public final class ClusteredVertx {
   }
 
   public static Future<Vertx> start(ClusterConfig config) {
+    return start(config, new VertxOptions());
+  }
+
+  /** As {@link #start(ClusterConfig)}, from {@code options} (e.g. a lower blocked-thread limit); its bus options are set here. */
+  public static Future<Vertx> start(ClusterConfig config, VertxOptions options) {
     // Before Hazelcast's first class loads, or its start-up warnings bypass SLF4J.
     System.setProperty("hazelcast.logging.type", "slf4j");
-    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
+    options.setEventBusOptions(new EventBusOptions()
         .setHost(config.host())
         .setPort(config.eventBusPort())
         .setClusterPublicHost(config.publicAddress().map(ClusteredVertx::hostOf).orElse(null)));

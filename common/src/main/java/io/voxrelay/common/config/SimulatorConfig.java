@@ -9,8 +9,11 @@ package io.voxrelay.common.config;
  * @param responseAudioMs length of each synthesised answer ({@code VOXRELAY_SIMULATOR_RESPONSE_AUDIO_MS})
  * @param recordedEvents  events kept each way per session for inspection by tests, the latest ones
  *                        ({@code VOXRELAY_SIMULATOR_RECORDED_EVENTS}, 5 000)
+ * @param recordedSessions sessions kept for inspection; past it the oldest closed ones are forgotten
+ *                        ({@code VOXRELAY_SIMULATOR_RECORDED_SESSIONS}, 1 000)
  */
-public record SimulatorConfig(String host, int port, long maxSessionMs, long responseAudioMs, int recordedEvents) {
+public record SimulatorConfig(String host, int port, long maxSessionMs, long responseAudioMs, int recordedEvents,
+                              int recordedSessions) {
 
   public static SimulatorConfig fromEnv(Env env) {
     return new SimulatorConfig(
@@ -18,7 +21,8 @@ public record SimulatorConfig(String host, int port, long maxSessionMs, long res
         env.integer("VOXRELAY_SIMULATOR_PORT", 0),
         env.millis("VOXRELAY_SIMULATOR_MAX_SESSION_MS", 60 * 60_000),
         env.millis("VOXRELAY_SIMULATOR_RESPONSE_AUDIO_MS", 1_200),
-        env.integer("VOXRELAY_SIMULATOR_RECORDED_EVENTS", 5_000));
+        env.integer("VOXRELAY_SIMULATOR_RECORDED_EVENTS", 5_000),
+        env.integer("VOXRELAY_SIMULATOR_RECORDED_SESSIONS", 1_000));
   }
 
   public static SimulatorConfig defaults() {
