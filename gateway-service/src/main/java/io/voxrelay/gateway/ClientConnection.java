@@ -75,7 +75,7 @@ final class ClientConnection {
         route::relayBehind);
     EventOutbox outbox = new EventOutbox(vertx, sessionId, config.busTimeoutMs(), delivery::deliverStored);
     this.controls = new ControlPipeline(vertx, sessionId, connectionId, busOptions, route, outbox,
-        this::reopen, this::relayLost, this::sendLocal);
+        this::reopen, this::relayLost, this::sendLocal, this::sendFrameError);
     this.audioUplink = new AudioUplink(vertx, sessionId, connectionId, controls::audioGated, route::relayAddress,
         rates, delivery::send);
     this.helloTimer = vertx.setTimer(config.helloTimeoutMs(), id -> {

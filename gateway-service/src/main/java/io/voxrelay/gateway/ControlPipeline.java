@@ -50,6 +50,7 @@ final class ControlPipeline {
   private final Reopen reopen;
   private final Function<String, Future<Void>> relayLost;
   private final Consumer<String> sendLocal;
+  private final java.util.function.BiConsumer<String, String> refuse;
   private Future<Void> chain = Future.succeededFuture();
   private int queued;
   /** Audio is dropped at the gateway while this is set, before it costs a bus message. */
@@ -60,10 +61,12 @@ final class ControlPipeline {
    * @param reopen    opens an upstream on resume and hands the connection its replay
    * @param relayLost moves the session off a relay that is gone; completes when it has one again
    * @param sendLocal sends an event to this connection only, unstored
+   * @param refuse    answers a control refused on arrival (code, message) as a bad frame is answered: at most
+   *                  once a second, so a flood gets no flood of errors back
    */
   ControlPipeline(Vertx vertx, String sessionId, String connectionId, DeliveryOptions busOptions, RelayRoute route,
                   EventOutbox outbox, Reopen reopen, Function<String, Future<Void>> relayLost,
-                  Consumer<String> sendLocal) {
+                  Consumer<String> sendLocal, java.util.function.BiConsumer<String, String> refuse) {
     this.vertx = vertx;
     this.sessionId = sessionId;
     this.connectionId = connectionId;
@@ -73,6 +76,7 @@ final class ControlPipeline {
     this.reopen = reopen;
     this.relayLost = relayLost;
     this.sendLocal = sendLocal;
+    this.refuse = refuse;
   }
 
   /** The session state the connection starts with sets the gate. */
@@ -88,7 +92,7 @@ final class ControlPipeline {
   /** Queues a control behind the ones before it. A pause gates audio at once, before it is carried out. */
   void submit(ClientMessage.ControlMessage message) {
     if (queued >= MAX_QUEUED) {
-      sendLocal.accept(ServerEvents.error("rate_limited", "too many controls are waiting; send fewer"));
+      refuse.accept("rate_limited", "too many controls are waiting; send fewer");
       return;
     }
     if (message.control() == Control.PAUSE) {

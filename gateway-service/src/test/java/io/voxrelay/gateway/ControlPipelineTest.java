@@ -13,6 +13,7 @@ import io.voxrelay.common.bus.SessionControlRequest;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.UpstreamOpened;
 import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.ServerEvents;
 import io.voxrelay.common.protocol.ClientMessage;
 import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.common.protocol.NumberedEvent;
@@ -107,7 +108,7 @@ class ControlPipelineTest {
             route.use(opened);
             return Future.succeededFuture(opened);
           },
-          lost -> Future.succeededFuture(), local::add);
+          lost -> Future.succeededFuture(), local::add, (code, message) -> local.add(ServerEvents.error(code, message)));
       pipeline.start(start);
       return pipeline;
     });

@@ -33,7 +33,7 @@ final class FuzzConnection {
   /** The voxrelay error codes (docs/protocol.md). */
   static final Set<String> ERROR_CODES = Set.of("invalid_json", "invalid_message", "unknown_type", "invalid_audio",
       "binary_not_supported", "not_connected", "already_connected", "invalid_state", "session_ended", "unavailable",
-      "upstream_unavailable", "rate_limited");
+      "upstream_unavailable", "rate_limited", "replaced");
   /** Errors about a bad frame: answered at most once a second per connection. */
   static final Set<String> FRAME_ERRORS = Set.of("invalid_json", "invalid_message", "unknown_type", "invalid_audio",
       "binary_not_supported", "already_connected", "rate_limited");

@@ -50,6 +50,8 @@ final class JdbcSessionStore implements SessionStore {
   private final WorkerExecutor workers;
   /** Where write transactions run: one thread for SQLite, the pool for PostgreSQL. */
   private final WorkerExecutor writer;
+  private final StoreQueue readQueue;
+  private final StoreQueue writeQueue;
   private final EventLog events;
 
   private JdbcSessionStore(HikariDataSource dataSource, WorkerExecutor workers, WorkerExecutor writer,
@@ -57,6 +59,8 @@ final class JdbcSessionStore implements SessionStore {
     this.dataSource = dataSource;
     this.workers = workers;
     this.writer = writer;
+    this.readQueue = new StoreQueue("read", workers);
+    this.writeQueue = new StoreQueue("write", writer);
     this.events = new EventLog(config.replayMaxEvents(), config.replayMaxAgeMs());
   }
 
@@ -114,7 +118,7 @@ final class JdbcSessionStore implements SessionStore {
   private final LongAdder writes = new LongAdder();
 
   private <T> Future<T> blocking(Callable<T> work) {
-    return workers.executeBlocking(work, false);
+    return readQueue.submit(work);
   }
 
   /** A write transaction of the session's own (not the periodic activity batch): counted, then run. */
@@ -125,7 +129,7 @@ final class JdbcSessionStore implements SessionStore {
 
   /** A write transaction that is not a session's own (the activity batch): in turn with the others, uncounted. */
   private <T> Future<T> batchWrite(Callable<T> work) {
-    return writer.executeBlocking(work, false);
+    return writeQueue.submit(work);
   }
 
   @Override
