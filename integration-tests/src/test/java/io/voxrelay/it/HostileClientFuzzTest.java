@@ -5,6 +5,7 @@ import io.voxrelay.testing.LogCapture;
 import io.voxrelay.testing.SpeechLikeAudio;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -86,10 +87,27 @@ class HostileClientFuzzTest {
     }
   }
 
+  /** One HTTP client for the run's thousands of session creations, so the test's own side stays bounded too. */
+  private io.vertx.core.http.HttpClient http;
+
   private VoiceClient.Created newSession() {
-    VoiceClient.Created created = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
+    JsonNode body = Await.result(http.request(new io.vertx.core.http.RequestOptions()
+            .setMethod(io.vertx.core.http.HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/sessions")
+            .putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + KEY))
+        .compose(req -> req.send("{\"instructions\":\"You are a test interviewer.\",\"questions\":[\"Who are you?\"]}"))
+        .compose(response -> response.statusCode() == 201 ? response.body()
+            : io.vertx.core.Future.failedFuture("session creation answered " + response.statusCode()))
+        .map(payload -> io.voxrelay.common.json.Json.parse(payload.getBytes())));
+    VoiceClient.Created created = new VoiceClient.Created(body.path("sessionId").asText(), body.path("token").asText());
     secrets.add(created.token());
     return created;
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void closeHttp() {
+    if (http != null) {
+      Await.result(http.close());
+    }
   }
 
   @Test
@@ -97,6 +115,7 @@ class HostileClientFuzzTest {
       + "no event-loop stall, heap back to baseline, no secret or error in the logs")
   void fuzz() throws Exception {
     port = deployment.gatewayPort(0);
+    http = deployment.clientVertx().createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(true));
     System.out.printf("[HostileClientFuzzTest] seed %d, %d frames (replay: -Dvoxrelay.fuzz.seed=%d)%n", seed, target,
         seed);
     for (int i = 0; i < DECOYS; i++) {
@@ -113,6 +132,8 @@ class HostileClientFuzzTest {
           && "transcript.done".equals(e.path("type").asText()));
     }
     long heapBefore = RawWebSocket.usedHeapAfterGc();
+    // -Dvoxrelay.fuzz.histogram=true prints what grew, by class, to find what a long run leaves behind.
+    Map<String, Long> histogramBefore = Boolean.getBoolean("voxrelay.fuzz.histogram") ? HeapHistogram.take() : null;
 
     AtomicBoolean running = new AtomicBoolean(true);
     List<Long> victimTurnsMs = Collections.synchronizedList(new ArrayList<>());
@@ -120,6 +141,7 @@ class HostileClientFuzzTest {
     try (LogCapture logs = new LogCapture(HostileClientFuzzTest::mayHoldSecret);
          PongProbe probe = new PongProbe(probeVertx, port, probeSession);
          VoiceClient victim = VoiceClient.connect(deployment.clientVertx(), port, victimSession)) {
+      victim.countAudioOnly();
       Await.sleep(200);
       probe.reset();
       Thread victimThread = new Thread(() -> holdVoiceTurns(victim, running, victimTurnsMs), "fuzz-victim");
@@ -150,11 +172,9 @@ class HostileClientFuzzTest {
       // What the attackers left behind goes: their upstreams close after the detach grace.
       Await.sleep(3_000);
       long heapAfter = RawWebSocket.usedHeapAfterGc();
-      if (Boolean.getBoolean("voxrelay.fuzz.histogram")) {
-        System.out.println(java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
-            new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-            new Object[] {new String[0]}, new String[] {String[].class.getName()}).toString().lines().limit(40)
-            .collect(java.util.stream.Collectors.joining("\n")));
+      if (histogramBefore != null) {
+        System.out.println("[HostileClientFuzzTest] heap growth by class (bytes):\n" + HeapHistogram.growth(
+            histogramBefore, HeapHistogram.take(), 30));
       }
       List<String> errorLines = logs.errors();
       List<String> leaks = logs.lines().stream().filter(l -> secrets.stream().anyMatch(s -> !s.isEmpty()

@@ -36,6 +36,7 @@ final class VoiceClient implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket socket;
   private volatile long heartbeatTimer = -1;
+  private volatile boolean countAudioOnly;
   private Vertx vertx;
 
   private VoiceClient(WebSocketClient client, WebSocket socket) {
@@ -49,6 +50,9 @@ final class VoiceClient implements AutoCloseable {
       JsonNode event = Json.parse(text);
       if ("audio".equals(event.path("type").asText())) {
         aiAudioBytes.addAndGet(Base64.getDecoder().decode(event.path("data").asText()).length);
+        if (countAudioOnly) {
+          return;
+        }
       }
       events.add(event);
     });
@@ -141,6 +145,11 @@ final class VoiceClient implements AutoCloseable {
     client.send("{\"type\":\"hello\",\"token\":\"" + session.token() + "\"}");
     client.awaitEvent("connected", Duration.ofSeconds(20));
     return client;
+  }
+
+  /** From now on the AI's audio is counted ({@link #aiAudioBytes}) but not kept: for a client that talks for long. */
+  void countAudioOnly() {
+    countAudioOnly = true;
   }
 
   /** Sends {@code heartbeat.ping} every {@code intervalMs}, as the web client does, until stopped. */
