@@ -9,10 +9,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.voxrelay.testing.Await;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -43,17 +40,12 @@ final class FuzzConnection {
   private final AtomicInteger frameErrors = new AtomicInteger();
   private volatile boolean ended;
   private volatile boolean endSent;
-  private final List<String> violations;
-  private final Map<String, AtomicInteger> answers;
-  private final Set<String> secrets;
+  private final FuzzTally tally;
   private volatile String lastSent = "";
 
-  private FuzzConnection(WebSocket socket, List<String> violations, Map<String, AtomicInteger> answers,
-                         Set<String> secrets) {
+  private FuzzConnection(WebSocket socket, FuzzTally tally) {
     this.socket = socket;
-    this.violations = violations;
-    this.answers = answers;
-    this.secrets = secrets;
+    this.tally = tally;
   }
 
   /**
@@ -61,11 +53,11 @@ final class FuzzConnection {
    * {@code connected} or the close that refuses it.
    */
   static FuzzConnection open(WebSocketClient client, int port, String sessionId, String token, String forwardedFor,
-                             List<String> violations, Map<String, AtomicInteger> answers, Set<String> secrets) {
+                             FuzzTally tally) {
     FuzzConnection[] holder = new FuzzConnection[1];
     Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/v1/sessions/" + sessionId + "/ws").addHeader("X-Forwarded-For", forwardedFor)).onSuccess(ws -> {
-          FuzzConnection c = new FuzzConnection(ws, violations, answers, secrets);
+          FuzzConnection c = new FuzzConnection(ws, tally);
           holder[0] = c;
           ws.textMessageHandler(c::onText);
           ws.binaryMessageHandler(b -> c.violation("a binary frame from the server"));
@@ -93,7 +85,7 @@ final class FuzzConnection {
     count("event:" + type);
     switch (type) {
       case "connected" -> {
-        secrets.add(event.path("resumeToken").asText());
+        tally.secret(event.path("resumeToken").asText());
         connected.set(event);
       }
       case "interview.ended" -> ended = true;
@@ -115,11 +107,11 @@ final class FuzzConnection {
   }
 
   private void count(String answer) {
-    answers.computeIfAbsent(answer, k -> new AtomicInteger()).incrementAndGet();
+    tally.answer(answer);
   }
 
   private void violation(String what) {
-    violations.add(what + " (after " + lastSent + ")");
+    tally.violation(what + " (after " + lastSent + ")");
   }
 
   boolean connected() {
@@ -202,10 +194,5 @@ final class FuzzConnection {
 
   boolean isClosed() {
     return socket.isClosed() || closeCode.get() != 0;
-  }
-
-  /** Every answer seen, by kind, across all connections. */
-  static Map<String, AtomicInteger> newAnswerCounts() {
-    return new ConcurrentHashMap<>();
   }
 }
