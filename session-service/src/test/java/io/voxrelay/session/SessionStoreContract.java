@@ -405,28 +405,13 @@ abstract class SessionStoreContract {
         }
       }
       boolean postgres = config.kind() == StoreConfig.Kind.POSTGRES;
-      if (postgres) {
-        // With a handful of rows the planner prefers a table scan: show that the index serves the query.
-        try (var st = c.createStatement()) {
-          st.execute("SET enable_seqscan = off");
-        }
-      }
       for (String query : RetiredSessions.QUERIES) {
-        StringBuilder plan = new StringBuilder();
-        try (var ps = c.prepareStatement((postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + query)) {
-          ps.setLong(1, 5_000);
-          ps.setInt(2, 500);
-          try (var rs = ps.executeQuery()) {
-            while (rs.next()) {
-              plan.append(rs.getString(postgres ? 1 : 4)).append('\n');
-            }
-          }
-        }
+        String plan = plan(c, postgres, query);
         if (postgres) {
           // Which index PostgreSQL picks among those that fit depends on its statistics (a few rows here).
-          assertThat(plan.toString()).as("the plan of %s", query).contains("Index").doesNotContain("Seq Scan");
+          assertThat(plan).as("the plan of %s", query).contains("Index").doesNotContain("Seq Scan");
         } else {
-          assertThat(plan.toString()).as("the plan of %s", query)
+          assertThat(plan).as("the plan of %s", query)
               .contains("USING INDEX sessions_by_heartbeat", "last_heartbeat_at<?");
         }
       }
@@ -465,24 +450,33 @@ abstract class SessionStoreContract {
 
     try (Connection c = jdbc(config)) {
       boolean postgres = config.kind() == StoreConfig.Kind.POSTGRES;
-      if (postgres) {
-        try (var st = c.createStatement()) {
-          st.execute("SET enable_seqscan = off");
-        }
-      }
-      StringBuilder plan = new StringBuilder();
-      try (var ps = c.prepareStatement((postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + EventLog.EXPIRED_QUERY)) {
-        ps.setLong(1, 10_000);
-        ps.setInt(2, 500);
-        try (var rs = ps.executeQuery()) {
-          while (rs.next()) {
-            plan.append(rs.getString(postgres ? 1 : 4)).append('\n');
-          }
-        }
-      }
-      assertThat(plan.toString()).as("the plan of the expired-events query").contains("session_events_by_age")
+      assertThat(plan(c, postgres, EventLog.EXPIRED_QUERY)).as("the plan of the expired-events query").contains("session_events_by_age")
           .doesNotContain("Seq Scan").doesNotContain("SCAN session_events\n");
     }
+  }
+
+  /**
+   * The plan of {@code query} (its two parameters: a cutoff and a limit), one line per step. On PostgreSQL
+   * table scans are turned off first: with a handful of rows the planner prefers one, and the question is
+   * whether an index can serve the query.
+   */
+  private static String plan(Connection c, boolean postgres, String query) throws Exception {
+    if (postgres) {
+      try (var st = c.createStatement()) {
+        st.execute("SET enable_seqscan = off");
+      }
+    }
+    StringBuilder plan = new StringBuilder();
+    try (var ps = c.prepareStatement((postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + query)) {
+      ps.setLong(1, 5_000);
+      ps.setInt(2, 500);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          plan.append(rs.getString(postgres ? 1 : 4)).append('\n');
+        }
+      }
+    }
+    return plan.toString();
   }
 
   /** The events' JSON. */
