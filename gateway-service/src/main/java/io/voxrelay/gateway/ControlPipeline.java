@@ -20,6 +20,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -50,7 +51,7 @@ final class ControlPipeline {
   private final Reopen reopen;
   private final Function<String, Future<Void>> relayLost;
   private final Consumer<String> sendLocal;
-  private final java.util.function.BiConsumer<String, String> refuse;
+  private final BiConsumer<String, String> refuse;
   private Future<Void> chain = Future.succeededFuture();
   private int queued;
   /** Audio is dropped at the gateway while this is set, before it costs a bus message. */
@@ -66,7 +67,7 @@ final class ControlPipeline {
    */
   ControlPipeline(Vertx vertx, String sessionId, String connectionId, DeliveryOptions busOptions, RelayRoute route,
                   EventOutbox outbox, Reopen reopen, Function<String, Future<Void>> relayLost,
-                  Consumer<String> sendLocal, java.util.function.BiConsumer<String, String> refuse) {
+                  Consumer<String> sendLocal, BiConsumer<String, String> refuse) {
     this.vertx = vertx;
     this.sessionId = sessionId;
     this.connectionId = connectionId;

@@ -13,8 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 import static io.voxrelay.session.Sql.bindLater;
 import static io.voxrelay.session.Sql.later;
@@ -143,21 +145,32 @@ final class EventLog {
    * expired. Returns how many sessions were pruned; a caller repeats while a whole batch went.
    */
   static int pruneExpired(Connection c, long cutoff, int batch) throws SQLException {
-    java.util.Set<String> sessions = new java.util.LinkedHashSet<>();
-    try (PreparedStatement ps = c.prepareStatement(EXPIRED_QUERY)) {
-      // A session has at most replayMaxEvents events: a few times the batch finds about a batch of sessions.
-      ps.setLong(1, cutoff);
-      ps.setInt(2, batch * 8);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next() && sessions.size() < batch) {
-          sessions.add(rs.getString("session_id"));
+    Set<String> pruned = new LinkedHashSet<>();
+    // Each round prunes at least the session of its first row, so at most `batch` rounds.
+    int limit = batch * 8;
+    while (pruned.size() < batch) {
+      Set<String> found = new LinkedHashSet<>();
+      int rows = 0;
+      try (PreparedStatement ps = c.prepareStatement(EXPIRED_QUERY)) {
+        ps.setLong(1, cutoff);
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows++;
+            found.add(rs.getString("session_id"));
+          }
         }
       }
+      for (String sessionId : found) {
+        if (pruned.size() < batch && pruned.add(sessionId)) {
+          prune(c, sessionId, "created_at < ?", cutoff);
+        }
+      }
+      if (rows < limit) {
+        break;
+      }
     }
-    for (String sessionId : sessions) {
-      prune(c, sessionId, "created_at < ?", cutoff);
-    }
-    return sessions.size();
+    return pruned.size();
   }
 
   /** Deletes a session's events matching {@code condition} and raises its floor past them. */

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.function.IntFunction;
 
 /**
  * Deletes finished sessions after the retention period ({@link RetentionConfig}), and every session's events
@@ -71,7 +72,7 @@ final class RetentionSweep {
   }
 
   /** Runs {@code batch} until one does less than a whole batch, or {@link #MAX_BATCHES} ran; sums the counts. */
-  private Future<Integer> batches(java.util.function.IntFunction<Future<Integer>> batch, int done, int total) {
+  private Future<Integer> batches(IntFunction<Future<Integer>> batch, int done, int total) {
     if (done >= MAX_BATCHES) {
       return Future.succeededFuture(total);
     }
