@@ -3,6 +3,7 @@ package io.voxrelay.gateway;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.ConfirmConnection;
+import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.EventOutbox;
 import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionSnapshot;
@@ -67,7 +68,7 @@ final class ClientConnection {
     this.config = config;
     this.rates = new ClientRates(System.currentTimeMillis(), config.audioBurstMs());
     DeliveryOptions busOptions = new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
-    this.route = new RelayRoute(vertx, sessionId, gatewayNode, connectionId, busOptions,
+    this.route = new RelayRoute(vertx, sessionId, gatewayNode, connectionId, busOptions, config.openWaitMs(),
         () -> state != State.CLOSED);
     this.handshake = new ClientHandshake(vertx, sessionId, gatewayNode, connectionId, busOptions,
         limits.helloFailures(), limits.helloFailuresPerSession(), clientAddress, route);
@@ -104,6 +105,10 @@ final class ClientConnection {
 
   /** A server event from the bus for this client. */
   void deliver(ToClient event) {
+    if (event.relayNode() != null && !event.relayNode().equals(route.relayNode())) {
+      // From a relay this session is not routed to (it lost the session, or is losing it): never shown.
+      return;
+    }
     if (state == State.CONNECTED) {
       delivery.deliver(event.seq(), event.json(), event.closeCode());
     }
@@ -139,6 +144,7 @@ final class ClientConnection {
       return;
     }
     state = State.CONNECTED;
+    route.clientConnected();
     controls.start(session);
     delivery.start(position);
     registry.put(this);
@@ -179,7 +185,13 @@ final class ClientConnection {
     }
     return route.relayLost(lostNode, delivery.lastDelivered())
         .andThen(ar -> {
-          if (ar.succeeded()) {
+          if (ar.succeeded() && ar.result() == null && state == State.CONNECTED) {
+            // The relay let the upstream go and the session awaits resume: the client reconnects, and its
+            // `connected` says so (awaitingResume), rather than talking to no upstream.
+            LOG.info("[Gateway] the upstream of {} was let go; the client reconnects to resume", sessionId);
+            route.use(null);
+            close(CloseCode.SERVICE_RESTART);
+          } else if (ar.succeeded()) {
             tookUpstream(ar.result());
           } else {
             LOG.warn("[Gateway] takeover of {} failed: {}", sessionId, ar.cause().toString());
@@ -203,7 +215,10 @@ final class ClientConnection {
     if (!confirmed) {
       // The client speaks on this connection, so it has the new resume token: the old one may go.
       confirmed = true;
-      vertx.eventBus().send(Addresses.SESSION_CONFIRM, new ConfirmConnection(sessionId, connectionId));
+      DurableRequests.request(vertx, Addresses.SESSION_CONFIRM, new ConfirmConnection(sessionId, connectionId),
+              DurableRequests.Policy.standard(config.busTimeoutMs()))
+          .onFailure(e -> LOG.warn("[Gateway] the confirmation of {}'s new token was not stored: {}", sessionId,
+              e.getMessage()));
     }
     ClientMessage message;
     try {

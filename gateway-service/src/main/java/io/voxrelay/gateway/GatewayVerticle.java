@@ -7,6 +7,7 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.ConnectionReplaced;
 import io.voxrelay.common.bus.GatewayCommand;
+import io.voxrelay.common.bus.LostClaims;
 import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
@@ -170,21 +171,34 @@ public final class GatewayVerticle extends VerticleBase {
     if (!activities.isEmpty()) {
       vertx.eventBus().send(Addresses.SESSION_ACTIVITY, new ActivityBatch(activities));
     }
+    Map<String, Activity> heartbeats = new HashMap<>();
+    for (Activity a : activities) {
+      if (a.heartbeatAt() > 0) {
+        heartbeats.put(a.sessionId(), a);
+      }
+    }
+    // Every routed session goes in its relay's probe, with its heartbeat if it had one.
     Map<String, List<Activity>> byRelay = new HashMap<>();
     for (ClientConnection client : clients.all()) {
       if (client.relayNode() != null) {
-        byRelay.computeIfAbsent(client.relayNode(), r -> new ArrayList<>());
-      }
-    }
-    for (Activity a : activities) {
-      ClientConnection client = clients.get(a.sessionId());
-      if (client != null && client.relayNode() != null && a.heartbeatAt() > 0) {
-        byRelay.get(client.relayNode()).add(a);
+        Activity heartbeat = heartbeats.get(client.sessionId());
+        byRelay.computeIfAbsent(client.relayNode(), r -> new ArrayList<>())
+            .add(heartbeat != null ? heartbeat : new Activity(client.sessionId(), 0, 0, 0));
       }
     }
     DeliveryOptions probe = new DeliveryOptions().setSendTimeout(ACTIVITY_REPORT_MS);
-    byRelay.forEach((relay, heartbeats) -> vertx.eventBus()
-        .request(Addresses.relayNode(relay), new ActivityBatch(heartbeats), probe)
+    byRelay.forEach((relay, routed) -> vertx.eventBus()
+        .<LostClaims>request(Addresses.relayNode(relay), new ActivityBatch(routed), probe)
+        .onSuccess(reply -> {
+          // The relay is there but no longer holds these sessions (it closed or lost their upstreams): their
+          // clients are moved on, as off a relay that is gone.
+          for (String sessionId : reply.body().sessionIds()) {
+            ClientConnection client = clients.get(sessionId);
+            if (client != null) {
+              client.relayLost(relay);
+            }
+          }
+        })
         .onFailure(e -> {
           if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
             for (ClientConnection client : clients.all()) {

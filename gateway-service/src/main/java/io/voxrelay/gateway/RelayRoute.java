@@ -10,6 +10,7 @@ import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.UpstreamHeldElsewhere;
 import io.voxrelay.common.bus.UpstreamOpened;
+import io.voxrelay.common.config.RelayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -35,22 +36,36 @@ final class RelayRoute {
   private final String gatewayNode;
   private final String connectionId;
   private final DeliveryOptions busOptions;
+  /** For an open: long enough for the relay's own path (its claim and the upstream's connect). */
+  private final DeliveryOptions openOptions;
   /** Whether the client still waits for an upstream (false once it left). */
   private final BooleanSupplier clientWaiting;
   private String relayNode;
   /** The node address of {@link #relayNode}, built once rather than per audio frame. */
   private String relayAddress;
+  /** Whether the client got {@code connected}: a give-up after that detaches rather than discards. */
+  private boolean clientConnected;
   /** A move of this session to another relay, while one is under way. */
   private Future<UpstreamOpened> takeover;
 
+  /**
+   * @param openWaitMs how long to wait for a relay to open (or re-attach) the upstream: at least the relay's own
+   *                   path, its claim and the upstream's connect ({@link RelayConfig#gatewayOpenWaitMs})
+   */
   RelayRoute(Vertx vertx, String sessionId, String gatewayNode, String connectionId, DeliveryOptions busOptions,
-             BooleanSupplier clientWaiting) {
+             long openWaitMs, BooleanSupplier clientWaiting) {
     this.vertx = vertx;
     this.sessionId = sessionId;
     this.gatewayNode = gatewayNode;
     this.connectionId = connectionId;
     this.busOptions = busOptions;
+    this.openOptions = new DeliveryOptions(busOptions).setSendTimeout(openWaitMs);
     this.clientWaiting = clientWaiting;
+  }
+
+  /** The client got {@code connected}: from now on, an open given up leaves the relay's detach grace to run. */
+  void clientConnected() {
+    clientConnected = true;
   }
 
   /** The relay instance holding this session's upstream, or null when none does. */
@@ -84,14 +99,22 @@ final class RelayRoute {
   Future<UpstreamOpened> open(SessionSnapshot session, boolean failover, long afterSeq, long storedSeq) {
     OpenUpstream open = new OpenUpstream(sessionId, gatewayNode, connectionId, session, failover, afterSeq,
         storedSeq, failover);
-    Future<UpstreamOpened> attempt = session.relayNode() == null || failover
+    String bound = failover ? null : session.relayNode();
+    Future<UpstreamOpened> attempt = bound == null
         ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay bound"))
-        : request(Addresses.relayNode(session.relayNode()), open);
+        : request(Addresses.relayNode(bound), open);
     return attempt
         .recover(e -> isRelayGone(e) ? request(Addresses.RELAY_OPEN, relayGone(open, e)) : Future.failedFuture(e))
         .onFailure(e -> {
           if (e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
-            vertx.eventBus().publish(Addresses.RELAY_OPEN_ABANDONED, new OpenAbandoned(sessionId, connectionId));
+            // Gave up waiting: an upstream opened for a client never connected closes at once; otherwise, and
+            // for a relay that re-attached this connection late, the detach grace runs.
+            vertx.eventBus().publish(Addresses.RELAY_OPEN_ABANDONED, new OpenAbandoned(sessionId, connectionId,
+                clientConnected));
+            if (bound != null) {
+              vertx.eventBus().send(Addresses.relayNode(bound), new ClientDetached(sessionId, gatewayNode,
+                  connectionId));
+            }
           }
         });
   }
@@ -106,7 +129,7 @@ final class RelayRoute {
   }
 
   private Future<UpstreamOpened> request(String address, OpenUpstream open, boolean mayJoin) {
-    return vertx.eventBus().request(address, open, busOptions).compose(reply -> {
+    return vertx.eventBus().request(address, open, openOptions).compose(reply -> {
       if (reply.body() instanceof UpstreamHeldElsewhere held) {
         return held.relayNode() == null || !mayJoin
             ? Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusFailure.UNAVAILABLE,
@@ -137,11 +160,15 @@ final class RelayRoute {
     return e instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND ? open : open.afterRelayLost();
   }
 
-  /** Whether a failed request to a relay means that relay no longer holds the session. */
+  /**
+   * Whether a failed request to a relay means that relay no longer holds the session: no instance has its
+   * address (it left the cluster), or it answered that it does not hold it. A timeout is not enough: a relay
+   * that is slow (a GC pause, a stall) still holds its upstream, and moving the session would open a second
+   * one. The caller gives up for now and the client retries, reaching the same relay again.
+   */
   static boolean isRelayGone(Throwable e) {
     return e instanceof ReplyException re
-        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT
-        || re.failureCode() == BusFailure.NOT_FOUND);
+        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureCode() == BusFailure.NOT_FOUND);
   }
 
   /**

@@ -57,7 +57,7 @@ class ClientHandshakeTest {
   }
 
   private static SessionSnapshot session(boolean awaitingResume) {
-    return new SessionSnapshot("s1", "i", List.of("Q?"), 0, false, awaitingResume, false, false, null, "gw-1", 0,
+    return new SessionSnapshot("s1", "i", List.of("Q?"), 0, false, awaitingResume, false, false, null, "gw-1", 0, 0,
         List.of(), 0, 0);
   }
 
@@ -78,7 +78,7 @@ class ClientHandshakeTest {
   private Future<ClientHandshake.Joined> start(String frame, String sessionId, String address) {
     return Await.onLoop(vertx, () -> {
       DeliveryOptions bus = new DeliveryOptions().setSendTimeout(2_000);
-      RelayRoute route = new RelayRoute(vertx, sessionId, "gw-1", "c-1", bus, () -> true);
+      RelayRoute route = new RelayRoute(vertx, sessionId, "gw-1", "c-1", bus, bus.getSendTimeout(), () -> true);
       return new ClientHandshake(vertx, sessionId, "gw-1", "c-1", bus, limiter, perSession, address, route)
           .start(frame);
     });
@@ -140,7 +140,7 @@ class ClientHandshakeTest {
       BusCodecs.register(other);
       Future<ClientHandshake.Joined> result = Await.onLoop(other, () -> {
         DeliveryOptions bus = new DeliveryOptions().setSendTimeout(300);
-        RelayRoute route = new RelayRoute(other, "s1", "gw-1", "c-1", bus, () -> true);
+        RelayRoute route = new RelayRoute(other, "s1", "gw-1", "c-1", bus, bus.getSendTimeout(), () -> true);
         return new ClientHandshake(other, "s1", "gw-1", "c-1", bus, limiter, perSession, "10.0.0.2", route)
             .start(HELLO.formatted(0));
       });

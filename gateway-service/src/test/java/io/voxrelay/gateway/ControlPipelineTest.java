@@ -68,7 +68,7 @@ class ControlPipelineTest {
 
   static SessionSnapshot session(boolean paused, boolean awaitingResume) {
     return new SessionSnapshot("s1", "i", List.of("Q1?", "Q2?"), 0, paused, awaitingResume, false, false, null,
-        "gw-1", 0, List.of(), 0, 0);
+        "gw-1", 0, 0, List.of(), 0, 0);
   }
 
   /** The session service's end: applies every control to a snapshot, or refuses with {@code failure}. */
@@ -96,7 +96,7 @@ class ControlPipelineTest {
   private ControlPipeline pipeline(String relayNode, SessionSnapshot start) {
     return Await.onLoop(vertx, () -> {
       DeliveryOptions bus = new DeliveryOptions().setSendTimeout(2_000);
-      RelayRoute route = new RelayRoute(vertx, "s1", "gw-1", "c-1", bus, () -> true);
+      RelayRoute route = new RelayRoute(vertx, "s1", "gw-1", "c-1", bus, bus.getSendTimeout(), () -> true);
       if (relayNode != null) {
         route.use(new UpstreamOpened("s1", relayNode, List.of(), false));
       }

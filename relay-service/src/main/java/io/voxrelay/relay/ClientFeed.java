@@ -9,6 +9,7 @@ import io.voxrelay.common.protocol.NumberedEvent;
 import io.vertx.core.Vertx;
 
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The relay's way to one session's client: which gateway instance and connection it is on, and how each
@@ -21,16 +22,33 @@ final class ClientFeed {
 
   private final Vertx vertx;
   private final String sessionId;
+  private final String relayNode;
   private final EventOutbox outbox;
   private final TransientRing transients;
   private String gatewayAddress;
   private String connectionId;
 
-  ClientFeed(Vertx vertx, String sessionId, long busTimeoutMs, TransientRing transients) {
+  /**
+   * @param relayNode the relay sending: its events reach the client only while its gateway routes the session there
+   * @param epoch     the relay's claim of the session, stamped on every batch it stores
+   */
+  ClientFeed(Vertx vertx, String sessionId, String relayNode, long busTimeoutMs, LongSupplier epoch,
+             TransientRing transients) {
     this.vertx = vertx;
     this.sessionId = sessionId;
+    this.relayNode = relayNode;
     this.transients = transients;
-    this.outbox = new EventOutbox(vertx, sessionId, busTimeoutMs, this::deliver);
+    this.outbox = new EventOutbox(vertx, sessionId, busTimeoutMs, epoch, this::deliver);
+  }
+
+  /** Runs once when the store refuses this relay's events: another relay claimed the session since. */
+  void onFenced(Runnable callback) {
+    outbox.onFenced(callback);
+  }
+
+  /** Whether every event sent so far is stored (none waits in the outbox). */
+  boolean drained() {
+    return outbox.drained();
   }
 
   /**
@@ -52,6 +70,12 @@ final class ClientFeed {
     gatewayAddress = null;
     connectionId = null;
     return true;
+  }
+
+  /** The relay lost the session: nothing more goes to its client from here. */
+  void detachAll() {
+    gatewayAddress = null;
+    connectionId = null;
   }
 
   /** The client connection events go to now, or null while none is attached. */
@@ -80,7 +104,7 @@ final class ClientFeed {
       if (numbered == null) {
         live(json);
       } else {
-        toGateway(ToClient.numbered(sessionId, numbered, 0));
+        toGateway(ToClient.numbered(sessionId, numbered, 0, relayNode));
       }
       return true;
     }
@@ -94,12 +118,12 @@ final class ClientFeed {
 
   /** A live event (audio): straight to the client, never stored or replayed. */
   void live(String json) {
-    toGateway(ToClient.live(sessionId, json, 0));
+    toGateway(ToClient.live(sessionId, json, 0, relayNode));
   }
 
   /** A live event and then a close, to the client alone: for when nothing can be stored. */
   void liveThenClose(String json, int closeCode) {
-    toGateway(ToClient.live(sessionId, json, closeCode));
+    toGateway(ToClient.live(sessionId, json, closeCode, relayNode));
   }
 
   /** Numbered events, once stored, in order to the client; they are stored, so a client away gets them later. */
@@ -108,7 +132,7 @@ final class ClientFeed {
       transients.durableReleased(event.seq());
     }
     for (int i = 0; i < events.size(); i++) {
-      toGateway(ToClient.numbered(sessionId, events.get(i), i == events.size() - 1 ? closeCode : 0));
+      toGateway(ToClient.numbered(sessionId, events.get(i), i == events.size() - 1 ? closeCode : 0, relayNode));
     }
   }
 

@@ -71,6 +71,11 @@ final class ConversationState {
     return snapshot.paused();
   }
 
+  /** When the session's current run began: its maximum age counts from it. */
+  long startedAt() {
+    return snapshot.startedAt();
+  }
+
   boolean textOnly() {
     return snapshot.textOnly();
   }

@@ -11,9 +11,16 @@ import io.voxrelay.common.bus.UpstreamClosed;
 import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
+import io.voxrelay.common.protocol.TerminationReason;
 import io.voxrelay.common.rate.IntervalGate;
+import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.DurableRequests;
+import io.voxrelay.common.bus.SessionTimes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +37,8 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
 
   private final Vertx vertx;
   private final String relayNode;
+  /** This relay's claim of the session: stamped on everything it stores, refused once another relay claims it. */
+  private final long epoch;
   private final RelayConfig config;
   private final Timers timers;
   private final ConversationState state;
@@ -40,6 +49,8 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private final LinkSupervisor<UpstreamLink> supervisor;
   /** When this relay last heard that the client is alive (its own clock): the cost guard's input. */
   private long lastHeartbeatAt;
+  /** When this relay last forwarded audio or carried out a control (its own clock): the guard's idle input. */
+  private long lastActivityAt;
   private boolean closed;
   private long detachTimer = -1;
   /** Microphone audio the upstream could not take (it lagged), in base64 characters; reported once a second. */
@@ -47,35 +58,50 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private final IntervalGate dropNotices = new IntervalGate(1_000);
   private Runnable onClosed = () -> { };
 
-  private RelaySession(Vertx vertx, String relayNode, RelayConfig config, UpstreamConnector connector,
-                       ActivityAccumulator activity, SessionSnapshot snapshot, ClientFeed feed) {
+  private RelaySession(Vertx vertx, String relayNode, long epoch, RelayConfig config, UpstreamConnector connector,
+                       BooleanSupplier mayAct, ActivityAccumulator activity, SessionSnapshot snapshot, ClientFeed feed) {
     this.vertx = vertx;
     this.relayNode = relayNode;
+    this.epoch = epoch;
     this.config = config;
     this.timers = Timers.of(vertx);
     this.activity = activity;
     this.state = new ConversationState(snapshot);
     this.feed = feed;
     this.lastHeartbeatAt = timers.now();
+    this.lastActivityAt = timers.now();
+    feed.onFenced(this::fenced);
     this.recorder = new TurnRecorder(state, feed, this::giveUpUnstored);
     this.turns = new TurnTaking(state, timers, snapshot.appliedClientSeq(), recorder::record);
     this.supervisor = new LinkSupervisor<>(snapshot.sessionId(),
-        () -> connector.connect().map(socket -> new UpstreamLink(socket, sessionId(), this::onEvent, this::onAudio,
-            this::onLost)),
+        () -> connector.connect().map(socket -> new UpstreamLink(socket, sessionId(), mayAct, this::onEvent,
+            this::onAudio, this::onLost)),
         this,
         new LinkSupervisor.Policy(config.reconnectAttempts(), config.reconnectBaseDelayMs(),
             config.upstreamMaxSessionMs(), config.rolloverMarginMs()),
         timers);
   }
 
-  /** Opens the first upstream link, configured and with any earlier conversation restored. */
-  static Future<RelaySession> open(Vertx vertx, String relayNode, RelayConfig config, UpstreamConnector connector,
-                                   ActivityAccumulator activity, SessionSnapshot snapshot, String gatewayNode,
-                                   String connectionId, TransientRing transients) {
-    ClientFeed feed = new ClientFeed(vertx, snapshot.sessionId(), config.busTimeoutMs(), transients);
+  /**
+   * Opens the first upstream link, configured and with any earlier conversation restored, under claim
+   * {@code epoch}. While {@code mayAct} is false (the relay stalled and may have lost its sessions) the
+   * session sends nothing upstream and holds what its upstream sends.
+   */
+  static Future<RelaySession> open(Vertx vertx, String relayNode, long epoch, RelayConfig config,
+                                   UpstreamConnector connector, BooleanSupplier mayAct, ActivityAccumulator activity,
+                                   SessionSnapshot snapshot, String gatewayNode, String connectionId,
+                                   TransientRing transients) {
+    ClientFeed feed = new ClientFeed(vertx, snapshot.sessionId(), relayNode, config.busTimeoutMs(), () -> epoch,
+        transients);
     feed.attach(gatewayNode, connectionId, 0);
-    RelaySession session = new RelaySession(vertx, relayNode, config, connector, activity, snapshot, feed);
+    RelaySession session = new RelaySession(vertx, relayNode, epoch, config, connector, mayAct, activity, snapshot,
+        feed);
     return session.supervisor.start().map(restored -> session);
+  }
+
+  /** This relay's claim epoch of the session. */
+  long epoch() {
+    return epoch;
   }
 
   String sessionId() {
@@ -111,6 +137,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
       }
       turns.audioForwarded(now);
       activity.audio(sessionId(), now);
+      lastActivityAt = now;
     }
   }
 
@@ -119,8 +146,13 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     lastHeartbeatAt = Math.max(lastHeartbeatAt, receivedAt);
   }
 
-  long lastHeartbeatAt() {
-    return lastHeartbeatAt;
+  /**
+   * The session's times as this relay saw them, for its guard: the run's start from the store, the heartbeats
+   * its gateway reported, and the audio it forwarded and controls it carried out itself.
+   */
+  SessionTimes times() {
+    return new SessionTimes(sessionId(), state.startedAt(), lastHeartbeatAt, lastActivityAt, lastActivityAt,
+        state.paused());
   }
 
   /**
@@ -130,6 +162,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    */
   Future<Void> apply(Control control, String text, long clientSeq, SessionSnapshot snapshot) {
     state.update(snapshot);
+    lastActivityAt = timers.now();
     if (turns.seen(clientSeq)) {
       return Future.succeededFuture();
     }
@@ -154,16 +187,33 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     UpstreamControls.apply(link, control, state, config.voice(), turns);
     turns.accepted(clientSeq);
     if (clientSeq > 0) {
-      vertx.eventBus().send(Addresses.SESSION_CONTROL_APPLIED, new RelayControlDone(sessionId(), clientSeq));
+      recordApplied(clientSeq);
     }
     ServerEvents.afterControl(control, snapshot).ifPresent(e -> toClient(e, 0));
     turns.progress(link);
     return Future.succeededFuture();
   }
 
-  /** The client is told that this relay took the session over from one that is gone. */
-  void announceFailover() {
-    toClient(ServerEvents.upstreamRestored("relay_failover", state.history().size()), 0);
+  /**
+   * Records in the store that this relay carried out {@code clientSeq}, retried until acknowledged: a relay
+   * taking the session over later does not carry it out again. Refused as fenced: this relay lost the session.
+   */
+  private void recordApplied(long clientSeq) {
+    DurableRequests.request(vertx, Addresses.SESSION_CONTROL_APPLIED, new RelayControlDone(sessionId(), clientSeq,
+            epoch), DurableRequests.Policy.standard(config.busTimeoutMs()))
+        .onFailure(e -> {
+          if (e instanceof ReplyException re && re.failureCode() == BusFailure.FENCED) {
+            fenced();
+          } else {
+            LOG.warn("[Relay] carrying out client message {} of {} was not recorded: {}", clientSeq, sessionId(),
+                e.getMessage());
+          }
+        });
+  }
+
+  /** The client is told that this relay took the session over from another ({@code reason}). */
+  void announceTakeover(String reason) {
+    toClient(ServerEvents.upstreamRestored(reason, state.history().size()), 0);
   }
 
   /**
@@ -215,11 +265,56 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     if (closed) {
       return;
     }
+    if (awaitResume) {
+      DurableRequests.request(vertx, Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId(), relayNode,
+              epoch), DurableRequests.Policy.standard(config.busTimeoutMs()))
+          .onFailure(e -> LOG.warn("[Relay] the session service did not take the close of {}'s upstream: {}",
+              sessionId(), e.getMessage()));
+    }
+    shutDown();
+  }
+
+  /**
+   * Another relay claimed the session since this one did (the store refused this relay's writes, or its
+   * claims check said so): the upstream closes at once, and nothing more is sent anywhere for the session.
+   */
+  void fenced() {
+    if (closed) {
+      return;
+    }
+    LOG.warn("[Relay] closing the upstream of {} at once: another relay holds the session now", sessionId());
+    feed.detachAll();
+    shutDown();
+  }
+
+  /**
+   * The relay's guard found the session past a limit that the watchdog should have ended it at: the upstream
+   * closes and the session awaits resume. A client still there hears why, and reconnects to a session that
+   * awaits its resume.
+   */
+  void guardClose(TerminationReason reason) {
+    if (reason != TerminationReason.HEARTBEAT_TIMEOUT) {
+      feed.liveThenClose(ServerEvents.error(reason.code(), reason.message()), CloseCode.TRY_AGAIN_LATER.code());
+    }
+    close(true);
+  }
+
+  /** The relay may act again after a stall: what the upstream sent meanwhile is read now. */
+  void release() {
+    UpstreamLink link = supervisor.current();
+    if (!closed && link != null) {
+      link.release();
+    }
+  }
+
+  /** Whether every event of this session is stored (nothing waits in its outbox). */
+  boolean drained() {
+    return feed.drained();
+  }
+
+  private void shutDown() {
     closed = true;
     recorder.cutOff();
-    if (awaitResume) {
-      vertx.eventBus().send(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId(), relayNode));
-    }
     if (detachTimer >= 0) {
       timers.cancel(detachTimer);
     }

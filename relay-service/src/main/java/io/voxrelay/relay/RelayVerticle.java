@@ -11,6 +11,8 @@ import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.bus.ClientDetached;
 import io.voxrelay.common.bus.DurableReleased;
+import io.voxrelay.common.bus.DurableRequests;
+import io.voxrelay.common.bus.LostClaims;
 import io.voxrelay.common.bus.OpenAbandoned;
 import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.RelayClaim;
@@ -30,10 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -59,11 +60,17 @@ public final class RelayVerticle extends VerticleBase {
 
   /** Sessions whose upstream is being opened here: a second open for one waits for the first. */
   private final Map<String, Opening> opening = new HashMap<>();
-  /** Opens still under way whose gateway gave up ("session/connection"); never larger than {@link #opening}. */
-  private final Set<String> abandonedOpens = new HashSet<>();
+  /**
+   * Opens still under way whose gateway gave up ("session/connection"), and whether their client was
+   * connected already (then the detach grace runs, else the upstream closes at once); never larger than
+   * {@link #opening}.
+   */
+  private final Map<String, Boolean> abandonedOpens = new HashMap<>();
   /** Upstreams opened here whose gateway has not yet confirmed that its client took them: session → connection. */
   private final Map<String, String> unconfirmed = new HashMap<>();
   private UpstreamConnector connector;
+  private StallFence fence;
+  private RelayGuard guard;
 
   public RelayVerticle() {
     this(RelayConfig.fromEnv(Env.system()), HygieneConfig.fromEnv(Env.system()));
@@ -96,8 +103,11 @@ public final class RelayVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     connector = new UpstreamConnector(vertx, config);
+    fence = new StallFence(config.stallFenceMs(), System::currentTimeMillis);
+    new ClaimKeeper(vertx, nodeId, sessions, fence, config.busTimeoutMs()).start();
+    guard = new RelayGuard(hygiene);
     vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
-    vertx.setPeriodic(hygiene.relayGuardIntervalMs(), t -> guard());
+    vertx.setPeriodic(hygiene.relayGuardIntervalMs(), t -> guard.sweep(sessions.values(), System.currentTimeMillis()));
     var bus = vertx.eventBus();
     return Future.all(
         bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, m -> open(m, m.body())).completion(),
@@ -120,7 +130,7 @@ public final class RelayVerticle extends VerticleBase {
     if (command instanceof OpenUpstream open) {
       open(message, open);
     } else if (command instanceof ClientAudio audio) {
-      if (session != null) {
+      if (session != null && fence.mayAct()) {
         session.audio(audio.connectionId(), audio.base64Pcm());
       }
     } else if (command instanceof ClientDetached detached) {
@@ -129,14 +139,17 @@ public final class RelayVerticle extends VerticleBase {
       }
     } else if (command instanceof ActivityBatch batch) {
       long now = System.currentTimeMillis();
+      List<String> notHeld = new ArrayList<>();
       for (Activity a : batch.activities()) {
         RelaySession held = sessions.get(a.sessionId());
-        if (held != null && a.heartbeatAt() > 0) {
+        if (held == null) {
+          notHeld.add(a.sessionId());
+        } else if (a.heartbeatAt() > 0) {
           held.heartbeat(now);
         }
       }
-      // Gateways use this message as a probe of this relay's presence.
-      message.reply(null);
+      // Gateways use this message as a probe: of this relay's presence, and of the sessions it holds.
+      message.reply(new LostClaims(notHeld));
     } else if (command instanceof DurableReleased released) {
       if (session != null) {
         session.durableReleased(released.seq());
@@ -151,6 +164,10 @@ public final class RelayVerticle extends VerticleBase {
         message.fail(BusFailure.NOT_FOUND, "this relay does not hold the session");
         return;
       }
+      if (!fence.mayAct()) {
+        message.fail(BusFailure.UNAVAILABLE, "this relay is checking its claims after a stall");
+        return;
+      }
       session.apply(control.control(), control.text(), control.clientSeq(), control.session())
           .onSuccess(v -> message.reply(null))
           .onFailure(e -> message.fail(BusFailure.UNAVAILABLE, e.getMessage()));
@@ -163,6 +180,10 @@ public final class RelayVerticle extends VerticleBase {
    * connects upstream: a session never has two upstreams. A lost claim answers {@link UpstreamHeldElsewhere}.
    */
   private void open(Message<?> message, OpenUpstream request) {
+    if (!fence.mayAct()) {
+      message.fail(BusFailure.UNAVAILABLE, "this relay is checking its claims after a stall");
+      return;
+    }
     RelaySession existing = sessions.get(request.sessionId());
     if (existing != null) {
       existing.durableReleased(request.storedSeq());
@@ -186,14 +207,13 @@ public final class RelayVerticle extends VerticleBase {
     String key = request.sessionId() + "/" + request.connectionId();
     String expected = request.session().relayNode();
     Future<RelaySession> opened = vertx.eventBus()
-        .<RelayClaim>request(Addresses.SESSION_BIND_RELAY, new BindRelay(request.sessionId(), nodeId, expected),
+        .<RelayClaim>request(Addresses.SESSION_BIND_RELAY, BindRelay.claim(request.sessionId(), nodeId, expected),
             busOptions())
         .compose(claim -> !claim.body().granted() ? Future.failedFuture(new ClaimRefused(claim.body().holder()))
-            : RelaySession.open(vertx, nodeId, config, connector, activity, request.session(),
-                request.gatewayNode(), request.connectionId(),
+            : RelaySession.open(vertx, nodeId, claim.body().epoch(), config, connector, fence::mayAct, activity,
+                request.session(), request.gatewayNode(), request.connectionId(),
                 new TransientRing(Math.max(request.afterSeq(), request.storedSeq()), request.transientsLost()))
-            .onFailure(e -> vertx.eventBus().send(Addresses.SESSION_BIND_RELAY,
-                new BindRelay(request.sessionId(), null, nodeId))));
+            .onFailure(e -> giveBack(request.sessionId(), claim.body().epoch())));
     Opening entry = new Opening(request.connectionId(), opened);
     opening.put(request.sessionId(), entry);
     opened
@@ -201,14 +221,15 @@ public final class RelayVerticle extends VerticleBase {
         .onSuccess(session -> {
           sessions.put(request.sessionId(), session);
           session.onClosed(() -> sessions.remove(request.sessionId(), session));
-          if (abandonedOpens.remove(key)) {
-            discard(session, "its gateway gave up waiting for it");
+          Boolean abandonedDetach = abandonedOpens.remove(key);
+          if (abandonedDetach != null) {
+            giveUp(session, request.connectionId(), abandonedDetach);
             message.fail(BusFailure.UNAVAILABLE, "abandoned by the gateway");
             return;
           }
           LOG.info("[Relay] upstream opened for {}{}", request.sessionId(), request.failover() ? " (failover)" : "");
           if (request.failover()) {
-            session.announceFailover();
+            session.announceTakeover("relay_failover");
           }
           // The gateway confirms that its client still waits for this upstream; if it does not (it gave up,
           // or the client left), that client never had the upstream: it closes now, with no detach grace.
@@ -244,18 +265,30 @@ public final class RelayVerticle extends VerticleBase {
     }
   }
 
-  /** A gateway gave up waiting for an open: close that upstream at once, or as soon as it opens. */
+  /**
+   * A gateway gave up waiting for an open: that upstream closes at once (or as soon as it opens) if its client
+   * never got {@code connected}; otherwise its detach grace runs.
+   */
   private void abandoned(OpenAbandoned abandoned) {
     String sessionId = abandoned.sessionId();
     Opening inProgress = opening.get(sessionId);
     if (inProgress != null && inProgress.connectionId().equals(abandoned.connectionId())) {
-      abandonedOpens.add(sessionId + "/" + abandoned.connectionId());
+      abandonedOpens.put(sessionId + "/" + abandoned.connectionId(), abandoned.detach());
     } else if (abandoned.connectionId().equals(unconfirmed.get(sessionId))) {
       unconfirmed.remove(sessionId);
       RelaySession session = sessions.get(sessionId);
       if (session != null) {
-        discard(session, "its gateway gave up waiting for it");
+        giveUp(session, abandoned.connectionId(), abandoned.detach());
       }
+    }
+  }
+
+  /** The gateway gave up on {@code connectionId}'s open: detach it (a connected client) or discard. */
+  private void giveUp(RelaySession session, String connectionId, boolean detach) {
+    if (detach) {
+      session.detach(connectionId);
+    } else {
+      discard(session, "its gateway gave up waiting for it");
     }
   }
 
@@ -266,7 +299,14 @@ public final class RelayVerticle extends VerticleBase {
   private void discard(RelaySession session, String why) {
     LOG.info("[Relay] closing the upstream of {} at once: {}", session.sessionId(), why);
     session.close(false);
-    vertx.eventBus().send(Addresses.SESSION_BIND_RELAY, new BindRelay(session.sessionId(), null, nodeId));
+    giveBack(session.sessionId(), session.epoch());
+  }
+
+  /** Gives a claim back, retried until the session service has it; ignored there if the session moved on. */
+  private void giveBack(String sessionId, long epoch) {
+    DurableRequests.request(vertx, Addresses.SESSION_BIND_RELAY, BindRelay.giveBack(sessionId, nodeId, epoch),
+            DurableRequests.Policy.standard(config.busTimeoutMs()))
+        .onFailure(e -> LOG.warn("[Relay] giving back the claim of {} failed: {}", sessionId, e.getMessage()));
   }
 
   /** Audio forwarded in the last second, for all sessions, in one message. */
@@ -274,24 +314,6 @@ public final class RelayVerticle extends VerticleBase {
     List<Activity> forwarded = activity.drain();
     if (!forwarded.isEmpty()) {
       vertx.eventBus().send(Addresses.SESSION_ACTIVITY, new ActivityBatch(forwarded));
-    }
-  }
-
-  /**
-   * The cost guard: closes every upstream whose client has shown no heartbeat for the heartbeat timeout
-   * plus a grace. It needs nothing but this relay, so no crashed session service or watchdog can leave a
-   * billable upstream open.
-   */
-  private void guard() {
-    long now = System.currentTimeMillis();
-    long limit = hygiene.heartbeatTimeoutMs() + hygiene.relayGuardGraceMs();
-    for (RelaySession session : List.copyOf(sessions.values())) {
-      long silent = now - session.lastHeartbeatAt();
-      if (silent > limit) {
-        LOG.warn("[Relay] cost guard: closing upstream of {}, no client heartbeat for {} ms", session.sessionId(),
-            silent);
-        session.close(true);
-      }
     }
   }
 

@@ -33,7 +33,7 @@ final class UpstreamConnector {
         // Vert.x allows 50 connections per host by default and queues the rest without bound: a relay would
         // hold 50 sessions. Each session has one upstream, two for a moment while it rolls over.
         .setMaxConnections(2 * config.maxSessions())
-        .setConnectTimeout(10_000));
+        .setConnectTimeout((int) RelayConfig.UPSTREAM_CONNECT_TIMEOUT_MS));
   }
 
   Future<WebSocket> connect() {

@@ -9,7 +9,10 @@ import io.vertx.core.http.WebSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +23,8 @@ import java.util.function.Consumer;
 final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamLink.class);
+  /** Frames held while fenced, at most: a paused socket delivers only those already on their way. */
+  private static final int MAX_HELD = 256;
 
   private final WebSocket socket;
   private final BoundedWrites writes;
@@ -27,19 +32,28 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
   private final String sessionId;
   private final LinkActivity activity = new LinkActivity();
   private boolean closedByRelay;
+  /** Whether the relay may act on this session now ({@link StallFence}); while not, nothing is sent. */
+  private final BooleanSupplier mayAct;
+  /** Frames that arrived while the relay was fenced, in order: the socket is paused until {@link #release}. */
+  private final List<String> held = new ArrayList<>();
+  private final Consumer<String> reader;
 
   /**
+   * @param mayAct  whether the relay may act on its sessions now: while not, nothing is sent upstream, and
+   *                the socket is paused with what arrived held until {@link #release}
    * @param onEvent each upstream event but audio, after the link's activity took it into account
    * @param onAudio each piece of the AI's voice (base64 PCM16)
    * @param onLost  the upstream closed or stopped reading: the link is gone
    */
-  UpstreamLink(WebSocket socket, String sessionId, BiConsumer<UpstreamLink, UpstreamEvent> onEvent,
-               BiConsumer<UpstreamLink, String> onAudio, Consumer<UpstreamLink> onLost) {
+  UpstreamLink(WebSocket socket, String sessionId, BooleanSupplier mayAct,
+               BiConsumer<UpstreamLink, UpstreamEvent> onEvent, BiConsumer<UpstreamLink, String> onAudio,
+               Consumer<UpstreamLink> onLost) {
     this.socket = socket;
     this.sessionId = sessionId;
+    this.mayAct = mayAct;
     this.writes = new BoundedWrites(socket, WriteBounds.UPSTREAM, System::currentTimeMillis, this::stoppedReading);
     this.onLost = onLost;
-    socket.textMessageHandler(text -> {
+    this.reader = text -> {
       String audio = AudioDeltas.audioOf(text);
       if (audio != null) {
         // Most of what the upstream sends: passed on without building a JSON tree.
@@ -65,6 +79,21 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
       }
       activity.observe(event);
       onEvent.accept(this, event);
+    };
+    socket.textMessageHandler(text -> {
+      if (!held.isEmpty() || !mayAct.getAsBoolean()) {
+        // Paused: at most the frames already on their way arrive before the pause holds.
+        socket.pause();
+        if (held.size() >= MAX_HELD) {
+          LOG.warn("[Relay] upstream of {} kept sending while paused; dropping the link", sessionId);
+          close();
+          Vertx.currentContext().runOnContext(v -> onLost.accept(this));
+          return;
+        }
+        held.add(text);
+        return;
+      }
+      reader.accept(text);
     });
     socket.exceptionHandler(e -> LOG.debug("[Relay] upstream socket error for {}: {}", sessionId, e.toString()));
     socket.closeHandler(v -> {
@@ -75,11 +104,24 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
     });
   }
 
-  /** Sends a client event; nothing once the upstream stopped reading (see {@link #stoppedReading}). */
+  /**
+   * Sends a client event; nothing once the upstream stopped reading (see {@link #stoppedReading}), nor while
+   * the relay is fenced (it may have lost the session to another relay).
+   */
   @Override
   public void send(String clientEvent) {
-    if (!closedByRelay) {
+    if (!closedByRelay && mayAct.getAsBoolean()) {
       writes.write(clientEvent);
+    }
+  }
+
+  /** The relay may act again: what arrived while it was fenced is read, in order, and the socket resumes. */
+  void release() {
+    List<String> frames = List.copyOf(held);
+    held.clear();
+    frames.forEach(reader);
+    if (!closedByRelay) {
+      socket.resume();
     }
   }
 
@@ -101,7 +143,7 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
    * @return false when it was dropped
    */
   boolean sendAudio(String base64Pcm) {
-    return !closedByRelay && writes.writeDroppable(RealtimeClientEvents.inputAudioAppend(base64Pcm));
+    return !closedByRelay && mayAct.getAsBoolean() && writes.writeDroppable(RealtimeClientEvents.inputAudioAppend(base64Pcm));
   }
 
   /**

@@ -54,7 +54,7 @@ class ClientFeedTest {
 
 
   private ClientFeed feed() {
-    ClientFeed feed = new ClientFeed(vertx, "s1", 2_000, new TransientRing(EventSeq.durable(3), false));
+    ClientFeed feed = new ClientFeed(vertx, "s1", "relay-1", 2_000, () -> 1, new TransientRing(EventSeq.durable(3), false));
     feed.attach("gw-1", "c-1", EventSeq.durable(3));
     return feed;
   }

@@ -40,11 +40,16 @@ final class EventLog {
    * Reserves the seqs first (taking the session row's write lock), then appends the turns, stores the events
    * and drops what is past the replay bound, in one transaction: numbering is gap-free and follows the order
    * of appends, and a turn is in the history exactly when its event is in the stream.
+   *
+   * <p>Under the same lock: a batch whose {@code emitKey} is stored already is answered with the events it
+   * stored then (those still kept), and nothing is written; a batch from a relay whose claim {@code relayEpoch}
+   * is older than the session's fails with {@link StaleClaim}, and nothing is written either.
    */
-  List<NumberedEvent> append(Connection c, String sessionId, List<String> events, List<Turn> turns,
-                             long appliedClientSeq, long now) throws SQLException {
+  List<NumberedEvent> append(Connection c, String sessionId, String emitKey, long relayEpoch, List<String> events,
+                             List<Turn> turns, long appliedClientSeq, long now) throws SQLException {
     return Sql.inTransaction(c, () -> {
       long last;
+      long epoch;
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE sessions SET last_event_seq = last_event_seq + ? WHERE session_id = ?")) {
         ps.setLong(1, events.size() * EventSeq.STRIDE);
@@ -53,12 +58,23 @@ final class EventLog {
           throw new NoSuchElementException("no session " + sessionId);
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT last_event_seq FROM sessions WHERE session_id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT last_event_seq, relay_epoch FROM sessions WHERE session_id = ?")) {
         ps.setString(1, sessionId);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           last = rs.getLong(1);
+          epoch = rs.getLong(2);
         }
+      }
+      if (relayEpoch > 0 && relayEpoch < epoch) {
+        throw new StaleClaim(sessionId, relayEpoch, epoch);
+      }
+      List<NumberedEvent> stored = emitKey == null ? null : storedBatch(c, sessionId, emitKey);
+      if (stored != null) {
+        // Sent again after its reply was lost: what it stored then is the answer; the seqs reserved above roll
+        // back with the transaction.
+        throw new AlreadyStored(stored);
       }
       for (Turn turn : turns) {
         insertTurn(c, sessionId, turn, now);
@@ -67,25 +83,92 @@ final class EventLog {
         markApplied(c, sessionId, appliedClientSeq);
       }
       List<NumberedEvent> numbered = new ArrayList<>(events.size());
+      long first = last - events.size() * EventSeq.STRIDE + EventSeq.STRIDE;
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, ?, ?, ?)")) {
-        long seq = last - events.size() * EventSeq.STRIDE;
+        long seq = first;
         for (String event : events) {
-          seq += EventSeq.STRIDE;
-          NumberedEvent stored = NumberedEvent.of(event, seq);
-          numbered.add(stored);
+          NumberedEvent numberedEvent = NumberedEvent.of(event, seq);
+          numbered.add(numberedEvent);
           ps.setString(1, sessionId);
           ps.setLong(2, seq);
           ps.setLong(3, now);
-          ps.setString(4, stored.json());
+          ps.setString(4, numberedEvent.json());
           ps.addBatch();
+          seq += EventSeq.STRIDE;
         }
         ps.executeBatch();
       }
+      if (emitKey != null) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO session_emits "
+            + "(session_id, emit_key, first_seq, last_seq, created_at) VALUES (?, ?, ?, ?, ?)")) {
+          ps.setString(1, sessionId);
+          ps.setString(2, emitKey);
+          ps.setLong(3, first);
+          ps.setLong(4, last);
+          ps.setLong(5, now);
+          ps.executeUpdate();
+        }
+      }
       prune(c, sessionId, "seq <= ?", last - EventSeq.durable(replayMaxEvents));
       prune(c, sessionId, "created_at < ?", now - replayMaxAgeMs);
+      pruneEmitKeys(c, sessionId, now - replayMaxAgeMs);
       return numbered;
     });
+  }
+
+  /**
+   * Forgets the idempotency keys of batches older than {@code cutoff}: a sender retries a batch for seconds,
+   * and the keys are kept as long as the events are.
+   */
+  static void pruneEmitKeys(Connection c, String sessionId, long cutoff) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM session_emits WHERE session_id = ? AND created_at < ?")) {
+      ps.setString(1, sessionId);
+      ps.setLong(2, cutoff);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The events a batch stored under {@code emitKey} (those still kept), or null when no batch used that key. */
+  private static List<NumberedEvent> storedBatch(Connection c, String sessionId, String emitKey) throws SQLException {
+    long first;
+    long last;
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT first_seq, last_seq FROM session_emits WHERE session_id = ? AND emit_key = ?")) {
+      ps.setString(1, sessionId);
+      ps.setString(2, emitKey);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        first = rs.getLong(1);
+        last = rs.getLong(2);
+      }
+    }
+    List<NumberedEvent> events = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq, event FROM session_events "
+        + "WHERE session_id = ? AND seq >= ? AND seq <= ? ORDER BY seq")) {
+      ps.setString(1, sessionId);
+      ps.setLong(2, first);
+      ps.setLong(3, last);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          events.add(new NumberedEvent(rs.getLong(1), rs.getString(2)));
+        }
+      }
+    }
+    return events;
+  }
+
+  /** A batch stored before under its key: the transaction rolls back and the caller answers {@link #events}. */
+  static final class AlreadyStored extends RuntimeException {
+    final List<NumberedEvent> events;
+
+    AlreadyStored(List<NumberedEvent> events) {
+      super("batch stored already", null, false, false);
+      this.events = events;
+    }
   }
 
   /** Records that a relay carried out client message {@code clientSeq}; the highest one stays. */
@@ -145,6 +228,11 @@ final class EventLog {
    * expired. Returns how many sessions were pruned; a caller repeats while a whole batch went.
    */
   static int pruneExpired(Connection c, long cutoff, int batch) throws SQLException {
+    // Idempotency keys of every session, through their own age index (ended sessions append nothing more).
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM session_emits WHERE created_at < ?")) {
+      ps.setLong(1, cutoff);
+      ps.executeUpdate();
+    }
     Set<String> pruned = new LinkedHashSet<>();
     // Each round prunes at least the session of its first row, so at most `batch` rounds.
     int limit = batch * 8;

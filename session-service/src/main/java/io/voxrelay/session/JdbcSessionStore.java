@@ -12,6 +12,7 @@ import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.protocol.NumberedEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import org.slf4j.Logger;
@@ -44,6 +45,7 @@ final class JdbcSessionStore implements SessionStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcSessionStore.class);
   private static final int MAX_ATTEMPTS = 32;
+  private static final long DRAIN_POLL_MS = 20;
   private static final String LIVE = "ended = 0 AND awaiting_resume = 0 AND connections > 0";
 
   private final HikariDataSource dataSource;
@@ -53,10 +55,14 @@ final class JdbcSessionStore implements SessionStore {
   private final StoreQueue readQueue;
   private final StoreQueue writeQueue;
   private final EventLog events;
+  private final String storeId;
+  private final Vertx vertx;
 
-  private JdbcSessionStore(HikariDataSource dataSource, WorkerExecutor workers, WorkerExecutor writer,
-                           StoreConfig config) {
+  private JdbcSessionStore(Vertx vertx, HikariDataSource dataSource, WorkerExecutor workers, WorkerExecutor writer,
+                           StoreConfig config, String storeId) {
+    this.vertx = vertx;
     this.dataSource = dataSource;
+    this.storeId = storeId;
     this.workers = workers;
     this.writer = writer;
     this.readQueue = new StoreQueue("read", workers);
@@ -76,8 +82,10 @@ final class JdbcSessionStore implements SessionStore {
       HikariDataSource dataSource = dataSource(config);
       try {
         int version = Migrations.apply(dataSource, config.kind() == StoreConfig.Kind.POSTGRES);
-        LOG.info("[SessionStore] {} store ready at schema version {}", config.kind().name().toLowerCase(), version);
-        return (SessionStore) new JdbcSessionStore(dataSource, workers, writer, config);
+        String storeId = StoreIdentity.ensure(dataSource);
+        LOG.info("[SessionStore] {} store {} ready at schema version {}", config.kind().name().toLowerCase(),
+            storeId, version);
+        return (SessionStore) new JdbcSessionStore(vertx, dataSource, workers, writer, config, storeId);
       } catch (SQLException | RuntimeException e) {
         dataSource.close();
         throw e;
@@ -192,13 +200,47 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Void> markApplied(String sessionId, long clientSeq) {
+  public Future<Void> markApplied(String sessionId, long clientSeq, long relayEpoch) {
     return write(() -> {
       try (Connection c = dataSource.getConnection()) {
-        EventLog.markApplied(c, sessionId, clientSeq);
+        return Sql.inTransaction(c, () -> {
+          RelayEpochs.requireCurrent(c, sessionId, relayEpoch);
+          EventLog.markApplied(c, sessionId, clientSeq);
+          return null;
+        });
       }
-      return null;
     });
+  }
+
+  @Override
+  public Future<List<String>> lostClaims(Map<String, Long> epochs) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return RelayEpochs.lost(c, epochs);
+      }
+    });
+  }
+
+  @Override
+  public String storeId() {
+    return storeId;
+  }
+
+  @Override
+  public Future<Void> drain(long timeoutMs) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    Promise<Void> drained = Promise.promise();
+    vertx.setPeriodic(0, DRAIN_POLL_MS, id -> {
+      int left = readQueue.pending() + writeQueue.pending();
+      if (left == 0 || System.currentTimeMillis() >= deadline) {
+        vertx.cancelTimer(id);
+        if (left > 0) {
+          LOG.warn("[SessionStore] closing with {} requests still under way after {} ms", left, timeoutMs);
+        }
+        drained.complete();
+      }
+    });
+    return drained.future();
   }
 
   @Override
@@ -274,13 +316,16 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public Future<List<NumberedEvent>> appendEvents(String sessionId, List<String> events, List<Turn> turns,
-                                                  long appliedClientSeq, long now) {
+  public Future<List<NumberedEvent>> appendEvents(String sessionId, String emitKey, long relayEpoch,
+                                                  List<String> events, List<Turn> turns, long appliedClientSeq,
+                                                  long now) {
     return write(() -> {
       try (Connection c = dataSource.getConnection()) {
         for (int attempt = 1; ; attempt++) {
           try {
-            return this.events.append(c, sessionId, events, turns, appliedClientSeq, now);
+            return this.events.append(c, sessionId, emitKey, relayEpoch, events, turns, appliedClientSeq, now);
+          } catch (EventLog.AlreadyStored again) {
+            return again.events;
           } catch (SQLException e) {
             // Two writers took the same session's write lock at once (SQLite): try again in order.
             if (attempt >= MAX_ATTEMPTS) {

@@ -26,7 +26,8 @@ final class Migrations {
 
   /** The migrations in order. Add new ones at the end; never edit one that has shipped. */
   static final List<String> SCRIPTS = List.of("V1__sessions.sql", "V2__hygiene.sql", "V3__delivery.sql",
-      "V4__turns_by_item.sql", "V5__live_count.sql", "V6__durable_seq_stride.sql", "V7__events_by_age.sql");
+      "V4__turns_by_item.sql", "V5__live_count.sql", "V6__durable_seq_stride.sql", "V7__events_by_age.sql",
+      "V8__fencing.sql");
 
   private static final long POSTGRES_LOCK_KEY = 0x766f7872656c6179L; // "voxrelay"
   private static final int ATTEMPTS = 5;

@@ -43,7 +43,7 @@ final class RetiredSessions {
         break;
       }
     }
-    for (String table : List.of("session_events", "session_turns", "sessions")) {
+    for (String table : List.of("session_events", "session_emits", "session_turns", "sessions")) {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
         for (String id : ids) {
           ps.setString(1, id);

@@ -13,6 +13,7 @@ import java.util.List;
  * @param tokenHash        SHA-256 of the one valid resume token
  * @param connections      how many times a client has connected
  * @param startedAt        start of the current run: creation, or the last resume after a termination
+ * @param relayEpoch       the fencing token of the current (or last) relay claim: raised by every grant
  * @param connectionId     the session's one live client connection
  * @param previousTokenHash the token a rotation replaced, valid until the client confirms the new one
  * @param history          the most recent turns, oldest first (the store keeps them all)
@@ -20,8 +21,8 @@ import java.util.List;
 record SessionRecord(String sessionId, long version, String instructions, List<String> questions, long createdAt,
                      String tokenHash, long tokenExpiresAt, int currentQuestionIndex, boolean paused,
                      boolean awaitingResume, boolean textOnly, boolean ended, String terminationReason,
-                     String relayNode, String gatewayNode, int connections, long startedAt, long lastHeartbeatAt,
-                     long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq, long appliedClientSeq,
+                     String relayNode, long relayEpoch, String gatewayNode, int connections, long startedAt,
+                     long lastHeartbeatAt, long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq, long appliedClientSeq,
                      String connectionId, String previousTokenHash, List<Turn> history) {
 
   SessionRecord {
@@ -32,12 +33,12 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
   static SessionRecord create(String sessionId, String instructions, List<String> questions, String tokenHash,
                               long tokenExpiresAt, long now) {
     return new SessionRecord(sessionId, 0, instructions, questions, now, tokenHash, tokenExpiresAt, 0, false, false,
-        false, false, null, null, null, 0, now, now, now, now, 0, 0, null, null, List.of());
+        false, false, null, null, 0, null, 0, now, now, now, now, 0, 0, null, null, List.of());
   }
 
   SessionSnapshot snapshot() {
     return new SessionSnapshot(sessionId, instructions, questions, currentQuestionIndex, paused, awaitingResume,
-        textOnly, ended, relayNode, gatewayNode, createdAt, history, lastClientSeq, appliedClientSeq);
+        textOnly, ended, relayNode, gatewayNode, createdAt, startedAt, history, lastClientSeq, appliedClientSeq);
   }
 
   SessionRecord withVersion(long newVersion) {
@@ -79,6 +80,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
     private boolean ended;
     private String terminationReason;
     private String relayNode;
+    private long relayEpoch;
     private String gatewayNode;
     private int connections;
     private long startedAt;
@@ -103,6 +105,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       ended = s.ended;
       terminationReason = s.terminationReason;
       relayNode = s.relayNode;
+      relayEpoch = s.relayEpoch;
       gatewayNode = s.gatewayNode;
       connections = s.connections;
       startedAt = s.startedAt;
@@ -202,6 +205,11 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       return this;
     }
 
+    Builder relayEpoch(long value) {
+      relayEpoch = value;
+      return this;
+    }
+
     Builder gatewayNode(String value) {
       gatewayNode = value;
       return this;
@@ -221,7 +229,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       SessionRecord s = from;
       return new SessionRecord(s.sessionId, version, s.instructions, s.questions, s.createdAt, tokenHash,
           tokenExpiresAt, currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode,
-          gatewayNode, connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt,
+          relayEpoch, gatewayNode, connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt,
           lastClientSeq, appliedClientSeq, connectionId, previousTokenHash, history);
     }
   }

@@ -28,7 +28,7 @@ final class SessionRows {
   /** Columns a change may write directly. */
   private static final List<String> STATE = List.of("version", "token_hash", "token_expires_at",
       "current_question_index", "paused", "awaiting_resume", "text_only", "ended", "termination_reason",
-      "relay_node", "gateway_node", "connections", "started_at", "last_client_seq", "connection_id",
+      "relay_node", "relay_epoch", "gateway_node", "connections", "started_at", "last_client_seq", "connection_id",
       "previous_token_hash");
   /** Timestamps that only ever move forward, whoever writes: a state change never undoes newer activity. */
   private static final List<String> TIMES = List.of("last_heartbeat_at", "last_audio_activity_at",
@@ -73,6 +73,7 @@ final class SessionRows {
         .ended(rs.getInt("ended") != 0)
         .terminationReason(rs.getString("termination_reason"))
         .relayNode(rs.getString("relay_node"))
+        .relayEpoch(rs.getLong("relay_epoch"))
         .gatewayNode(rs.getString("gateway_node"))
         .connections(rs.getInt("connections"))
         .startedAt(rs.getLong("started_at"))
@@ -146,6 +147,7 @@ final class SessionRows {
     ps.setInt(i++, s.ended() ? 1 : 0);
     ps.setString(i++, s.terminationReason());
     ps.setString(i++, s.relayNode());
+    ps.setLong(i++, s.relayEpoch());
     ps.setString(i++, s.gatewayNode());
     ps.setInt(i++, s.connections());
     ps.setLong(i++, s.startedAt());

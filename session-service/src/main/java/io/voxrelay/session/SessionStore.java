@@ -10,6 +10,7 @@ import io.voxrelay.common.protocol.NumberedEvent;
 import io.vertx.core.Future;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -59,8 +60,19 @@ interface SessionStore {
    * a batch stored twice adds each turn once) and records {@code appliedClientSeq} (0: none) as carried out.
    * Either all of it is stored, or none.
    */
-  Future<List<NumberedEvent>> appendEvents(String sessionId, List<String> events, List<Turn> turns,
-                                           long appliedClientSeq, long now);
+  default Future<List<NumberedEvent>> appendEvents(String sessionId, List<String> events, List<Turn> turns,
+                                                   long appliedClientSeq, long now) {
+    return appendEvents(sessionId, null, 0, events, turns, appliedClientSeq, now);
+  }
+
+  /**
+   * As {@link #appendEvents(String, List, List, long, long)}, applied once per {@code emitKey} (null: no key):
+   * a batch stored under that key before is answered with the events it stored then (those still kept), and
+   * nothing is written. With {@code relayEpoch} above 0 (a relay's batch), fails with {@link StaleClaim} and
+   * writes nothing when the session has been claimed under a newer epoch since.
+   */
+  Future<List<NumberedEvent>> appendEvents(String sessionId, String emitKey, long relayEpoch, List<String> events,
+                                           List<Turn> turns, long appliedClientSeq, long now);
 
   /**
    * Deletes, with their history and events, up to {@code batch} sessions that ended, or await resume, and
@@ -93,8 +105,20 @@ interface SessionStore {
    */
   Future<TranscriptPage> transcript(String sessionId, long afterPosition, int limit);
 
-  /** Records that a relay carried the client message {@code clientSeq} out upstream (never moves back). */
-  Future<Void> markApplied(String sessionId, long clientSeq);
+  /**
+   * Records that a relay carried the client message {@code clientSeq} out upstream (never moves back), under
+   * its claim {@code relayEpoch}; fails with {@link StaleClaim} when the session was claimed again since.
+   */
+  Future<Void> markApplied(String sessionId, long clientSeq, long relayEpoch);
+
+  /** Of the given sessions and claim epochs, the sessions claimed since under a newer epoch, or gone. */
+  Future<List<String>> lostClaims(Map<String, Long> epochs);
+
+  /** The store's identity, created with its schema: every session-service instance of a cluster shares one. */
+  String storeId();
+
+  /** Completes once no request is under way in the store, or after {@code timeoutMs} at the latest. */
+  Future<Void> drain(long timeoutMs);
 
   Future<Void> close();
 

@@ -5,6 +5,7 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.CheckClaims;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.Control;
@@ -14,7 +15,6 @@ import io.voxrelay.common.bus.EmitEvents;
 import io.voxrelay.common.bus.EmittedEvents;
 import io.voxrelay.common.bus.GetSession;
 import io.voxrelay.common.bus.GetTranscript;
-import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.bus.SessionControlRequest;
 import io.voxrelay.common.bus.CreateSession;
@@ -37,13 +37,13 @@ import io.voxrelay.common.protocol.TerminationReason;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.NoSuchElementException;
 
 /**
@@ -60,6 +60,10 @@ public final class SessionVerticle extends VerticleBase {
   private Terminations terminations;
   private final RetentionConfig retentionConfig;
   private RetentionSweep retention;
+  private RelayClaims claims;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** How long a stopping instance lets the store's requests under way finish before it closes the store. */
+  private static final long DRAIN_TIMEOUT_MS = 10_000;
 
   public SessionVerticle() {
     this(StoreConfig.fromEnv(Env.system()));
@@ -93,22 +97,28 @@ public final class SessionVerticle extends VerticleBase {
           terminations = new Terminations(vertx, opened, clock);
           retention = new RetentionSweep(vertx, opened, retentionConfig, config.replayMaxAgeMs(), clock);
           retention.start();
-          return Future.all(List.of(
-              bus.<CreateSession>consumer(Addresses.SESSION_CREATE, this::create).completion(),
-              bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect).completion(),
-              bus.<BindRelay>consumer(Addresses.SESSION_BIND_RELAY, this::bindRelay).completion(),
-              bus.<SessionControlRequest>consumer(Addresses.SESSION_CONTROL, this::control).completion(),
-              bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, this::upstreamClosed).completion(),
-              bus.<ActivityBatch>consumer(Addresses.SESSION_ACTIVITY, this::activity).completion(),
-              bus.<FindExpired>consumer(Addresses.SESSION_FIND_EXPIRED, this::findExpired).completion(),
-              bus.<TerminateSessions>consumer(Addresses.SESSION_TERMINATE, this::terminate).completion(),
-              bus.<ConfirmConnection>consumer(Addresses.SESSION_CONFIRM, this::confirm).completion(),
-              bus.<EmitEvents>consumer(Addresses.SESSION_EMIT, this::emit).completion(),
-              bus.<ReplayRequest>consumer(Addresses.SESSION_REPLAY, this::replay).completion(),
-              bus.<GetSession>consumer(Addresses.SESSION_GET, this::get).completion(),
-              bus.<GetTranscript>consumer(Addresses.SESSION_TRANSCRIPT, this::transcript).completion(),
-              bus.<RelayControlDone>consumer(Addresses.SESSION_CONTROL_APPLIED, m -> store.markApplied(
-                  m.body().sessionId(), m.body().clientSeq())).completion()));
+          claims = new RelayClaims(opened);
+          consumers.addAll(List.of(
+              bus.<CreateSession>consumer(Addresses.SESSION_CREATE, this::create),
+              bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect),
+              bus.<BindRelay>consumer(Addresses.SESSION_BIND_RELAY, m -> answer(m, "bind-relay",
+                  claims.bind(m.body()))),
+              bus.<SessionControlRequest>consumer(Addresses.SESSION_CONTROL, this::control),
+              bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, m -> answer(m, "upstream-closed",
+                  claims.upstreamClosed(m.body()))),
+              bus.<CheckClaims>consumer(Addresses.SESSION_CHECK_CLAIMS, m -> answer(m, "check-claims",
+                  claims.check(m.body()))),
+              bus.<ActivityBatch>consumer(Addresses.SESSION_ACTIVITY, this::activity),
+              bus.<FindExpired>consumer(Addresses.SESSION_FIND_EXPIRED, this::findExpired),
+              bus.<TerminateSessions>consumer(Addresses.SESSION_TERMINATE, this::terminate),
+              bus.<ConfirmConnection>consumer(Addresses.SESSION_CONFIRM, this::confirm),
+              bus.<EmitEvents>consumer(Addresses.SESSION_EMIT, this::emit),
+              bus.<ReplayRequest>consumer(Addresses.SESSION_REPLAY, this::replay),
+              bus.<GetSession>consumer(Addresses.SESSION_GET, this::get),
+              bus.<GetTranscript>consumer(Addresses.SESSION_TRANSCRIPT, this::transcript),
+              bus.<RelayControlDone>consumer(Addresses.SESSION_CONTROL_APPLIED, m -> answer(m, "control-applied",
+                  claims.controlApplied(m.body())))));
+          return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         })
         .onSuccess(v -> LOG.info("[SessionService] Started"));
   }
@@ -119,12 +129,20 @@ public final class SessionVerticle extends VerticleBase {
     return opened == null ? 0 : opened.writeTransactions();
   }
 
+  /**
+   * Leaves in order: the consumers go first (callers' retries reach another instance, or wait for one), then
+   * the requests under way finish and are answered, then the store closes.
+   */
   @Override
   public Future<?> stop() {
     if (retention != null) {
       retention.stop();
     }
-    return store == null ? Future.succeededFuture() : store.close();
+    Future<?> unregistered = Future.join(consumers.stream().map(MessageConsumer::unregister).toList());
+    consumers.clear();
+    return unregistered
+        .eventually(() -> store == null ? Future.succeededFuture() : store.drain(DRAIN_TIMEOUT_MS))
+        .eventually(() -> store == null ? Future.succeededFuture() : store.close());
   }
 
   private void create(Message<CreateSession> message) {
@@ -196,8 +214,8 @@ public final class SessionVerticle extends VerticleBase {
 
   private void emit(Message<EmitEvents> message) {
     EmitEvents request = message.body();
-    store.appendEvents(request.sessionId(), request.events(), request.turns(), request.appliedClientSeq(),
-            clock.millis())
+    store.appendEvents(request.sessionId(), request.emitKey(), request.relayEpoch(), request.events(),
+            request.turns(), request.appliedClientSeq(), clock.millis())
         .onSuccess(stamped -> message.reply(new EmittedEvents(stamped)))
         .onFailure(e -> fail(message, "emit", e));
   }
@@ -227,20 +245,6 @@ public final class SessionVerticle extends VerticleBase {
         .onFailure(e -> fail(message, "transcript", e));
   }
 
-  private void bindRelay(Message<BindRelay> message) {
-    BindRelay request = message.body();
-    store.update(request.sessionId(), s -> {
-          if (!Objects.equals(s.relayNode(), request.expectedRelayNode())
-              && !Objects.equals(s.relayNode(), request.relayNode())) {
-            return s;
-          }
-          return s.toBuilder().relayNode(request.relayNode()).build();
-        })
-        .onSuccess(session -> message.reply(Objects.equals(session.relayNode(), request.relayNode())
-            ? RelayClaim.granted(session.relayNode()) : RelayClaim.refused(session.relayNode())))
-        .onFailure(e -> fail(message, "bind-relay", e));
-  }
-
   /**
    * Applies a control once per client seq: a resend of a seq already processed changes nothing and is
    * answered as a duplicate. Only the session's live connection may control it.
@@ -266,17 +270,6 @@ public final class SessionVerticle extends VerticleBase {
         .onFailure(e -> fail(message, "control", e));
   }
 
-  /** The relay holding the session let its upstream go: a new one opens only on resume. */
-  private void upstreamClosed(Message<UpstreamClosed> message) {
-    UpstreamClosed event = message.body();
-    store.update(event.sessionId(), s -> event.relayNode().equals(s.relayNode())
-            ? s.toBuilder().relayNode(null).awaitingResume(!s.ended()).build() : s)
-        .onSuccess(s -> LOG.info("[SessionService] upstream of {} closed; awaiting resume: {}", s.sessionId(),
-            s.awaitingResume()))
-        .onFailure(e -> LOG.warn("[SessionService] upstream-closed for {} not applied: {}", event.sessionId(),
-            e.toString()));
-  }
-
   private void activity(Message<ActivityBatch> message) {
     store.recordActivity(message.body().activities())
         .onFailure(e -> LOG.warn("[SessionService] activity of {} sessions not recorded: {}",
@@ -294,8 +287,16 @@ public final class SessionVerticle extends VerticleBase {
         .onSuccess(ended -> message.reply(new TerminatedSessions(ended)));
   }
 
+  /** Answers a request with {@code result}'s value (an empty reply for none), or its failure. */
+  private static void answer(Message<?> message, String operation, Future<?> result) {
+    result.onSuccess(message::reply).onFailure(e -> fail(message, operation, e));
+  }
+
   private static void fail(Message<?> message, String operation, Throwable e) {
-    if (e instanceof ControlRules.Refused refused) {
+    if (e instanceof StaleClaim stale) {
+      LOG.info("[SessionService] {} refused: {}", operation, stale.getMessage());
+      message.fail(BusFailure.FENCED, stale.getMessage());
+    } else if (e instanceof ControlRules.Refused refused) {
       message.fail(refused.code, refused.getMessage());
     } else if (e instanceof Unauthorized) {
       message.fail(BusFailure.UNAUTHORIZED, "unauthorized");

@@ -84,9 +84,9 @@ class SessionVerticleTest {
   void relayClaims(Vertx vertx, VertxTestContext ctx) {
     create(vertx).compose(created -> io.vertx.core.Future.all(
             vertx.eventBus().<RelayClaim>request(Addresses.SESSION_BIND_RELAY,
-                new BindRelay(created.sessionId(), "relay-a", null)),
+                BindRelay.claim(created.sessionId(), "relay-a", null)),
             vertx.eventBus().<RelayClaim>request(Addresses.SESSION_BIND_RELAY,
-                new BindRelay(created.sessionId(), "relay-b", null)))
+                BindRelay.claim(created.sessionId(), "relay-b", null)))
         .compose(race -> {
           RelayClaim a = race.<io.vertx.core.eventbus.Message<RelayClaim>>resultAt(0).body();
           RelayClaim b = race.<io.vertx.core.eventbus.Message<RelayClaim>>resultAt(1).body();
@@ -95,7 +95,7 @@ class SessionVerticleTest {
             assertThat(a.holder()).isEqualTo(b.holder()).isIn("relay-a", "relay-b");
           });
           return vertx.eventBus().<RelayClaim>request(Addresses.SESSION_BIND_RELAY,
-              new BindRelay(created.sessionId(), "relay-c", "relay-dead"));
+              BindRelay.claim(created.sessionId(), "relay-c", "relay-dead"));
         }))
         .onComplete(ctx.succeeding(m -> ctx.verify(() -> {
           assertThat(m.body().granted()).as("the session is not held by the relay the claim expected").isFalse();
@@ -108,7 +108,7 @@ class SessionVerticleTest {
   @DisplayName("keeps both of two concurrent updates to one session")
   void concurrentUpdates(Vertx vertx, VertxTestContext ctx) {
     create(vertx).compose(created -> io.vertx.core.Future.all(
-            vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, new BindRelay(created.sessionId(), "relay-9", null)),
+            vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, BindRelay.claim(created.sessionId(), "relay-9", null)),
             vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
                 new ConnectSession(created.sessionId(), created.token(), "gw-7", "c-7", 0)))
         .compose(all -> vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_GET,

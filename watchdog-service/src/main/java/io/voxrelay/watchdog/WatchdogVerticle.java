@@ -11,6 +11,7 @@ import io.voxrelay.common.bus.TerminatedSessions;
 import io.voxrelay.common.bus.Termination;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.HygieneConfig;
+import io.voxrelay.common.protocol.SessionLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -24,7 +25,7 @@ import java.util.List;
 /**
  * The watchdog service: every {@code VOXRELAY_WATCHDOG_INTERVAL_MS} it asks the session service for the live
  * sessions past a limit (one indexed query per limit, so a sweep costs what expires), applies
- * {@link WatchdogRules}, and orders the terminations in one message. Several instances may run: the session
+ * {@link SessionLimits}, and orders the terminations in one message. Several instances may run: the session
  * service claims each termination exactly once, and any instance alone keeps every session swept.
  */
 public final class WatchdogVerticle extends VerticleBase {
@@ -86,7 +87,7 @@ public final class WatchdogVerticle extends VerticleBase {
           }
           List<Termination> orders = new ArrayList<>();
           for (SessionTimes s : expired.candidates()) {
-            WatchdogRules.evaluate(s, now, config).ifPresent(reason -> orders.add(new Termination(s.sessionId(), reason)));
+            SessionLimits.evaluate(s, now, config).ifPresent(reason -> orders.add(new Termination(s.sessionId(), reason)));
           }
           if (orders.isEmpty()) {
             return Future.<Void>succeededFuture();

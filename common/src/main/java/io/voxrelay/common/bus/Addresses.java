@@ -15,15 +15,21 @@ public final class Addresses {
    * {@link BusFailure#GONE} (the interview ended).
    */
   public static final String SESSION_CONNECT = "voxrelay.session.connect";
-  /** {@link BindRelay} → {@link SessionSnapshot}: records which relay instance holds the upstream. */
+  /**
+   * {@link BindRelay} → {@link RelayClaim}: records which relay instance holds the upstream, under a fencing
+   * epoch that every grant raises.
+   */
   public static final String SESSION_BIND_RELAY = "voxrelay.session.bind-relay";
+
+  /** {@link CheckClaims} → {@link LostClaims}: a relay's periodic check that it still holds its sessions. */
+  public static final String SESSION_CHECK_CLAIMS = "voxrelay.session.check-claims";
 
   /** {@link SessionControlRequest} → {@link SessionControlReply}: applies a client's control to the session state. */
   public static final String SESSION_CONTROL = "voxrelay.session.control";
-  /** {@link RelayControlDone}, no reply: a relay carried a client message out upstream. */
+  /** {@link RelayControlDone} → empty reply: a relay carried a client message out upstream. */
   public static final String SESSION_CONTROL_APPLIED = "voxrelay.session.control-applied";
 
-  /** {@link UpstreamClosed}, no reply: the session now awaits resume. */
+  /** {@link UpstreamClosed} → empty reply: the session now awaits resume. */
   public static final String SESSION_UPSTREAM_CLOSED = "voxrelay.session.upstream-closed";
 
   /** {@link ActivityBatch}, no reply: heartbeats and forwarded audio of many sessions, at most once a second per node. */

@@ -18,7 +18,8 @@ public final class BusCodecs {
       TerminateUpstream.class, EmitEvents.class, EmittedEvents.class, ReplayRequest.class, Replay.class,
       ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, SessionControlReply.class,
       RelayControlDone.class, GetTranscript.class, TranscriptPage.class,
-      OpenAbandoned.class, DurableReleased.class, RelayClaim.class, UpstreamHeldElsewhere.class);
+      OpenAbandoned.class, DurableReleased.class, RelayClaim.class, UpstreamHeldElsewhere.class,
+      CheckClaims.class, LostClaims.class);
 
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 

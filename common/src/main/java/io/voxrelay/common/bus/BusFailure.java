@@ -15,6 +15,11 @@ public final class BusFailure {
   public static final int CONFLICT = 409;
   /** The message came on a connection that a newer one replaced: it is not processed. */
   public static final int SUPERSEDED = 412;
+  /**
+   * A relay sent this under a claim of the session that a newer claim replaced (its fencing epoch is stale):
+   * the relay has lost the session and must close its upstream.
+   */
+  public static final int FENCED = 421;
   public static final int INTERNAL = 500;
   /** No capacity, e.g. the upstream refused to open. */
   public static final int UNAVAILABLE = 503;

@@ -10,13 +10,17 @@ import java.util.List;
  * <p>The finished turns whose {@code transcript.done} events are in the batch travel with it and join the
  * session's history in the same transaction as the events: the history and the event stream never disagree.
  *
+ * @param emitKey          the batch's idempotency key, unique per sender and batch: a batch sent again (its
+ *                         reply was lost) is answered with the seqs it got the first time, never stored twice
+ * @param relayEpoch       the sending relay's claim epoch, or 0 from a sender that holds no claim (a gateway):
+ *                         a stale epoch fails with {@link BusFailure#FENCED} and nothing is stored
  * @param turns            finished turns to append to the history, in order (each at most once per item id)
  * @param appliedClientSeq the highest client message the batch's sender carried out upstream (0: none),
  *                         stored in the same transaction, so a typed turn is either recorded or still to do
  * @param closeCode        when not 0, the client is to be closed with it after the last event
  */
-public record EmitEvents(String sessionId, List<String> events, List<Turn> turns, long appliedClientSeq,
-                         int closeCode) {
+public record EmitEvents(String sessionId, String emitKey, long relayEpoch, List<String> events, List<Turn> turns,
+                         long appliedClientSeq, int closeCode) {
   public EmitEvents {
     events = List.copyOf(events);
     turns = turns == null ? List.of() : List.copyOf(turns);

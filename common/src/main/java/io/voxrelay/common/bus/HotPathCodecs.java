@@ -36,7 +36,7 @@ final class HotPathCodecs {
     }
   }
 
-  /** {@link ToClient}: session id, seq, the event's JSON text (may be null), close code. */
+  /** {@link ToClient}: session id, seq, the event's JSON text (may be null), close code, sending relay (may be null). */
   static final class ToClientCodec extends Base<ToClient> {
     ToClientCodec() {
       super("voxrelay.ToClient.bin");
@@ -48,6 +48,7 @@ final class HotPathCodecs {
       buffer.appendLong(event.seq());
       writeString(buffer, event.json());
       buffer.appendInt(event.closeCode());
+      writeString(buffer, event.relayNode());
     }
 
     @Override
@@ -57,7 +58,9 @@ final class HotPathCodecs {
       long seq = buffer.getLong(at[0]);
       at[0] += 8;
       String json = readString(buffer, at);
-      return new ToClient(sessionId, seq, json, buffer.getInt(at[0]));
+      int closeCode = buffer.getInt(at[0]);
+      at[0] += 4;
+      return new ToClient(sessionId, seq, json, closeCode, readString(buffer, at));
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
  * @param ended          the interview ended ({@code end_interview}); it cannot be resumed
  * @param relayNode      the relay instance holding the upstream, or null when none does
  * @param gatewayNode    the gateway instance holding the client, or null when none does
+ * @param startedAt      when the current run began (creation, or a resume after a termination): max age counts from it
  * @param history        the conversation so far, oldest first: the most recent {@link #MAX_HISTORY} turns when
  *                       it is longer (the store keeps every turn)
  * @param lastClientSeq  the highest client message seq processed
@@ -18,7 +19,7 @@ import java.util.List;
  */
 public record SessionSnapshot(String sessionId, String instructions, List<String> questions,
                               int currentQuestionIndex, boolean paused, boolean awaitingResume, boolean textOnly,
-                              boolean ended, String relayNode, String gatewayNode, long createdAt,
+                              boolean ended, String relayNode, String gatewayNode, long createdAt, long startedAt,
                               List<Turn> history, long lastClientSeq, long appliedClientSeq) {
   /**
    * The most turns a session carries with it (to restore an upstream, to redraw a client's transcript): the

@@ -18,6 +18,9 @@ import java.util.Optional;
 public record ClusterConfig(String clusterName, String host, int port, List<String> members,
                             Optional<String> publicAddress, int eventBusPort, int failureTimeoutSeconds) {
 
+  /** Seconds without a heartbeat before the cluster removes a member, unless configured. */
+  public static final int DEFAULT_FAILURE_TIMEOUT_S = 10;
+
   public static ClusterConfig fromEnv(Env env) {
     return new ClusterConfig(
         env.string("VOXRELAY_CLUSTER_NAME", "voxrelay"),
@@ -26,12 +29,12 @@ public record ClusterConfig(String clusterName, String host, int port, List<Stri
         env.list("VOXRELAY_CLUSTER_MEMBERS", List.of("127.0.0.1:5701-5720")),
         env.optional("VOXRELAY_CLUSTER_PUBLIC_ADDRESS"),
         env.integer("VOXRELAY_EVENTBUS_PORT", 0),
-        env.integer("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", 10));
+        env.integer("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", DEFAULT_FAILURE_TIMEOUT_S));
   }
 
   /** Loopback defaults under another cluster name, so that tests running side by side stay apart. */
   public static ClusterConfig loopback(String clusterName) {
     return new ClusterConfig(clusterName, "127.0.0.1", 5701, List.of("127.0.0.1:5701-5720"),
-        Optional.empty(), 0, 10);
+        Optional.empty(), 0, DEFAULT_FAILURE_TIMEOUT_S);
   }
 }

@@ -74,4 +74,12 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
         helloFailureWindowMs, diagnosticsDebug, heartbeatIntervalMs, trustedProxies, allowedOrigins, allowedHosts,
         httpIdleTimeoutMs, audioBurstMs, clientWrites);
   }
+
+  /**
+   * How long the gateway waits for a relay to open an upstream: the relay's own path (a claim, then the
+   * upstream's connect) and a bus timeout for the answer, so the gateway never gives up before the relay does.
+   */
+  public long openWaitMs() {
+    return RelayConfig.gatewayOpenWaitMs(busTimeoutMs);
+  }
 }

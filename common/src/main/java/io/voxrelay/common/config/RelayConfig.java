@@ -17,12 +17,17 @@ import java.util.Optional;
  * @param reconnectBaseDelayMs first reconnection delay, doubled per attempt up to 5 s ({@code VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS})
  * @param maxSessions          upstreams one relay process holds at most; past it, opens are refused with a clear
  *                             error so another relay can take them ({@code VOXRELAY_RELAY_MAX_SESSIONS})
+ * @param stallFenceMs         a relay whose own process stalled this long acts on no session until the session
+ *                             service confirms its claims ({@code VOXRELAY_RELAY_STALL_FENCE_MS}; default 1.5 s under
+ *                             the cluster's failure timeout)
  */
 public record RelayConfig(String upstreamUrl, String model, Optional<Secret> apiKey, String voice,
                           long detachGraceMs, long busTimeoutMs, long upstreamMaxSessionMs, long rolloverMarginMs,
-                          int reconnectAttempts, long reconnectBaseDelayMs, int maxSessions) {
+                          int reconnectAttempts, long reconnectBaseDelayMs, int maxSessions, long stallFenceMs) {
 
   public static final String OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime";
+  /** How long the relay waits for an upstream WebSocket to open. */
+  public static final long UPSTREAM_CONNECT_TIMEOUT_MS = 10_000;
 
   public RelayConfig {
     if (rolloverMarginMs >= upstreamMaxSessionMs) {
@@ -46,17 +51,43 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
         env.millis("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS", 3 * 60_000),
         env.integer("VOXRELAY_UPSTREAM_RECONNECT_ATTEMPTS", 6),
         env.millis("VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS", 250),
-        env.integer("VOXRELAY_RELAY_MAX_SESSIONS", 10_000));
+        env.integer("VOXRELAY_RELAY_MAX_SESSIONS", 10_000),
+        env.millis("VOXRELAY_RELAY_STALL_FENCE_MS", defaultStallFenceMs(env.integer("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S",
+            ClusterConfig.DEFAULT_FAILURE_TIMEOUT_S))));
+  }
+
+  /**
+   * A relay that finds its own process stalled this long may have been removed from the cluster, and its
+   * sessions taken over: it acts on none of them until the session service confirms its claims. The cluster
+   * removes a member after its failure timeout without a heartbeat (sent every second): so a second and a half
+   * under that timeout.
+   */
+  static long defaultStallFenceMs(int clusterFailureTimeoutS) {
+    return Math.max(1_000, clusterFailureTimeoutS * 1_000L - 1_500);
+  }
+
+  /**
+   * The longest a relay's open of an upstream takes: the claim (one bus request) and the upstream's connect.
+   * A gateway waits this long plus one bus timeout for the answer.
+   */
+  public long openPathMs() {
+    return busTimeoutMs + UPSTREAM_CONNECT_TIMEOUT_MS;
+  }
+
+  /** How long a gateway with bus timeout {@code busTimeoutMs} waits for a relay to open an upstream. */
+  public static long gatewayOpenWaitMs(long busTimeoutMs) {
+    return busTimeoutMs + UPSTREAM_CONNECT_TIMEOUT_MS + busTimeoutMs;
   }
 
   /** The share of one of {@code instances} relay instances in a process: the maximum divided, rounded up. */
   public RelayConfig perInstance(int instances) {
     return new RelayConfig(upstreamUrl, model, apiKey, voice, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
-        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, (maxSessions + instances - 1) / instances);
+        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, (maxSessions + instances - 1) / instances,
+        stallFenceMs);
   }
 
   public RelayConfig withUpstreamUrl(String url) {
     return new RelayConfig(url, model, apiKey, voice, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
-        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, maxSessions);
+        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, maxSessions, stallFenceMs);
   }
 }

@@ -17,7 +17,7 @@ class RecordCodecTest {
     RecordCodec<OpenUpstream> codec = new RecordCodec<>(OpenUpstream.class);
     OpenUpstream value = new OpenUpstream("s1", "gw-1", "c-1",
         new SessionSnapshot("s1", "be kind", List.of("q1", "q2"), 1, true, false, true, false, "relay-1", "gw-1",
-            42L, List.of(new Turn("i1", Turn.USER, "hello"), new Turn("i2", Turn.ASSISTANT, "hi")), 7, 6), true, 3_000_004L, 4_000_000L, true);
+            42L, 43L, List.of(new Turn("i1", Turn.USER, "hello"), new Turn("i2", Turn.ASSISTANT, "hi")), 7, 6), true, 3_000_004L, 4_000_000L, true);
     Buffer buffer = Buffer.buffer().appendString("prefix");
     codec.encodeToWire(buffer, value);
     assertThat(codec.decodeFromWire(6, buffer)).isEqualTo(value);
@@ -41,8 +41,8 @@ class RecordCodecTest {
     assertThat(audioCodec.decodeFromWire(3, buffer)).isEqualTo(audio);
 
     var eventCodec = new HotPathCodecs.ToClientCodec();
-    for (ToClient event : List.of(new ToClient("s_1", 3_000_007L, "{\"seq\":3000007,\"text\":\"gr\u00fc\u00df \ud83d\ude00\"}", 0),
-        new ToClient("s_2", 0, null, 4000), ToClient.live("s_3", "{\"type\":\"audio\"}", 0))) {
+    for (ToClient event : List.of(new ToClient("s_1", 3_000_007L, "{\"seq\":3000007,\"text\":\"gr\u00fc\u00df \ud83d\ude00\"}", 0, null),
+        new ToClient("s_2", 0, null, 4000, "relay-1"), ToClient.live("s_3", "{\"type\":\"audio\"}", 0, "relay-2"))) {
       Buffer b = Buffer.buffer().appendString("ab");
       eventCodec.encodeToWire(b, event);
       assertThat(eventCodec.decodeFromWire(2, b)).isEqualTo(event);

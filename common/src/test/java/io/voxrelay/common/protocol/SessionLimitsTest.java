@@ -1,4 +1,4 @@
-package io.voxrelay.watchdog;
+package io.voxrelay.common.protocol;
 
 import io.voxrelay.common.bus.SessionTimes;
 import io.voxrelay.common.config.HygieneConfig;
@@ -12,8 +12,8 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayName("The watchdog's rules (seed 004), with the seed's constants")
-class WatchdogRulesTest {
+@DisplayName("The session limits (seed 004), with the seed's constants")
+class SessionLimitsTest {
 
   private static final HygieneConfig LIMITS = HygieneConfig.defaults();
   private final MutableClock clock = new MutableClock(10_000_000);
@@ -25,7 +25,7 @@ class WatchdogRulesTest {
   }
 
   private Optional<TerminationReason> verdict(SessionTimes s) {
-    return WatchdogRules.evaluate(s, clock.millis(), LIMITS);
+    return SessionLimits.evaluate(s, clock.millis(), LIMITS);
   }
 
   @Test
@@ -82,14 +82,33 @@ class WatchdogRulesTest {
   }
 
   @Test
+  @DisplayName("a relay's backstop: each limit a grace later, in the same order")
+  void withGrace() {
+    long grace = 30_000;
+    SessionTimes idle = session(0, 0, 0, 0, false);
+    clock.advance(Duration.ofMillis(LIMITS.sessionIdleTimeoutMs() + grace));
+    SessionTimes heartbeating = new SessionTimes("s", idle.startedAt(), clock.millis(), idle.lastAudioActivityAt(),
+        idle.lastInteractionAt(), false);
+    assertThat(SessionLimits.evaluate(heartbeating, clock.millis(), LIMITS, grace)).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(SessionLimits.evaluate(heartbeating, clock.millis(), LIMITS, grace))
+        .contains(TerminationReason.IDLE_TIMEOUT);
+    assertThat(SessionLimits.evaluate(heartbeating, clock.millis(), LIMITS))
+        .as("without the grace it was idle already").contains(TerminationReason.IDLE_TIMEOUT);
+    SessionTimes old = new SessionTimes("s", clock.millis() - LIMITS.sessionMaxAgeMs() - grace - 1, clock.millis(),
+        clock.millis(), clock.millis(), true);
+    assertThat(SessionLimits.evaluate(old, clock.millis(), LIMITS, grace)).contains(TerminationReason.MAX_AGE_EXCEEDED);
+  }
+
+  @Test
   @DisplayName("time moving on turns a fresh session idle after the idle timeout and no sooner")
   void clockMovesOn() {
     SessionTimes s = session(0, 0, 0, 0, false);
     clock.advance(Duration.ofMillis(LIMITS.sessionIdleTimeoutMs()));
-    assertThat(WatchdogRules.evaluate(new SessionTimes("s", s.startedAt(), clock.millis(), s.lastAudioActivityAt(),
+    assertThat(SessionLimits.evaluate(new SessionTimes("s", s.startedAt(), clock.millis(), s.lastAudioActivityAt(),
         s.lastInteractionAt(), false), clock.millis(), LIMITS)).isEmpty();
     clock.advance(Duration.ofMillis(1));
-    assertThat(WatchdogRules.evaluate(new SessionTimes("s", s.startedAt(), clock.millis(), s.lastAudioActivityAt(),
+    assertThat(SessionLimits.evaluate(new SessionTimes("s", s.startedAt(), clock.millis(), s.lastAudioActivityAt(),
         s.lastInteractionAt(), false), clock.millis(), LIMITS)).contains(TerminationReason.IDLE_TIMEOUT);
   }
 

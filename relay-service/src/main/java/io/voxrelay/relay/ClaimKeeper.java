@@ -1,0 +1,97 @@
+package io.voxrelay.relay;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.CheckClaims;
+import io.voxrelay.common.bus.LostClaims;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keeps a relay's claims honest. Once a second, and at once after a stall past the {@link StallFence}, it asks
+ * the session service which of its sessions another relay has claimed since ({@link CheckClaims}); their
+ * upstreams close at once, silently (the new holder has the client). After a stall the relay acts on no
+ * session until that answer comes; if none comes within the bus timeout (the cluster is cut off, or the
+ * session service is down), every upstream closes, since the relay can no longer know which are its own.
+ * Confined to the relay's event loop.
+ */
+final class ClaimKeeper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClaimKeeper.class);
+  /** How often a relay checks its claims when nothing stalled. */
+  static final long CHECK_INTERVAL_MS = 1_000;
+
+  private final Vertx vertx;
+  private final String nodeId;
+  private final Map<String, RelaySession> sessions;
+  private final StallFence fence;
+  private final DeliveryOptions options;
+  private boolean checking;
+  private long lastCheckAt;
+
+  ClaimKeeper(Vertx vertx, String nodeId, Map<String, RelaySession> sessions, StallFence fence, long busTimeoutMs) {
+    this.vertx = vertx;
+    this.nodeId = nodeId;
+    this.sessions = sessions;
+    this.fence = fence;
+    this.options = new DeliveryOptions().setSendTimeout(busTimeoutMs);
+  }
+
+  void start() {
+    vertx.setPeriodic(StallFence.TICK_MS, t -> tick());
+  }
+
+  private void tick() {
+    boolean suspect = fence.tick();
+    long now = System.currentTimeMillis();
+    if (!checking && (suspect || now - lastCheckAt >= CHECK_INTERVAL_MS)) {
+      check(suspect);
+    }
+  }
+
+  private void check(boolean afterStall) {
+    if (afterStall) {
+      LOG.warn("[Relay] {} was stalled for {} ms: acting on none of its {} sessions until its claims are checked",
+          nodeId, fence.longestStallMs(), sessions.size());
+    }
+    if (sessions.isEmpty()) {
+      confirmed();
+      return;
+    }
+    Map<String, Long> epochs = new HashMap<>();
+    sessions.forEach((id, session) -> epochs.put(id, session.epoch()));
+    checking = true;
+    lastCheckAt = System.currentTimeMillis();
+    vertx.eventBus().<LostClaims>request(Addresses.SESSION_CHECK_CLAIMS, new CheckClaims(nodeId, epochs), options)
+        .onComplete(ar -> checking = false)
+        .onSuccess(reply -> {
+          for (String lost : reply.body().sessionIds()) {
+            RelaySession session = sessions.get(lost);
+            if (session != null && session.epoch() <= epochs.getOrDefault(lost, Long.MAX_VALUE)) {
+              session.fenced();
+            }
+          }
+          confirmed();
+        })
+        .onFailure(e -> {
+          if (fence.suspect()) {
+            LOG.error("[Relay] {} cannot check its claims after a stall ({}): closing all {} upstreams", nodeId,
+                e.getMessage(), sessions.size());
+            List.copyOf(sessions.values()).forEach(session -> session.close(true));
+            confirmed();
+          }
+        });
+  }
+
+  private void confirmed() {
+    if (fence.suspect()) {
+      fence.confirmed();
+      List.copyOf(sessions.values()).forEach(RelaySession::release);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.voxrelay.session;
+
+import io.voxrelay.common.bus.BindRelay;
+import io.voxrelay.common.bus.CheckClaims;
+import io.voxrelay.common.bus.LostClaims;
+import io.voxrelay.common.bus.RelayClaim;
+import io.voxrelay.common.bus.RelayControlDone;
+import io.voxrelay.common.bus.UpstreamClosed;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Objects;
+
+/**
+ * The session service's side of relay claims: which relay holds each session's upstream, under which fencing
+ * epoch. A grant raises the epoch; whatever a relay reports under an older one (a give-back, a closed
+ * upstream, a carried-out control) is refused or ignored, so a relay that lost its claim cannot touch the
+ * session.
+ */
+final class RelayClaims {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RelayClaims.class);
+
+  private final SessionStore store;
+
+  RelayClaims(SessionStore store) {
+    this.store = store;
+  }
+
+  /**
+   * A claim succeeds if the session is held by the relay the claimant expected (or by the claimant itself, a
+   * claim sent again); a give-back only if it names the current claim.
+   */
+  Future<RelayClaim> bind(BindRelay request) {
+    return store.update(request.sessionId(), s -> {
+          if (request.relayNode() == null) {
+            boolean current = Objects.equals(s.relayNode(), request.expectedRelayNode())
+                && (request.epoch() == 0 || request.epoch() == s.relayEpoch());
+            return current && s.relayNode() != null ? s.toBuilder().relayNode(null).build() : s;
+          }
+          if (Objects.equals(s.relayNode(), request.relayNode())) {
+            return s;
+          }
+          if (!Objects.equals(s.relayNode(), request.expectedRelayNode())) {
+            return s;
+          }
+          return s.toBuilder().relayNode(request.relayNode()).relayEpoch(s.relayEpoch() + 1).build();
+        })
+        .map(s -> Objects.equals(s.relayNode(), request.relayNode())
+            ? RelayClaim.granted(s.relayNode(), s.relayEpoch()) : RelayClaim.refused(s.relayNode(), s.relayEpoch()));
+  }
+
+  /** The relay let its upstream go: the session awaits resume, unless the notice is about an older claim. */
+  Future<Void> upstreamClosed(UpstreamClosed event) {
+    return store.update(event.sessionId(), s -> event.relayNode().equals(s.relayNode())
+            && event.epoch() == s.relayEpoch() ? s.toBuilder().relayNode(null).awaitingResume(!s.ended()).build() : s)
+        .onSuccess(s -> LOG.info("[SessionService] upstream of {} closed (epoch {}); awaiting resume: {}",
+            s.sessionId(), event.epoch(), s.awaitingResume()))
+        .mapEmpty();
+  }
+
+  /** A relay carried a client message out: recorded once, and only under the current claim. */
+  Future<Void> controlApplied(RelayControlDone done) {
+    return store.markApplied(done.sessionId(), done.clientSeq(), done.epoch());
+  }
+
+  /** The sessions among a relay's claims that a newer claim took (or that are gone). */
+  Future<LostClaims> check(CheckClaims check) {
+    return store.lostClaims(check.epochs()).map(LostClaims::new);
+  }
+}

@@ -1,0 +1,141 @@
+package io.voxrelay.session;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BindRelay;
+import io.voxrelay.common.bus.BusCodecs;
+import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.CheckClaims;
+import io.voxrelay.common.bus.CreateSession;
+import io.voxrelay.common.bus.EmitEvents;
+import io.voxrelay.common.bus.EmittedEvents;
+import io.voxrelay.common.bus.GetSession;
+import io.voxrelay.common.bus.LostClaims;
+import io.voxrelay.common.bus.RelayClaim;
+import io.voxrelay.common.bus.RelayControlDone;
+import io.voxrelay.common.bus.ReplayRequest;
+import io.voxrelay.common.bus.Replay;
+import io.voxrelay.common.bus.SessionCreated;
+import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.bus.UpstreamClosed;
+import io.voxrelay.common.config.StoreConfig;
+import io.voxrelay.testing.Await;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("The session service fences relay claims and applies each write once")
+class RelayFencingTest {
+
+  private Vertx vertx;
+  private String sessionId;
+
+  @BeforeEach
+  void deploy(@TempDir Path dir) {
+    vertx = Vertx.vertx();
+    BusCodecs.register(vertx);
+    Await.result(vertx.deployVerticle(new SessionVerticle(StoreConfig.sqlite(dir))));
+    sessionId = this.<SessionCreated>ask(Addresses.SESSION_CREATE, new CreateSession("Be brief.", List.of("One?")))
+        .sessionId();
+  }
+
+  @AfterEach
+  void close() {
+    Await.result(vertx.close());
+  }
+
+  private <T> T ask(String address, Object body) {
+    return Await.result(vertx.eventBus().<T>request(address, body)).body();
+  }
+
+  private int failureOf(String address, Object body) {
+    Throwable failure = Await.result(vertx.eventBus().request(address, body).<Throwable>transform(
+        ar -> io.vertx.core.Future.succeededFuture(ar.cause())));
+    assertThat(failure).as("%s fails", address).isInstanceOf(ReplyException.class);
+    return ((ReplyException) failure).failureCode();
+  }
+
+  private EmitEvents batch(String key, long epoch, String type, Turn... turns) {
+    return new EmitEvents(sessionId, key, epoch, List.of("{\"type\":\"" + type + "\"}"), List.of(turns), 0, 0);
+  }
+
+  @Test
+  @DisplayName("every grant raises the epoch; a takeover fences the old relay's emits, controls and close notices")
+  void takeoverFencesTheOldClaim() {
+    RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    RelayClaim again = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    assertThat(first.granted()).isTrue();
+    assertThat(again.epoch()).as("a claim sent again keeps its epoch").isEqualTo(first.epoch());
+
+    RelayClaim takeover = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-b", "relay-a"));
+    assertThat(takeover.granted()).isTrue();
+    assertThat(takeover.epoch()).isGreaterThan(first.epoch());
+
+    assertThat(failureOf(Addresses.SESSION_EMIT, batch("a-1", first.epoch(), "stale")))
+        .as("an emit under the replaced claim").isEqualTo(BusFailure.FENCED);
+    assertThat(failureOf(Addresses.SESSION_CONTROL_APPLIED, new RelayControlDone(sessionId, 7, first.epoch())))
+        .as("a control carried out under the replaced claim").isEqualTo(BusFailure.FENCED);
+    ask(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId, "relay-a", first.epoch()));
+    ask(Addresses.SESSION_BIND_RELAY, BindRelay.giveBack(sessionId, "relay-a", first.epoch()));
+
+    SessionSnapshot session = ask(Addresses.SESSION_GET, new GetSession(sessionId));
+    assertThat(session.relayNode()).as("the old relay's notices changed nothing").isEqualTo("relay-b");
+    assertThat(session.awaitingResume()).isFalse();
+    assertThat(session.appliedClientSeq()).isZero();
+    Replay stored = ask(Addresses.SESSION_REPLAY, new ReplayRequest(sessionId, 0));
+    assertThat(stored.events()).as("nothing of the stale emit was stored").isEmpty();
+
+    EmittedEvents fresh = ask(Addresses.SESSION_EMIT, batch("b-1", takeover.epoch(), "fresh"));
+    assertThat(fresh.events()).hasSize(1);
+    LostClaims lost = ask(Addresses.SESSION_CHECK_CLAIMS, new CheckClaims("relay-a", Map.of(sessionId,
+        first.epoch(), "s_unknown", 1L)));
+    assertThat(lost.sessionIds()).containsExactlyInAnyOrder(sessionId, "s_unknown");
+    LostClaims kept = ask(Addresses.SESSION_CHECK_CLAIMS, new CheckClaims("relay-b", Map.of(sessionId,
+        takeover.epoch())));
+    assertThat(kept.sessionIds()).isEmpty();
+
+    ask(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId, "relay-b", takeover.epoch()));
+    SessionSnapshot closed = ask(Addresses.SESSION_GET, new GetSession(sessionId));
+    assertThat(closed.relayNode()).isNull();
+    assertThat(closed.awaitingResume()).as("the current claim's notice applies").isTrue();
+  }
+
+  @Test
+  @DisplayName("a batch sent again under its key is stored once and answered with its first seqs, turns included")
+  void batchSentAgainIsStoredOnce() {
+    RelayClaim claim = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    Turn turn = new Turn("item-1", Turn.USER, "hello");
+    EmittedEvents first = ask(Addresses.SESSION_EMIT, batch("k-1", claim.epoch(), "transcript.done", turn));
+    EmittedEvents between = ask(Addresses.SESSION_EMIT, batch("k-2", claim.epoch(), "other"));
+    EmittedEvents again = ask(Addresses.SESSION_EMIT, batch("k-1", claim.epoch(), "transcript.done", turn));
+
+    assertThat(again.events()).as("the same seqs and events as the first time").isEqualTo(first.events());
+    Replay stored = ask(Addresses.SESSION_REPLAY, new ReplayRequest(sessionId, 0));
+    assertThat(stored.events()).hasSize(2);
+    assertThat(stored.events().get(1)).isEqualTo(between.events().get(0));
+    SessionSnapshot session = ask(Addresses.SESSION_GET, new GetSession(sessionId));
+    assertThat(session.history()).extracting(Turn::itemId).containsExactly("item-1");
+  }
+
+  @Test
+  @DisplayName("a give-back of an older claim leaves the newer one alone")
+  void staleGiveBack() {
+    RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    ask(Addresses.SESSION_BIND_RELAY, BindRelay.giveBack(sessionId, "relay-a", first.epoch()));
+    RelayClaim second = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    assertThat(second.epoch()).isGreaterThan(first.epoch());
+    RelayClaim late = ask(Addresses.SESSION_BIND_RELAY, BindRelay.giveBack(sessionId, "relay-a", first.epoch()));
+    assertThat(late.granted()).isFalse();
+    assertThat(late.holder()).isEqualTo("relay-a");
+  }
+}
