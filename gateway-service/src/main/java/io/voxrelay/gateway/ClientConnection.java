@@ -4,6 +4,7 @@ import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.DurableRequests;
+import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.EventOutbox;
 import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionSnapshot;
@@ -165,7 +166,7 @@ final class ClientConnection {
   /** A resume of a session without an upstream: one opens, and the client gets what its relay replays. */
   private Future<UpstreamOpened> reopen(SessionSnapshot session) {
     long at = delivery.lastDelivered();
-    return route.open(session, false, at, at).map(opened -> {
+    return route.open(session, null, at, at).map(opened -> {
       tookUpstream(opened);
       LOG.info("[Gateway] upstream of {} reopened on resume", sessionId);
       return opened;
@@ -177,13 +178,25 @@ final class ClientConnection {
    * conversation restored from the store. Completes when the session has a relay again.
    */
   Future<Void> relayLost(String lostNode) {
+    return moveOff(lostNode, OpenUpstream.RELAY_FAILOVER);
+  }
+
+  /**
+   * The relay holding this session is stopping and hands it over: another one takes the session over, as from
+   * a relay that is gone. Completes when the session has a relay again (or awaits resume).
+   */
+  Future<Void> relayLeaving(String leavingNode) {
+    return moveOff(leavingNode, OpenUpstream.RELAY_HANDOFF);
+  }
+
+  private Future<Void> moveOff(String fromNode, String reason) {
     if (route.takeover() != null) {
       return route.takeover().mapEmpty();
     }
-    if (state != State.CONNECTED || !lostNode.equals(route.relayNode())) {
+    if (state != State.CONNECTED || !fromNode.equals(route.relayNode())) {
       return Future.succeededFuture();
     }
-    return route.relayLost(lostNode, delivery.lastDelivered())
+    return route.moveOff(fromNode, delivery.lastDelivered(), reason)
         .andThen(ar -> {
           if (ar.succeeded() && ar.result() == null && state == State.CONNECTED) {
             // The relay let the upstream go and the session awaits resume: the client reconnects, and its

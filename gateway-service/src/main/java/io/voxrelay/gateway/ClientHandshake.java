@@ -104,7 +104,7 @@ final class ClientHandshake {
             // The upstream was let go; a new one opens only when the client asks to resume.
             return Future.succeededFuture(new Joined(connected, position, null));
           }
-          return route.open(connected.session(), false, position, connected.replay().lastSeq()).map(opened -> {
+          return route.open(connected.session(), null, position, connected.replay().lastSeq()).map(opened -> {
             route.use(opened);
             return new Joined(connected, position, opened);
           });

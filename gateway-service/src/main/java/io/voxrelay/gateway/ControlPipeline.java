@@ -146,17 +146,21 @@ final class ControlPipeline {
           if (target == null) {
             return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay holds the session"));
           }
-          return vertx.eventBus().request(route.relayAddress(), apply, busOptions)
+          return vertx.eventBus().request(route.relayAddress(), apply, busOptions).<Void>mapEmpty()
               .recover(e -> {
                 LOG.warn("[Gateway] {} of {} failed at relay {}: {}", message.control(), sessionId, target,
                     ControlErrors.describe(e));
                 // The relay died with the control in flight: once another relay holds the session, it carries
-                // the control out (it knows from the store whether the old one had).
-                if (!RelayRoute.isRelayGone(e)) {
-                  return Future.failedFuture(e);
+                // the control out (it knows from the store whether the old one had). A timeout alone moves
+                // nothing: only if the session moved off that relay meanwhile (the probe found it gone) is the
+                // control sent on to the new one; otherwise the client hears of the failure and may resend.
+                if (RelayRoute.isRelayGone(e)) {
+                  return relayLost.apply(target).compose(moved -> retryElsewhere(target, apply, e));
                 }
-                return relayLost.apply(target).compose(moved -> route.relayNode() == null ? Future.failedFuture(e)
-                    : vertx.eventBus().request(route.relayAddress(), apply, busOptions));
+                if (route.takeover() != null) {
+                  return route.takeover().compose(moved -> retryElsewhere(target, apply, e));
+                }
+                return retryElsewhere(target, apply, e);
               });
         })
         .<Void>mapEmpty()
@@ -164,6 +168,13 @@ final class ControlPipeline {
             // The relay could not confirm: still end the interview for the client, as it asked.
             ? applyWithoutUpstream(Control.END, session, false)
             : Future.failedFuture(e));
+  }
+
+  /** Sends {@code apply} again to the relay the session moved to from {@code failed}, or fails with {@code e}. */
+  private Future<Void> retryElsewhere(String failed, RelayControlRequest apply, Throwable e) {
+    String now = route.relayNode();
+    return now == null || now.equals(failed) ? Future.failedFuture(e)
+        : vertx.eventBus().request(route.relayAddress(), apply, busOptions).mapEmpty();
   }
 
   /** A session without an upstream (awaiting resume): the state changed; the client is told from here. */

@@ -6,8 +6,10 @@ import io.voxrelay.common.bus.ActivityBatch;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.ConnectionReplaced;
+import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.GatewayCommand;
 import io.voxrelay.common.bus.LostClaims;
+import io.voxrelay.common.bus.RelayLeaving;
 import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
@@ -17,6 +19,7 @@ import io.voxrelay.common.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
@@ -133,7 +136,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setIdleTimeout((int) config.httpIdleTimeoutMs())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
-    return vertx.eventBus().<GatewayCommand>consumer(Addresses.gatewayNode(nodeId), m -> onCommand(m.body()))
+    return vertx.eventBus().<GatewayCommand>consumer(Addresses.gatewayNode(nodeId), this::onCommand)
         .completion()
         .compose(v -> server.requestHandler(router).listen())
         .onSuccess(s -> LOG.info("[Gateway] Started {} on http://{}:{}", nodeId, config.httpHost(), s.actualPort()));
@@ -208,12 +211,32 @@ public final class GatewayVerticle extends VerticleBase {
         }));
   }
 
-  private void onCommand(GatewayCommand command) {
+  /**
+   * A command for one of this gateway's clients. A sender that asks for an answer (a termination notice) is
+   * answered once the event went out, or {@link BusFailure#NOT_FOUND} when the client is not here.
+   */
+  private void onCommand(Message<GatewayCommand> message) {
+    GatewayCommand command = message.body();
     ClientConnection client = clients.get(command.sessionId());
     if (command instanceof ToClient event) {
       if (client != null) {
         client.deliver(event);
       }
+      if (message.replyAddress() != null) {
+        if (client != null) {
+          message.reply(null);
+        } else {
+          message.fail(BusFailure.NOT_FOUND, "the client is not on this gateway");
+        }
+      }
+    } else if (command instanceof RelayLeaving leaving) {
+      if (client == null) {
+        message.fail(BusFailure.NOT_FOUND, "the client is not on this gateway");
+        return;
+      }
+      client.relayLeaving(leaving.relayNode())
+          .onSuccess(v -> message.reply(null))
+          .onFailure(e -> message.fail(BusFailure.UNAVAILABLE, "the session could not move: " + e.getMessage()));
     } else if (command instanceof ConnectionReplaced replaced) {
       if (client != null && client.connectionId().equals(replaced.connectionId())) {
         client.close(CloseCode.REPLACED);

@@ -96,10 +96,10 @@ final class RelayRoute {
    * @param afterSeq  the client has every event up to it
    * @param storedSeq the latest durable seq stored
    */
-  Future<UpstreamOpened> open(SessionSnapshot session, boolean failover, long afterSeq, long storedSeq) {
-    OpenUpstream open = new OpenUpstream(sessionId, gatewayNode, connectionId, session, failover, afterSeq,
-        storedSeq, failover);
-    String bound = failover ? null : session.relayNode();
+  Future<UpstreamOpened> open(SessionSnapshot session, String takeover, long afterSeq, long storedSeq) {
+    OpenUpstream open = new OpenUpstream(sessionId, gatewayNode, connectionId, session, takeover, afterSeq,
+        storedSeq, takeover != null);
+    String bound = takeover != null ? null : session.relayNode();
     Future<UpstreamOpened> attempt = bound == null
         ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay bound"))
         : request(Addresses.relayNode(bound), open);
@@ -178,17 +178,27 @@ final class RelayRoute {
    * ignored (completes with null at once).
    */
   Future<UpstreamOpened> relayLost(String lostNode, long lastDelivered) {
+    return moveOff(lostNode, lastDelivered, OpenUpstream.RELAY_FAILOVER);
+  }
+
+  /**
+   * Moves the session off relay {@code fromNode} ({@code reason}: {@link OpenUpstream#RELAY_FAILOVER} when it is
+   * gone, {@link OpenUpstream#RELAY_HANDOFF} when it is stopping and hands its sessions over), as
+   * {@link #relayLost} describes.
+   */
+  Future<UpstreamOpened> moveOff(String fromNode, long lastDelivered, String reason) {
     if (takeover != null) {
       return takeover;
     }
-    if (!lostNode.equals(relayNode)) {
+    if (!fromNode.equals(relayNode)) {
       return Future.succeededFuture();
     }
+    // From now on nothing from the old relay reaches the client (see ClientConnection#deliver).
     use(null);
-    LOG.warn("[Gateway] relay {} is gone; moving {} to another relay", lostNode, sessionId);
+    LOG.warn("[Gateway] moving {} off relay {} ({})", sessionId, fromNode, reason);
     takeover = vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
         .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture((UpstreamOpened) null)
-            : open(reply.body(), true, lastDelivered, lastDelivered))
+            : open(reply.body(), reason, lastDelivered, lastDelivered))
         .andThen(ar -> {
           takeover = null;
           if (ar.succeeded()) {

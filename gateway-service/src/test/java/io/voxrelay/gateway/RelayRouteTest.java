@@ -68,7 +68,7 @@ class RelayRouteTest {
   @DisplayName("a bound relay that holds the session re-attaches it")
   void reattach() {
     relayOpens(Addresses.relayNode("r1"), "r1");
-    UpstreamOpened opened = Await.result(route(2_000).open(session("r1"), false, 5, 5));
+    UpstreamOpened opened = Await.result(route(2_000).open(session("r1"), null, 5, 5));
     assertThat(opened.relayNode()).isEqualTo("r1");
     assertThat(opens).containsExactly(Addresses.relayNode("r1") + " false");
   }
@@ -77,7 +77,7 @@ class RelayRouteTest {
   @DisplayName("a bound relay gone from the bus: any relay opens it, told that the transient events are lost")
   void boundRelayGone() {
     relayOpens(Addresses.RELAY_OPEN, "r2");
-    UpstreamOpened opened = Await.result(route(2_000).open(session("r-dead"), false, 5, 5));
+    UpstreamOpened opened = Await.result(route(2_000).open(session("r-dead"), null, 5, 5));
     assertThat(opened.relayNode()).isEqualTo("r2");
     assertThat(opens).containsExactly(Addresses.RELAY_OPEN + " true");
   }
@@ -87,7 +87,7 @@ class RelayRouteTest {
   void boundRelayLetGo() {
     vertx.eventBus().consumer(Addresses.relayNode("r1"), m -> m.fail(BusFailure.NOT_FOUND, "not here"));
     relayOpens(Addresses.RELAY_OPEN, "r2");
-    Await.result(route(2_000).open(session("r1"), false, 5, 5));
+    Await.result(route(2_000).open(session("r1"), null, 5, 5));
     assertThat(opens).containsExactly(Addresses.RELAY_OPEN + " false");
   }
 
@@ -96,7 +96,7 @@ class RelayRouteTest {
   void joinsTheWinner() {
     vertx.eventBus().consumer(Addresses.RELAY_OPEN, m -> m.reply(new UpstreamHeldElsewhere("s1", "r3")));
     relayOpens(Addresses.relayNode("r3"), "r3");
-    assertThat(Await.result(route(2_000).open(session(null), false, 0, 0)).relayNode()).isEqualTo("r3");
+    assertThat(Await.result(route(2_000).open(session(null), null, 0, 0)).relayNode()).isEqualTo("r3");
   }
 
   @Test
@@ -105,7 +105,7 @@ class RelayRouteTest {
     vertx.eventBus().consumer(Addresses.RELAY_OPEN, m -> m.reply(new UpstreamHeldElsewhere("s1", "r3")));
     vertx.eventBus().consumer(Addresses.relayNode("r3"), m -> m.reply(new UpstreamHeldElsewhere("s1", "r4")));
     relayOpens(Addresses.relayNode("r4"), "r4");
-    assertThatThrownBy(() -> Await.result(route(2_000).open(session(null), false, 0, 0)))
+    assertThatThrownBy(() -> Await.result(route(2_000).open(session(null), null, 0, 0)))
         .rootCause().satisfies(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(BusFailure.UNAVAILABLE));
     assertThat(opens).as("r4 was never asked").isEmpty();
   }
@@ -114,7 +114,7 @@ class RelayRouteTest {
   @DisplayName("a race won by no one (the claim was given back meanwhile) fails as unavailable")
   void heldByNoOne() {
     vertx.eventBus().consumer(Addresses.RELAY_OPEN, m -> m.reply(new UpstreamHeldElsewhere("s1", null)));
-    assertThatThrownBy(() -> Await.result(route(2_000).open(session(null), false, 0, 0)))
+    assertThatThrownBy(() -> Await.result(route(2_000).open(session(null), null, 0, 0)))
         .hasRootCauseInstanceOf(ReplyException.class)
         .rootCause().satisfies(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(BusFailure.UNAVAILABLE));
   }
@@ -125,7 +125,7 @@ class RelayRouteTest {
     List<OpenAbandoned> abandoned = new CopyOnWriteArrayList<>();
     vertx.eventBus().<OpenAbandoned>consumer(Addresses.RELAY_OPEN_ABANDONED, m -> abandoned.add(m.body()));
     vertx.eventBus().consumer(Addresses.RELAY_OPEN, m -> { });
-    assertThatThrownBy(() -> Await.result(route(200).open(session(null), false, 0, 0)));
+    assertThatThrownBy(() -> Await.result(route(200).open(session(null), null, 0, 0)));
     Await.until("the relays were told", java.time.Duration.ofSeconds(5), () -> !abandoned.isEmpty());
     assertThat(abandoned).as("a client never connected: the upstream closes at once")
         .containsExactly(new OpenAbandoned("s1", "c-1", false));
@@ -140,9 +140,9 @@ class RelayRouteTest {
             .onComplete(ar -> answers.add(ar.succeeded() ? "taken"
                 : "refused " + ((ReplyException) ar.cause()).failureCode())));
     RelayRoute route = route(2_000);
-    Await.result(route.open(session(null), false, 0, 0));
+    Await.result(route.open(session(null), null, 0, 0));
     clientWaiting.set(false);
-    Await.result(route.open(session(null), false, 0, 0));
+    Await.result(route.open(session(null), null, 0, 0));
     Await.until("both answered", java.time.Duration.ofSeconds(5), () -> answers.size() == 2);
     assertThat(answers).containsExactly("taken", "refused " + BusFailure.GONE);
   }

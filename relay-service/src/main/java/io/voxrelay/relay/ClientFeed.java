@@ -72,6 +72,11 @@ final class ClientFeed {
     return true;
   }
 
+  /** The bus address of the gateway the client is on, or null while none is attached. */
+  String gatewayAddress() {
+    return gatewayAddress;
+  }
+
   /** The relay lost the session: nothing more goes to its client from here. */
   void detachAll() {
     gatewayAddress = null;

@@ -33,7 +33,7 @@ final class RelayGuard {
       Optional<TerminationReason> past = SessionLimits.evaluate(session.times(), now, limits,
           limits.relayGuardGraceMs());
       past.ifPresent(reason -> {
-        LOG.warn("[Relay] cost guard: closing the upstream of {}: {} (the watchdog did not end it in time)",
+        LOG.warn("[Relay] cost guard: closing upstream of {}: {} (the watchdog did not end it in time)",
             session.sessionId(), reason.code());
         session.guardClose(reason);
       });

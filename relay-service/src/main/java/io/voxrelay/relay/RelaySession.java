@@ -17,6 +17,7 @@ import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.SessionTimes;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
 final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelaySession.class);
+  private static final long DRAIN_POLL_MS = 20;
 
   private final Vertx vertx;
   private final String relayNode;
@@ -307,9 +309,43 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     }
   }
 
-  /** Whether every event of this session is stored (nothing waits in its outbox). */
-  boolean drained() {
-    return feed.drained();
+  /** Completes once every event of this session is stored (nothing waits in its outbox), or after {@code timeoutMs}. */
+  Future<Void> drained(long timeoutMs) {
+    Promise<Void> drained = Promise.promise();
+    long deadline = timers.now() + timeoutMs;
+    vertx.setPeriodic(0, DRAIN_POLL_MS, id -> {
+      if (feed.drained() || closed || timers.now() >= deadline) {
+        vertx.cancelTimer(id);
+        drained.complete();
+      }
+    });
+    return drained.future();
+  }
+
+  /** The bus address of the gateway this session's client is on, or null while none is attached. */
+  String gatewayAddress() {
+    return feed.gatewayAddress();
+  }
+
+  /** Another relay took the session over (a clean hand-off): this upstream closes, nothing more is sent. */
+  void handedOver() {
+    if (!closed) {
+      feed.detachAll();
+      shutDown();
+    }
+  }
+
+  /**
+   * The relay is stopping and the session could not move to another relay: the upstream closes, the session
+   * awaits resume, and the client is told to reconnect (it then resumes on another relay).
+   */
+  void leaveUnmoved() {
+    if (!closed) {
+      feed.liveThenClose(ServerEvents.error("upstream_unavailable",
+          "The AI service is restarting. Your progress is saved; reconnect to resume."),
+          CloseCode.SERVICE_RESTART.code());
+      close(true);
+    }
   }
 
   private void shutDown() {

@@ -17,6 +17,7 @@ import io.voxrelay.common.bus.OpenAbandoned;
 import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.RelayCommand;
+import io.voxrelay.common.bus.RelayLeaving;
 import io.voxrelay.common.bus.TerminateUpstream;
 import io.voxrelay.common.bus.UpstreamHeldElsewhere;
 import io.voxrelay.common.bus.UpstreamOpened;
@@ -28,6 +29,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +72,7 @@ public final class RelayVerticle extends VerticleBase {
   private final Map<String, String> unconfirmed = new HashMap<>();
   private UpstreamConnector connector;
   private StallFence fence;
+  private MessageConsumer<OpenUpstream> openConsumer;
   private RelayGuard guard;
 
   public RelayVerticle() {
@@ -110,18 +113,48 @@ public final class RelayVerticle extends VerticleBase {
     vertx.setPeriodic(hygiene.relayGuardIntervalMs(), t -> guard.sweep(sessions.values(), System.currentTimeMillis()));
     var bus = vertx.eventBus();
     return Future.all(
-        bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, m -> open(m, m.body())).completion(),
+        (openConsumer = bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, m -> open(m, m.body()))).completion(),
         bus.<RelayCommand>consumer(Addresses.relayNode(nodeId), this::onCommand).completion(),
         bus.<OpenAbandoned>consumer(Addresses.RELAY_OPEN_ABANDONED, m -> abandoned(m.body())).completion())
         .onSuccess(v -> LOG.info("[Relay] Started {} (upstream {}, model {})", nodeId, config.upstreamUrl(),
             config.model()));
   }
 
+  /**
+   * Leaves cleanly: no new session comes here; each session held is handed to another relay through its
+   * client's gateway ({@link RelayLeaving}), after its events in flight are stored, and only then does its
+   * upstream close. A session that cannot move (no other relay, no client attached) closes and awaits resume,
+   * its client told to reconnect.
+   */
   @Override
   public Future<?> stop() {
-    // Leaving: each session keeps its state and opens a new upstream when its client resumes.
-    sessions.values().stream().toList().forEach(session -> session.close(true));
-    return connector.close();
+    List<Future<?>> leaving = new ArrayList<>();
+    leaving.add(openConsumer == null ? Future.succeededFuture() : openConsumer.unregister());
+    return Future.join(leaving)
+        .eventually(() -> Future.join(List.copyOf(sessions.values()).stream().map(this::handOff).toList()))
+        .eventually(() -> connector.close());
+  }
+
+  private Future<Void> handOff(RelaySession session) {
+    String gateway = session.gatewayAddress();
+    if (gateway == null) {
+      session.close(true);
+      return Future.succeededFuture();
+    }
+    DeliveryOptions wait = new DeliveryOptions()
+        .setSendTimeout(RelayConfig.gatewayOpenWaitMs(config.busTimeoutMs()) + config.busTimeoutMs());
+    return session.drained(config.busTimeoutMs())
+        .compose(v -> vertx.eventBus().request(gateway, new RelayLeaving(session.sessionId(), nodeId), wait))
+        .<Void>map(reply -> {
+          LOG.info("[Relay] handed {} over to another relay", session.sessionId());
+          session.handedOver();
+          return null;
+        })
+        .recover(e -> {
+          LOG.warn("[Relay] could not hand {} over ({}); it awaits resume", session.sessionId(), e.getMessage());
+          session.leaveUnmoved();
+          return Future.succeededFuture();
+        });
   }
 
   private void onCommand(Message<RelayCommand> message) {
@@ -229,7 +262,7 @@ public final class RelayVerticle extends VerticleBase {
           }
           LOG.info("[Relay] upstream opened for {}{}", request.sessionId(), request.failover() ? " (failover)" : "");
           if (request.failover()) {
-            session.announceTakeover("relay_failover");
+            session.announceTakeover(request.takeover());
           }
           // The gateway confirms that its client still waits for this upstream; if it does not (it gave up,
           // or the client left), that client never had the upstream: it closes now, with no detach grace.

@@ -213,10 +213,10 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public Future<List<String>> lostClaims(Map<String, Long> epochs) {
+  public Future<List<String>> lostClaims(String relayNode, Map<String, Long> epochs) {
     return blocking(() -> {
       try (Connection c = dataSource.getConnection()) {
-        return RelayEpochs.lost(c, epochs);
+        return RelayEpochs.lost(c, relayNode, epochs);
       }
     });
   }

@@ -65,8 +65,8 @@ final class RelayClaims {
     return store.markApplied(done.sessionId(), done.clientSeq(), done.epoch());
   }
 
-  /** The sessions among a relay's claims that a newer claim took (or that are gone). */
+  /** The sessions among a relay's claims that it lost: claimed anew, no longer bound to it (terminated), or gone. */
   Future<LostClaims> check(CheckClaims check) {
-    return store.lostClaims(check.epochs()).map(LostClaims::new);
+    return store.lostClaims(check.relayNode(), check.epochs()).map(LostClaims::new);
   }
 }

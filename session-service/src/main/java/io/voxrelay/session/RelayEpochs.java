@@ -41,23 +41,29 @@ final class RelayEpochs {
     }
   }
 
-  /** Of {@code epochs} (session → a relay's claim epoch), the sessions claimed since under a newer one, or gone. */
-  static List<String> lost(Connection c, Map<String, Long> epochs) throws SQLException {
+  /**
+   * Of {@code epochs} (session → relay {@code relayNode}'s claim epoch), the sessions it no longer holds: claimed
+   * since under a newer epoch, no longer bound to it (terminated, given back), or gone.
+   */
+  static List<String> lost(Connection c, String relayNode, Map<String, Long> epochs) throws SQLException {
     if (epochs.isEmpty()) {
       return List.of();
     }
     Map<String, Long> current = new HashMap<>();
+    Map<String, String> holders = new HashMap<>();
     List<String> ids = new ArrayList<>(epochs.keySet());
     for (int from = 0; from < ids.size(); from += CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-      try (PreparedStatement ps = c.prepareStatement("SELECT session_id, relay_epoch FROM sessions WHERE session_id IN ("
+      try (PreparedStatement ps = c.prepareStatement("SELECT session_id, relay_node, relay_epoch FROM sessions "
+          + "WHERE session_id IN ("
           + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
         for (int i = 0; i < chunk.size(); i++) {
           ps.setString(i + 1, chunk.get(i));
         }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            current.put(rs.getString(1), rs.getLong(2));
+            holders.put(rs.getString(1), rs.getString(2));
+            current.put(rs.getString(1), rs.getLong(3));
           }
         }
       }
@@ -65,7 +71,7 @@ final class RelayEpochs {
     List<String> lost = new ArrayList<>();
     epochs.forEach((sessionId, epoch) -> {
       Long now = current.get(sessionId);
-      if (now == null || now > epoch) {
+      if (now == null || now > epoch || !relayNode.equals(holders.get(sessionId))) {
         lost.add(sessionId);
       }
     });

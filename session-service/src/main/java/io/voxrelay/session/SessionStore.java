@@ -111,8 +111,11 @@ interface SessionStore {
    */
   Future<Void> markApplied(String sessionId, long clientSeq, long relayEpoch);
 
-  /** Of the given sessions and claim epochs, the sessions claimed since under a newer epoch, or gone. */
-  Future<List<String>> lostClaims(Map<String, Long> epochs);
+  /**
+   * Of the sessions and claim epochs relay {@code relayNode} holds, those it lost: claimed since under a newer
+   * epoch, no longer bound to it, or gone.
+   */
+  Future<List<String>> lostClaims(String relayNode, Map<String, Long> epochs);
 
   /** The store's identity, created with its schema: every session-service instance of a cluster shares one. */
   String storeId();

@@ -28,6 +28,7 @@ import io.voxrelay.common.bus.TerminatedSessions;
 import io.voxrelay.common.bus.Termination;
 import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.bus.UpstreamClosed;
+import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.RetentionConfig;
 import io.voxrelay.common.config.StoreConfig;
@@ -61,6 +62,8 @@ public final class SessionVerticle extends VerticleBase {
   private final RetentionConfig retentionConfig;
   private RetentionSweep retention;
   private RelayClaims claims;
+  private StoreCheck storeCheck;
+  private final String nodeId = NodeIds.next("session");
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   /** How long a stopping instance lets the store's requests under way finish before it closes the store. */
   private static final long DRAIN_TIMEOUT_MS = 10_000;
@@ -98,6 +101,10 @@ public final class SessionVerticle extends VerticleBase {
           retention = new RetentionSweep(vertx, opened, retentionConfig, config.replayMaxAgeMs(), clock);
           retention.start();
           claims = new RelayClaims(opened);
+          storeCheck = new StoreCheck(vertx, nodeId, opened.storeId(), config.where());
+          return storeCheck.start();
+        })
+        .compose(v -> {
           consumers.addAll(List.of(
               bus.<CreateSession>consumer(Addresses.SESSION_CREATE, this::create),
               bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect),
@@ -120,7 +127,14 @@ public final class SessionVerticle extends VerticleBase {
                   claims.controlApplied(m.body())))));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         })
-        .onSuccess(v -> LOG.info("[SessionService] Started"));
+        .recover(e -> {
+          // Refused to serve (another store in the cluster) or could not start: nothing is left open.
+          if (retention != null) {
+            retention.stop();
+          }
+          return (store == null ? Future.succeededFuture() : store.close()).transform(v -> Future.failedFuture(e));
+        })
+        .onSuccess(v -> LOG.info("[SessionService] Started {} on store {}", nodeId, store.storeId()));
   }
 
   /** The store's write transactions so far ({@link SessionStore#writeTransactions()}); 0 before it opened. */
@@ -138,7 +152,11 @@ public final class SessionVerticle extends VerticleBase {
     if (retention != null) {
       retention.stop();
     }
-    Future<?> unregistered = Future.join(consumers.stream().map(MessageConsumer::unregister).toList());
+    List<Future<?>> unregistering = new ArrayList<>(consumers.stream().map(MessageConsumer::unregister).toList());
+    if (storeCheck != null) {
+      unregistering.add(storeCheck.stop());
+    }
+    Future<?> unregistered = Future.join(unregistering);
     consumers.clear();
     return unregistered
         .eventually(() -> store == null ? Future.succeededFuture() : store.drain(DRAIN_TIMEOUT_MS))

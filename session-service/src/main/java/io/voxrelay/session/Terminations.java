@@ -1,6 +1,8 @@
 package io.voxrelay.session;
 
 import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.TerminateUpstream;
 import io.voxrelay.common.bus.TerminatedSession;
 import io.voxrelay.common.bus.Termination;
@@ -8,8 +10,12 @@ import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.voxrelay.common.protocol.TerminationReason;
+import io.voxrelay.common.protocol.NumberedEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +34,14 @@ final class Terminations {
 
   private static final Logger LOG = LoggerFactory.getLogger(Terminations.class);
 
+  /** Attempts at storing a termination notice: with their backoff, about 20 s of a store that fails. */
+  private static final int NOTICE_ATTEMPTS = 8;
+
   private final Vertx vertx;
   private final SessionStore store;
+  /** How long a gateway has to hand the notice to its client: a local write, far under any bus timeout. */
+  private static final long DELIVERY_TIMEOUT_MS = 5_000;
+
   private final Clock clock;
 
   Terminations(Vertx vertx, SessionStore store, Clock clock) {
@@ -53,7 +65,7 @@ final class Terminations {
             return s.toBuilder().awaitingResume(true).terminationReason(order.reason().code()).relayNode(null).build();
           })
           .map(s -> {
-            notifyTermination(s.sessionId(), order.reason(), nodes[0], nodes[1]);
+            notifyTermination(s.sessionId(), order.reason(), nodes[0], nodes[1], s.version());
             return new TerminatedSession(s.sessionId(), order.reason(), now - s.startedAt(),
                 s.currentQuestionIndex(), s.questions().size());
           })
@@ -68,20 +80,50 @@ final class Terminations {
         claims.stream().map(Future::result).filter(Objects::nonNull).toList()));
   }
 
-  /** The termination notice is an event like any other: numbered and stored first, so it is never missed. */
-  private void notifyTermination(String sessionId, TerminationReason reason, String gatewayNode, String relayNode) {
-    store.appendEvents(sessionId, List.of(ServerEvents.sessionTerminated(reason)), clock.millis())
-        .onSuccess(stored -> {
-          if (gatewayNode != null) {
-            vertx.eventBus().send(Addresses.gatewayNode(gatewayNode),
-                ToClient.numbered(sessionId, stored.get(0), CloseCode.SESSION_TERMINATED.code()));
+  /**
+   * The termination notice is an event like any other: numbered and stored first, so it is never missed. The
+   * store is retried until it takes the notice (under one idempotency key, so it is stored once), then the
+   * client's gateway until it has delivered it or answers that the client is gone (a client away gets it
+   * by replay when it comes back).
+   */
+  private void notifyTermination(String sessionId, TerminationReason reason, String gatewayNode, String relayNode,
+                                 long version) {
+    String key = "terminated-" + version;
+    storeNotice(sessionId, key, reason, 1)
+        .compose(stored -> gatewayNode == null ? Future.succeededFuture()
+            : DurableRequests.request(vertx, Addresses.gatewayNode(gatewayNode),
+                ToClient.numbered(sessionId, stored.get(0), CloseCode.SESSION_TERMINATED.code()),
+                DurableRequests.Policy.standard(DELIVERY_TIMEOUT_MS)))
+        .onFailure(e -> {
+          if (e instanceof ReplyException re && (re.failureType() == ReplyFailure.NO_HANDLERS
+              || re.failureCode() == BusFailure.NOT_FOUND)) {
+            LOG.info("[SessionService] the client of {} is gone; it gets the termination notice when it returns",
+                sessionId);
+          } else {
+            LOG.warn("[SessionService] termination notice of {} not delivered: {}", sessionId, e.toString());
           }
-        })
-        .onFailure(e -> LOG.warn("[SessionService] termination notice of {} not stored: {}", sessionId, e.toString()));
+        });
     if (relayNode != null) {
       vertx.eventBus().send(Addresses.relayNode(relayNode), new TerminateUpstream(sessionId));
     }
     LOG.info("[VoiceInterview] Session cleaned up: {} (reason: {})", sessionId, reason);
+  }
+
+  /** Stores the notice, retrying with backoff ({@link #NOTICE_ATTEMPTS} attempts in all). */
+  private Future<List<NumberedEvent>> storeNotice(String sessionId, String key, TerminationReason reason, int attempt) {
+    return store.appendEvents(sessionId, key, 0, List.of(ServerEvents.sessionTerminated(reason)), List.of(), 0,
+            clock.millis())
+        .recover(e -> {
+          if (attempt >= NOTICE_ATTEMPTS) {
+            return Future.failedFuture(e);
+          }
+          LOG.warn("[SessionService] storing the termination notice of {} failed ({}); retrying", sessionId,
+              e.toString());
+          Promise<List<NumberedEvent>> retried = Promise.promise();
+          vertx.setTimer(Math.min(5_000, 100L << attempt),
+              t -> storeNotice(sessionId, key, reason, attempt + 1).onComplete(retried));
+          return retried.future();
+        });
   }
 
   /** The session was ended or terminated already: this order has nothing to do. */

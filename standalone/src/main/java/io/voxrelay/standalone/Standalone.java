@@ -48,7 +48,8 @@ public final class Standalone {
    * {@code OPENAI_API_KEY} is set; otherwise the bundled simulator.
    */
   public static Future<Standalone> start(Env env) {
-    ClusterConfig cluster = ClusterConfig.fromEnv(env);
+    ClusterConfig cluster = clusterOf(env);
+    LOG.info("[Standalone] cluster {}", cluster.clusterName());
     GatewayConfig gatewayConfig = GatewayConfig.fromEnv(env);
     RelayConfig relayConfig = RelayConfig.fromEnv(env);
     boolean useSimulator = usesSimulator(env);
@@ -74,6 +75,22 @@ public final class Standalone {
           .map(id -> new Standalone(vertx, gateways.get(0), simulator))
           .onFailure(e -> vertx.close());
     });
+  }
+
+  /**
+   * The cluster a standalone run joins. Unless {@code VOXRELAY_CLUSTER_NAME} is set, its name comes from the
+   * store: {@code voxrelay-<hash of the SQLite file's path>}, or of the PostgreSQL URL. Two runs on one machine
+   * with different data directories thus stay separate clusters, each with its own store, instead of joining
+   * each other over loopback and splitting sessions between two stores; processes meant to join a standalone
+   * run set its name (it is logged at start).
+   */
+  static ClusterConfig clusterOf(Env env) {
+    ClusterConfig cluster = ClusterConfig.fromEnv(env);
+    if (env.optional("VOXRELAY_CLUSTER_NAME").isPresent()) {
+      return cluster;
+    }
+    String where = StoreConfig.fromEnv(env).where();
+    return cluster.withClusterName("voxrelay-" + Integer.toHexString(where.hashCode()));
   }
 
   /**

@@ -47,6 +47,8 @@ public final class Addresses {
    * the finished turns that travel with them to the history, in one transaction.
    */
   public static final String SESSION_EMIT = "voxrelay.session.emit";
+  /** {@link StoreAnnounce}, published to every session-service instance: the store an instance uses. */
+  public static final String SESSION_STORE_ANNOUNCE = "voxrelay.session.store-announce";
   /** {@link ReplayRequest} → {@link Replay}: the stored events after a seq, to fill a gap. */
   public static final String SESSION_REPLAY = "voxrelay.session.replay";
   /** {@link ConfirmConnection} → empty reply: the client got its new resume token. */
@@ -67,6 +69,7 @@ public final class Addresses {
 
   private static final String RELAY_NODE_PREFIX = "voxrelay.relay.node.";
   private static final String GATEWAY_NODE_PREFIX = "voxrelay.gateway.node.";
+  private static final String SESSION_NODE_PREFIX = "voxrelay.session.node.";
 
   private Addresses() {
   }
@@ -74,6 +77,11 @@ public final class Addresses {
   /** The address of one relay instance: {@link RelayCommand}s for the sessions it holds. */
   public static String relayNode(String nodeId) {
     return RELAY_NODE_PREFIX + nodeId;
+  }
+
+  /** The address of one session-service instance: answers to its {@link StoreAnnounce}. */
+  public static String sessionNode(String nodeId) {
+    return SESSION_NODE_PREFIX + nodeId;
   }
 
   /** The address of one gateway instance: {@link GatewayCommand}s for the clients it holds. */

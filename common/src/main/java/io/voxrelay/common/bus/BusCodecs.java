@@ -19,7 +19,7 @@ public final class BusCodecs {
       ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, SessionControlReply.class,
       RelayControlDone.class, GetTranscript.class, TranscriptPage.class,
       OpenAbandoned.class, DurableReleased.class, RelayClaim.class, UpstreamHeldElsewhere.class,
-      CheckClaims.class, LostClaims.class);
+      CheckClaims.class, LostClaims.class, StoreAnnounce.class, RelayLeaving.class);
 
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 

@@ -5,18 +5,30 @@ package io.voxrelay.common.bus;
  * {@code connectionId} names the client connection, so a late detach of an older one is ignored.
  * Sent to {@link Addresses#RELAY_OPEN} for a new session, to a relay's node address for an existing one.
  *
- * @param failover       the relay that held the session is gone: the client is told the upstream was restored
+ * @param takeover       why the session moves here from the relay that held it ({@code relay_failover}: that relay
+ *                       is gone; {@code relay_handoff}: it is stopping), told to the client in {@code upstream.restored};
+ *                       null for no move
  * @param afterSeq       the client has every event up to this seq (it is at most the highest seq issued): the
  *                       relay replies with the transient events after it, and numbers new ones after it
  * @param storedSeq      the latest durable seq known to be stored: new transient events are numbered after it too
  * @param transientsLost the relay that held the session last is gone, and with it its transient events
  */
 public record OpenUpstream(String sessionId, String gatewayNode, String connectionId, SessionSnapshot session,
-                           boolean failover, long afterSeq, long storedSeq, boolean transientsLost)
+                           String takeover, long afterSeq, long storedSeq, boolean transientsLost)
     implements RelayCommand {
+
+  /** A relay that is gone held the session. */
+  public static final String RELAY_FAILOVER = "relay_failover";
+  /** A relay that is stopping cleanly held the session, and handed it over. */
+  public static final String RELAY_HANDOFF = "relay_handoff";
+
+  /** Whether the session moves here from another relay. */
+  public boolean failover() {
+    return takeover != null;
+  }
 
   /** The same open, after the relay it was meant for turned out to be gone. */
   public OpenUpstream afterRelayLost() {
-    return new OpenUpstream(sessionId, gatewayNode, connectionId, session, failover, afterSeq, storedSeq, true);
+    return new OpenUpstream(sessionId, gatewayNode, connectionId, session, takeover, afterSeq, storedSeq, true);
   }
 }

@@ -32,6 +32,11 @@ public record ClusterConfig(String clusterName, String host, int port, List<Stri
         env.integer("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", DEFAULT_FAILURE_TIMEOUT_S));
   }
 
+  /** The same settings under another cluster name. */
+  public ClusterConfig withClusterName(String name) {
+    return new ClusterConfig(name, host, port, members, publicAddress, eventBusPort, failureTimeoutSeconds);
+  }
+
   /** Loopback defaults under another cluster name, so that tests running side by side stay apart. */
   public static ClusterConfig loopback(String clusterName) {
     return new ClusterConfig(clusterName, "127.0.0.1", 5701, List.of("127.0.0.1:5701-5720"),

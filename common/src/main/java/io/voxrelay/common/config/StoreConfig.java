@@ -54,6 +54,15 @@ public record StoreConfig(Kind kind, Path dataDir, String jdbcUrl, String user, 
         REPLAY_MAX_AGE_MS);
   }
 
+  /** Where the store is, for messages: the SQLite file, or the JDBC URL without its query (credentials). */
+  public String where() {
+    if (kind == Kind.SQLITE) {
+      return dataDir.resolve("voxrelay.db").toAbsolutePath().normalize().toString();
+    }
+    int query = jdbcUrl.indexOf('?');
+    return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+  }
+
   public StoreConfig withTokenTtlMs(long ttl) {
     return new StoreConfig(kind, dataDir, jdbcUrl, user, password, poolSize, ttl, replayMaxEvents, replayMaxAgeMs);
   }
