@@ -210,7 +210,7 @@ final class ReliableClient implements AutoCloseable {
 
   /** The durable seqs processed: 1, 2, 3, … durable events, each once, if nothing was lost or doubled. */
   List<Long> durableCounts() {
-    return processed().stream().map(e -> e.path("seq").asLong()).filter(EventSeq::isDurable)
+    return processed().stream().map(e -> e.path("seq").asLong()).filter(seq -> seq > 0 && EventSeq.isDurable(seq))
         .map(EventSeq::durableCount).toList();
   }
 

@@ -82,6 +82,30 @@ final class ServiceProcess implements AutoCloseable {
     return List.copyOf(lines);
   }
 
+  /** Freezes the process (SIGSTOP), as a long GC pause or a stalled VM would: it runs no code until {@link #resume}. */
+  void stall() {
+    signal("STOP");
+  }
+
+  /** Lets a stalled process run again (SIGCONT). */
+  void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Kills the process at once, as a crash would: no clean leave from the cluster. */
   void kill() {
     process.destroyForcibly();
@@ -94,6 +118,10 @@ final class ServiceProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    if (process.isAlive()) {
+      // A stalled process cannot take SIGTERM's clean stop until it runs again.
+      signal("CONT");
+    }
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -34,13 +34,15 @@ class ClusteredVertxTest {
   @DisplayName("members, interface and public address come from the configuration")
   void hostSettings() {
     ClusterConfig config = new ClusterConfig("prod", "0.0.0.0", 5801, List.of("10.1.0.5", "10.1.0.6:5801-5802"),
-        Optional.of("203.0.113.7:5801"), 0, 10);
+        Optional.of("203.0.113.7:5801"), 0, 10, 7);
     Config hz = ClusteredVertx.hazelcastConfig(config);
     assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
         .containsExactly("10.1.0.5", "10.1.0.6:5801", "10.1.0.6:5802");
     assertThat(hz.getNetworkConfig().getPublicAddress()).isEqualTo("203.0.113.7:5801");
     assertThat(hz.getNetworkConfig().getInterfaces().isEnabled()).isFalse();
     assertThat(hz.getNetworkConfig().getPort()).isEqualTo(5801);
+    assertThat(hz.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("7");
+    assertThat(hz.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("7");
   }
 
   @Test

@@ -1,0 +1,163 @@
+package io.voxrelay.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.protocol.EventSeq;
+import io.voxrelay.simulator.ConversationItem;
+import io.voxrelay.simulator.SimulatedSession;
+import io.voxrelay.simulator.UpstreamSimulator;
+import io.voxrelay.testing.Await;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntSupplier;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One scripted session of a fault test: a {@link ReliableClient} whose instructions start with a marker (so its
+ * upstreams can be found at the simulator), the typed turns it sent, and the checks of the issue's invariants
+ * from outside the code under test: at the client (every sequenced event once and in order, each item once)
+ * and at the simulator (each typed turn carried out once, upstreams that overlap only within a bound).
+ * A typed turn sent while a fault was under way may fail (the client hears an error and could send it again):
+ * it counts as carried out at most once rather than exactly once.
+ */
+final class ScriptedSession implements AutoCloseable {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  final String marker;
+  final ReliableClient client;
+  private final List<String> sure = Collections.synchronizedList(new ArrayList<>());
+  private final Set<String> uncertain = Collections.synchronizedSet(new HashSet<>());
+  private final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+
+  private ScriptedSession(String marker, ReliableClient client) {
+    this.marker = marker;
+    this.client = client;
+  }
+
+  /** Creates a session through the gateway at {@code port} and connects its client (to {@code ports} later). */
+  static ScriptedSession start(Vertx vertx, int port, IntSupplier ports, String marker) {
+    VoiceClient.Created created = VoiceClient.createSession(vertx, port, null, marker);
+    ReliableClient client = new ReliableClient(vertx, ports, created);
+    client.connect();
+    return new ScriptedSession(marker, client);
+  }
+
+  /** Sends a typed turn; {@code duringFault}: it may fail, and then it is not carried out. */
+  void type(String text, boolean duringFault) {
+    sent.add(text);
+    if (duringFault) {
+      uncertain.add(text);
+    } else {
+      sure.add(text);
+    }
+    client.send("text", ",\"text\":\"" + text + "\"");
+  }
+
+  /** Connects again if the connection dropped (a gateway that went away), retrying until it is back. */
+  void reconnectIfNeeded() {
+    if (client.isConnected()) {
+      return;
+    }
+    Await.until(marker + " reconnects", TIMEOUT, () -> {
+      try {
+        client.connect();
+        return true;
+      } catch (AssertionError e) {
+        Await.sleep(200);
+        return false;
+      }
+    });
+  }
+
+  /** The typed turns the session echoed back as user turns, in order. */
+  List<String> echoed() {
+    return client.processed("transcript.done").stream()
+        .filter(e -> "user".equals(e.path("role").asText()) && sent.contains(e.path("text").asText()))
+        .map(e -> e.path("text").asText()).toList();
+  }
+
+  /** Waits until every typed turn sent outside a fault was echoed. */
+  void awaitEchoes() {
+    Await.until(marker + ": every typed turn echoed", TIMEOUT, () -> {
+      reconnectIfNeeded();
+      return echoed().containsAll(sure);
+    });
+  }
+
+  /** Every sequenced event once and in order, durable ones gap-free; each finished item once. */
+  void assertClientSawEachEventOnce() {
+    assertThat(client.violations()).as("%s: seqs out of order, duplicated or missing", marker).isEmpty();
+    assertThat(client.durableCounts()).as("%s: every durable event exactly once, in order", marker)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, EventSeq.durableCount(client.lastSeq())).boxed().toList());
+    List<String> items = client.processed("transcript.done").stream().map(e -> e.path("itemId").asText()).toList();
+    assertThat(items).as("%s: each finished item once", marker).doesNotHaveDuplicates();
+  }
+
+  /** Each typed turn sent outside a fault carried out exactly once, one sent during a fault at most once. */
+  void assertTypedTurnsCarriedOutOnce(UpstreamSimulator simulator) {
+    List<String> echoed = echoed();
+    assertThat(echoed).as("%s: echoed turns", marker).doesNotHaveDuplicates().containsAll(sure);
+    SimulatedSession last = upstreams(simulator).get(upstreams(simulator).size() - 1);
+    List<String> typedUpstream = last.items().stream().filter(i -> "input_text".equals(i.contentType()))
+        .map(ConversationItem::text).filter(sent::contains).toList();
+    assertThat(typedUpstream).as("%s: the live upstream has each typed turn once", marker)
+        .doesNotHaveDuplicates().containsAll(sure).containsExactlyElementsOf(echoed);
+  }
+
+  /** This session's upstreams at the simulator, oldest first. */
+  List<SimulatedSession> upstreams(UpstreamSimulator simulator) {
+    return simulator.sessions().stream().filter(s -> s.instructions() != null && s.instructions().startsWith(marker))
+        .sorted(Comparator.comparingLong(SimulatedSession::openedAtNanos)).toList();
+  }
+
+  /** How long two of this session's upstreams were open at once, in all (nanoseconds), in overlaps ending after {@code sinceNanos}. */
+  long overlapNanos(UpstreamSimulator simulator, long sinceNanos) {
+    List<SimulatedSession> upstreams = upstreams(simulator);
+    long overlap = 0;
+    for (int i = 1; i < upstreams.size(); i++) {
+      long end = Math.min(upstreams.get(i - 1).closedAtNanos(), System.nanoTime());
+      long start = upstreams.get(i).openedAtNanos();
+      if (end > start && end > sinceNanos) {
+        overlap += end - start;
+      }
+    }
+    return overlap;
+  }
+
+  /** The latest moment an older upstream of this session was still open beside a newer one, or 0. */
+  long lastOverlapEndNanos(UpstreamSimulator simulator) {
+    List<SimulatedSession> upstreams = upstreams(simulator);
+    long last = 0;
+    for (int i = 1; i < upstreams.size(); i++) {
+      long end = Math.min(upstreams.get(i - 1).closedAtNanos(), System.nanoTime());
+      if (end > upstreams.get(i).openedAtNanos()) {
+        last = Math.max(last, end);
+      }
+    }
+    return last;
+  }
+
+  /** Exactly one upstream of this session is open. */
+  void assertOneLiveUpstream(UpstreamSimulator simulator) {
+    assertThat(upstreams(simulator).stream().filter(SimulatedSession::isOpen)).as("%s: live upstreams", marker)
+        .hasSize(1);
+  }
+
+  List<JsonNode> processed(String type) {
+    return client.processed(type);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,113 @@
+package io.voxrelay.it;
+
+import io.voxrelay.gateway.GatewayServiceMain;
+import io.voxrelay.relay.RelayServiceMain;
+import io.voxrelay.session.SessionServiceMain;
+import io.voxrelay.testing.Await;
+import io.voxrelay.watchdog.WatchdogServiceMain;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A relay holding 20 live sessions is frozen (SIGSTOP) and let go on (SIGCONT), twice: for 8 s (past the
+ * 5 s bus timeout, under the 10 s cluster failure timeout) and for 20 s (the cluster removes it, its sessions
+ * move to the other relay, and it comes back). Checked from outside: upstream overlaps at the simulator, each
+ * typed turn carried out once, and each event and item once at the clients.
+ */
+@DisplayName("A stalled relay (SIGSTOP, then SIGCONT)")
+class StalledRelayTest {
+
+  private static final int SESSIONS = 20;
+  /** How soon after it runs again a relay that lost its sessions has closed their upstreams, at most. */
+  static final Duration OVERLAP_AFTER_RESUME = Duration.ofSeconds(3);
+
+  @Test
+  @DisplayName("8 s: nothing moves, nothing doubles; 20 s: the sessions move once, the old upstreams close as it resumes")
+  void stalls() {
+    try (ProcessCluster cluster = new ProcessCluster("stall", Map.of("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", "10",
+        "VOXRELAY_CLUSTER_MERGE_DELAY_S", "5"))) {
+      cluster.start("st-session-service", SessionServiceMain.class);
+      cluster.start("st-watchdog-service", WatchdogServiceMain.class);
+      ServiceProcess relayA = cluster.start("st-relay-a", RelayServiceMain.class);
+      cluster.start("st-gateway", GatewayServiceMain.class);
+      List<ScriptedSession> sessions = new ArrayList<>();
+      try {
+        for (int i = 0; i < SESSIONS; i++) {
+          sessions.add(ScriptedSession.start(cluster.vertx, cluster.httpPort, () -> cluster.httpPort,
+              "stall-session-" + i + "-"));
+        }
+        // Every session is on relay A; B only starts now.
+        cluster.start("st-relay-b", RelayServiceMain.class);
+        talk(sessions, "before", false);
+
+        // 8 s: longer than the bus timeout, shorter than the failure timeout.
+        long before8 = System.nanoTime();
+        talk(sessions, "into the short stall", true);
+        relayA.stall();
+        Await.sleep(8_000);
+        relayA.resume();
+        talk(sessions, "after the short stall", false);
+        for (ScriptedSession s : sessions) {
+          assertThat(s.overlapNanos(cluster.simulator, before8)).as("%s: no second upstream for a short stall",
+              s.marker).isZero();
+          assertThat(s.upstreams(cluster.simulator)).as("%s: still its first upstream", s.marker).hasSize(1);
+        }
+
+        // 20 s: the cluster removes relay A and its sessions move to B; A comes back and must act on none.
+        talk(sessions, "into the long stall", true);
+        relayA.stall();
+        Await.sleep(20_000);
+        long resumedAt = System.nanoTime();
+        relayA.resume();
+        Await.until("relay A closed the upstreams it lost", Duration.ofSeconds(30),
+            () -> sessions.stream().allMatch(s -> s.upstreams(cluster.simulator).stream().filter(u -> u.isOpen())
+                .count() == 1));
+        talk(sessions, "after the long stall", false);
+
+        long worstOverlapEnd = 0;
+        for (ScriptedSession s : sessions) {
+          s.awaitEchoes();
+        }
+        Await.sleep(1_000);
+        for (ScriptedSession s : sessions) {
+          worstOverlapEnd = Math.max(worstOverlapEnd, s.lastOverlapEndNanos(cluster.simulator));
+          s.assertOneLiveUpstream(cluster.simulator);
+          s.assertClientSawEachEventOnce();
+          s.assertTypedTurnsCarriedOutOnce(cluster.simulator);
+        }
+        long afterResume = Math.max(0, worstOverlapEnd - resumedAt);
+        System.out.printf("[stall] longest overlap past SIGCONT: %d ms%n", afterResume / 1_000_000);
+        assertThat(Duration.ofNanos(afterResume)).as("upstreams of the stalled relay close as soon as it runs again")
+            .isLessThanOrEqualTo(OVERLAP_AFTER_RESUME);
+        assertThat(relayA.lines()).as("relay A saw its stall and fenced itself")
+            .anyMatch(l -> l.contains("acting on none of its"));
+        assertThat(sessions.stream().filter(s -> !s.processed("upstream.restored").isEmpty()))
+            .as("the sessions moved off relay A were told").hasSize(SESSIONS);
+      } finally {
+        sessions.forEach(ScriptedSession::close);
+      }
+    }
+  }
+
+  /** One typed turn per session; outside a fault, waits until each is answered. */
+  private static void talk(List<ScriptedSession> sessions, String round, boolean intoFault) {
+    for (ScriptedSession s : sessions) {
+      if (!intoFault) {
+        s.reconnectIfNeeded();
+      }
+      s.type("turn " + round + " of " + s.marker, intoFault);
+    }
+    if (!intoFault) {
+      for (ScriptedSession s : sessions) {
+        s.awaitEchoes();
+      }
+    }
+  }
+}
