@@ -6,6 +6,7 @@ import io.voxrelay.simulator.ConversationItem;
 import io.voxrelay.simulator.SimulatedSession;
 import io.voxrelay.simulator.UpstreamSimulator;
 import io.voxrelay.testing.Await;
+import io.voxrelay.testing.SpeechLikeAudio;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
@@ -60,6 +61,18 @@ final class ScriptedSession implements AutoCloseable {
       sure.add(text);
     }
     client.send("text", ",\"text\":\"" + text + "\"");
+  }
+
+  /** One spoken turn: speech then silence, sent at once (the gateway's burst allowance takes it). */
+  void speak() {
+    for (String chunk : SpeechLikeAudio.base64Chunks(SpeechLikeAudio.turn(600), 40)) {
+      client.sendAudio(chunk);
+    }
+  }
+
+  /** The finished turns this client was shown, by item id. */
+  List<String> finishedItems() {
+    return client.processed("transcript.done").stream().map(e -> e.path("itemId").asText()).toList();
   }
 
   /** Connects again if the connection dropped (a gateway that went away), retrying until it is back. */
