@@ -16,6 +16,7 @@ import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ProtocolException;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -45,6 +46,8 @@ final class ClientConnection {
   private final String connectionId = UUID.randomUUID().toString();
   private final ClientRegistry registry;
   private final ActivityAccumulator activity;
+  private static final long DRAIN_POLL_MS = 20;
+  private final EventOutbox outbox;
   private final GatewayConfig config;
   private final long helloTimer;
   private final RelayRoute route;
@@ -75,7 +78,7 @@ final class ClientConnection {
         limits.helloFailures(), limits.helloFailuresPerSession(), clientAddress, route);
     this.delivery = new ClientDelivery(vertx, socket, sessionId, busOptions, config.clientWrites(), this::close,
         route::relayBehind);
-    EventOutbox outbox = new EventOutbox(vertx, sessionId, config.busTimeoutMs(), delivery::deliverStored);
+    this.outbox = new EventOutbox(vertx, sessionId, config.busTimeoutMs(), delivery::deliverStored);
     this.controls = new ControlPipeline(vertx, sessionId, connectionId, busOptions, route, outbox,
         this::reopen, this::relayLost, this::sendLocal, this::sendFrameError);
     this.audioUplink = new AudioUplink(vertx, sessionId, connectionId, controls::audioGated, route::relayAddress,
@@ -102,6 +105,22 @@ final class ClientConnection {
   /** The relay instance holding this session's upstream, or null when none does. */
   String relayNode() {
     return route.relayNode();
+  }
+
+  /**
+   * Completes once the events this connection emitted are stored (and so replayable after the client
+   * reconnects elsewhere), or after {@code timeoutMs}: a stopping gateway closes its clients only then.
+   */
+  Future<Void> drained(long timeoutMs) {
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    vertx.setPeriodic(0, DRAIN_POLL_MS, id -> {
+      if (outbox.drained() || System.currentTimeMillis() >= deadline) {
+        vertx.cancelTimer(id);
+        drained.complete();
+      }
+    });
+    return drained.future();
   }
 
   /** A server event from the bus for this client. */

@@ -144,10 +144,18 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    for (ClientConnection client : clients.all()) {
-      client.close(CloseCode.SERVICE_RESTART);
-    }
-    return server == null ? Future.succeededFuture() : server.close();
+    // The last heartbeats and acknowledgements go out, the events in flight are stored, then every client is
+    // told to reconnect (to another instance) with 1012.
+    reportActivity();
+    List<Future<Void>> drained = new ArrayList<>();
+    clients.all().forEach(client -> drained.add(client.drained(config.busTimeoutMs())));
+    return Future.join(drained)
+        .eventually(() -> {
+          for (ClientConnection client : clients.all()) {
+            client.close(CloseCode.SERVICE_RESTART);
+          }
+          return server == null ? Future.succeededFuture() : server.close();
+        });
   }
 
   private void upgrade(RoutingContext ctx) {

@@ -63,6 +63,11 @@ final class RelayRoute {
     this.clientWaiting = clientWaiting;
   }
 
+  /** How long an open (or a move to another relay) may take. */
+  long openWaitMs() {
+    return openOptions.getSendTimeout();
+  }
+
   /** The client got {@code connected}: from now on, an open given up leaves the relay's detach grace to run. */
   void clientConnected() {
     clientConnected = true;

@@ -109,7 +109,11 @@ final class ScriptedSession implements AutoCloseable {
   /** Every sequenced event once and in order, durable ones gap-free; each finished item once. */
   void assertClientSawEachEventOnce() {
     assertThat(client.violations()).as("%s: seqs out of order, duplicated or missing", marker).isEmpty();
-    assertThat(client.durableCounts()).as("%s: every durable event exactly once, in order", marker)
+    List<JsonNode> all = client.processed();
+    String tail = all.subList(Math.max(0, all.size() - 6), all.size()).stream()
+        .map(e -> e.path("seq").asLong() + ":" + e.path("type").asText()).toList().toString();
+    assertThat(client.durableCounts()).as("%s: every durable event exactly once, in order (last seq %d, last events %s)",
+            marker, client.lastSeq(), tail)
         .containsExactlyElementsOf(LongStream.rangeClosed(1, EventSeq.durableCount(client.lastSeq())).boxed().toList());
     List<String> items = client.processed("transcript.done").stream().map(e -> e.path("itemId").asText()).toList();
     assertThat(items).as("%s: each finished item once", marker).doesNotHaveDuplicates();

@@ -77,6 +77,11 @@ final class ServiceProcess implements AutoCloseable {
     return this;
   }
 
+  /** Whether the process is still running. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Every line the process printed so far. */
   List<String> lines() {
     return List.copyOf(lines);

@@ -54,6 +54,8 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   /** When this relay last forwarded audio or carried out a control (its own clock): the guard's idle input. */
   private long lastActivityAt;
   private boolean closed;
+  /** The relay is stopping and hands this session over: nothing new is carried out here. */
+  private boolean leaving;
   private long detachTimer = -1;
   /** Microphone audio the upstream could not take (it lagged), in base64 characters; reported once a second. */
   private long droppedAudioChars;
@@ -127,7 +129,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    */
   void audio(String fromConnection, String base64Pcm) {
     UpstreamLink link = supervisor.current();
-    if (!closed && link != null && !state.gated() && fromConnection.equals(feed.connectionId())) {
+    if (!closed && !leaving && link != null && !state.gated() && fromConnection.equals(feed.connectionId())) {
       long now = timers.now();
       if (!link.sendAudio(base64Pcm)) {
         droppedAudioChars += base64Pcm.length();
@@ -163,6 +165,9 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    * @return a failed future when the control cannot be carried out now (no upstream link)
    */
   Future<Void> apply(Control control, String text, long clientSeq, SessionSnapshot snapshot) {
+    if (leaving) {
+      return Future.failedFuture(new Moving());
+    }
     state.update(snapshot);
     lastActivityAt = timers.now();
     if (turns.seen(clientSeq)) {
@@ -325,6 +330,27 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   /** The bus address of the gateway this session's client is on, or null while none is attached. */
   String gatewayAddress() {
     return feed.gatewayAddress();
+  }
+
+  /**
+   * The relay is stopping and is about to hand this session over: from now on it carries out no control,
+   * forwards no audio and reads nothing more from the upstream (an answer under way is cut off, and the next
+   * relay answers again from the stored history). So everything done here is stored before the next relay
+   * reads the history.
+   */
+  void beginLeaving() {
+    leaving = true;
+    UpstreamLink link = supervisor.current();
+    if (link != null) {
+      link.pauseReading();
+    }
+  }
+
+  /** A control refused because the session is moving to another relay: the gateway sends it there. */
+  static final class Moving extends RuntimeException {
+    Moving() {
+      super("this relay is handing the session over", null, false, false);
+    }
   }
 
   /** Another relay took the session over (a clean hand-off): this upstream closes, nothing more is sent. */

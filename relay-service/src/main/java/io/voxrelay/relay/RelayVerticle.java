@@ -143,6 +143,7 @@ public final class RelayVerticle extends VerticleBase {
     }
     DeliveryOptions wait = new DeliveryOptions()
         .setSendTimeout(RelayConfig.gatewayOpenWaitMs(config.busTimeoutMs()) + config.busTimeoutMs());
+    session.beginLeaving();
     return session.drained(config.busTimeoutMs())
         .compose(v -> vertx.eventBus().request(gateway, new RelayLeaving(session.sessionId(), nodeId), wait))
         .<Void>map(reply -> {
@@ -203,7 +204,8 @@ public final class RelayVerticle extends VerticleBase {
       }
       session.apply(control.control(), control.text(), control.clientSeq(), control.session())
           .onSuccess(v -> message.reply(null))
-          .onFailure(e -> message.fail(BusFailure.UNAVAILABLE, e.getMessage()));
+          .onFailure(e -> message.fail(e instanceof RelaySession.Moving ? BusFailure.MOVING : BusFailure.UNAVAILABLE,
+              e.getMessage()));
     }
   }
 

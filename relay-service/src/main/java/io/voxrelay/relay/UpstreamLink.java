@@ -115,6 +115,11 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
     }
   }
 
+  /** Reads nothing more from the upstream (the session is moving to another relay). */
+  void pauseReading() {
+    socket.pause();
+  }
+
   /** The relay may act again: what arrived while it was fenced is read, in order, and the socket resumes. */
   void release() {
     List<String> frames = List.copyOf(held);

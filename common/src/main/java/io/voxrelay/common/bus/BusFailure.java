@@ -16,6 +16,11 @@ public final class BusFailure {
   /** The message came on a connection that a newer one replaced: it is not processed. */
   public static final int SUPERSEDED = 412;
   /**
+   * The relay holding the session is stopping and hands it to another relay: send the request again to that
+   * one once the session has moved ({@link RelayLeaving}).
+   */
+  public static final int MOVING = 307;
+  /**
    * A relay sent this under a claim of the session that a newer claim replaced (its fencing epoch is stale):
    * the relay has lost the session and must close its upstream.
    */
