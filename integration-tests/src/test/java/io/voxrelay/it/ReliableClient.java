@@ -45,6 +45,7 @@ final class ReliableClient implements AutoCloseable {
   private volatile boolean connected;
   private volatile int connections;
   private volatile int lastCloseCode;
+  private volatile long lastPongAt = System.nanoTime();
 
   ReliableClient(Vertx vertx, IntSupplier port, VoiceClient.Created session) {
     this(vertx, port, session, new WebSocketClientOptions());
@@ -61,6 +62,11 @@ final class ReliableClient implements AutoCloseable {
 
   /** Connects (again) and waits for {@code connected}. */
   void connect() {
+    connect(Duration.ofSeconds(20));
+  }
+
+  /** Connects (again) and waits up to {@code timeout} for {@code connected}; throws an AssertionError if not. */
+  void connect(Duration timeout) {
     connected = false;
     int attempt = connections;
     WebSocket ws = Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
@@ -75,7 +81,7 @@ final class ReliableClient implements AutoCloseable {
           socket = s;
           s.writeTextMessage("{\"type\":\"hello\",\"token\":\"" + token + "\",\"lastSeq\":" + lastSeq + "}");
         }));
-    Await.until("connected (connection " + (attempt + 1) + ")", Duration.ofSeconds(20),
+    Await.until("connected (connection " + (attempt + 1) + ")", timeout,
         () -> connected || (ws.isClosed() && socket == ws && lastCloseCode != 0));
     if (!connected) {
       throw new AssertionError("the server closed the connection with " + lastCloseCode);
@@ -87,6 +93,10 @@ final class ReliableClient implements AutoCloseable {
       return;
     }
     String type = event.path("type").asText();
+    if ("heartbeat.pong".equals(type)) {
+      lastPongAt = System.nanoTime();
+      return;
+    }
     if ("replay.truncated".equals(type)) {
       // Events were lost past the replay bound: redraw from connected.history and go on from here.
       truncations.add(event);
@@ -100,6 +110,7 @@ final class ReliableClient implements AutoCloseable {
       unprocessed.keySet().removeIf(seq -> seq <= serverProcessed);
       unprocessed.values().forEach(from::writeTextMessage);
       connections++;
+      lastPongAt = System.nanoTime();
       connected = true;
       return;
     }
@@ -131,6 +142,19 @@ final class ReliableClient implements AutoCloseable {
         socket.writeTextMessage(json);
       }
     });
+  }
+
+  /** Sends {@code heartbeat.ping} (with an ack of the last seq) if connected. */
+  void ping() {
+    WebSocket s = socket;
+    if (connected && s != null && !s.isClosed()) {
+      s.writeTextMessage("{\"type\":\"heartbeat.ping\",\"ack\":" + lastSeq + "}");
+    }
+  }
+
+  /** When the last {@code heartbeat.pong} arrived ({@link System#nanoTime}). */
+  long lastPongAt() {
+    return lastPongAt;
   }
 
   void sendAudio(String base64) {

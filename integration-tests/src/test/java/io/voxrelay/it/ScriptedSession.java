@@ -15,7 +15,10 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 import java.util.function.IntSupplier;
 import java.util.stream.LongStream;
 
@@ -38,6 +41,9 @@ final class ScriptedSession implements AutoCloseable {
   private final List<String> sure = Collections.synchronizedList(new ArrayList<>());
   private final Set<String> uncertain = Collections.synchronizedSet(new HashSet<>());
   private final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+  /** When each typed turn was sent ({@link System#nanoTime}), for turns classified afterwards. */
+  private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+  private volatile long lastPingAt;
 
   private ScriptedSession(String marker, ReliableClient client) {
     this.marker = marker;
@@ -63,6 +69,77 @@ final class ScriptedSession implements AutoCloseable {
     client.send("text", ",\"text\":\"" + text + "\"");
   }
 
+  /**
+   * Sends a typed turn whose certainty is decided afterwards ({@link #classify}), from when faults happened
+   * around it.
+   */
+  void typeUnclassified(String text) {
+    sent.add(text);
+    sentAt.put(text, System.nanoTime());
+    client.send("text", ",\"text\":\"" + text + "\"");
+  }
+
+  /** Each unclassified turn is sure unless {@code faultNear} says a fault was under way or began soon after it was sent. */
+  void classify(LongPredicate faultNear) {
+    sentAt.forEach((text, at) -> {
+      if (faultNear.test(at)) {
+        uncertain.add(text);
+      } else {
+        sure.add(text);
+      }
+    });
+    sentAt.clear();
+  }
+
+  /** How many typed turns were sent, and how many of them count as sure. */
+  int sentCount() {
+    return sent.size();
+  }
+
+  int sureCount() {
+    return sure.size();
+  }
+
+  /**
+   * Tries once to connect again if the connection dropped, waiting at most {@code timeout}; a session that
+   * awaits resume (its relay let it go, or the watchdog ended it) is resumed.
+   *
+   * @return whether it is connected now
+   */
+  boolean tryReconnect(Duration timeout) {
+    if (!client.isConnected()) {
+      try {
+        client.connect(timeout);
+      } catch (AssertionError e) {
+        return false;
+      }
+      if (client.lastConnected().path("awaitingResume").asBoolean()) {
+        client.send("resume_interview", "");
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Heartbeats, as the web client does: a ping now, unless the last one has had no pong for
+   * {@code deadAfterMs}: then the connection is dropped (its gateway is frozen or gone) and the next step
+   * reconnects.
+   */
+  void keepAlive(long deadAfterMs) {
+    if (!client.isConnected()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (lastPingAt > client.lastPongAt() && now - lastPingAt > deadAfterMs * 1_000_000) {
+      client.drop();
+      return;
+    }
+    if (lastPingAt <= client.lastPongAt()) {
+      lastPingAt = now;
+      client.ping();
+    }
+  }
+
   /** One spoken turn: speech then silence, sent at once (the gateway's burst allowance takes it). */
   void speak() {
     for (String chunk : SpeechLikeAudio.base64Chunks(SpeechLikeAudio.turn(600), 40)) {
@@ -81,13 +158,11 @@ final class ScriptedSession implements AutoCloseable {
       return;
     }
     Await.until(marker + " reconnects", TIMEOUT, () -> {
-      try {
-        client.connect();
+      if (tryReconnect(Duration.ofSeconds(20))) {
         return true;
-      } catch (AssertionError e) {
-        Await.sleep(200);
-        return false;
       }
+      Await.sleep(200);
+      return false;
     });
   }
 
@@ -100,10 +175,17 @@ final class ScriptedSession implements AutoCloseable {
 
   /** Waits until every typed turn sent outside a fault was echoed. */
   void awaitEchoes() {
-    Await.until(marker + ": every typed turn echoed", TIMEOUT, () -> {
-      reconnectIfNeeded();
-      return echoed().containsAll(sure);
-    });
+    try {
+      Await.until(marker + ": every typed turn echoed", TIMEOUT, () -> {
+        reconnectIfNeeded();
+        return echoed().containsAll(sure);
+      });
+    } catch (AssertionError e) {
+      List<String> missing = new ArrayList<>(sure);
+      missing.removeAll(echoed());
+      throw new AssertionError(e.getMessage() + "; not echoed: " + missing + "; errors: "
+          + client.processed("error").stream().map(err -> err.path("code").asText()).toList(), e);
+    }
   }
 
   /** Every sequenced event once and in order, durable ones gap-free; each finished item once. */
@@ -128,6 +210,40 @@ final class ScriptedSession implements AutoCloseable {
         .map(ConversationItem::text).filter(sent::contains).toList();
     assertThat(typedUpstream).as("%s: the live upstream has each typed turn once", marker)
         .doesNotHaveDuplicates().containsAll(sure).containsExactlyElementsOf(echoed);
+  }
+
+  /** What a chaos run counts for one session: events, items or turns seen twice, and ones missing. */
+  record Counts(long duplicates, long losses, String detail) {
+  }
+
+  /**
+   * Counts duplicates and losses, from outside: durable events at the client (each of 1..N once), finished
+   * items at the client, typed turns echoed and carried out at the simulator (a sure one exactly once, any at
+   * most once), and the stored history against the items the client was shown.
+   */
+  Counts count(UpstreamSimulator simulator, List<String> history) {
+    List<Long> durables = client.durableCounts();
+    long expected = EventSeq.durableCount(client.lastSeq());
+    long distinctDurables = durables.stream().distinct().count();
+    List<String> items = finishedItems();
+    List<String> echoed = echoed();
+    List<SimulatedSession> upstreams = upstreams(simulator);
+    List<String> carriedOut = upstreams.isEmpty() ? List.of() : upstreams.get(upstreams.size() - 1).items().stream()
+        .filter(i -> "input_text".equals(i.contentType())).map(ConversationItem::text).filter(sent::contains).toList();
+    long duplicates = (durables.size() - distinctDurables) + (items.size() - items.stream().distinct().count())
+        + (echoed.size() - echoed.stream().distinct().count())
+        + (carriedOut.size() - carriedOut.stream().distinct().count())
+        + (history.size() - history.stream().distinct().count());
+    long losses = (expected - distinctDurables) + sure.stream().filter(t -> !echoed.contains(t)).count()
+        + sure.stream().filter(t -> !carriedOut.contains(t)).count()
+        + items.stream().distinct().filter(i -> !history.contains(i)).count();
+    String detail = duplicates == 0 && losses == 0 ? "" : String.format(
+        "%s: durable %d of %d (%d distinct); items %d (%d distinct); sure turns not echoed %s; not carried out %s; "
+            + "items missing from history %s", marker, durables.size(), expected, distinctDurables, items.size(),
+        items.stream().distinct().count(), sure.stream().filter(t -> !echoed.contains(t)).toList(),
+        sure.stream().filter(t -> !carriedOut.contains(t)).toList(),
+        items.stream().distinct().filter(i -> !history.contains(i)).toList());
+    return new Counts(duplicates, losses, detail);
   }
 
   /** This session's upstreams at the simulator, oldest first. */

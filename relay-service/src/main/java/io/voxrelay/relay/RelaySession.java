@@ -344,6 +344,16 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     if (link != null) {
       link.pauseReading();
     }
+    // An answer cut off here is stored as interrupted before the next relay reads the history.
+    recorder.cutOff();
+  }
+
+  /**
+   * Closes the upstream before the next relay opens its own, so a hand-off never has two upstreams at once.
+   * The session stays here, refusing controls as moving, until {@link #handedOver} or {@link #leaveUnmoved}.
+   */
+  void closeUpstreamForHandOff() {
+    supervisor.close();
   }
 
   /** A control refused because the session is moving to another relay: the gateway sends it there. */

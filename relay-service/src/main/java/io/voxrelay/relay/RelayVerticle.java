@@ -145,7 +145,10 @@ public final class RelayVerticle extends VerticleBase {
         .setSendTimeout(RelayConfig.gatewayOpenWaitMs(config.busTimeoutMs()) + config.busTimeoutMs());
     session.beginLeaving();
     return session.drained(config.busTimeoutMs())
-        .compose(v -> vertx.eventBus().request(gateway, new RelayLeaving(session.sessionId(), nodeId), wait))
+        .compose(v -> {
+          session.closeUpstreamForHandOff();
+          return vertx.eventBus().request(gateway, new RelayLeaving(session.sessionId(), nodeId), wait);
+        })
         .<Void>map(reply -> {
           LOG.info("[Relay] handed {} over to another relay", session.sessionId());
           session.handedOver();
