@@ -1,6 +1,7 @@
 package io.voxrelay.gateway;
 
 import io.voxrelay.common.bus.ActivityAccumulator;
+import io.voxrelay.common.Polls;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.DurableRequests;
@@ -16,7 +17,6 @@ import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ProtocolException;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -46,7 +46,6 @@ final class ClientConnection {
   private final String connectionId = UUID.randomUUID().toString();
   private final ClientRegistry registry;
   private final ActivityAccumulator activity;
-  private static final long DRAIN_POLL_MS = 20;
   private final EventOutbox outbox;
   private final GatewayConfig config;
   private final long helloTimer;
@@ -112,15 +111,7 @@ final class ClientConnection {
    * reconnects elsewhere), or after {@code timeoutMs}: a stopping gateway closes its clients only then.
    */
   Future<Void> drained(long timeoutMs) {
-    Promise<Void> drained = Promise.promise();
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    vertx.setPeriodic(0, DRAIN_POLL_MS, id -> {
-      if (outbox.drained() || System.currentTimeMillis() >= deadline) {
-        vertx.cancelTimer(id);
-        drained.complete();
-      }
-    });
-    return drained.future();
+    return Polls.until(vertx, outbox::drained, timeoutMs);
   }
 
   /** A server event from the bus for this client. */

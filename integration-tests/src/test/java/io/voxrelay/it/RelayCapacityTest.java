@@ -1,6 +1,5 @@
 package io.voxrelay.it;
 
-import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.simulator.SimulatedSession;
 import io.voxrelay.testing.Await;
 import org.junit.jupiter.api.DisplayName;
@@ -59,15 +58,17 @@ class RelayCapacityTest {
   }
 
   @Test
-  @DisplayName("an upstream the gateway gave up waiting for closes within 1 s of opening, and the session opens again later")
+  @DisplayName("an upstream whose client left before it opened closes within 1 s of opening, and the session opens again later")
   void abandonedOpenIsClosedAtOnce() {
     try (Deployment deployment = Deployment.start(Map.of("VOXRELAY_BUS_TIMEOUT_MS", "1000"), 1, 1, 0, 1)) {
       int port = deployment.gatewayPort(0);
       VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port);
       deployment.simulator.delayHandshakes(2_500);
+      // The gateway waits as long as the relay's own open takes (it no longer gives up first); the client does
+      // not: it leaves while the upstream is still opening.
       try (VoiceClient client = VoiceClient.open(deployment.clientVertx(), port, session.sessionId())) {
         client.send("{\"type\":\"hello\",\"token\":\"" + session.token() + "\"}");
-        assertThat(client.awaitClose(TIMEOUT)).as("the gateway gave up").isEqualTo(CloseCode.TRY_AGAIN_LATER.code());
+        Await.sleep(500);
       }
       SimulatedSession late = Await.value("the late upstream", TIMEOUT,
           () -> deployment.simulator.sessions().isEmpty() ? null : deployment.simulator.sessions().get(0));

@@ -1,11 +1,15 @@
 package io.voxrelay.relay;
 
+import io.voxrelay.common.Polls;
 import io.voxrelay.common.audio.Pcm16;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.RelayControlDone;
 import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.SessionTimes;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.bus.UpstreamClosed;
 import io.voxrelay.common.config.RelayConfig;
@@ -13,17 +17,13 @@ import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.voxrelay.common.protocol.TerminationReason;
 import io.voxrelay.common.rate.IntervalGate;
-import io.voxrelay.common.bus.BusFailure;
-import io.voxrelay.common.bus.DurableRequests;
-import io.voxrelay.common.bus.SessionTimes;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
-
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.function.BooleanSupplier;
 
 
 /**
@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelaySession.class);
-  private static final long DRAIN_POLL_MS = 20;
 
   private final Vertx vertx;
   private final String relayNode;
@@ -316,15 +315,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
 
   /** Completes once every event of this session is stored (nothing waits in its outbox), or after {@code timeoutMs}. */
   Future<Void> drained(long timeoutMs) {
-    Promise<Void> drained = Promise.promise();
-    long deadline = timers.now() + timeoutMs;
-    vertx.setPeriodic(0, DRAIN_POLL_MS, id -> {
-      if (feed.drained() || closed || timers.now() >= deadline) {
-        vertx.cancelTimer(id);
-        drained.complete();
-      }
-    });
-    return drained.future();
+    return Polls.until(vertx, () -> feed.drained() || closed, timeoutMs);
   }
 
   /** The bus address of the gateway this session's client is on, or null while none is attached. */

@@ -128,9 +128,8 @@ public final class RelayVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    List<Future<?>> leaving = new ArrayList<>();
-    leaving.add(openConsumer == null ? Future.succeededFuture() : openConsumer.unregister());
-    return Future.join(leaving)
+    Future<?> noNewSessions = openConsumer == null ? Future.succeededFuture() : openConsumer.unregister();
+    return noNewSessions
         .eventually(() -> Future.join(List.copyOf(sessions.values()).stream().map(this::handOff).toList()))
         .eventually(() -> connector.close());
   }

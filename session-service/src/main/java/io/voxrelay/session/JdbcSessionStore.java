@@ -2,6 +2,7 @@ package io.voxrelay.session;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.voxrelay.common.Polls;
 import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.ExpiredSessions;
 import io.voxrelay.common.bus.FindExpired;
@@ -12,7 +13,6 @@ import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.protocol.NumberedEvent;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import org.slf4j.Logger;
@@ -45,7 +45,6 @@ final class JdbcSessionStore implements SessionStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcSessionStore.class);
   private static final int MAX_ATTEMPTS = 32;
-  private static final long DRAIN_POLL_MS = 20;
   private static final String LIVE = "ended = 0 AND awaiting_resume = 0 AND connections > 0";
 
   private final HikariDataSource dataSource;
@@ -228,19 +227,13 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Future<Void> drain(long timeoutMs) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    Promise<Void> drained = Promise.promise();
-    vertx.setPeriodic(0, DRAIN_POLL_MS, id -> {
-      int left = readQueue.pending() + writeQueue.pending();
-      if (left == 0 || System.currentTimeMillis() >= deadline) {
-        vertx.cancelTimer(id);
-        if (left > 0) {
-          LOG.warn("[SessionStore] closing with {} requests still under way after {} ms", left, timeoutMs);
-        }
-        drained.complete();
-      }
-    });
-    return drained.future();
+    return Polls.until(vertx, () -> readQueue.pending() + writeQueue.pending() == 0, timeoutMs)
+        .onSuccess(v -> {
+          int left = readQueue.pending() + writeQueue.pending();
+          if (left > 0) {
+            LOG.warn("[SessionStore] closing with {} requests still under way after {} ms", left, timeoutMs);
+          }
+        });
   }
 
   @Override
