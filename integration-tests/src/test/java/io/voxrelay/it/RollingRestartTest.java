@@ -47,7 +47,7 @@ class RollingRestartTest {
           sessions.add(ScriptedSession.start(cluster.vertx, ports[home],
               () -> gatewayUp.get(home) == 1 ? ports[home] : ports[1 - home], "rolling-session-" + i + "-"));
         }
-        talk(sessions, "before");
+        ScriptedSession.talk(sessions, "before", false);
         int generation = 1;
         for (String service : order) {
           for (int i = 0; i < 2; i++) {
@@ -55,14 +55,14 @@ class RollingRestartTest {
             if ("gateway".equals(service)) {
               gatewayUp.set(i, 0);
             }
-            talk(sessions, "as " + name + " stops", true);
+            ScriptedSession.talk(sessions, "as " + name + " stops", true);
             running.remove(name).close();
-            talk(sessions, "while " + name + " is down");
+            ScriptedSession.talk(sessions, "while " + name + " is down", false);
             running.put(name, startOne(cluster, service, i, generation, mains.get(service), ports));
             if ("gateway".equals(service)) {
               gatewayUp.set(i, 1);
             }
-            talk(sessions, "after " + name + " restarted");
+            ScriptedSession.talk(sessions, "after " + name + " restarted", false);
           }
           generation++;
         }
@@ -95,22 +95,5 @@ class RollingRestartTest {
     return "gateway".equals(service)
         ? cluster.start(name, main, Map.of("VOXRELAY_HTTP_PORT", String.valueOf(ports[index])))
         : cluster.start(name, main);
-  }
-
-  private static void talk(List<ScriptedSession> sessions, String round) {
-    talk(sessions, round, false);
-  }
-
-  /** One typed turn per session; one sent as a service stops may fail, and is not waited for. */
-  private static void talk(List<ScriptedSession> sessions, String round, boolean intoStop) {
-    for (ScriptedSession s : sessions) {
-      if (!intoStop) {
-        s.reconnectIfNeeded();
-      }
-      s.type("turn " + round + " of " + s.marker, intoStop);
-    }
-    if (!intoStop) {
-      sessions.forEach(ScriptedSession::awaitEchoes);
-    }
   }
 }

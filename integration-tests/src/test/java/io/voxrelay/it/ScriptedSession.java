@@ -58,6 +58,22 @@ final class ScriptedSession implements AutoCloseable {
     return new ScriptedSession(marker, client);
   }
 
+  /**
+   * One typed turn per session ("turn {@code round} of {@code marker}"). Outside a fault each session is
+   * reconnected first and every turn is waited for; one sent into a fault may fail, and is not waited for.
+   */
+  static void talk(List<ScriptedSession> sessions, String round, boolean intoFault) {
+    for (ScriptedSession s : sessions) {
+      if (!intoFault) {
+        s.reconnectIfNeeded();
+      }
+      s.type("turn " + round + " of " + s.marker, intoFault);
+    }
+    if (!intoFault) {
+      sessions.forEach(ScriptedSession::awaitEchoes);
+    }
+  }
+
   /** Sends a typed turn; {@code duringFault}: it may fail, and then it is not carried out. */
   void type(String text, boolean duringFault) {
     sent.add(text);

@@ -45,15 +45,15 @@ class StalledRelayTest {
         }
         // Every session is on relay A; B only starts now.
         cluster.start("st-relay-b", RelayServiceMain.class);
-        talk(sessions, "before", false);
+        ScriptedSession.talk(sessions, "before", false);
 
         // 8 s: longer than the bus timeout, shorter than the failure timeout.
         long before8 = System.nanoTime();
-        talk(sessions, "into the short stall", true);
+        ScriptedSession.talk(sessions, "into the short stall", true);
         relayA.stall();
         Await.sleep(8_000);
         relayA.resume();
-        talk(sessions, "after the short stall", false);
+        ScriptedSession.talk(sessions, "after the short stall", false);
         for (ScriptedSession s : sessions) {
           assertThat(s.overlapNanos(cluster.simulator, before8)).as("%s: no second upstream for a short stall",
               s.marker).isZero();
@@ -61,7 +61,7 @@ class StalledRelayTest {
         }
 
         // 20 s: the cluster removes relay A and its sessions move to B; A comes back and must act on none.
-        talk(sessions, "into the long stall", true);
+        ScriptedSession.talk(sessions, "into the long stall", true);
         relayA.stall();
         Await.sleep(20_000);
         long resumedAt = System.nanoTime();
@@ -69,7 +69,7 @@ class StalledRelayTest {
         Await.until("relay A closed the upstreams it lost", Duration.ofSeconds(30),
             () -> sessions.stream().allMatch(s -> s.upstreams(cluster.simulator).stream().filter(u -> u.isOpen())
                 .count() == 1));
-        talk(sessions, "after the long stall", false);
+        ScriptedSession.talk(sessions, "after the long stall", false);
 
         long worstOverlapEnd = 0;
         for (ScriptedSession s : sessions) {
@@ -92,21 +92,6 @@ class StalledRelayTest {
             .as("the sessions moved off relay A were told").hasSize(SESSIONS);
       } finally {
         sessions.forEach(ScriptedSession::close);
-      }
-    }
-  }
-
-  /** One typed turn per session; outside a fault, waits until each is answered. */
-  private static void talk(List<ScriptedSession> sessions, String round, boolean intoFault) {
-    for (ScriptedSession s : sessions) {
-      if (!intoFault) {
-        s.reconnectIfNeeded();
-      }
-      s.type("turn " + round + " of " + s.marker, intoFault);
-    }
-    if (!intoFault) {
-      for (ScriptedSession s : sessions) {
-        s.awaitEchoes();
       }
     }
   }
