@@ -1,12 +1,12 @@
 package io.voxrelay.gateway;
 
-import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.Polls;
+import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.DurableRequests;
-import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.EventOutbox;
+import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.ToClient;

@@ -143,7 +143,8 @@ final class ControlPipeline {
     // A move to another relay under way is waited for; only a session with no relay after it reopens one.
     Future<?> takenOver = route.takeover() == null ? Future.succeededFuture()
         : route.takeover().transform(ar -> Future.succeededFuture());
-    Future<?> ready = takenOver.compose(v -> route.relayNode() != null ? Future.succeededFuture() : reopen.apply(session));
+    Future<?> ready = takenOver.compose(v -> route.relayNode() != null ? Future.succeededFuture()
+        : reopen.apply(session));
     RelayControlRequest apply = new RelayControlRequest(sessionId, message.control(), message.text(), message.seq(),
         session);
     return ready

@@ -98,7 +98,7 @@ class ChaosTest {
         for (int n = 0; n < FAULTS || System.nanoTime() < until; n++) {
           ChaosFault fault = n < order.size() ? order.get(n) : ChaosFault.values()[faults.nextInt(ChaosFault.values().length)];
           long start = System.nanoTime();
-          System.out.printf("[chaos] fault %d: %s%n", n + 1, fault);
+          System.out.printf("[chaos] %s fault %d: %s%n", java.time.LocalTime.now(), n + 1, fault);
           services.inject(fault, faults);
           spans.add(new FaultSpan(fault, start, System.nanoTime()));
           byType.merge(fault, 1, Integer::sum);

@@ -62,7 +62,8 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private Runnable onClosed = () -> { };
 
   private RelaySession(Vertx vertx, String relayNode, long epoch, RelayConfig config, UpstreamConnector connector,
-                       BooleanSupplier mayAct, ActivityAccumulator activity, SessionSnapshot snapshot, ClientFeed feed) {
+                       BooleanSupplier mayAct, ActivityAccumulator activity, SessionSnapshot snapshot,
+                       ClientFeed feed) {
     this.vertx = vertx;
     this.relayNode = relayNode;
     this.epoch = epoch;

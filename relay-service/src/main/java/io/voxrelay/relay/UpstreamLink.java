@@ -148,7 +148,8 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
    * @return false when it was dropped
    */
   boolean sendAudio(String base64Pcm) {
-    return !closedByRelay && mayAct.getAsBoolean() && writes.writeDroppable(RealtimeClientEvents.inputAudioAppend(base64Pcm));
+    return !closedByRelay && mayAct.getAsBoolean()
+        && writes.writeDroppable(RealtimeClientEvents.inputAudioAppend(base64Pcm));
   }
 
   /**

@@ -22,8 +22,8 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
                      String tokenHash, long tokenExpiresAt, int currentQuestionIndex, boolean paused,
                      boolean awaitingResume, boolean textOnly, boolean ended, String terminationReason,
                      String relayNode, long relayEpoch, String gatewayNode, int connections, long startedAt,
-                     long lastHeartbeatAt, long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq, long appliedClientSeq,
-                     String connectionId, String previousTokenHash, List<Turn> history) {
+                     long lastHeartbeatAt, long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq,
+                     long appliedClientSeq, String connectionId, String previousTokenHash, List<Turn> history) {
 
   SessionRecord {
     questions = List.copyOf(questions);

@@ -36,7 +36,7 @@ final class HotPathCodecs {
     }
   }
 
-  /** {@link ToClient}: session id, seq, the event's JSON text (may be null), close code, sending relay (may be null). */
+  /** {@link ToClient}: session id, seq, the event's JSON text (may be null), close code, sending relay (or null). */
   static final class ToClientCodec extends Base<ToClient> {
     ToClientCodec() {
       super("voxrelay.ToClient.bin");

@@ -52,8 +52,8 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
         env.integer("VOXRELAY_UPSTREAM_RECONNECT_ATTEMPTS", 6),
         env.millis("VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS", 250),
         env.integer("VOXRELAY_RELAY_MAX_SESSIONS", 10_000),
-        env.millis("VOXRELAY_RELAY_STALL_FENCE_MS", defaultStallFenceMs(env.integer("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S",
-            ClusterConfig.DEFAULT_FAILURE_TIMEOUT_S))));
+        env.millis("VOXRELAY_RELAY_STALL_FENCE_MS", defaultStallFenceMs(
+            env.integer("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", ClusterConfig.DEFAULT_FAILURE_TIMEOUT_S))));
   }
 
   /**
