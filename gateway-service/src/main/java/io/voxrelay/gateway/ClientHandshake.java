@@ -95,7 +95,8 @@ final class ClientHandshake {
       return Future.failedFuture(new Refused(CloseCode.TOO_MANY_ATTEMPTS, "too many attempts"));
     }
     return vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
-            new ConnectSession(sessionId, hello.token(), gatewayNode, connectionId, hello.lastSeq()), busOptions)
+            new ConnectSession(sessionId, hello.token(), gatewayNode, connectionId, hello.lastSeq(),
+                System.currentTimeMillis() + busOptions.getSendTimeout()), busOptions)
         .map(Message::body)
         .compose(connected -> {
           replacePrevious(connected);

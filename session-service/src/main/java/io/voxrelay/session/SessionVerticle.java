@@ -196,6 +196,11 @@ public final class SessionVerticle extends VerticleBase {
     boolean[] resumed = new boolean[1];
     String[] previous = new String[2];
     store.update(request.sessionId(), s -> {
+          if (request.deadline() > 0 && clock.millis() > request.deadline()) {
+            // The gateway gave up on this hello and its client has retried: applying it now could rotate the
+            // token, or take the session from the retry's connection, after the retry was answered.
+            throw new ControlRules.Refused(BusFailure.UNAVAILABLE, "the connect came too late");
+          }
           boolean current = Tokens.matches(request.token(), s.tokenHash());
           boolean replaced = !current && Tokens.matches(request.token(), s.previousTokenHash());
           if (!(current || replaced) || s.tokenExpiresAt() <= now) {

@@ -154,4 +154,21 @@ class ResumeTokenTest {
       assertThat(logs.lines()).noneMatch(l -> l.contains(Tokens.hash(token)));
     }
   }
+
+  @Test
+  @DisplayName("a hello the gateway gave up on, applied late, neither rotates the token nor takes the session")
+  void lateConnectChangesNothing() {
+    SessionCreated created = create();
+    // The gateway gave up on this hello (its deadline is past) and the client retried with the same token.
+    long deadline = clock.millis() - 1;
+    assertThat(failureOf(vertx.eventBus().request(Addresses.SESSION_CONNECT, new ConnectSession(created.sessionId(),
+        created.token(), "gw-1", "c-late", 0, deadline)))).isEqualTo(BusFailure.UNAVAILABLE);
+    SessionConnected retry = Await.result(connect(created.sessionId(), created.token()));
+    confirm(retry);
+    assertThat(retry.session().gatewayNode()).isEqualTo("gw-1");
+    // The retry's token opens the session; the late hello took nothing from it.
+    SessionConnected again = Await.result(connect(created.sessionId(), retry.resumeToken()));
+    assertThat(again.resumed()).isTrue();
+    assertThat(connectionIds.get(again)).isNotEqualTo("c-late");
+  }
 }
