@@ -33,13 +33,37 @@ final class ClaimKeeper {
   private final DeliveryOptions options;
   private boolean checking;
   private long lastCheckAt;
+  /** When the session service last answered a claims check (or the relay held nothing to check). */
+  private long lastConfirmedAt = System.currentTimeMillis();
+  private final long cutOffMs;
 
-  ClaimKeeper(Vertx vertx, String nodeId, Map<String, RelaySession> sessions, StallFence fence, long busTimeoutMs) {
+  ClaimKeeper(Vertx vertx, String nodeId, Map<String, RelaySession> sessions, StallFence fence, long busTimeoutMs,
+              long cutOffMs) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.sessions = sessions;
     this.fence = fence;
     this.options = new DeliveryOptions().setSendTimeout(busTimeoutMs);
+    this.cutOffMs = cutOffMs;
+  }
+
+  /**
+   * Closes the upstreams of a relay cut off from the cluster: while no claims check has been answered for
+   * {@code cutOffMs}, a session that no gateway has routed here for as long (its gateway moved it to another
+   * relay, or lost it) closes, since its claim can no longer be confirmed. A session-service outage alone
+   * closes nothing: gateways go on routing their sessions here every second.
+   */
+  void closeCutOff(long now) {
+    if (now - lastConfirmedAt <= cutOffMs) {
+      return;
+    }
+    for (RelaySession session : List.copyOf(sessions.values())) {
+      if (now - session.lastRoutedAt() > cutOffMs) {
+        LOG.warn("[Relay] closing the upstream of {}: no claims check answered and no gateway routing it for {} ms",
+            session.sessionId(), cutOffMs);
+        session.close(true);
+      }
+    }
   }
 
   void start() {
@@ -60,6 +84,7 @@ final class ClaimKeeper {
           nodeId, fence.longestStallMs(), sessions.size());
     }
     if (sessions.isEmpty()) {
+      lastConfirmedAt = System.currentTimeMillis();
       confirmed();
       return;
     }
@@ -70,6 +95,7 @@ final class ClaimKeeper {
     vertx.eventBus().<LostClaims>request(Addresses.SESSION_CHECK_CLAIMS, new CheckClaims(nodeId, epochs), options)
         .onComplete(ar -> checking = false)
         .onSuccess(reply -> {
+          lastConfirmedAt = System.currentTimeMillis();
           for (String lost : reply.body().sessionIds()) {
             RelaySession session = sessions.get(lost);
             if (session != null && session.epoch() <= epochs.getOrDefault(lost, Long.MAX_VALUE)) {

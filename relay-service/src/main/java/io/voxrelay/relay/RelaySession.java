@@ -52,6 +52,8 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private long lastHeartbeatAt;
   /** When this relay last forwarded audio or carried out a control (its own clock): the guard's idle input. */
   private long lastActivityAt;
+  /** When a gateway's once-a-second probe last named this session (its own clock). */
+  private long lastRoutedAt;
   private boolean closed;
   /** The relay is stopping and hands this session over: nothing new is carried out here. */
   private boolean leaving;
@@ -74,6 +76,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     this.feed = feed;
     this.lastHeartbeatAt = timers.now();
     this.lastActivityAt = timers.now();
+    this.lastRoutedAt = timers.now();
     feed.onFenced(this::fenced);
     this.recorder = new TurnRecorder(state, feed, this::giveUpUnstored);
     this.turns = new TurnTaking(state, timers, snapshot.appliedClientSeq(), recorder::record);
@@ -143,6 +146,16 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
       activity.audio(sessionId(), now);
       lastActivityAt = now;
     }
+  }
+
+  /** A gateway's probe named this session: a gateway routes it here now. */
+  void routed(long at) {
+    lastRoutedAt = Math.max(lastRoutedAt, at);
+  }
+
+  /** When a gateway's probe last named this session (this relay's clock); the open counts as the first. */
+  long lastRoutedAt() {
+    return lastRoutedAt;
   }
 
   /** The client showed a heartbeat (reported by its gateway). */
@@ -231,6 +244,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    */
   TransientRing.Replay attach(String node, String connection, SessionSnapshot snapshot, long afterSeq) {
     heartbeat(timers.now());
+    routed(timers.now());
     state.update(snapshot);
     if (detachTimer >= 0) {
       timers.cancel(detachTimer);

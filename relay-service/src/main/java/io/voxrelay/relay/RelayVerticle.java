@@ -107,10 +107,12 @@ public final class RelayVerticle extends VerticleBase {
     BusCodecs.register(vertx);
     connector = new UpstreamConnector(vertx, config);
     fence = new StallFence(config.stallFenceMs(), System::currentTimeMillis);
-    new ClaimKeeper(vertx, nodeId, sessions, fence, config.busTimeoutMs()).start();
+    ClaimKeeper keeper = new ClaimKeeper(vertx, nodeId, sessions, fence, config.busTimeoutMs(), config.stallFenceMs());
+    keeper.start();
     guard = new RelayGuard(hygiene);
     vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
     vertx.setPeriodic(hygiene.relayGuardIntervalMs(), t -> guard.sweep(sessions.values(), System.currentTimeMillis()));
+    vertx.setPeriodic(ClaimKeeper.CHECK_INTERVAL_MS, t -> keeper.closeCutOff(System.currentTimeMillis()));
     var bus = vertx.eventBus();
     return Future.all(
         (openConsumer = bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, m -> open(m, m.body()))).completion(),
@@ -180,7 +182,10 @@ public final class RelayVerticle extends VerticleBase {
         RelaySession held = sessions.get(a.sessionId());
         if (held == null) {
           notHeld.add(a.sessionId());
-        } else if (a.heartbeatAt() > 0) {
+          continue;
+        }
+        held.routed(now);
+        if (a.heartbeatAt() > 0) {
           held.heartbeat(now);
         }
       }
