@@ -1,5 +1,6 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.Polls;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.Control;
@@ -13,7 +14,6 @@ import io.voxrelay.common.protocol.ClientMessage;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -54,8 +54,6 @@ final class ControlPipeline {
   private final Consumer<String> sendLocal;
   private final BiConsumer<String, String> refuse;
   private Future<Void> chain = Future.succeededFuture();
-  /** How often a control refused by a relay that hands its session over looks whether the session moved. */
-  private static final long MOVE_POLL_MS = 50;
   private int queued;
   /** Audio is dropped at the gateway while this is set, before it costs a bus message. */
   private boolean audioGated;
@@ -141,9 +139,7 @@ final class ControlPipeline {
   /** Carries a control out upstream; a resume of a session without an upstream opens one first. */
   private Future<Void> applyAtRelay(ClientMessage.ControlMessage message, SessionSnapshot session) {
     // A move to another relay under way is waited for; only a session with no relay after it reopens one.
-    Future<?> takenOver = route.takeover() == null ? Future.succeededFuture()
-        : route.takeover().transform(ar -> Future.succeededFuture());
-    Future<?> ready = takenOver.compose(v -> route.relayNode() != null ? Future.succeededFuture()
+    Future<?> ready = route.moveSettled().compose(v -> route.relayNode() != null ? Future.succeededFuture()
         : reopen.apply(session));
     RelayControlRequest apply = new RelayControlRequest(sessionId, message.control(), message.text(), message.seq(),
         session);
@@ -166,7 +162,7 @@ final class ControlPipeline {
                 }
                 if (e instanceof ReplyException re && re.failureCode() == BusFailure.MOVING) {
                   // The relay is stopping and hands the session over: the control goes to the next one.
-                  return movedOff(target, System.currentTimeMillis() + route.openWaitMs())
+                  return movedOff(target, route.openWaitMs())
                       .compose(moved -> retryElsewhere(target, apply, e));
                 }
                 if (route.takeover() != null) {
@@ -182,17 +178,10 @@ final class ControlPipeline {
             : Future.failedFuture(e));
   }
 
-  /** Completes once the session is no longer routed to {@code from} (or at {@code deadline}). */
-  private Future<Void> movedOff(String from, long deadline) {
-    if (route.takeover() != null) {
-      return route.takeover().transform(ar -> Future.succeededFuture());
-    }
-    if (!from.equals(route.relayNode()) || System.currentTimeMillis() >= deadline) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> later = Promise.promise();
-    vertx.setTimer(MOVE_POLL_MS, t -> movedOff(from, deadline).onComplete(later));
-    return later.future();
+  /** Completes once the session is no longer routed to {@code from}, its move finished (or after {@code timeoutMs}). */
+  private Future<Void> movedOff(String from, long timeoutMs) {
+    return Polls.until(vertx, () -> route.takeover() != null || !from.equals(route.relayNode()), timeoutMs)
+        .compose(v -> route.moveSettled());
   }
 
   /** Sends {@code apply} again to the relay the session moved to from {@code failed}, or fails with {@code e}. */

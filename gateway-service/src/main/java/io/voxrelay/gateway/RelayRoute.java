@@ -83,6 +83,11 @@ final class RelayRoute {
     return relayAddress;
   }
 
+  /** Completes once no move of this session to another relay is under way (at once when none is); never fails. */
+  Future<Void> moveSettled() {
+    return takeover == null ? Future.succeededFuture() : takeover.transform(ar -> Future.succeededFuture());
+  }
+
   /** A takeover under way, or null: what waits for the session to have a relay again. */
   Future<UpstreamOpened> takeover() {
     return takeover;

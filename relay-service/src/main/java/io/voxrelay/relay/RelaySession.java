@@ -304,8 +304,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
       return;
     }
     LOG.warn("[Relay] closing the upstream of {} at once: another relay holds the session now", sessionId());
-    feed.detachAll();
-    shutDown();
+    closeSilently();
   }
 
   /**
@@ -372,9 +371,14 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   /** Another relay took the session over (a clean hand-off): this upstream closes, nothing more is sent. */
   void handedOver() {
     if (!closed) {
-      feed.detachAll();
-      shutDown();
+      closeSilently();
     }
+  }
+
+  /** Another relay has the session: the upstream closes and nothing more goes to the client from here. */
+  private void closeSilently() {
+    feed.detachAll();
+    shutDown();
   }
 
   /**
