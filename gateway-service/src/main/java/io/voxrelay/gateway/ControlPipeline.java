@@ -149,33 +149,51 @@ final class ControlPipeline {
           if (target == null) {
             return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay holds the session"));
           }
-          return vertx.eventBus().request(route.relayAddress(), apply, busOptions).<Void>mapEmpty()
-              .recover(e -> {
-                LOG.warn("[Gateway] {} of {} failed at relay {}: {}", message.control(), sessionId, target,
-                    ControlErrors.describe(e));
-                // The relay died with the control in flight: once another relay holds the session, it carries
-                // the control out (it knows from the store whether the old one had). A timeout alone moves
-                // nothing: only if the session moved off that relay meanwhile (the probe found it gone) is the
-                // control sent on to the new one; otherwise the client hears of the failure and may resend.
-                if (RelayRoute.isRelayGone(e)) {
-                  return relayLost.apply(target).compose(moved -> retryElsewhere(target, apply, e));
-                }
-                if (e instanceof ReplyException re && re.failureCode() == BusFailure.MOVING) {
-                  // The relay is stopping and hands the session over: the control goes to the next one.
-                  return movedOff(target, route.openWaitMs())
-                      .compose(moved -> retryElsewhere(target, apply, e));
-                }
-                if (route.takeover() != null) {
-                  return route.takeover().compose(moved -> retryElsewhere(target, apply, e));
-                }
-                return retryElsewhere(target, apply, e);
-              });
+          return sendToRelay(target, apply, System.currentTimeMillis() + route.openWaitMs());
         })
         .<Void>mapEmpty()
         .recover(e -> message.control() == Control.END
             // The relay could not confirm: still end the interview for the client, as it asked.
             ? applyWithoutUpstream(Control.END, session, false)
             : Future.failedFuture(e));
+  }
+
+  /**
+   * Sends {@code apply} to relay {@code target}. The relay carries each client seq out once, so sending it again
+   * is harmless; what a failure means decides where it goes next.
+   */
+  private Future<Void> sendToRelay(String target, RelayControlRequest apply, long reprobeUntil) {
+    return vertx.eventBus().request(route.relayAddress(), apply, busOptions).<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("[Gateway] {} of {} failed at relay {}: {}", apply.control(), sessionId, target,
+              ControlErrors.describe(e));
+          if (RelayRoute.isRelayGone(e)) {
+            // The relay died with the control in flight: once another relay holds the session, it carries the
+            // control out (it knows from the store whether the old one had).
+            return relayLost.apply(target).compose(moved -> retryElsewhere(target, apply, e));
+          }
+          if (e instanceof ReplyException re && re.failureCode() == BusFailure.MOVING) {
+            // The relay is stopping and hands the session over: the control goes to the next one.
+            return movedOff(target, route.openWaitMs()).compose(moved -> retryElsewhere(target, apply, e));
+          }
+          if (route.takeover() != null) {
+            return route.takeover().compose(moved -> retryElsewhere(target, apply, e));
+          }
+          if (!target.equals(route.relayNode())) {
+            return retryElsewhere(target, apply, e);
+          }
+          // A timeout alone moves nothing while the cluster still lists the relay: it is asked again (it may be
+          // paused, or dead and not yet dropped from the cluster, when the gateway's probe moves the session).
+          // Past the wait for an open, or for a control without a seq, the client hears of the failure.
+          if (isTimeout(e) && apply.clientSeq() > 0 && System.currentTimeMillis() < reprobeUntil) {
+            return sendToRelay(target, apply, reprobeUntil);
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  private static boolean isTimeout(Throwable e) {
+    return e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT;
   }
 
   /** Completes once the session is no longer routed to {@code from}, its move finished (or after {@code timeoutMs}). */

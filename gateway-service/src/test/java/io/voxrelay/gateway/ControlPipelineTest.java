@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("ControlPipeline: controls in order, the audio gate, errors the client can act on")
 class ControlPipelineTest {
 
+  private static final long BUS_TIMEOUT_MS = 1_000;
+  private static final long OPEN_WAIT_MS = 2_500;
   private final Vertx vertx = Vertx.vertx();
   /** What each end received, in order: "session PAUSE#1", "relay r1 PAUSE#1". */
   private final List<String> received = new CopyOnWriteArrayList<>();
@@ -95,8 +97,8 @@ class ControlPipelineTest {
 
   private ControlPipeline pipeline(String relayNode, SessionSnapshot start) {
     return Await.onLoop(vertx, () -> {
-      DeliveryOptions bus = new DeliveryOptions().setSendTimeout(2_000);
-      RelayRoute route = new RelayRoute(vertx, "s1", "gw-1", "c-1", bus, bus.getSendTimeout(), () -> true);
+      DeliveryOptions bus = new DeliveryOptions().setSendTimeout(BUS_TIMEOUT_MS);
+      RelayRoute route = new RelayRoute(vertx, "s1", "gw-1", "c-1", bus, OPEN_WAIT_MS, () -> true);
       if (relayNode != null) {
         route.use(new UpstreamOpened("s1", relayNode, List.of(), false));
       }
@@ -196,6 +198,39 @@ class ControlPipelineTest {
     Await.until("carried out at the reopened relay", Duration.ofSeconds(5),
         () -> received.contains("relay r2 RESUME#2"));
     assertThat(reopened).containsExactly("reopen");
+  }
+
+  @Test
+  @DisplayName("a relay that times out is asked again while it still holds the session; the seq makes that harmless")
+  void timeoutReprobesSameRelay() {
+    sessionAnswers(session(false, false), 0);
+    List<Message<RelayControlRequest>> asked = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<RelayControlRequest>consumer(Addresses.relayNode("r1"), m -> {
+      asked.add(m);
+      if (asked.size() > 1) {
+        m.reply(null); // the first request is left unanswered, as a paused relay leaves it
+      }
+    });
+    ControlPipeline pipeline = pipeline("r1", session(false, false));
+    submit(pipeline, Control.TEXT, 1);
+    Await.until("asked again after the bus timeout", Duration.ofSeconds(10), () -> asked.size() == 2);
+    Await.sleep(300);
+    assertThat(asked).extracting(m -> m.body().clientSeq()).containsExactly(1L, 1L);
+    assertThat(emitted).as("no error: the second answer carried it").isEmpty();
+  }
+
+  @Test
+  @DisplayName("a relay that never answers: past the wait for an open, the client gets unavailable")
+  void timeoutGivesUp() {
+    sessionAnswers(session(false, false), 0);
+    List<String> asked = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<RelayControlRequest>consumer(Addresses.relayNode("r1"), m -> asked.add("r1"));
+    ControlPipeline pipeline = pipeline("r1", session(false, false));
+    submit(pipeline, Control.TEXT, 1);
+    Await.until("the error was emitted", Duration.ofSeconds(15), () -> emitted.size() == 1);
+    assertThat(Json.parse(emitted.get(0)).path("code").asText()).isEqualTo("unavailable");
+    // Sent at 0, 1 and 2 s; the third times out past the 2.5 s bound.
+    assertThat(asked).as("asked again, within the bound").hasSize(3);
   }
 
   @Test
