@@ -54,16 +54,28 @@ final class ClaimKeeper {
    * closes nothing: gateways go on routing their sessions here every second.
    */
   void closeCutOff(long now) {
-    if (now - lastConfirmedAt <= cutOffMs) {
-      return;
-    }
-    for (RelaySession session : List.copyOf(sessions.values())) {
-      if (now - session.lastRoutedAt() > cutOffMs) {
-        LOG.warn("[Relay] closing the upstream of {}: no claims check answered and no gateway routing it for {} ms",
-            session.sessionId(), cutOffMs);
+    Map<String, Long> routedAt = new HashMap<>();
+    sessions.forEach((id, session) -> routedAt.put(id, session.lastRoutedAt()));
+    for (String id : cutOff(now, lastConfirmedAt, cutOffMs, routedAt)) {
+      LOG.warn("[Relay] closing the upstream of {}: no claims check answered and no gateway routing it for {} ms",
+          id, cutOffMs);
+      RelaySession session = sessions.get(id);
+      if (session != null) {
         session.close(true);
       }
     }
+  }
+
+  /**
+   * The rule of {@link #closeCutOff}: the sessions to close at {@code now}, given when claims were last
+   * confirmed and when a gateway last routed each session here.
+   */
+  static List<String> cutOff(long now, long lastConfirmedAt, long cutOffMs, Map<String, Long> lastRoutedAt) {
+    if (now - lastConfirmedAt <= cutOffMs) {
+      return List.of();
+    }
+    return lastRoutedAt.entrySet().stream().filter(e -> now - e.getValue() > cutOffMs).map(Map.Entry::getKey)
+        .sorted().toList();
   }
 
   void start() {
