@@ -244,11 +244,20 @@ final class ScriptedSession implements AutoCloseable {
     List<String> items = finishedItems();
     List<String> echoed = echoed();
     List<SimulatedSession> upstreams = upstreams(simulator);
-    List<String> carriedOut = upstreams.isEmpty() ? List.of() : upstreams.get(upstreams.size() - 1).items().stream()
-        .filter(i -> "input_text".equals(i.contentType())).map(ConversationItem::text).filter(sent::contains).toList();
-    long duplicates = (durables.size() - distinctDurables) + (items.size() - items.stream().distinct().count())
+    // Each upstream holds the history restored into it (at most the last SessionSnapshot.MAX_HISTORY turns) and
+    // what was carried out on it: a turn twice in one upstream was carried out twice; a turn in none, never.
+    // Over a long run the first turns fall out of the restore window, so every upstream is read, not the last.
+    long duplicates = 0;
+    Set<String> typedHere = new HashSet<>(sent);
+    Set<String> carriedOut = new HashSet<>();
+    for (SimulatedSession upstream : upstreams) {
+      List<String> typed = upstream.items().stream().filter(i -> "input_text".equals(i.contentType()))
+          .map(ConversationItem::text).filter(typedHere::contains).toList();
+      duplicates += typed.size() - typed.stream().distinct().count();
+      carriedOut.addAll(typed);
+    }
+    duplicates += (durables.size() - distinctDurables) + (items.size() - items.stream().distinct().count())
         + (echoed.size() - echoed.stream().distinct().count())
-        + (carriedOut.size() - carriedOut.stream().distinct().count())
         + (history.size() - history.stream().distinct().count());
     long losses = (expected - distinctDurables) + sure.stream().filter(t -> !echoed.contains(t)).count()
         + sure.stream().filter(t -> !carriedOut.contains(t)).count()

@@ -54,6 +54,9 @@ final class ClaimKeeper {
    * closes nothing: gateways go on routing their sessions here every second.
    */
   void closeCutOff(long now) {
+    if (now - lastConfirmedAt <= cutOffMs) {
+      return; // the usual case, checked before any per-session work
+    }
     Map<String, Long> routedAt = new HashMap<>();
     sessions.forEach((id, session) -> routedAt.put(id, session.lastRoutedAt()));
     for (String id : cutOff(now, lastConfirmedAt, cutOffMs, routedAt)) {
