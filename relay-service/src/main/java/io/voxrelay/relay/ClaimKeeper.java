@@ -53,7 +53,7 @@ final class ClaimKeeper {
    * relay, or lost it) closes, since its claim can no longer be confirmed. A session-service outage alone
    * closes nothing: gateways go on routing their sessions here every second.
    */
-  void closeCutOff(long now) {
+  private void closeCutOff(long now) {
     if (now - lastConfirmedAt <= cutOffMs) {
       return; // the usual case, checked before any per-session work
     }
@@ -83,6 +83,7 @@ final class ClaimKeeper {
 
   void start() {
     vertx.setPeriodic(StallFence.TICK_MS, t -> tick());
+    vertx.setPeriodic(CHECK_INTERVAL_MS, t -> closeCutOff(System.currentTimeMillis()));
   }
 
   private void tick() {

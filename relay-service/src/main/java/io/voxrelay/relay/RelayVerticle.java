@@ -107,12 +107,10 @@ public final class RelayVerticle extends VerticleBase {
     BusCodecs.register(vertx);
     connector = new UpstreamConnector(vertx, config);
     fence = new StallFence(config.stallFenceMs(), System::currentTimeMillis);
-    ClaimKeeper keeper = new ClaimKeeper(vertx, nodeId, sessions, fence, config.busTimeoutMs(), config.stallFenceMs());
-    keeper.start();
+    new ClaimKeeper(vertx, nodeId, sessions, fence, config.busTimeoutMs(), config.stallFenceMs()).start();
     guard = new RelayGuard(hygiene);
     vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
     vertx.setPeriodic(hygiene.relayGuardIntervalMs(), t -> guard.sweep(sessions.values(), System.currentTimeMillis()));
-    vertx.setPeriodic(ClaimKeeper.CHECK_INTERVAL_MS, t -> keeper.closeCutOff(System.currentTimeMillis()));
     var bus = vertx.eventBus();
     return Future.all(
         (openConsumer = bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, m -> open(m, m.body()))).completion(),
