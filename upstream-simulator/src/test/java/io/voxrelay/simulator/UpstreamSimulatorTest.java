@@ -66,6 +66,7 @@ class UpstreamSimulatorTest {
 
       stream(client, SpeechLikeAudio.turn(1_500));
       client.await("response.done");
+      client.await("rate_limits.updated"); // follows response.done, so the snapshot below must wait for it too
       assertThat(client.types()).containsSubsequence("input_audio_buffer.speech_started",
           "input_audio_buffer.speech_stopped", "input_audio_buffer.committed", "conversation.item.added",
           "conversation.item.done", "conversation.item.input_audio_transcription.completed", "response.created",
