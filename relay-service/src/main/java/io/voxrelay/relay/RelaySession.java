@@ -324,6 +324,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     UpstreamLink link = supervisor.current();
     if (!closed && link != null) {
       link.release();
+      turns.progress(link);
     }
   }
 

@@ -119,7 +119,9 @@ final class TurnTaking {
    * else lets the next waiting typed turn in. Called after every change that can allow either.
    */
   void progress(UpstreamChannel link) {
-    if (link == null) {
+    if (link == null || !link.canSend()) {
+      // Nothing would reach the upstream (the relay is fenced): a turn recorded now would be echoed yet never
+      // carried out, and a response marked as asked for would never come. Called again once it can send.
       return;
     }
     LinkActivity activity = link.activity();

@@ -9,6 +9,12 @@ interface UpstreamChannel {
   /** Asks for a response, unless one is under way or already asked for. */
   void requestResponse();
 
-  /** Sends one Realtime client event. */
+  /** Sends one Realtime client event (dropped while {@link #canSend()} is false). */
   void send(String clientEvent);
+
+  /**
+   * Whether a client event sent now goes upstream: not while the relay is fenced after a stall, nor after the
+   * relay closed the link. Turn taking moves nothing on while it cannot, so no turn is recorded unsent.
+   */
+  boolean canSend();
 }

@@ -110,9 +110,14 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
    */
   @Override
   public void send(String clientEvent) {
-    if (!closedByRelay && mayAct.getAsBoolean()) {
+    if (canSend()) {
       writes.write(clientEvent);
     }
+  }
+
+  @Override
+  public boolean canSend() {
+    return !closedByRelay && mayAct.getAsBoolean();
   }
 
   /** Reads nothing more from the upstream (the session is moving to another relay). */
@@ -148,8 +153,7 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
    * @return false when it was dropped
    */
   boolean sendAudio(String base64Pcm) {
-    return !closedByRelay && mayAct.getAsBoolean()
-        && writes.writeDroppable(RealtimeClientEvents.inputAudioAppend(base64Pcm));
+    return canSend() && writes.writeDroppable(RealtimeClientEvents.inputAudioAppend(base64Pcm));
   }
 
   /**

@@ -18,6 +18,7 @@ class TurnTakingTest {
     final LinkActivity activity = new LinkActivity();
     final List<String> sent = new ArrayList<>();
     int responseRequests;
+    boolean canSend = true;
 
     @Override
     public LinkActivity activity() {
@@ -33,7 +34,14 @@ class TurnTakingTest {
 
     @Override
     public void send(String clientEvent) {
-      sent.add(clientEvent);
+      if (canSend) {
+        sent.add(clientEvent);
+      }
+    }
+
+    @Override
+    public boolean canSend() {
+      return canSend;
     }
 
     void hear(UpstreamEvent event, TurnTaking turns) {
@@ -73,6 +81,25 @@ class TurnTakingTest {
     link.hear(new UpstreamEvent.ItemAdded(item), turns);
     turns.progress(link);
     assertThat(link.responseRequests).as("the typed turn owes an answer, and the link is idle").isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("while the link cannot send (the relay is fenced), nothing moves on: no turn recorded, no answer marked asked")
+  void fencedLinkMovesNothing() {
+    link.canSend = false;
+    assertThat(turns.acceptText("typed while fenced", 4)).isTrue();
+    turns.progress(link);
+    assertThat(recorded).as("a turn recorded now would be echoed and never carried out").isEmpty();
+
+    turns.expect("sys_1");
+    link.hear(new UpstreamEvent.ItemAdded("sys_1"), turns);
+    turns.progress(link);
+    timers.advance(TurnTaking.SPEECH_STALL_MS * 2);
+    assertThat(link.activity.noResponse()).as("no response marked as asked for").isTrue();
+
+    link.canSend = true;
+    turns.progress(link);
+    assertThat(link.responseRequests).as("the owed answer is asked for once the link can send").isEqualTo(1);
   }
 
   @Test
