@@ -128,6 +128,8 @@ final class ClientDelivery {
     if (replay.truncated()) {
       long resumeFrom = replay.events().isEmpty() ? EventSeq.nextDurable(replay.lastSeq())
           : replay.events().get(0).seq();
+      LOG.warn("[Gateway] events of {} after seq {} are no longer kept (stored up to {}): the client resumes from {}",
+          sessionId, order.lastDelivered(), replay.lastSeq(), resumeFrom);
       send(ServerEvents.replayTruncated(resumeFrom));
       order.skipTo(resumeFrom);
     }

@@ -202,8 +202,10 @@ class ChaosTest {
       if (!counts.detail().isEmpty()) {
         System.out.println("[chaos] " + counts.detail());
       }
-      report.nonTransientTruncations += s.client.truncations().stream()
-          .filter(t -> !t.path("transientOnly").asBoolean()).count();
+      List<JsonNode> durableTruncations = s.client.truncations().stream()
+          .filter(t -> !t.path("transientOnly").asBoolean()).toList();
+      durableTruncations.forEach(t -> System.out.println("[chaos] durable truncation in " + s.client.sessionId() + ": " + t));
+      report.nonTransientTruncations += durableTruncations.size();
       report.sessionsWithoutOneUpstream += s.upstreams(cluster.simulator).stream().filter(SimulatedSession::isOpen)
           .count() == 1 ? 0 : 1;
       report.events += s.client.processed().stream().filter(e -> e.path("seq").asLong() > 0).count();

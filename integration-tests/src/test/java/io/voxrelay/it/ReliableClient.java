@@ -1,6 +1,7 @@
 package io.voxrelay.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voxrelay.common.json.Json;
 import io.voxrelay.common.protocol.EventKind;
 import io.voxrelay.common.protocol.EventSeq;
@@ -99,7 +100,9 @@ final class ReliableClient implements AutoCloseable {
     }
     if ("replay.truncated".equals(type)) {
       // Events were lost past the replay bound: redraw from connected.history and go on from here.
-      truncations.add(event);
+      // Kept with where the client was, so a report can name what was lost and when.
+      truncations.add(((ObjectNode) event.deepCopy()).put("clientLastSeq", lastSeq)
+          .put("connection", connections).put("at", java.time.Instant.now().toString()));
       lastSeq = event.path("resumeFromSeq").asLong() - 1;
       return;
     }
@@ -185,6 +188,10 @@ final class ReliableClient implements AutoCloseable {
 
   boolean isConnected() {
     return connected;
+  }
+
+  String sessionId() {
+    return sessionId;
   }
 
   int lastCloseCode() {
