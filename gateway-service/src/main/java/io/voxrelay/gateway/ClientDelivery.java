@@ -125,9 +125,12 @@ final class ClientDelivery {
     if (order == null) {
       return;
     }
-    if (replay.truncated()) {
-      long resumeFrom = replay.events().isEmpty() ? EventSeq.nextDurable(replay.lastSeq())
-          : replay.events().get(0).seq();
+    long resumeFrom = replay.events().isEmpty() ? EventSeq.nextDurable(replay.lastSeq())
+        : replay.events().get(0).seq();
+    // The store answers for the position the replay was asked from. A gap fill may come back after the missing
+    // events arrived live, and the client acknowledged them, so the store pruned them: only a durable event
+    // this client has not had yet counts as lost.
+    if (replay.truncated() && resumeFrom > EventSeq.nextDurable(order.lastDelivered())) {
       LOG.warn("[Gateway] events of {} after seq {} are no longer kept (stored up to {}): the client resumes from {}",
           sessionId, order.lastDelivered(), replay.lastSeq(), resumeFrom);
       send(ServerEvents.replayTruncated(resumeFrom));

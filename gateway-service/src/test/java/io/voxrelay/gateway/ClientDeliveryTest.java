@@ -101,6 +101,25 @@ class ClientDeliveryTest {
   }
 
   @Test
+  @DisplayName("a gap fill that comes back truncated after the missing events arrived live tells the client nothing")
+  void lateTruncatedFill() {
+    connect(List.of(event(EventSeq.durable(4))));
+    Await.onLoop(vertx, () -> {
+      for (long n = 2; n <= 4; n++) {
+        delivery.deliver(EventSeq.durable(n), event(EventSeq.durable(n)).json(), 0);
+      }
+      // Asked after durable 1; meanwhile the client acknowledged up to 3, so the store kept 4 only.
+      delivery.deliverReplay(new Replay(List.of(event(EventSeq.durable(4))), true, EventSeq.durable(4), List.of()),
+          List.of());
+      delivery.deliver(EventSeq.durable(5), event(EventSeq.durable(5)).json(), 0);
+    });
+    Await.until("delivered", Duration.ofSeconds(5), () -> received.size() >= 4);
+    Await.sleep(200);
+    assertThat(seqsReceived()).containsExactly(EventSeq.durable(2), EventSeq.durable(3), EventSeq.durable(4),
+        EventSeq.durable(5));
+  }
+
+  @Test
   @DisplayName("events this gateway stored go out and the relay hears of the last; a close follows its event")
   void storedThenClose() {
     connect(List.of(event(EventSeq.durable(2))));
