@@ -2,10 +2,8 @@ package io.voxrelay.session;
 
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
-import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.CheckClaims;
-import io.voxrelay.common.bus.CreateSession;
 import io.voxrelay.common.bus.EmitEvents;
 import io.voxrelay.common.bus.EmittedEvents;
 import io.voxrelay.common.bus.GetSession;
@@ -14,11 +12,9 @@ import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.RelayControlDone;
 import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.bus.Replay;
-import io.voxrelay.common.bus.SessionCreated;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.bus.UpstreamClosed;
-import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -37,25 +33,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The session service fences relay claims and applies each write once")
 class RelayFencingTest {
 
+  private LocalSessionService service;
   private Vertx vertx;
   private String sessionId;
 
   @BeforeEach
   void deploy(@TempDir Path dir) {
-    vertx = Vertx.vertx();
-    BusCodecs.register(vertx);
-    Await.result(vertx.deployVerticle(new SessionVerticle(StoreConfig.sqlite(dir))));
-    sessionId = this.<SessionCreated>ask(Addresses.SESSION_CREATE, new CreateSession("Be brief.", List.of("One?")))
-        .sessionId();
+    service = LocalSessionService.start(dir);
+    vertx = service.vertx;
+    sessionId = service.sessionId();
   }
 
   @AfterEach
   void close() {
-    Await.result(vertx.close());
+    service.close();
   }
 
   private <T> T ask(String address, Object body) {
-    return Await.result(vertx.eventBus().<T>request(address, body)).body();
+    return service.ask(address, body);
   }
 
   private int failureOf(String address, Object body) {

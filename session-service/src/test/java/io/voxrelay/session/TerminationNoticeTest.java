@@ -1,18 +1,14 @@
 package io.voxrelay.session;
 
 import io.voxrelay.common.bus.Addresses;
-import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConnectSession;
-import io.voxrelay.common.bus.CreateSession;
 import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.bus.Replay;
-import io.voxrelay.common.bus.SessionCreated;
 import io.voxrelay.common.bus.TerminateSessions;
 import io.voxrelay.common.bus.Termination;
 import io.voxrelay.common.bus.TerminatedSessions;
 import io.voxrelay.common.bus.ToClient;
-import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.TerminationReason;
 import io.voxrelay.testing.Await;
@@ -34,24 +30,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("A termination notice")
 class TerminationNoticeTest {
 
+  private LocalSessionService service;
   private Vertx vertx;
   private String sessionId;
 
   @BeforeEach
   void deploy(@TempDir Path dir) {
-    vertx = Vertx.vertx();
-    BusCodecs.register(vertx);
-    Await.result(vertx.deployVerticle(new SessionVerticle(StoreConfig.sqlite(dir))));
-    SessionCreated created = Await.result(vertx.eventBus().<SessionCreated>request(Addresses.SESSION_CREATE,
-        new CreateSession("Be brief.", List.of("One?")))).body();
-    sessionId = created.sessionId();
-    Await.result(vertx.eventBus().request(Addresses.SESSION_CONNECT,
-        new ConnectSession(sessionId, created.token(), "gw-1", "c-1", 0)));
+    service = LocalSessionService.start(dir);
+    vertx = service.vertx;
+    sessionId = service.sessionId();
+    service.ask(Addresses.SESSION_CONNECT, new ConnectSession(sessionId, service.created.token(), "gw-1", "c-1", 0));
   }
 
   @AfterEach
   void close() {
-    Await.result(vertx.close());
+    service.close();
   }
 
   @Test
