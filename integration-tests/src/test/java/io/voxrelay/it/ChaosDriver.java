@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Drives the chaos suite's sessions on a thread of its own, as their users would: about every 2.5 s each
- * session heartbeats and then types a turn, speaks one, moves to the next question, drops its connection, or
- * does nothing; a session found disconnected tries once to reconnect (and resumes if it awaits resume).
+ * Drives the chaos suite's sessions as their users would, on two threads of its own. One heartbeats every
+ * session about every 2.5 s, as each browser tab does on its own timer, so a slow step of another session never
+ * starves a session's heartbeats. The other acts: about every 2.5 s each session types a turn, speaks one,
+ * moves to the next question, drops its connection, or does nothing; a session found disconnected tries once
+ * to reconnect (and resumes if it awaits resume). {@link #quiesce} stops the acting and keeps the heartbeats.
  */
 final class ChaosDriver {
 
@@ -21,23 +23,39 @@ final class ChaosDriver {
 
   private final List<ScriptedSession> sessions;
   private final Random random;
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final Thread acting;
+  private final Thread heartbeats;
+  private volatile boolean acts = true;
+  private volatile boolean beats = true;
   private long turns;
 
   ChaosDriver(List<ScriptedSession> sessions, Random random) {
     this.sessions = sessions;
     this.random = random;
-    this.thread = new Thread(this::run, "chaos-driver");
-    thread.setDaemon(true);
+    this.acting = new Thread(this::act, "chaos-driver");
+    this.heartbeats = new Thread(this::heartbeat, "chaos-heartbeats");
+    acting.setDaemon(true);
+    heartbeats.setDaemon(true);
   }
 
   void start() {
-    thread.start();
+    heartbeats.start();
+    acting.start();
+  }
+
+  /** The users stop acting; their tabs keep heartbeating until {@link #stop}. */
+  void quiesce() {
+    acts = false;
+    join(acting);
   }
 
   void stop() {
-    running = false;
+    quiesce();
+    beats = false;
+    join(heartbeats);
+  }
+
+  private static void join(Thread thread) {
     try {
       thread.join(30_000);
     } catch (InterruptedException e) {
@@ -45,13 +63,23 @@ final class ChaosDriver {
     }
   }
 
-  private void run() {
+  private void heartbeat() {
+    while (beats) {
+      long cycleStart = System.currentTimeMillis();
+      for (ScriptedSession s : sessions) {
+        s.keepAlive(DEAD_AFTER_MS);
+      }
+      Await.sleep(Math.max(0, CYCLE_MS - (System.currentTimeMillis() - cycleStart)));
+    }
+  }
+
+  private void act() {
     List<ScriptedSession> order = new ArrayList<>(sessions);
-    while (running) {
+    while (acts) {
       long cycleStart = System.currentTimeMillis();
       Collections.shuffle(order, random);
       for (ScriptedSession s : order) {
-        if (!running) {
+        if (!acts) {
           return;
         }
         step(s);
@@ -61,7 +89,6 @@ final class ChaosDriver {
   }
 
   private void step(ScriptedSession s) {
-    s.keepAlive(DEAD_AFTER_MS);
     if (!s.client.isConnected()) {
       s.tryReconnect(Duration.ofSeconds(2));
       return;

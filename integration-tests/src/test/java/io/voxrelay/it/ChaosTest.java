@@ -115,11 +115,11 @@ class ChaosTest {
           byType.merge(fault, 1, Integer::sum);
           Await.sleep(QUIET_MS);
         }
-        driver.stop();
+        driver.quiesce();
 
-        // Everyone back, and one last turn each, sure to be carried out.
+        // Everyone back and resumed (the tabs still heartbeat), and one last turn each, sure to be carried out.
         for (ScriptedSession s : sessions) {
-          s.reconnectIfNeeded();
+          s.settle();
         }
         for (ScriptedSession s : sessions) {
           s.classify(at -> spans.stream().anyMatch(f -> at >= f.startNanos() - FAULT_SHADOW_MS * 1_000_000

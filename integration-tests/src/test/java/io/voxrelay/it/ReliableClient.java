@@ -38,6 +38,8 @@ final class ReliableClient implements AutoCloseable {
   private final List<Long> violations = Collections.synchronizedList(new ArrayList<>());
   private final List<JsonNode> truncations = Collections.synchronizedList(new ArrayList<>());
   private volatile JsonNode lastConnected;
+  /** From {@code connected}, until {@code interview.resumed} arrives. */
+  private volatile boolean awaitingResume;
   private final Map<Long, String> unprocessed = new LinkedHashMap<>();
   private volatile String token;
   private volatile long lastSeq;
@@ -108,6 +110,7 @@ final class ReliableClient implements AutoCloseable {
     }
     if ("connected".equals(type)) {
       lastConnected = event;
+      awaitingResume = event.path("awaitingResume").asBoolean();
       token = event.path("resumeToken").asText();
       long serverProcessed = event.path("lastClientSeq").asLong();
       unprocessed.keySet().removeIf(seq -> seq <= serverProcessed);
@@ -116,6 +119,9 @@ final class ReliableClient implements AutoCloseable {
       lastPongAt = System.nanoTime();
       connected = true;
       return;
+    }
+    if ("interview.resumed".equals(type)) {
+      awaitingResume = false;
     }
     long seq = event.path("seq").asLong(0);
     if (seq == 0) {
@@ -188,6 +194,11 @@ final class ReliableClient implements AutoCloseable {
 
   boolean isConnected() {
     return connected;
+  }
+
+  /** Whether the session awaits {@code resume_interview} (its upstream was let go), as last heard. */
+  boolean awaitingResume() {
+    return awaitingResume;
   }
 
   String sessionId() {
