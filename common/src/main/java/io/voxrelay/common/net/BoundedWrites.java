@@ -39,7 +39,7 @@ public final class BoundedWrites {
 
   /** Writes a frame that may be lost when the peer lags (live audio); returns false if it was dropped. */
   public boolean writeDroppable(String text) {
-    if (stalled) {
+    if (stalled || socket.isClosed()) {
       return false;
     }
     if (full(0)) {
@@ -51,11 +51,12 @@ public final class BoundedWrites {
   }
 
   /**
-   * Writes a frame that may not be lost. Returns false, writing nothing, once the peer counts as not reading;
-   * {@code onStalled} has run then.
+   * Writes a frame that may not be lost. Returns false, writing nothing, once the peer counts as not reading
+   * ({@code onStalled} has run then) or the socket has closed (a delivery can race its connection's close; the
+   * peer gets what it missed by replay).
    */
   public boolean write(String text) {
-    if (stalled) {
+    if (stalled || socket.isClosed()) {
       return false;
     }
     full(text.length());

@@ -90,6 +90,17 @@ class BoundedWritesTest {
   }
 
   @Test
+  @DisplayName("a write after the socket closed writes nothing and says so, rather than throwing")
+  void closedSocket() {
+    BoundedWrites writes = Await.onLoop(vertx, () -> writes(new WriteBounds(64 * 1024, 64 * 1024, 5_000)));
+    client.resume();
+    Await.result(socket.close());
+    boolean[] written = Await.onLoop(vertx, () -> new boolean[] {writes.write(FRAME), writes.writeDroppable(AUDIO)});
+    assertThat(written).containsExactly(false, false);
+    assertThat(stalls.get()).isZero();
+  }
+
+  @Test
   @DisplayName("a queue full for longer than the stall bound counts as stalled, even with only audio to send")
   void stallTime() {
     BoundedWrites writes = Await.onLoop(vertx, () -> {
