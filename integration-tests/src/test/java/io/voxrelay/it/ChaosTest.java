@@ -1,6 +1,7 @@
 package io.voxrelay.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.session.TestPostgres;
 import io.voxrelay.simulator.SimulatedSession;
 import io.voxrelay.testing.Await;
@@ -81,7 +82,7 @@ class ChaosTest {
              "VOXRELAY_HEARTBEAT_TIMEOUT_MS", String.valueOf(HEARTBEAT_TIMEOUT_MS),
              "VOXRELAY_RELAY_GUARD_GRACE_MS", String.valueOf(GUARD_GRACE_MS),
              "VOXRELAY_DETACH_GRACE_MS", "3000",
-             "VOXRELAY_WATCHDOG_INTERVAL_MS", "2000"))) {
+             "VOXRELAY_WATCHDOG_INTERVAL_MS", "2000"), everyUpstreamKept())) {
       ChaosServices services = new ChaosServices(cluster, BUS_TIMEOUT_MS + 1_500, FAILURE_TIMEOUT_S * 1_000L + 4_000);
       services.startAll();
       List<ScriptedSession> sessions = new ArrayList<>();
@@ -144,6 +145,17 @@ class ChaosTest {
         sessions.forEach(ScriptedSession::close);
       }
     }
+  }
+
+  /**
+   * The simulator forgets its oldest closed sessions past {@code recordedSessions} (1 000 by default). A long
+   * run opens thousands of upstreams, and a session's first turns are only in its first ones (a new upstream
+   * gets the last 200 turns), so the check, which reads every upstream's items, needs them all kept.
+   */
+  private static SimulatorConfig everyUpstreamKept() {
+    SimulatorConfig defaults = SimulatorConfig.defaults();
+    return new SimulatorConfig(defaults.host(), defaults.port(), defaults.maxSessionMs(), defaults.responseAudioMs(),
+        defaults.recordedEvents(), 100_000);
   }
 
   /** What the run did and saw. */

@@ -26,12 +26,18 @@ final class ProcessCluster implements AutoCloseable {
   static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   final Vertx vertx = Vertx.vertx();
-  final UpstreamSimulator simulator = new UpstreamSimulator(SimulatorConfig.defaults());
+  final UpstreamSimulator simulator;
   final int httpPort;
   private final Map<String, String> env = new HashMap<>();
   private final List<ServiceProcess> processes = new ArrayList<>();
 
   ProcessCluster(String name, Map<String, String> extraEnv) {
+    this(name, extraEnv, SimulatorConfig.defaults());
+  }
+
+  /** @param simulatorConfig e.g. more upstream sessions kept for inspection than the default, for a long run */
+  ProcessCluster(String name, Map<String, String> extraEnv, SimulatorConfig simulatorConfig) {
+    simulator = new UpstreamSimulator(simulatorConfig);
     Await.result(vertx.deployVerticle(simulator));
     httpPort = freePort();
     try {
