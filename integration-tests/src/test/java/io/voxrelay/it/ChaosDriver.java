@@ -69,8 +69,12 @@ final class ChaosDriver {
       for (ScriptedSession s : sessions) {
         s.keepAlive(DEAD_AFTER_MS);
       }
-      Await.sleep(Math.max(0, CYCLE_MS - (System.currentTimeMillis() - cycleStart)));
+      restOfCycle(cycleStart);
     }
+  }
+
+  private static void restOfCycle(long cycleStart) {
+    Await.sleep(Math.max(0, CYCLE_MS - (System.currentTimeMillis() - cycleStart)));
   }
 
   private void act() {
@@ -84,7 +88,7 @@ final class ChaosDriver {
         }
         step(s);
       }
-      Await.sleep(Math.max(0, CYCLE_MS - (System.currentTimeMillis() - cycleStart)));
+      restOfCycle(cycleStart);
     }
   }
 

@@ -192,15 +192,15 @@ final class ScriptedSession implements AutoCloseable {
    * resume sent into a fault may have been answered {@code unavailable}) until the session is resumed.
    */
   void settle() {
-    long[] resumedAskedAt = {0};
+    long[] askAt = {System.nanoTime()};
     Await.until(marker + " is connected and resumed", TIMEOUT, () -> {
       reconnectIfNeeded();
       if (!client.awaitingResume()) {
         return true;
       }
       long now = System.nanoTime();
-      if (now - resumedAskedAt[0] > 5_000_000_000L) {
-        resumedAskedAt[0] = now;
+      if (now - askAt[0] >= 0) {
+        askAt[0] = now + 5_000_000_000L;
         client.send("resume_interview", "");
       }
       return false;
