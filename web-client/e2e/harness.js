@@ -56,6 +56,7 @@ async function startServerOnce(env) {
       VOXRELAY_HTTP_PORT: String(port),
       VOXRELAY_HTTP_HOST: '127.0.0.1',
       VOXRELAY_DATA_DIR: data,
+      VOXRELAY_MANAGEMENT_PORT: '0',
       VOXRELAY_CLUSTER_NAME: `voxrelay-e2e-${process.pid}-${Date.now()}`,
       ...env,
     },

@@ -90,7 +90,7 @@ final class Target implements AutoCloseable {
   private static Map<String, String> env(String upstreamUrl, int httpPort, Path dataDir, String tag) {
     return Map.of("VOXRELAY_UPSTREAM_URL", upstreamUrl, "OPENAI_API_KEY", "sk-bench",
         "VOXRELAY_HTTP_PORT", String.valueOf(httpPort), "VOXRELAY_HTTP_HOST", "127.0.0.1",
-        "VOXRELAY_DATA_DIR", dataDir.toString(),
+        "VOXRELAY_DATA_DIR", dataDir.toString(), "VOXRELAY_MANAGEMENT_PORT", "0",
         "VOXRELAY_CLUSTER_NAME", "voxrelay-bench-" + tag + "-" + ProcessHandle.current().pid());
   }
 

@@ -26,6 +26,7 @@ final class AudioUplink {
   private final ClientRates rates;
   private final Consumer<String> tellClient;
   private final IntervalGate dropNotices = new IntervalGate(1_000);
+  private final GatewayMetrics metrics;
 
   AudioUplink(Vertx vertx, String sessionId, String connectionId, BooleanSupplier gated, Supplier<String> relayAddress,
               ClientRates rates, Consumer<String> tellClient) {
@@ -36,6 +37,7 @@ final class AudioUplink {
     this.relayAddress = relayAddress;
     this.rates = rates;
     this.tellClient = tellClient;
+    this.metrics = GatewayMetrics.of(vertx);
   }
 
   void send(ClientMessage.Audio audio, long now) {
@@ -44,8 +46,13 @@ final class AudioUplink {
       return;
     }
     if (rates.allowAudio(audio.bytes(), now)) {
+      metrics.audioFramesIn.increment();
+      metrics.audioBytesIn.increment(audio.bytes());
       vertx.eventBus().send(address, new ClientAudio(sessionId, connectionId, audio.base64Pcm()));
-    } else if (dropNotices.tryPass(now)) {
+      return;
+    }
+    metrics.audioDroppedIn.increment();
+    if (dropNotices.tryPass(now)) {
       tellClient.accept(ServerEvents.audioDropped("rate", Pcm16.millisOf(rates.droppedAudioBytes())));
     }
   }

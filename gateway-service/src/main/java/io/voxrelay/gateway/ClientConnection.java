@@ -91,6 +91,9 @@ final class ClientConnection {
     socket.binaryMessageHandler(b -> sendFrameError("binary_not_supported", "send audio as JSON 'audio' messages"));
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(this::onSocketError);
+    // The gateway is shutting down (its HTTP server's shutdown): the events in flight are stored first, then
+    // the client is told to reconnect, to another gateway, with 1012.
+    socket.shutdownHandler(v -> drained(config.busTimeoutMs()).onComplete(ar -> close(CloseCode.SERVICE_RESTART)));
   }
 
   String sessionId() {

@@ -1,5 +1,6 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.ReplayRequest;
@@ -39,6 +40,7 @@ final class ClientDelivery {
   private final BoundedWrites writes;
   private final Consumer<CloseCode> close;
   private final LongConsumer relayBehind;
+  private final GatewayMetrics metrics;
   /** Set once connected (the client's position is known); null before and after. */
   private EventOrder order;
   private long gapTimer = -1;
@@ -57,6 +59,7 @@ final class ClientDelivery {
     this.close = close;
     this.writes = new BoundedWrites(socket, bounds, System::currentTimeMillis, this::stoppedReading);
     this.relayBehind = relayBehind;
+    this.metrics = GatewayMetrics.of(vertx);
   }
 
   /** The client is connected with every event up to {@code position}: numbered events flow from here. */
@@ -135,11 +138,15 @@ final class ClientDelivery {
           sessionId, order.lastDelivered(), replay.lastSeq(), resumeFrom);
       send(ServerEvents.replayTruncated(resumeFrom));
       order.skipTo(resumeFrom);
+      metrics.durableTruncations.increment();
     }
     List<NumberedEvent> events = new ArrayList<>(replay.events().size() + transients.size());
     events.addAll(replay.events());
     events.addAll(transients);
     events.sort(Comparator.comparingLong(NumberedEvent::seq));
+    if (!events.isEmpty()) {
+      metrics.replays.increment();
+    }
     for (NumberedEvent event : events) {
       deliver(event.seq(), event.json(), 0);
     }
@@ -152,6 +159,7 @@ final class ClientDelivery {
     }
     if (lost) {
       send(ServerEvents.transientsTruncated(order.lastDelivered() + 1));
+      metrics.transientTruncations.increment();
     }
     transients.forEach(event -> deliver(event.seq(), event.json(), 0));
   }
@@ -162,7 +170,7 @@ final class ClientDelivery {
       return;
     }
     filling = true;
-    vertx.eventBus().<Replay>request(Addresses.SESSION_REPLAY, new ReplayRequest(sessionId, order.lastDelivered()),
+    BusRequests.<Replay>request(vertx, Addresses.SESSION_REPLAY, new ReplayRequest(sessionId, order.lastDelivered()),
             busOptions)
         .onComplete(ar -> {
           filling = false;
@@ -189,7 +197,7 @@ final class ClientDelivery {
       return;
     }
     // The AI's voice is live: dropped rather than queued for a client that does not keep up.
-    if (json != null && !(ServerEvents.isAudio(json) ? writes.writeDroppable(json) : send(json))) {
+    if (json != null && !(ServerEvents.isAudio(json) ? writeAudio(json) : send(json))) {
       return;
     }
     if (closeCode != 0) {
@@ -209,6 +217,16 @@ final class ClientDelivery {
    * The client's socket queue stayed full past its bounds: the client is closed with 1013. It reconnects and
    * gets what it missed by replay, and nothing queues without bound.
    */
+  private boolean writeAudio(String json) {
+    if (!writes.writeDroppable(json)) {
+      metrics.audioDroppedOut.increment();
+      return false;
+    }
+    metrics.audioFramesOut.increment();
+    metrics.audioBytesOut.increment(ServerEvents.audioBytes(json));
+    return true;
+  }
+
   private void stoppedReading() {
     LOG.warn("[Gateway] closing the client of {}: it stopped reading ({} audio frames dropped)", sessionId,
         writes.dropped());

@@ -1,5 +1,6 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConnectSession;
@@ -94,12 +95,15 @@ final class ClientHandshake {
           sessionId);
       return Future.failedFuture(new Refused(CloseCode.TOO_MANY_ATTEMPTS, "too many attempts"));
     }
-    return vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
+    return BusRequests.<SessionConnected>request(vertx, Addresses.SESSION_CONNECT,
             new ConnectSession(sessionId, hello.token(), gatewayNode, connectionId, hello.lastSeq(),
                 System.currentTimeMillis() + busOptions.getSendTimeout()), busOptions)
         .map(Message::body)
         .compose(connected -> {
           replacePrevious(connected);
+          if (connected.resumed()) {
+            GatewayMetrics.of(vertx).resumes.increment();
+          }
           long position = position(hello.lastSeq(), connected);
           if (connected.session().awaitingResume()) {
             // The upstream was let go; a new one opens only when the client asks to resume.

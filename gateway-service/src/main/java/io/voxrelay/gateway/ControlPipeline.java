@@ -1,5 +1,6 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.Polls;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
@@ -106,7 +107,7 @@ final class ControlPipeline {
 
   private Future<Void> apply(ClientMessage.ControlMessage message) {
     Control control = message.control();
-    return vertx.eventBus().<SessionControlReply>request(Addresses.SESSION_CONTROL,
+    return BusRequests.<SessionControlReply>request(vertx, Addresses.SESSION_CONTROL,
             new SessionControlRequest(sessionId, control, message.text(), message.seq(), connectionId), busOptions)
         .compose(reply -> {
           SessionSnapshot session = reply.body().session();
@@ -163,7 +164,7 @@ final class ControlPipeline {
    * is harmless; what a failure means decides where it goes next.
    */
   private Future<Void> sendToRelay(String target, RelayControlRequest apply, long reprobeUntil) {
-    return vertx.eventBus().request(route.relayAddress(), apply, busOptions).<Void>mapEmpty()
+    return BusRequests.request(vertx, route.relayAddress(), apply, busOptions).<Void>mapEmpty()
         .recover(e -> {
           LOG.warn("[Gateway] {} of {} failed at relay {}: {}", apply.control(), sessionId, target,
               ControlErrors.describe(e));
@@ -206,7 +207,7 @@ final class ControlPipeline {
   private Future<Void> retryElsewhere(String failed, RelayControlRequest apply, Throwable e) {
     String now = route.relayNode();
     return now == null || now.equals(failed) ? Future.failedFuture(e)
-        : vertx.eventBus().request(route.relayAddress(), apply, busOptions).mapEmpty();
+        : BusRequests.request(vertx, route.relayAddress(), apply, busOptions).mapEmpty();
   }
 
   /** A session without an upstream (awaiting resume): the state changed; the client is told from here. */

@@ -1,5 +1,7 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.bus.BusRequests;
+import io.vertx.core.Vertx;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.GetSession;
@@ -7,7 +9,6 @@ import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.json.Json;
 import io.voxrelay.common.text.LogSafe;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,16 +25,16 @@ final class DiagnosticsApi {
   static final int MAX_BODY_BYTES = 4 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(DiagnosticsApi.class);
 
-  private final EventBus bus;
+  private final Vertx vertx;
   private final ClientAddresses addresses;
   private final SlidingWindowLimiter perAddress;
   private final SlidingWindowLimiter perSession;
   private final boolean debug;
   private final DeliveryOptions busOptions;
 
-  DiagnosticsApi(EventBus bus, ClientAddresses addresses, SlidingWindowLimiter perAddress,
+  DiagnosticsApi(Vertx vertx, ClientAddresses addresses, SlidingWindowLimiter perAddress,
                  SlidingWindowLimiter perSession, boolean debug, long busTimeoutMs) {
-    this.bus = bus;
+    this.vertx = vertx;
     this.addresses = addresses;
     this.perAddress = perAddress;
     this.perSession = perSession;
@@ -62,7 +63,7 @@ final class DiagnosticsApi {
       return;
     }
     String userAgent = ctx.request().getHeader("User-Agent");
-    bus.<SessionSnapshot>request(Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
+    BusRequests.<SessionSnapshot>request(vertx, Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
         .onSuccess(session -> {
           if (debug) {
             LOG.info("[Diagnostics] disconnect report for {}: code={}, reason={}, state={}, online={}, visibility={}, "

@@ -1,5 +1,7 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.management.Telemetry;
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.ActivityBatch;
@@ -96,9 +98,9 @@ public final class GatewayVerticle extends VerticleBase {
     if (!apiKeyCheck.keyConfigured()) {
       LOG.warn("[Gateway] VOXRELAY_API_KEY is not set: only loopback callers may create sessions");
     }
-    SessionsApi sessionsApi = new SessionsApi(vertx.eventBus(), config.busTimeoutMs());
-    TranscriptApi transcriptApi = new TranscriptApi(vertx.eventBus(), config.busTimeoutMs());
-    DiagnosticsApi diagnostics = new DiagnosticsApi(vertx.eventBus(), addresses, limits.diagnosticsPerAddress(),
+    SessionsApi sessionsApi = new SessionsApi(vertx, config.busTimeoutMs());
+    TranscriptApi transcriptApi = new TranscriptApi(vertx, config.busTimeoutMs());
+    DiagnosticsApi diagnostics = new DiagnosticsApi(vertx, addresses, limits.diagnosticsPerAddress(),
         limits.diagnosticsPerSession(), config.diagnosticsDebug(), config.busTimeoutMs());
 
     // Every check that needs no body runs before the body is read; bodies are bounded and never files. (Vert.x
@@ -142,20 +144,25 @@ public final class GatewayVerticle extends VerticleBase {
         .onSuccess(s -> LOG.info("[Gateway] Started {} on http://{}:{}", nodeId, config.httpHost(), s.actualPort()));
   }
 
+  /** Past the clients' own drain (one bus timeout), the time their close frames take to go out. */
+  private static final long SHUTDOWN_SLACK_MS = 1_000;
+
   @Override
   public Future<?> stop() {
-    // The last heartbeats and acknowledgements go out, the events in flight are stored, then every client is
-    // told to reconnect (to another instance) with 1012.
+    // In Vert.x's order: readiness DOWN (load balancers stop sending clients here), the last heartbeats and
+    // acknowledgements out, then the HTTP server's shutdown: it takes no new connection, and each client's
+    // shutdown handler stores its events in flight and tells it to reconnect elsewhere with 1012
+    // (ClientConnection), within the wait. Whoever is left after it is told the same.
+    Telemetry.of(vertx).drain();
     reportActivity();
-    List<Future<Void>> drained = new ArrayList<>();
-    clients.all().forEach(client -> drained.add(client.drained(config.busTimeoutMs())));
-    return Future.join(drained)
-        .eventually(() -> {
-          for (ClientConnection client : clients.all()) {
-            client.close(CloseCode.SERVICE_RESTART);
-          }
-          return server == null ? Future.succeededFuture() : server.close();
-        });
+    Future<Void> shutdown = server == null ? Future.succeededFuture()
+        : server.shutdown(config.busTimeoutMs() + SHUTDOWN_SLACK_MS, TimeUnit.MILLISECONDS);
+    return shutdown.eventually(() -> {
+      for (ClientConnection client : clients.all()) {
+        client.close(CloseCode.SERVICE_RESTART);
+      }
+      return Future.succeededFuture();
+    });
   }
 
   private void upgrade(RoutingContext ctx) {
@@ -198,8 +205,7 @@ public final class GatewayVerticle extends VerticleBase {
       }
     }
     DeliveryOptions probe = new DeliveryOptions().setSendTimeout(ACTIVITY_REPORT_MS);
-    byRelay.forEach((relay, routed) -> vertx.eventBus()
-        .<LostClaims>request(Addresses.relayNode(relay), new ActivityBatch(routed), probe)
+    byRelay.forEach((relay, routed) -> BusRequests.<LostClaims>request(vertx, Addresses.relayNode(relay), new ActivityBatch(routed), probe)
         .onSuccess(reply -> {
           // The relay is there but no longer holds these sessions (it closed or lost their upstreams): their
           // clients are moved on, as off a relay that is gone.

@@ -1,5 +1,6 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ClientDetached;
@@ -139,7 +140,7 @@ final class RelayRoute {
   }
 
   private Future<UpstreamOpened> request(String address, OpenUpstream open, boolean mayJoin) {
-    return vertx.eventBus().request(address, open, openOptions).compose(reply -> {
+    return BusRequests.request(vertx, address, open, openOptions).compose(reply -> {
       if (reply.body() instanceof UpstreamHeldElsewhere held) {
         return held.relayNode() == null || !mayJoin
             ? Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusFailure.UNAVAILABLE,
@@ -206,7 +207,7 @@ final class RelayRoute {
     // From now on nothing from the old relay reaches the client (see ClientConnection#deliver).
     use(null);
     LOG.warn("[Gateway] moving {} off relay {} ({})", sessionId, fromNode, reason);
-    takeover = vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
+    takeover = BusRequests.<SessionSnapshot>request(vertx, Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
         .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture((UpstreamOpened) null)
             : open(reply.body(), reason, lastDelivered, lastDelivered))
         .andThen(ar -> {

@@ -1,12 +1,13 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.bus.BusRequests;
+import io.vertx.core.Vertx;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.CreateSession;
 import io.voxrelay.common.bus.SessionCreated;
 import io.voxrelay.common.json.Json;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +29,11 @@ final class SessionsApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionsApi.class);
 
-  private final EventBus bus;
+  private final Vertx vertx;
   private final DeliveryOptions busOptions;
 
-  SessionsApi(EventBus bus, long busTimeoutMs) {
-    this.bus = bus;
+  SessionsApi(Vertx vertx, long busTimeoutMs) {
+    this.vertx = vertx;
     this.busOptions = new DeliveryOptions().setSendTimeout(busTimeoutMs);
   }
 
@@ -45,7 +46,7 @@ final class SessionsApi {
       HttpErrors.send(ctx, 400, "invalid_request", e.getMessage());
       return;
     }
-    bus.<SessionCreated>request(Addresses.SESSION_CREATE, request, busOptions)
+    BusRequests.<SessionCreated>request(vertx, Addresses.SESSION_CREATE, request, busOptions)
         .onSuccess(reply -> {
           SessionCreated created = reply.body();
           var body = Json.object()

@@ -1,5 +1,7 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.bus.BusRequests;
+import io.vertx.core.Vertx;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voxrelay.common.bus.Addresses;
@@ -9,7 +11,6 @@ import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.json.Json;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -26,11 +27,11 @@ final class TranscriptApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(TranscriptApi.class);
 
-  private final EventBus bus;
+  private final Vertx vertx;
   private final DeliveryOptions busOptions;
 
-  TranscriptApi(EventBus bus, long busTimeoutMs) {
-    this.bus = bus;
+  TranscriptApi(Vertx vertx, long busTimeoutMs) {
+    this.vertx = vertx;
     this.busOptions = new DeliveryOptions().setSendTimeout(busTimeoutMs);
   }
 
@@ -46,7 +47,7 @@ final class TranscriptApi {
       return;
     }
     String sessionId = ctx.pathParam("sessionId");
-    bus.<TranscriptPage>request(Addresses.SESSION_TRANSCRIPT, new GetTranscript(sessionId, after, limit), busOptions)
+    BusRequests.<TranscriptPage>request(vertx, Addresses.SESSION_TRANSCRIPT, new GetTranscript(sessionId, after, limit), busOptions)
         .onSuccess(reply -> {
           TranscriptPage page = reply.body();
           ObjectNode body = Json.object().put("sessionId", sessionId);

@@ -159,4 +159,20 @@ final class Deployment implements AutoCloseable {
     cluster.close();
     Await.result(simulatorVertx.close());
   }
+
+  /** Sessions terminated for {@code reason}, as the session services' figures count them. */
+  double terminations(io.voxrelay.common.protocol.TerminationReason reason) {
+    return sessionNodes.stream().mapToDouble(node -> {
+      var counter = io.voxrelay.common.management.Telemetry.of(node).registry()
+          .find(io.voxrelay.common.management.MetricNames.TERMINATIONS).tag("reason", reason.code()).counter();
+      return counter == null ? 0 : counter.count();
+    }).sum();
+  }
+
+  /** Live sessions at the last sweep of the first watchdog, as its figures show. */
+  double liveSessions() {
+    var gauge = io.voxrelay.common.management.Telemetry.of(watchdogNodes.get(0)).registry()
+        .find(io.voxrelay.common.management.MetricNames.SESSIONS_ACTIVE).gauge();
+    return gauge == null ? 0 : gauge.value();
+  }
 }

@@ -72,7 +72,7 @@ class HygieneTest {
       assertThat(StoredSession.read(deployment.dataDir(), live.session().sessionId()).lastAudioActivityAt())
           .as("forwarded audio was recorded").isGreaterThan(0);
     }
-    assertThat(deployment.watchdogs.get(0).metrics().terminations(TerminationReason.HEARTBEAT_TIMEOUT)).isPositive();
+    assertThat(deployment.terminations(TerminationReason.HEARTBEAT_TIMEOUT)).isPositive();
   }
 
   @Test
@@ -85,7 +85,7 @@ class HygieneTest {
       assertTerminated(deployment, client, live.session().sessionId(), live.upstream(), TerminationReason.IDLE_TIMEOUT);
       assertThat(StoredSession.read(deployment.dataDir(), live.session().sessionId()).turns()).isEqualTo(2);
     }
-    assertThat(deployment.watchdogs.get(0).metrics().terminations(TerminationReason.IDLE_TIMEOUT)).isPositive();
+    assertThat(deployment.terminations(TerminationReason.IDLE_TIMEOUT)).isPositive();
   }
 
   @Test
@@ -100,7 +100,7 @@ class HygieneTest {
       }
       assertThat(client.events("session.terminated")).isEmpty();
       assertThat(client.isClosed()).isFalse();
-      assertThat(deployment.watchdogs.get(0).metrics().liveSessions()).isPositive();
+      assertThat(deployment.liveSessions()).isPositive();
     }
   }
 

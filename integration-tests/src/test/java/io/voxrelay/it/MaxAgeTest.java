@@ -26,7 +26,7 @@ class MaxAgeTest {
         HygieneTest.assertTerminated(deployment, client, session.sessionId(), upstream,
             TerminationReason.MAX_AGE_EXCEEDED);
         Await.until("the metric counts it", HygieneTest.TIMEOUT,
-            () -> deployment.watchdogs.get(0).metrics().terminations(TerminationReason.MAX_AGE_EXCEEDED) == 1);
+            () -> deployment.terminations(TerminationReason.MAX_AGE_EXCEEDED) == 1);
       }
     }
   }

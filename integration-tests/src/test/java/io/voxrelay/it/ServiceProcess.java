@@ -1,6 +1,7 @@
 package io.voxrelay.it;
 
 import io.voxrelay.common.cluster.ServiceLauncher;
+import io.voxrelay.common.management.ManagementServer;
 import io.voxrelay.testing.Await;
 
 import java.io.BufferedReader;
@@ -27,6 +28,7 @@ final class ServiceProcess implements AutoCloseable {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final java.util.concurrent.ConcurrentLinkedQueue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Thread shutdownHook;
+  private volatile int managementPort = -1;
 
   private ServiceProcess(String name, Process process, Path log) {
     this.name = name;
@@ -43,6 +45,8 @@ final class ServiceProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass.getName()))
         .redirectErrorStream(true);
+    // Processes side by side on one host: each takes a free management port (printed, see managementPort).
+    builder.environment().put("VOXRELAY_MANAGEMENT_PORT", "0");
     builder.environment().putAll(env);
     Path logs = Path.of("target", "process-logs");
     Files.createDirectories(logs);
@@ -58,6 +62,8 @@ final class ServiceProcess implements AutoCloseable {
         lines.add(line);
         if (line.startsWith(ServiceLauncher.READY_LINE)) {
           ready.set(true);
+        } else if (line.startsWith(ManagementServer.LISTENING_LINE)) {
+          managementPort = Integer.parseInt(line.substring(ManagementServer.LISTENING_LINE.length()).trim());
         }
       }
     } catch (IOException ignored) {
@@ -75,6 +81,14 @@ final class ServiceProcess implements AutoCloseable {
           return ready.get();
         });
     return this;
+  }
+
+  /** The port of the process's metrics and health (known once it is ready). */
+  int managementPort() {
+    if (managementPort < 0) {
+      throw new IllegalStateException(name + " has not printed its management port");
+    }
+    return managementPort;
   }
 
   /** Whether the process is still running. */

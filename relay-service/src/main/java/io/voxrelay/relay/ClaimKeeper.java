@@ -1,5 +1,6 @@
 package io.voxrelay.relay;
 
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.CheckClaims;
 import io.voxrelay.common.bus.LostClaims;
@@ -108,7 +109,7 @@ final class ClaimKeeper {
     sessions.forEach((id, session) -> epochs.put(id, session.epoch()));
     checking = true;
     lastCheckAt = System.currentTimeMillis();
-    vertx.eventBus().<LostClaims>request(Addresses.SESSION_CHECK_CLAIMS, new CheckClaims(nodeId, epochs), options)
+    BusRequests.<LostClaims>request(vertx, Addresses.SESSION_CHECK_CLAIMS, new CheckClaims(nodeId, epochs), options)
         .onComplete(ar -> checking = false)
         .onSuccess(reply -> {
           lastConfirmedAt = System.currentTimeMillis();

@@ -37,6 +37,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private static final Logger LOG = LoggerFactory.getLogger(RelaySession.class);
 
   private final Vertx vertx;
+  private final RelayMetrics metrics;
   private final String relayNode;
   /** This relay's claim of the session: stamped on everything it stores, refused once another relay claims it. */
   private final long epoch;
@@ -66,6 +67,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private RelaySession(Vertx vertx, String relayNode, long epoch, RelayConfig config, UpstreamConnector connector,
                        BooleanSupplier mayAct, ActivityAccumulator activity, SessionSnapshot snapshot,
                        ClientFeed feed) {
+    this.metrics = connector.metrics();
     this.vertx = vertx;
     this.relayNode = relayNode;
     this.epoch = epoch;
@@ -82,7 +84,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     this.turns = new TurnTaking(state, timers, snapshot.appliedClientSeq(), recorder::record);
     this.supervisor = new LinkSupervisor<>(snapshot.sessionId(),
         () -> connector.connect().map(socket -> new UpstreamLink(socket, sessionId(), mayAct, this::onEvent,
-            this::onAudio, this::onLost)),
+            this::onAudio, this::onLost, connector.metrics().upstreamOpen)),
         this,
         new LinkSupervisor.Policy(config.reconnectAttempts(), config.reconnectBaseDelayMs(),
             config.upstreamMaxSessionMs(), config.rolloverMarginMs()),
@@ -434,11 +436,15 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
 
   @Override
   public void reconnecting(int attempt) {
+    metrics.reconnects.increment();
     toClient(ServerEvents.upstreamReconnecting(attempt), 0);
   }
 
   @Override
   public void restored(String reason, int restoredTurns) {
+    if ("rollover".equals(reason)) {
+      metrics.rollovers.increment();
+    }
     toClient(ServerEvents.upstreamRestored(reason, restoredTurns), 0);
   }
 

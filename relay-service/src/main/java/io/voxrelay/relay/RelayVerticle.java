@@ -1,5 +1,7 @@
 package io.voxrelay.relay;
 
+import io.voxrelay.common.management.Telemetry;
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.ActivityBatch;
 import io.voxrelay.common.bus.ActivityAccumulator;
@@ -106,6 +108,8 @@ public final class RelayVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     connector = new UpstreamConnector(vertx, config);
+    RelayMetrics metrics = connector.metrics();
+    Telemetry.of(vertx).readiness("upstream", metrics::readiness);
     fence = new StallFence(config.stallFenceMs(), System::currentTimeMillis);
     new ClaimKeeper(vertx, nodeId, sessions, fence, config.busTimeoutMs(), config.stallFenceMs()).start();
     guard = new RelayGuard(hygiene);
@@ -146,7 +150,7 @@ public final class RelayVerticle extends VerticleBase {
     return session.drained(config.busTimeoutMs())
         .compose(v -> {
           session.closeUpstreamForHandOff();
-          return vertx.eventBus().request(gateway, new RelayLeaving(session.sessionId(), nodeId), wait);
+          return BusRequests.request(vertx, gateway, new RelayLeaving(session.sessionId(), nodeId), wait);
         })
         .<Void>map(reply -> {
           LOG.info("[Relay] handed {} over to another relay", session.sessionId());
@@ -246,8 +250,7 @@ public final class RelayVerticle extends VerticleBase {
     }
     String key = request.sessionId() + "/" + request.connectionId();
     String expected = request.session().relayNode();
-    Future<RelaySession> opened = vertx.eventBus()
-        .<RelayClaim>request(Addresses.SESSION_BIND_RELAY, BindRelay.claim(request.sessionId(), nodeId, expected),
+    Future<RelaySession> opened = BusRequests.<RelayClaim>request(vertx, Addresses.SESSION_BIND_RELAY, BindRelay.claim(request.sessionId(), nodeId, expected),
             busOptions())
         .compose(claim -> !claim.body().granted() ? Future.failedFuture(new ClaimRefused(claim.body().holder()))
             : RelaySession.open(vertx, nodeId, claim.body().epoch(), config, connector, fence::mayAct, activity,

@@ -24,9 +24,11 @@ final class UpstreamConnector {
   private final RelayConfig config;
   // Held strongly: an unreachable client is closed by a Cleaner, failing connections in flight.
   private final WebSocketClient client;
+  private final RelayMetrics metrics;
 
   UpstreamConnector(Vertx vertx, RelayConfig config) {
     this.config = config;
+    this.metrics = RelayMetrics.of(vertx);
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(MAX_FRAME_BYTES)
         .setMaxMessageSize(MAX_MESSAGE_BYTES)
@@ -40,7 +42,12 @@ final class UpstreamConnector {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setAbsoluteURI(config.upstreamUrl() + "?model=" + URLEncoder.encode(config.model(), StandardCharsets.UTF_8));
     config.apiKey().ifPresent(key -> options.addHeader("Authorization", "Bearer " + key.reveal()));
-    return client.connect(options);
+    return client.connect(options).andThen(ar -> metrics.connected(ar.succeeded()));
+  }
+
+  /** The figures of this relay node. */
+  RelayMetrics metrics() {
+    return metrics;
   }
 
   Future<Void> close() {

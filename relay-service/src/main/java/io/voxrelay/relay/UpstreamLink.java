@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -37,6 +38,9 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
   /** Frames that arrived while the relay was fenced, in order: the socket is paused until {@link #release}. */
   private final List<String> held = new ArrayList<>();
   private final Consumer<String> reader;
+  /** Upstream links open on this node: this one counts from now until it closes, either way. */
+  private final AtomicInteger openLinks;
+  private boolean counted = true;
 
   /**
    * @param mayAct  whether the relay may act on its sessions now: while not, nothing is sent upstream, and
@@ -47,8 +51,10 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
    */
   UpstreamLink(WebSocket socket, String sessionId, BooleanSupplier mayAct,
                BiConsumer<UpstreamLink, UpstreamEvent> onEvent, BiConsumer<UpstreamLink, String> onAudio,
-               Consumer<UpstreamLink> onLost) {
+               Consumer<UpstreamLink> onLost, AtomicInteger openLinks) {
     this.socket = socket;
+    this.openLinks = openLinks;
+    openLinks.incrementAndGet();
     this.sessionId = sessionId;
     this.mayAct = mayAct;
     this.writes = new BoundedWrites(socket, WriteBounds.UPSTREAM, System::currentTimeMillis, this::stoppedReading);
@@ -97,6 +103,7 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
     });
     socket.exceptionHandler(e -> LOG.debug("[Relay] upstream socket error for {}: {}", sessionId, e.toString()));
     socket.closeHandler(v -> {
+      uncount();
       if (!closedByRelay) {
         LOG.warn("[Relay] upstream of {} closed by the other side ({})", sessionId, socket.closeStatusCode());
         onLost.accept(this);
@@ -182,6 +189,14 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
     if (!closedByRelay) {
       closedByRelay = true;
       socket.close();
+      uncount();
+    }
+  }
+
+  private void uncount() {
+    if (counted) {
+      counted = false;
+      openLinks.decrementAndGet();
     }
   }
 }

@@ -64,8 +64,9 @@ final class JdbcSessionStore implements SessionStore {
     this.storeId = storeId;
     this.workers = workers;
     this.writer = writer;
-    this.readQueue = new StoreQueue("read", workers);
-    this.writeQueue = new StoreQueue("write", writer);
+    SessionMetrics metrics = SessionMetrics.of(vertx);
+    this.readQueue = new StoreQueue("read", workers, metrics.storeLatency("read"));
+    this.writeQueue = new StoreQueue("write", writer, metrics.storeLatency("write"));
     this.events = new EventLog(config.replayMaxEvents(), config.replayMaxAgeMs());
   }
 
@@ -290,6 +291,36 @@ final class JdbcSessionStore implements SessionStore {
         }
         return new ExpiredSessions(new ArrayList<>(found.values()), live);
       }
+    });
+  }
+
+  @Override
+  public Future<Map<String, Long>> countByState() {
+    return blocking(() -> {
+      Map<String, Long> counts = new LinkedHashMap<>(Map.of("live", 0L, "awaiting_resume", 0L, "ended", 0L));
+      try (Connection c = dataSource.getConnection();
+           PreparedStatement ps = c.prepareStatement(
+               "SELECT ended, awaiting_resume, COUNT(*) AS n FROM sessions GROUP BY ended, awaiting_resume");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String state = rs.getInt("ended") != 0 ? "ended"
+              : rs.getInt("awaiting_resume") != 0 ? "awaiting_resume" : "live";
+          counts.merge(state, rs.getLong("n"), Long::sum);
+        }
+      }
+      return counts;
+    });
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection();
+           PreparedStatement ps = c.prepareStatement("SELECT 1");
+           ResultSet rs = ps.executeQuery()) {
+        rs.next();
+      }
+      return null;
     });
   }
 

@@ -123,6 +123,15 @@ interface SessionStore {
   /** Completes once no request is under way in the store, or after {@code timeoutMs} at the latest. */
   Future<Void> drain(long timeoutMs);
 
+  /**
+   * Sessions by state, for the figures: {@code live} (not ended, not awaiting resume), {@code awaiting_resume}
+   * (terminated ones included) and {@code ended}. Read off the state index, without a scan of the rows.
+   */
+  Future<Map<String, Long>> countByState();
+
+  /** Whether the store answers a trivial query now (readiness). */
+  Future<Void> ping();
+
   Future<Void> close();
 
   /**

@@ -1,5 +1,6 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.management.Telemetry;
 import io.voxrelay.common.bus.ActivityBatch;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
@@ -38,6 +39,8 @@ import io.voxrelay.common.protocol.TerminationReason;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.core.eventbus.MessageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +70,9 @@ public final class SessionVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   /** How long a stopping instance lets the store's requests under way finish before it closes the store. */
   private static final long DRAIN_TIMEOUT_MS = 10_000;
+  /** How often the sessions are counted by state for the figures. */
+  static final long CENSUS_INTERVAL_MS = 15_000;
+  private long censusTimer = -1;
 
   public SessionVerticle() {
     this(StoreConfig.fromEnv(Env.system()));
@@ -102,6 +108,9 @@ public final class SessionVerticle extends VerticleBase {
           retention.start();
           claims = new RelayClaims(opened);
           storeCheck = new StoreCheck(vertx, nodeId, opened.storeId(), config.where());
+          Telemetry.of(vertx).readiness("store", this::storeReadiness);
+          census();
+          censusTimer = vertx.setPeriodic(CENSUS_INTERVAL_MS, t -> census());
           return storeCheck.start();
         })
         .compose(v -> {
@@ -137,6 +146,26 @@ public final class SessionVerticle extends VerticleBase {
         .onSuccess(v -> LOG.info("[SessionService] Started {} on store {}", nodeId, store.storeId()));
   }
 
+  private void census() {
+    SessionStore opened = store;
+    if (opened != null) {
+      opened.countByState()
+          .onSuccess(SessionMetrics.of(vertx)::counted)
+          .onFailure(e -> LOG.debug("[SessionService] counting sessions failed: {}", e.toString()));
+    }
+  }
+
+  /** DOWN while the store does not answer a trivial query (it lost its database, or is closed). */
+  private Future<Status> storeReadiness() {
+    SessionStore opened = store;
+    if (opened == null) {
+      return Future.succeededFuture(Status.KO(new JsonObject().put("reason", "store not open")));
+    }
+    return opened.ping()
+        .map(v -> Status.OK())
+        .otherwise(e -> Status.KO(new JsonObject().put("reason", "store unreachable")));
+  }
+
   /** The store's write transactions so far ({@link SessionStore#writeTransactions()}); 0 before it opened. */
   public long storeWriteTransactions() {
     SessionStore opened = store;
@@ -149,6 +178,9 @@ public final class SessionVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (censusTimer >= 0) {
+      vertx.cancelTimer(censusTimer);
+    }
     if (retention != null) {
       retention.stop();
     }

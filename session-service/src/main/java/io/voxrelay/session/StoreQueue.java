@@ -1,9 +1,11 @@
 package io.voxrelay.session;
 
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,15 +30,18 @@ final class StoreQueue {
   private final WorkerExecutor executor;
   private final int max;
   private final AtomicInteger pending = new AtomicInteger();
+  private final Timer latency;
 
-  StoreQueue(String name, WorkerExecutor executor) {
-    this(name, executor, MAX_PENDING);
+  StoreQueue(String name, WorkerExecutor executor, Timer latency) {
+    this(name, executor, MAX_PENDING, latency);
   }
 
-  StoreQueue(String name, WorkerExecutor executor, int max) {
+  /** @param latency records each task's time from submission to its end (queueing included) */
+  StoreQueue(String name, WorkerExecutor executor, int max, Timer latency) {
     this.name = name;
     this.executor = executor;
     this.max = max;
+    this.latency = latency;
   }
 
   /** Runs {@code work} on the executor, unordered, or refuses it at once if the queue is full. */
@@ -45,7 +50,11 @@ final class StoreQueue {
       pending.decrementAndGet();
       return Future.failedFuture(new StoreBusyException(name));
     }
-    return executor.executeBlocking(work, false).andThen(ar -> pending.decrementAndGet());
+    long start = System.nanoTime();
+    return executor.executeBlocking(work, false).andThen(ar -> {
+      pending.decrementAndGet();
+      latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    });
   }
 
   /** Tasks waiting or running now. */

@@ -65,6 +65,7 @@ final class Terminations {
             return s.toBuilder().awaitingResume(true).terminationReason(order.reason().code()).relayNode(null).build();
           })
           .map(s -> {
+            SessionMetrics.of(vertx).terminated(order.reason());
             notifyTermination(s.sessionId(), order.reason(), nodes[0], nodes[1], s.version());
             return new TerminatedSession(s.sessionId(), order.reason(), now - s.startedAt(),
                 s.currentQuestionIndex(), s.questions().size());

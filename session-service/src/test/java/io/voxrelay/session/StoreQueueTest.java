@@ -1,5 +1,7 @@
 package io.voxrelay.session;
 
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,7 +31,8 @@ class StoreQueueTest {
   @DisplayName("past its bound a task is refused at once; as tasks finish, room comes back")
   void boundedAndRefusedAtOnce() throws Exception {
     WorkerExecutor one = vertx.createSharedWorkerExecutor("store-queue-test", 1);
-    StoreQueue queue = new StoreQueue("test", one, 3);
+    Timer latency = new SimpleMeterRegistry().timer("store-latency");
+    StoreQueue queue = new StoreQueue("test", one, 3, latency);
     CountDownLatch release = new CountDownLatch(1);
     List<Future<Integer>> taken = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -50,5 +53,7 @@ class StoreQueueTest {
     }
     Await.until("the count is back to zero", java.time.Duration.ofSeconds(5), () -> queue.pending() == 0);
     assertThat(Await.result(queue.submit(() -> 7))).as("room again").isEqualTo(7);
+    Await.until("each task taken on is timed, the refused one not", java.time.Duration.ofSeconds(5),
+        () -> latency.count() == 4);
   }
 }

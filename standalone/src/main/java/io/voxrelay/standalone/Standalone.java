@@ -1,6 +1,7 @@
 package io.voxrelay.standalone;
 
 import io.voxrelay.common.cluster.ClusteredVertx;
+import io.voxrelay.common.cluster.ServiceLauncher;
 import io.voxrelay.common.config.ClusterConfig;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.GatewayConfig;
@@ -9,6 +10,9 @@ import io.voxrelay.common.config.InstanceConfig;
 import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.common.config.StoreConfig;
+import io.voxrelay.common.management.ManagementConfig;
+import io.voxrelay.common.management.ManagementServer;
+import io.voxrelay.common.management.Telemetry;
 import io.voxrelay.gateway.GatewayVerticle;
 import io.voxrelay.relay.RelayVerticle;
 import io.voxrelay.session.SessionVerticle;
@@ -120,22 +124,27 @@ public final class Standalone {
 
   public static void main(String[] args) {
     Env env;
+    ManagementConfig management;
     try {
       env = Env.system();
-      start(env).onSuccess(standalone -> {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> standalone.close()
-            .toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
-            .exceptionally(e -> null).join(), "voxrelay-shutdown"));
-        String upstream = standalone.simulator() == null ? "the configured upstream" : "the bundled simulator";
-        LOG.info("voxrelay is running at http://localhost:{} (upstream: {})", standalone.httpPort(), upstream);
-        System.out.println("[voxrelay] ready: standalone http://localhost:" + standalone.httpPort());
-      }).onFailure(e -> {
-        LOG.error("voxrelay failed to start", e);
-        System.exit(1);
-      });
+      management = ManagementConfig.fromEnv(env);
     } catch (IllegalArgumentException e) {
       LOG.error("invalid configuration: {}", e.getMessage());
       System.exit(2);
+      return;
     }
+    start(env)
+        .compose(standalone -> ManagementServer.start(standalone.vertx(), management).map(server -> standalone))
+        .onSuccess(standalone -> {
+          Telemetry.of(standalone.vertx()).started();
+          Runtime.getRuntime().addShutdownHook(new Thread(
+              () -> ServiceLauncher.shutDown(standalone.vertx(), management.shutdownTimeoutMs()), "voxrelay-shutdown"));
+          String upstream = standalone.simulator() == null ? "the configured upstream" : "the bundled simulator";
+          LOG.info("voxrelay is running at http://localhost:{} (upstream: {})", standalone.httpPort(), upstream);
+          System.out.println("[voxrelay] ready: standalone http://localhost:" + standalone.httpPort());
+        }).onFailure(e -> {
+          LOG.error("voxrelay failed to start", e);
+          System.exit(1);
+        });
   }
 }

@@ -1,5 +1,6 @@
 package io.voxrelay.watchdog;
 
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.ExpiredSessions;
@@ -34,7 +35,7 @@ public final class WatchdogVerticle extends VerticleBase {
 
   private final HygieneConfig config;
   private final Clock clock;
-  private final HygieneMetrics metrics = new HygieneMetrics();
+  private WatchdogMetrics metrics;
   private boolean sweeping;
 
   public WatchdogVerticle() {
@@ -50,13 +51,10 @@ public final class WatchdogVerticle extends VerticleBase {
     this.clock = clock;
   }
 
-  public HygieneMetrics metrics() {
-    return metrics;
-  }
-
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
+    metrics = WatchdogMetrics.of(vertx);
     vertx.setPeriodic(config.watchdogIntervalMs(), t -> sweep());
     LOG.info("[SessionWatchdog] Started - checking every {} seconds", seconds(config.watchdogIntervalMs()));
     return Future.succeededFuture();
@@ -75,8 +73,9 @@ public final class WatchdogVerticle extends VerticleBase {
     }
     sweeping = true;
     long now = clock.millis();
+    long started = System.nanoTime();
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(1_000, config.watchdogIntervalMs()));
-    return vertx.eventBus().<ExpiredSessions>request(Addresses.SESSION_FIND_EXPIRED,
+    return BusRequests.<ExpiredSessions>request(vertx, Addresses.SESSION_FIND_EXPIRED,
             new FindExpired(now, config.sessionMaxAgeMs(), config.heartbeatTimeoutMs(), config.sessionIdleTimeoutMs()),
             options)
         .compose(reply -> {
@@ -92,11 +91,10 @@ public final class WatchdogVerticle extends VerticleBase {
           if (orders.isEmpty()) {
             return Future.<Void>succeededFuture();
           }
-          return vertx.eventBus().<TerminatedSessions>request(Addresses.SESSION_TERMINATE,
+          return BusRequests.<TerminatedSessions>request(vertx, Addresses.SESSION_TERMINATE,
                   new TerminateSessions(orders), options)
               .map(done -> {
                 for (TerminatedSession t : done.body().terminated()) {
-                  metrics.terminated(t.reason());
                   LOG.info("[SessionWatchdog] Terminating session {}: {} (age: {}s, question: {}/{})", t.sessionId(),
                       t.reason(), Math.round(t.ageMs() / 1000.0), t.questionIndex() + 1, t.questionCount());
                 }
@@ -105,6 +103,7 @@ public final class WatchdogVerticle extends VerticleBase {
         })
         .onFailure(e -> LOG.warn("[SessionWatchdog] sweep failed: {}", e.toString()))
         .eventually(() -> {
+          metrics.sweep.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
           sweeping = false;
           return Future.succeededFuture();
         });

@@ -1,5 +1,7 @@
 package io.voxrelay.common.bus;
 
+import java.util.List;
+
 /**
  * Every event-bus address of voxrelay. Service addresses are shared by all instances of a service (the bus
  * picks one per request); node addresses belong to one running instance and are how a message reaches the
@@ -87,5 +89,15 @@ public final class Addresses {
   /** The address of one gateway instance: {@link GatewayCommand}s for the clients it holds. */
   public static String gatewayNode(String nodeId) {
     return GATEWAY_NODE_PREFIX + nodeId;
+  }
+
+  /** The kind of {@code address}, for figures: a node's address without its node id (e.g. {@code voxrelay.relay.node.*}). */
+  public static String kindOf(String address) {
+    for (String prefix : List.of(RELAY_NODE_PREFIX, GATEWAY_NODE_PREFIX, SESSION_NODE_PREFIX)) {
+      if (address.startsWith(prefix)) {
+        return prefix + "*";
+      }
+    }
+    return address.startsWith("voxrelay.") ? address : "other";
   }
 }

@@ -55,7 +55,7 @@ public final class DurableRequests {
 
   private static <T> void attempt(Vertx vertx, String address, Object body, Policy policy, int attempt,
                                   Promise<T> result) {
-    vertx.eventBus().<T>request(address, body, new DeliveryOptions().setSendTimeout(policy.timeoutMs()))
+    BusRequests.<T>request(vertx, address, body, new DeliveryOptions().setSendTimeout(policy.timeoutMs()))
         .onSuccess(reply -> result.complete(reply.body()))
         .onFailure(e -> {
           if (!retryable(e) || attempt >= policy.attempts()) {

@@ -149,7 +149,7 @@ public final class EventOutbox {
     }
     EmitEvents batch = inFlight;
     sending = true;
-    vertx.eventBus().<EmittedEvents>request(Addresses.SESSION_EMIT, batch, options)
+    BusRequests.<EmittedEvents>request(vertx, Addresses.SESSION_EMIT, batch, options)
         .onSuccess(reply -> {
           sending = false;
           inFlight = null;

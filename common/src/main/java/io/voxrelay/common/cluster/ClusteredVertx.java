@@ -5,6 +5,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.config.ClusterConfig;
+import io.voxrelay.common.management.ClusterReadiness;
+import io.voxrelay.common.management.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -33,11 +35,16 @@ public final class ClusteredVertx {
         .setHost(config.host())
         .setPort(config.eventBusPort())
         .setClusterPublicHost(config.publicAddress().map(ClusteredVertx::hostOf).orElse(null)));
-    return Vertx.builder()
-        .with(options)
-        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(config)))
+    Telemetry telemetry = Telemetry.forBuilder(options);
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig(config));
+    return telemetry.withMetrics(Vertx.builder().with(options))
+        .withClusterManager(clusterManager)
         .buildClustered()
-        .onSuccess(BusCodecs::register);
+        .onSuccess(vertx -> {
+          BusCodecs.register(vertx);
+          telemetry.attach(vertx);
+          telemetry.readiness("cluster", ClusterReadiness.of(clusterManager));
+        });
   }
 
   /** Vert.x's own map settings (from its default config), with our join settings on top. */
@@ -62,7 +69,10 @@ public final class ClusteredVertx {
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.port()).setPortAutoIncrement(true).setPortCount(100);
     config.publicAddress().ifPresent(network::setPublicAddress);
-    if (!"0.0.0.0".equals(config.host())) {
+    if (!config.interfaces().isEmpty()) {
+      hz.setProperty("hazelcast.socket.bind.any", "false");
+      network.getInterfaces().setEnabled(true).setInterfaces(config.interfaces());
+    } else if (!"0.0.0.0".equals(config.host())) {
       hz.setProperty("hazelcast.socket.bind.any", "false");
       network.getInterfaces().setEnabled(true).addInterface(config.host());
     }

@@ -2,6 +2,9 @@ package io.voxrelay.common.cluster;
 
 import io.voxrelay.common.config.ClusterConfig;
 import io.voxrelay.common.config.Env;
+import io.voxrelay.common.management.ManagementConfig;
+import io.voxrelay.common.management.ManagementServer;
+import io.voxrelay.common.management.Telemetry;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -14,8 +17,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The {@code main} of every service process: join the cluster configured by env, deploy the service, and
- * leave the cluster cleanly on SIGTERM.
+ * The {@code main} of every service process: join the cluster configured by env, deploy the service, serve
+ * metrics and health on the management port, and shut down in order on SIGTERM.
  */
 public final class ServiceLauncher {
 
@@ -38,10 +41,12 @@ public final class ServiceLauncher {
   /** Runs the instances of a service that {@code instances} makes from the env, in one process. */
   public static void runInstances(String service, Function<Env, Instances> instances) {
     ClusterConfig cluster;
+    ManagementConfig management;
     Instances deployment;
     try {
       Env env = Env.system();
       cluster = ClusterConfig.fromEnv(env);
+      management = ManagementConfig.fromEnv(env);
       deployment = instances.apply(env);
     } catch (IllegalArgumentException e) {
       LOG.error("[voxrelay] invalid configuration: {}", e.getMessage());
@@ -49,11 +54,14 @@ public final class ServiceLauncher {
       return;
     }
     ClusteredVertx.start(cluster)
+        .compose(vertx -> ManagementServer.start(vertx, management).map(server -> vertx))
         .compose(vertx -> vertx.deployVerticle(deployment.verticles(),
                 new DeploymentOptions().setInstances(deployment.count()))
             .map(id -> vertx))
         .onSuccess(vertx -> {
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), service + "-shutdown"));
+          Telemetry.of(vertx).started();
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(vertx, management.shutdownTimeoutMs()),
+              service + "-shutdown"));
           System.out.println(READY_LINE + service);
           System.out.flush();
         })
@@ -63,11 +71,19 @@ public final class ServiceLauncher {
         });
   }
 
-  private static void closeQuietly(Vertx vertx) {
+  /**
+   * The shutdown on SIGTERM: readiness goes DOWN first (load balancers stop sending work), then the node
+   * closes, which stops each service in turn (a gateway tells its clients to reconnect elsewhere, a relay hands
+   * its sessions over), within {@code timeoutMs}.
+   */
+  public static void shutDown(Vertx vertx, long timeoutMs) {
+    Telemetry.of(vertx).drain();
     CountDownLatch closed = new CountDownLatch(1);
     vertx.close().onComplete(ar -> closed.countDown());
     try {
-      closed.await(10, TimeUnit.SECONDS);
+      if (!closed.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+        LOG.warn("[voxrelay] shutdown took longer than {} ms; exiting anyway", timeoutMs);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -14,13 +14,18 @@ import java.util.Optional;
  * @param publicAddress        address other members use to reach this one, e.g. behind NAT ({@code VOXRELAY_CLUSTER_PUBLIC_ADDRESS})
  * @param eventBusPort         event-bus TCP port, 0 for any free port ({@code VOXRELAY_EVENTBUS_PORT})
  * @param failureTimeoutSeconds seconds without a heartbeat before a member is removed ({@code VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S})
+ * @param interfaces           the local interfaces Hazelcast may use, as IPs or wildcards such as {@code 10.*.*.*}
+ *                             ({@code VOXRELAY_CLUSTER_INTERFACES}; by default the host alone). A member given by
+ *                             name whose name resolves to several addresses (a scaled service in Compose, a headless
+ *                             Service in Kubernetes) is tried at each address that matches them, so in containers
+ *                             set a wildcard that covers the network
  * @param mergeDelaySeconds     how soon a member removed while it stalled (or was cut off) merges back once it runs
  *                              again, and how often that is tried after ({@code VOXRELAY_CLUSTER_MERGE_DELAY_S}, 10;
  *                              Hazelcast's own defaults are 300 and 120)
  */
 public record ClusterConfig(String clusterName, String host, int port, List<String> members,
                             Optional<String> publicAddress, int eventBusPort, int failureTimeoutSeconds,
-                            int mergeDelaySeconds) {
+                            int mergeDelaySeconds, List<String> interfaces) {
 
   /** Seconds before a member that was removed merges back, unless configured. */
   public static final int DEFAULT_MERGE_DELAY_S = 10;
@@ -37,18 +42,19 @@ public record ClusterConfig(String clusterName, String host, int port, List<Stri
         env.optional("VOXRELAY_CLUSTER_PUBLIC_ADDRESS"),
         env.integer("VOXRELAY_EVENTBUS_PORT", 0),
         env.integer("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", DEFAULT_FAILURE_TIMEOUT_S),
-        env.integer("VOXRELAY_CLUSTER_MERGE_DELAY_S", DEFAULT_MERGE_DELAY_S));
+        env.integer("VOXRELAY_CLUSTER_MERGE_DELAY_S", DEFAULT_MERGE_DELAY_S),
+        env.list("VOXRELAY_CLUSTER_INTERFACES", List.of()));
   }
 
   /** The same settings under another cluster name. */
   public ClusterConfig withClusterName(String name) {
     return new ClusterConfig(name, host, port, members, publicAddress, eventBusPort, failureTimeoutSeconds,
-        mergeDelaySeconds);
+        mergeDelaySeconds, interfaces);
   }
 
   /** Loopback defaults under another cluster name, so that tests running side by side stay apart. */
   public static ClusterConfig loopback(String clusterName) {
     return new ClusterConfig(clusterName, "127.0.0.1", 5701, List.of("127.0.0.1:5701-5720"),
-        Optional.empty(), 0, DEFAULT_FAILURE_TIMEOUT_S, DEFAULT_MERGE_DELAY_S);
+        Optional.empty(), 0, DEFAULT_FAILURE_TIMEOUT_S, DEFAULT_MERGE_DELAY_S, List.of());
   }
 }

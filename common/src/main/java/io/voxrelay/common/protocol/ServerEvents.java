@@ -149,6 +149,11 @@ public final class ServerEvents {
     return AUDIO_PREFIX + base64Pcm + "\"}";
   }
 
+  /** The PCM16 bytes an event built by {@link #audio} carries (from its base64 length; padding aside). */
+  public static long audioBytes(String audioEventJson) {
+    return Math.max(0, audioEventJson.length() - AUDIO_PREFIX.length() - 2) * 3L / 4;
+  }
+
   /** Whether {@code eventJson} is an event built by {@link #audio}. */
   public static boolean isAudio(String eventJson) {
     return eventJson.startsWith(AUDIO_PREFIX);

@@ -1,0 +1,59 @@
+package io.voxrelay.common.management;
+
+/**
+ * The name of every voxrelay figure, in Micrometer's dotted form: Prometheus shows {@code voxrelay.audio.frames}
+ * as {@code voxrelay_audio_frames_total} (a counter) and a timer as {@code _seconds}. None has a per-session
+ * label. {@code docs/operations.md} lists them with their meaning.
+ */
+public final class MetricNames {
+
+  private MetricNames() {
+  }
+
+  // session service
+  /** Gauge, tag {@code state} (live, awaiting_resume, ended): sessions in the store, counted every 15 s. */
+  public static final String SESSIONS = "voxrelay.sessions";
+  /** Counter, tag {@code reason}: sessions terminated (the seed's alerting: heartbeat, idle, age). */
+  public static final String TERMINATIONS = "voxrelay.terminations";
+  /** Timer, tag {@code queue} (read, write): a store operation, from its submission to its end. */
+  public static final String STORE_LATENCY = "voxrelay.store.latency";
+
+  // watchdog
+  /** Gauge: live sessions (connected, not ended, not awaiting resume) at the last sweep. */
+  public static final String SESSIONS_ACTIVE = "voxrelay.sessions.active";
+  /** Timer: one watchdog sweep, from its query to the terminations it ordered. */
+  public static final String WATCHDOG_SWEEP = "voxrelay.watchdog.sweep";
+
+  // gateway
+  /** Counter: clients that came back to a session they had (a reconnect with the resume token). */
+  public static final String RESUMES = "voxrelay.resumes";
+  /** Counter: replays delivered to clients (on reconnect, or to fill a gap). */
+  public static final String REPLAYS = "voxrelay.replays";
+  /** Counter, tag {@code kind} (durable, transient): replays that had lost events ({@code replay.truncated}). */
+  public static final String REPLAY_TRUNCATIONS = "voxrelay.replay.truncations";
+  /** Counter, tag {@code direction} (in: from clients, out: to clients): audio frames. */
+  public static final String AUDIO_FRAMES = "voxrelay.audio.frames";
+  /** Counter, tag {@code direction}: PCM16 bytes those frames carried. */
+  public static final String AUDIO_BYTES = "voxrelay.audio.bytes";
+  /**
+   * Counter, tag {@code direction}: audio frames dropped (in: over a client's rate; out: a client that does not
+   * read, by backpressure).
+   */
+  public static final String AUDIO_DROPPED = "voxrelay.audio.frames.dropped";
+
+  // relay
+  /** Gauge: upstream connections open now. */
+  public static final String UPSTREAM_OPEN = "voxrelay.upstream.connections.open";
+  /** Counter: upstream connections opened. */
+  public static final String UPSTREAM_OPENED = "voxrelay.upstream.connections.opened";
+  /** Counter: upstream connections that failed to open. */
+  public static final String UPSTREAM_FAILED = "voxrelay.upstream.connections.failed";
+  /** Counter: reconnection attempts after an upstream dropped. */
+  public static final String UPSTREAM_RECONNECTS = "voxrelay.upstream.reconnects";
+  /** Counter: moves to a fresh upstream session before the upstream's session limit. */
+  public static final String UPSTREAM_ROLLOVERS = "voxrelay.upstream.rollovers";
+
+  // every service
+  /** Timer, tags {@code address} (the kind of address: node addresses lose their node id) and {@code outcome}. */
+  public static final String BUS_REQUEST = "voxrelay.bus.request";
+}
