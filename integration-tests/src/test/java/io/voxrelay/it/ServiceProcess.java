@@ -41,10 +41,18 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   static ServiceProcess start(String name, Class<?> mainClass, Map<String, String> env) throws IOException {
+    return start(name, mainClass, env, List.of());
+  }
+
+  /** As {@link #start(String, Class, Map)}, with more JVM options. */
+  static ServiceProcess start(String name, Class<?> mainClass, Map<String, String> env, List<String> jvmOptions)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass.getName()))
-        .redirectErrorStream(true);
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     // Processes side by side on one host: each takes a free management port (printed, see managementPort).
     builder.environment().put("VOXRELAY_MANAGEMENT_PORT", "0");
     builder.environment().putAll(env);

@@ -12,9 +12,24 @@ import java.util.Optional;
 public final class Env {
 
   private final Map<String, String> vars;
+  /** Every name asked for, when this env records them ({@link #recording}); null otherwise. */
+  private final java.util.Set<String> asked;
 
   public Env(Map<String, String> vars) {
+    this(vars, null);
+  }
+
+  private Env(Map<String, String> vars, java.util.Set<String> asked) {
     this.vars = Map.copyOf(vars);
+    this.asked = asked;
+  }
+
+  /**
+   * An env with {@code vars} that adds every variable name the code asks for to {@code asked}: reading each
+   * configuration from it lists the settings voxrelay reads (deployment manifests are checked against them).
+   */
+  public static Env recording(Map<String, String> vars, java.util.Set<String> asked) {
+    return new Env(vars, asked);
   }
 
   /** The process environment. */
@@ -23,6 +38,9 @@ public final class Env {
   }
 
   public Optional<String> optional(String name) {
+    if (asked != null) {
+      asked.add(name);
+    }
     String v = vars.get(name);
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }

@@ -31,9 +31,14 @@ public final class ClusterReadiness implements Telemetry.ReadinessCheck {
     if (!cluster.isActive() || hz == null || !hz.getLifecycleService().isRunning()) {
       return Future.succeededFuture(Status.KO(new JsonObject().put("reason", "not in a cluster")));
     }
-    var members = hz.getCluster().getMembers();
-    JsonObject data = new JsonObject().put("members", members.size());
-    return Future.succeededFuture(members.contains(hz.getCluster().getLocalMember())
-        ? Status.OK(data) : Status.KO(data.put("reason", "not a member of the cluster")));
+    try {
+      var members = hz.getCluster().getMembers();
+      JsonObject data = new JsonObject().put("members", members.size());
+      return Future.succeededFuture(members.contains(hz.getCluster().getLocalMember())
+          ? Status.OK(data) : Status.KO(data.put("reason", "not a member of the cluster")));
+    } catch (RuntimeException e) {
+      // The member stopped between the checks above and these calls.
+      return Future.succeededFuture(Status.KO(new JsonObject().put("reason", "not in a cluster")));
+    }
   }
 }

@@ -1,0 +1,242 @@
+package io.voxrelay.it;
+
+import io.voxrelay.testing.Await;
+import io.voxrelay.testing.SpeechLikeAudio;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The compose deployment ({@code deploy/compose.yaml}) for real, in podman containers: run by
+ * {@code deploy/test.sh} after it has built the images ({@code -Dvoxrelay.compose=true}). Scripted sessions
+ * go through the load balancer the whole time, and each step is checked by them: every session's turn after
+ * it is carried out, and at the end every client saw each sequenced event exactly once.
+ */
+@EnabledIfSystemProperty(named = "voxrelay.compose", matches = "true")
+@DisplayName("The compose deployment")
+class ComposeDeploymentTest {
+
+  private static final int SESSIONS = Integer.getInteger("voxrelay.compose.sessions", 20);
+  private static final Duration READY = Duration.ofMinutes(3);
+  private static final List<String> SERVICES = List.of("session", "relay", "watchdog", "gateway");
+  private static final Pattern SAMPLE = Pattern.compile("^(\\w+)(\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Map<String, Long> stepMillis = new java.util.LinkedHashMap<>();
+
+  @Test
+  @DisplayName("scales, survives a gateway kill, a relay kill, a relay's SIGTERM and a rolling restart, losing nothing")
+  void deployment() throws Exception {
+    int port = ProcessCluster.freePort();
+    Path composeFile = Path.of("..", "deploy", "compose.yaml").toAbsolutePath().normalize();
+    // No API key, as in the demo: only callers on this host may create sessions, through the load balancer too.
+    Map<String, String> env = new HashMap<>(Map.of("VOXRELAY_PORT", String.valueOf(port),
+        "VOXRELAY_CLUSTER_NAME", "voxrelay-compose-test"));
+    Vertx vertx = Vertx.vertx();
+    List<ScriptedSession> sessions = new ArrayList<>();
+    ChaosDriver driver = null;
+    try (Compose compose = new Compose("voxrelaytest", composeFile, env)) {
+      long t0 = System.currentTimeMillis();
+      compose.up(override(2));
+      for (String service : SERVICES) {
+        List<String> containers = compose.containers(service);
+        assertThat(containers).as(service + " replicas").hasSize(2);
+        containers.forEach(c -> compose.awaitReady(c, READY));
+      }
+      Await.until("the load balancer serves the gateways", READY, () -> status(port, "/health") == 200);
+      step("up and ready", t0);
+
+      // The demo through the load balancer, as a browser on this host loads it: the page, the client, and a
+      // session created without a key (this host is a local caller); a caller elsewhere on the network is not.
+      assertThat(status(port, "/")).isEqualTo(200);
+      assertThat(status(port, "/voxrelay-client.js")).isEqualTo(200);
+      String fromAnotherHost = compose.exec(compose.containers("gateway").get(0), "curl", "-s", "-o", "/dev/null",
+          "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "-d",
+          "{\"instructions\":\"x\",\"questions\":[\"q\"]}", "http://lb:8080/v1/sessions");
+      assertThat(fromAnotherHost).as("session creation from another host without a key").isEqualTo("401");
+
+      long t = System.currentTimeMillis();
+      for (int i = 0; i < SESSIONS; i++) {
+        sessions.add(ScriptedSession.start(vertx, port, () -> port, "compose-" + i + "-"));
+      }
+      VoiceClient abandoned = VoiceClient.connect(vertx, port, VoiceClient.createSession(vertx, port));
+      abandoned.close();
+      driver = new ChaosDriver(sessions, new Random(7));
+      driver.start();
+      ScriptedSession.talk(sessions, "start", false);
+      step(SESSIONS + " sessions talking through the load balancer", t);
+
+      t = System.currentTimeMillis();
+      compose.up(override(3));
+      List<String> relays = compose.containers("relay");
+      assertThat(relays).hasSize(3);
+      relays.forEach(c -> compose.awaitReady(c, READY));
+      String third = relays.get(2);
+      List<ScriptedSession> later = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        later.add(ScriptedSession.start(vertx, port, () -> port, "compose-later-" + i + "-"));
+      }
+      sessions.addAll(later);
+      ScriptedSession.talk(sessions, "scaled", false);
+      Await.until("the third relay takes new sessions", READY,
+          () -> metric(compose, third, "voxrelay_upstream_connections_opened_total") > 0);
+      step("relays scaled 2 -> 3", t);
+
+      t = System.currentTimeMillis();
+      String gateway = compose.containers("gateway").get(0);
+      compose.kill(gateway);
+      ScriptedSession.talk(sessions, "gateway-killed", false);
+      compose.start(gateway);
+      compose.awaitReady(gateway, READY);
+      step("a gateway killed", t);
+
+      t = System.currentTimeMillis();
+      String relay = compose.containers("relay").get(0);
+      compose.kill(relay);
+      ScriptedSession.talk(sessions, "relay-killed", false);
+      compose.start(relay);
+      compose.awaitReady(relay, READY);
+      step("a relay killed", t);
+
+      t = System.currentTimeMillis();
+      relay = compose.containers("relay").get(1);
+      compose.stop(relay);
+      assertThat(compose.logs(relay)).as("the relay handed its sessions over").contains("handed");
+      ScriptedSession.talk(sessions, "relay-stopped", false);
+      compose.start(relay);
+      compose.awaitReady(relay, READY);
+      step("a relay stopped (SIGTERM)", t);
+
+      t = System.currentTimeMillis();
+      for (String service : SERVICES) {
+        for (String container : compose.containers(service)) {
+          compose.stop(container);
+          compose.start(container);
+          compose.awaitReady(container, READY);
+        }
+        ScriptedSession.talk(sessions, "rolled-" + service, false);
+      }
+      step("a rolling restart of every service", t);
+
+      // A client that sends far more audio than real time: what goes over its rate is dropped, and counted.
+      for (String chunk : SpeechLikeAudio.base64Chunks(SpeechLikeAudio.turn(6_000), 100)) {
+        sessions.get(0).client.sendAudio(chunk);
+      }
+
+      t = System.currentTimeMillis();
+      driver.quiesce();
+      for (ScriptedSession s : sessions) {
+        s.settle();
+        s.type("the last turn of " + s.marker, false);
+      }
+      for (ScriptedSession s : sessions) {
+        s.awaitEchoes();
+        s.assertClientSawEachEventOnce();
+      }
+      step("every session checked", t);
+
+      // The figures moved as they should: scraped from each service's management port.
+      Await.until("the abandoned session is terminated for its heartbeat, and counted", READY,
+          () -> sum(compose, "session", "voxrelay_terminations_total", "reason=\"heartbeat_timeout\"") >= 1);
+      assertThat(sum(compose, "relay", "voxrelay_upstream_connections_open", "")).as("upstreams open now")
+          .isGreaterThanOrEqualTo(sessions.size());
+      assertThat(sum(compose, "relay", "voxrelay_upstream_connections_opened_total", ""))
+          .isGreaterThan(sessions.size());
+      Await.until("the dropped audio is counted", Duration.ofSeconds(30),
+          () -> sum(compose, "gateway", "voxrelay_audio_frames_dropped_total", "direction=\"in\"") > 0);
+      assertThat(sum(compose, "gateway", "voxrelay_audio_frames_total", "direction=\"out\"")).isPositive();
+      assertThat(sum(compose, "gateway", "voxrelay_resumes_total", "")).as("clients came back after the kills")
+          .isPositive();
+      assertThat(sum(compose, "watchdog", "voxrelay_watchdog_sweep_seconds_count", "")).isPositive();
+      assertThat(sum(compose, "session", "voxrelay_store_latency_seconds_count", "")).isPositive();
+      stepMillis.forEach((name, ms) -> System.out.printf("[compose] %-55s %6.1f s%n", name, ms / 1000.0));
+    } finally {
+      if (driver != null) {
+        driver.stop();
+      }
+      sessions.forEach(ScriptedSession::close);
+      Await.result(vertx.close());
+    }
+  }
+
+  private void step(String name, long startedAt) {
+    long ms = System.currentTimeMillis() - startedAt;
+    stepMillis.put(name, ms);
+    System.out.printf("[compose] %s (%.1f s)%n", name, ms / 1000.0);
+  }
+
+  /** The test's settings on top of the compose file's: short timeouts, and {@code relays} relays. */
+  private static String override(int relays) {
+    String env = """
+          environment:
+            VOXRELAY_HEARTBEAT_TIMEOUT_MS: "20000"
+            VOXRELAY_WATCHDOG_INTERVAL_MS: "2000"
+            VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S: "5"
+            VOXRELAY_CLUSTER_MERGE_DELAY_S: "5"
+            VOXRELAY_BUS_TIMEOUT_MS: "2000"
+            VOXRELAY_DETACH_GRACE_MS: "3000"
+        """;
+    StringBuilder yaml = new StringBuilder("services:\n");
+    for (String service : SERVICES) {
+      yaml.append("  ").append(service).append(":\n").append(env);
+      if (service.equals("relay")) {
+        yaml.append("    deploy:\n      replicas: ").append(relays).append('\n');
+      }
+    }
+    return yaml.toString();
+  }
+
+  private int status(int port, String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** The sum of a metric's samples on one container whose labels contain {@code labels} ("" for any). */
+  private static double metric(Compose compose, String container, String name, String labels) {
+    String text = compose.management(container, "/metrics");
+    double sum = 0;
+    if (text != null) {
+      Matcher m = SAMPLE.matcher(text);
+      while (m.find()) {
+        if (m.group(1).equals(name) && (labels.isEmpty() || (m.group(2) != null && m.group(2).contains(labels)))) {
+          sum += Double.parseDouble(m.group(3));
+        }
+      }
+    }
+    return sum;
+  }
+
+  private static double metric(Compose compose, String container, String name) {
+    return metric(compose, container, name, "");
+  }
+
+  /** A metric summed over every container of {@code service}. */
+  private static double sum(Compose compose, String service, String name, String labels) {
+    return compose.containers(service).stream().mapToDouble(c -> metric(compose, c, name, labels)).sum();
+  }
+}
