@@ -1,7 +1,7 @@
 package io.voxrelay.gateway;
 
-import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.net.BoundedWrites;
@@ -213,10 +213,7 @@ final class ClientDelivery {
     return writes.write(text);
   }
 
-  /**
-   * The client's socket queue stayed full past its bounds: the client is closed with 1013. It reconnects and
-   * gets what it missed by replay, and nothing queues without bound.
-   */
+  /** The AI's voice to the client, counted; false when dropped (the client does not keep up) or closed. */
   private boolean writeAudio(String json) {
     if (!writes.writeDroppable(json)) {
       metrics.audioDroppedOut.increment();
@@ -227,6 +224,10 @@ final class ClientDelivery {
     return true;
   }
 
+  /**
+   * The client's socket queue stayed full past its bounds: the client is closed with 1013. It reconnects and
+   * gets what it missed by replay, and nothing queues without bound.
+   */
   private void stoppedReading() {
     LOG.warn("[Gateway] closing the client of {}: it stopped reading ({} audio frames dropped)", sessionId,
         writes.dropped());

@@ -1,9 +1,9 @@
 package io.voxrelay.gateway;
 
-import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.Polls;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.EventOutbox;
 import io.voxrelay.common.bus.RelayControlRequest;

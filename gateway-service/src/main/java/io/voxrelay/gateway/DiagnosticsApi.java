@@ -1,13 +1,13 @@
 package io.voxrelay.gateway;
 
-import io.voxrelay.common.bus.BusRequests;
-import io.vertx.core.Vertx;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.GetSession;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.json.Json;
 import io.voxrelay.common.text.LogSafe;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;

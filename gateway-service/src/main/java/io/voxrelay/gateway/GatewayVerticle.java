@@ -1,6 +1,5 @@
 package io.voxrelay.gateway;
 
-import io.voxrelay.common.management.Telemetry;
 import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.ActivityAccumulator;
@@ -17,6 +16,7 @@ import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.GatewayConfig;
 import io.voxrelay.common.json.Json;
+import io.voxrelay.common.management.Telemetry;
 import io.voxrelay.common.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,8 +1,8 @@
 package io.voxrelay.gateway;
 
-import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.ClientDetached;
 import io.voxrelay.common.bus.DurableReleased;
 import io.voxrelay.common.bus.GetSession;

@@ -1,15 +1,15 @@
 package io.voxrelay.gateway;
 
-import io.voxrelay.common.bus.BusRequests;
-import io.vertx.core.Vertx;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.GetTranscript;
 import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.json.Json;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.RoutingContext;

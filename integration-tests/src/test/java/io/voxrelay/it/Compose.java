@@ -51,7 +51,7 @@ final class Compose implements AutoCloseable {
   /** The running containers of {@code service}, by name, in replica order. */
   List<String> containers(String service) {
     String out = run(List.of("podman", "ps", "--format", "{{.Names}}", "--filter",
-        "label=io.podman.compose.project=" + project, "--filter", "label=io.podman.compose.service=" + service));
+        "label=io.podman.compose.project=" + project, "--filter", "label=com.docker.compose.service=" + service));
     return Arrays.stream(out.split("\n")).map(String::trim).filter(s -> !s.isEmpty()).sorted().toList();
   }
 

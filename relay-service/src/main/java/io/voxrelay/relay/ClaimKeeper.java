@@ -1,7 +1,7 @@
 package io.voxrelay.relay;
 
-import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.CheckClaims;
 import io.voxrelay.common.bus.LostClaims;
 import io.vertx.core.Vertx;

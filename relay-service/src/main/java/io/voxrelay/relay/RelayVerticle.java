@@ -1,6 +1,5 @@
 package io.voxrelay.relay;
 
-import io.voxrelay.common.management.Telemetry;
 import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.ActivityBatch;
@@ -27,6 +26,7 @@ import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.HygieneConfig;
 import io.voxrelay.common.config.RelayConfig;
+import io.voxrelay.common.management.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;

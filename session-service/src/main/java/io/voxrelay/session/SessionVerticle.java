@@ -1,6 +1,5 @@
 package io.voxrelay.session;
 
-import io.voxrelay.common.management.Telemetry;
 import io.voxrelay.common.bus.ActivityBatch;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
@@ -33,6 +32,7 @@ import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.RetentionConfig;
 import io.voxrelay.common.config.StoreConfig;
+import io.voxrelay.common.management.Telemetry;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.voxrelay.common.protocol.TerminationReason;
@@ -73,6 +73,8 @@ public final class SessionVerticle extends VerticleBase {
   /** How often the sessions are counted by state for the figures. */
   static final long CENSUS_INTERVAL_MS = 15_000;
   private long censusTimer = -1;
+  /** The readiness probe's store query under way, if any (probes come from the management server's loop). */
+  private volatile Future<Void> storePing;
 
   public SessionVerticle() {
     this(StoreConfig.fromEnv(Env.system()));
@@ -155,13 +157,22 @@ public final class SessionVerticle extends VerticleBase {
     }
   }
 
-  /** DOWN while the store does not answer a trivial query (it lost its database, or is closed). */
+  /**
+   * DOWN while the store does not answer a trivial query (it lost its database, or is closed). One query at a
+   * time: while a database that went away keeps it waiting (the pool's connection timeout), probes share it
+   * instead of taking every store thread.
+   */
   private Future<Status> storeReadiness() {
     SessionStore opened = store;
     if (opened == null) {
       return Future.succeededFuture(Status.KO(new JsonObject().put("reason", "store not open")));
     }
-    return opened.ping()
+    Future<Void> ping = storePing;
+    if (ping == null || ping.isComplete()) {
+      ping = opened.ping();
+      storePing = ping;
+    }
+    return ping
         .map(v -> Status.OK())
         .otherwise(e -> Status.KO(new JsonObject().put("reason", "store unreachable")));
   }

@@ -1,8 +1,8 @@
 package io.voxrelay.watchdog;
 
-import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusCodecs;
+import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.ExpiredSessions;
 import io.voxrelay.common.bus.FindExpired;
 import io.voxrelay.common.bus.SessionTimes;

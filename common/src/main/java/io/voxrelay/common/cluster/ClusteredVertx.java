@@ -3,6 +3,7 @@ package io.voxrelay.common.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.netty.util.NetUtil;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.config.ClusterConfig;
 import io.voxrelay.common.management.ClusterReadiness;
@@ -14,6 +15,9 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -79,7 +83,7 @@ public final class ClusteredVertx {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(expandPortRanges(config.members()));
+    join.getTcpIpConfig().setEnabled(true).setMembers(resolveNames(expandPortRanges(config.members())));
     return hz;
   }
 
@@ -107,6 +111,38 @@ public final class ClusteredVertx {
       }
     }
     return expanded;
+  }
+
+  /**
+   * Each member given by name becomes one entry per address the name has now. Hazelcast keeps a member given
+   * by name under that name, so the replicas of a scaled service behind one name (a Compose service, a
+   * Kubernetes headless Service) would count as one member and be tried once; by address each is. A name
+   * that does not resolve yet is kept as it is, for Hazelcast to try later.
+   */
+  static List<String> resolveNames(List<String> members) {
+    List<String> resolved = new ArrayList<>();
+    for (String member : members) {
+      int colon = member.lastIndexOf(':');
+      boolean hasPort = colon > 0 && member.indexOf(':') == colon;
+      String host = hasPort ? member.substring(0, colon) : member;
+      String port = hasPort ? member.substring(colon) : "";
+      if (host.startsWith("[") || NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+        resolved.add(member);
+        continue;
+      }
+      try {
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+          String ip = address.getHostAddress();
+          String entry = (address instanceof Inet6Address ? "[" + ip + "]" : ip) + port;
+          if (!resolved.contains(entry)) {
+            resolved.add(entry);
+          }
+        }
+      } catch (UnknownHostException e) {
+        resolved.add(member);
+      }
+    }
+    return resolved;
   }
 
   private static String hostOf(String address) {

@@ -57,6 +57,16 @@ class ClusteredVertxTest {
   }
 
   @Test
+  @DisplayName("a member given by name is tried at every address the name has, one entry each")
+  void namesResolved() {
+    assertThat(ClusteredVertx.resolveNames(List.of("localhost:5701", "10.1.0.5:5801", "10.1.0.6",
+        "no-such-host.invalid:5701")))
+        .contains("127.0.0.1:5701", "10.1.0.5:5801", "10.1.0.6", "no-such-host.invalid:5701")
+        .doesNotContain("localhost:5701")
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
   @DisplayName("an inverted port range is refused")
   void badRange() {
     assertThatThrownBy(() -> ClusteredVertx.expandPortRanges(List.of("h:5720-5701")))

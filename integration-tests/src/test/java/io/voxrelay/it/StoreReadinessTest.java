@@ -1,0 +1,68 @@
+package io.voxrelay.it;
+
+import io.voxrelay.session.SessionServiceMain;
+import io.voxrelay.testing.Await;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A session-service process whose database goes away is not ready, and says why. */
+@DisplayName("A session service's readiness")
+class StoreReadinessTest {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  @DisplayName("is UP with its PostgreSQL, and DOWN (store unreachable) once the database is gone")
+  void downWithoutItsStore() throws Exception {
+    TestPostgres postgres = TestPostgres.start();
+    boolean stopped = false;
+    try (ServiceProcess session = ServiceProcess.start("readiness-session", SessionServiceMain.class, Map.of(
+        "VOXRELAY_STORE", "postgres",
+        "VOXRELAY_DB_URL", postgres.jdbcUrl(),
+        "VOXRELAY_CLUSTER_NAME", "voxrelay-readiness-" + UUID.randomUUID()))) {
+      session.awaitReady(ProcessCluster.START_TIMEOUT);
+      int port = session.managementPort();
+      HttpResponse<String> ready = get(port);
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).contains("\"store\"").contains("\"cluster\"");
+
+      postgres.close();
+      stopped = true;
+      Await.until("readiness DOWN without the database", Duration.ofSeconds(60), () -> get(port).statusCode() == 503);
+      HttpResponse<String> down = get(port);
+      assertThat(down.body()).contains("\"id\":\"store\",\"status\":\"DOWN\"");
+      assertThat(get(port, "/health/live").statusCode()).as("still live: nothing a restart would fix").isEqualTo(200);
+    } finally {
+      if (!stopped) {
+        postgres.close();
+      }
+    }
+  }
+
+  private HttpResponse<String> get(int port) {
+    return get(port, "/health/ready");
+  }
+
+  private HttpResponse<String> get(int port, String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
