@@ -82,6 +82,9 @@ class ComposeDeploymentTest {
       driver = new ChaosDriver(sessions, new Random(7));
       driver.start();
       ScriptedSession.talk(sessions, "start", false);
+      // Counted where it is carried out, before the rolling restart below starts those counters again.
+      Await.until("the abandoned session is terminated for its heartbeat, and counted", READY,
+          () -> sum(compose, "session", "voxrelay_terminations_total", "reason=\"heartbeat_timeout\"") >= 1);
       step(SESSIONS + " sessions talking through the load balancer", t);
 
       t = System.currentTimeMillis();
@@ -153,13 +156,11 @@ class ComposeDeploymentTest {
       }
       step("every session checked", t);
 
-      // The figures moved as they should: scraped from each service's management port.
-      Await.until("the abandoned session is terminated for its heartbeat, and counted", READY,
-          () -> sum(compose, "session", "voxrelay_terminations_total", "reason=\"heartbeat_timeout\"") >= 1);
+      // The figures moved as they should, scraped from each service's management port (every process was
+      // restarted once above, so these count from then).
       assertThat(sum(compose, "relay", "voxrelay_upstream_connections_open", "")).as("upstreams open now")
           .isGreaterThanOrEqualTo(sessions.size());
-      assertThat(sum(compose, "relay", "voxrelay_upstream_connections_opened_total", ""))
-          .isGreaterThan(sessions.size());
+      assertThat(sum(compose, "relay", "voxrelay_upstream_connections_opened_total", "")).isPositive();
       Await.until("the dropped audio is counted", Duration.ofSeconds(30),
           () -> sum(compose, "gateway", "voxrelay_audio_frames_dropped_total", "direction=\"in\"") > 0);
       assertThat(sum(compose, "gateway", "voxrelay_audio_frames_total", "direction=\"out\"")).isPositive();
