@@ -1,6 +1,7 @@
 package io.voxrelay.it;
 
 import io.voxrelay.session.SessionServiceMain;
+import io.voxrelay.session.TestPostgres;
 import io.voxrelay.testing.Await;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
