@@ -75,9 +75,10 @@ class ManagementProcessTest {
       first.startHeartbeats(300);
       InterviewSessionTest.voiceTurn(first);
       assertThat(metric(management, "voxrelay_upstream_connections_open", "")).isEqualTo(1);
+      VoiceClient.Created again = first.resumeWith();
       first.close();
-      // The client comes back with its token: a resume.
-      VoiceClient client = VoiceClient.connect(vertx, port, session);
+      // The client comes back with its (rotated) token: a resume.
+      VoiceClient client = VoiceClient.connect(vertx, port, again);
       // Six seconds of microphone audio at once: past the burst allowance, some is dropped.
       client.streamAudio(SpeechLikeAudio.turn(6_000), 0);
       VoiceClient intruder = VoiceClient.open(vertx, port, session.sessionId());
@@ -109,7 +110,7 @@ class ManagementProcessTest {
       List<JsonNode> logs = new ArrayList<>();
       for (String line : lines) {
         assertThat(line).as("no secret in any line").doesNotContain(apiKey).doesNotContain(openAiKey)
-            .doesNotContain(session.token());
+            .doesNotContain(session.token()).doesNotContain(again.token());
         if (line.startsWith("[voxrelay] ")) {
           continue; // the ready and management lines supervisors read, not logs
         }
