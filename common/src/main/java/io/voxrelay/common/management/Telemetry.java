@@ -36,7 +36,9 @@ public final class Telemetry {
     io.vertx.core.Future<Status> check();
   }
 
-  /** How long one readiness procedure may take before it counts as DOWN. */
+  /** How long a readiness check may take to answer before it counts as DOWN. */
+  private static final long ANSWER_MS = 1_500;
+  /** Vert.x's own bound on a procedure, past ours: reached, it would answer 500 instead of 503. */
   private static final long CHECK_TIMEOUT_MS = 2_000;
 
   private static final Map<Vertx, Telemetry> BY_NODE = new WeakHashMap<>();
@@ -144,7 +146,19 @@ public final class Telemetry {
    */
   public void readiness(String name, ReadinessCheck check) {
     if (readinessNames.add(name)) {
-      readiness.register(name, CHECK_TIMEOUT_MS, p -> check.check().onComplete(p));
+      // A check that does not answer in time is DOWN (503, as any other DOWN), and its late answer dropped.
+      readiness.register(name, CHECK_TIMEOUT_MS, p -> {
+        long late = node.setTimer(ANSWER_MS,
+            t -> p.tryComplete(Status.KO(new JsonObject().put("reason", "no answer in " + ANSWER_MS + " ms"))));
+        check.check().onComplete(ar -> {
+          node.cancelTimer(late);
+          if (ar.succeeded()) {
+            p.tryComplete(ar.result());
+          } else {
+            p.tryComplete(Status.KO(new JsonObject().put("reason", String.valueOf(ar.cause().getMessage()))));
+          }
+        });
+      });
     }
   }
 

@@ -88,6 +88,21 @@ class ManagementServerTest {
     assertThat(get(port, "/health/ready").statusCode()).as("the first check under a name is the one kept")
         .isEqualTo(503);
 
+    // A check slower than its timeout counts as DOWN, and its late answer harms nothing.
+    Vertx slow = cluster.node();
+    int slowPort = serve(slow);
+    Telemetry.of(slow).started();
+    Telemetry.of(slow).readiness("store", () -> {
+      io.vertx.core.Promise<io.vertx.ext.healthchecks.Status> late = io.vertx.core.Promise.promise();
+      slow.setTimer(3_000, t -> late.complete(io.vertx.ext.healthchecks.Status.OK()));
+      return late.future();
+    });
+    HttpResponse<String> slowAnswer = get(slowPort, "/health/ready");
+    assertThat(slowAnswer.statusCode()).isEqualTo(503);
+    assertThat(slowAnswer.body()).contains("no answer in");
+    Await.sleep(2_000);
+    assertThat(get(slowPort, "/health/live").statusCode()).isEqualTo(200);
+
     Vertx other = cluster.node();
     int otherPort = serve(other);
     Telemetry.of(other).started();
