@@ -1,6 +1,7 @@
 package io.voxrelay.it;
 
 import io.voxrelay.testing.Await;
+import io.voxrelay.testing.ManagementPort;
 import io.voxrelay.testing.SpeechLikeAudio;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.DisplayName;
@@ -19,8 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +36,6 @@ class ComposeDeploymentTest {
   private static final int SESSIONS = Integer.getInteger("voxrelay.compose.sessions", 20);
   private static final Duration READY = Duration.ofMinutes(3);
   private static final List<String> SERVICES = List.of("session", "relay", "watchdog", "gateway");
-  private static final Pattern SAMPLE = Pattern.compile("^(\\w+)(\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final Map<String, Long> stepMillis = new java.util.LinkedHashMap<>();
@@ -103,24 +101,11 @@ class ComposeDeploymentTest {
           () -> metric(compose, third, "voxrelay_upstream_connections_opened_total") > 0);
       step("relays scaled 2 -> 3", t);
 
-      t = System.currentTimeMillis();
-      String gateway = compose.containers("gateway").get(0);
-      compose.kill(gateway);
-      ScriptedSession.talk(sessions, "gateway-killed", false);
-      compose.start(gateway);
-      compose.awaitReady(gateway, READY);
-      step("a gateway killed", t);
+      killTalkRestart(compose, sessions, "gateway");
+      killTalkRestart(compose, sessions, "relay");
 
       t = System.currentTimeMillis();
-      String relay = compose.containers("relay").get(0);
-      compose.kill(relay);
-      ScriptedSession.talk(sessions, "relay-killed", false);
-      compose.start(relay);
-      compose.awaitReady(relay, READY);
-      step("a relay killed", t);
-
-      t = System.currentTimeMillis();
-      relay = compose.containers("relay").get(1);
+      String relay = compose.containers("relay").get(1);
       compose.stop(relay);
       assertThat(compose.logs(relay)).as("the relay handed its sessions over").contains("handed");
       ScriptedSession.talk(sessions, "relay-stopped", false);
@@ -178,6 +163,17 @@ class ComposeDeploymentTest {
     }
   }
 
+  /** Kills the first container of {@code service}; every session's next turn must be carried out; restarts it. */
+  private void killTalkRestart(Compose compose, List<ScriptedSession> sessions, String service) {
+    long t = System.currentTimeMillis();
+    String container = compose.containers(service).get(0);
+    compose.kill(container);
+    ScriptedSession.talk(sessions, service + "-killed", false);
+    compose.start(container);
+    compose.awaitReady(container, READY);
+    step("a " + service + " killed", t);
+  }
+
   private void step(String name, long startedAt) {
     long ms = System.currentTimeMillis() - startedAt;
     stepMillis.put(name, ms);
@@ -219,17 +215,7 @@ class ComposeDeploymentTest {
 
   /** The sum of a metric's samples on one container whose labels contain {@code labels} ("" for any). */
   private static double metric(Compose compose, String container, String name, String labels) {
-    String text = compose.management(container, "/metrics");
-    double sum = 0;
-    if (text != null) {
-      Matcher m = SAMPLE.matcher(text);
-      while (m.find()) {
-        if (m.group(1).equals(name) && (labels.isEmpty() || (m.group(2) != null && m.group(2).contains(labels)))) {
-          sum += Double.parseDouble(m.group(3));
-        }
-      }
-    }
-    return sum;
+    return ManagementPort.sum(compose.management(container, "/metrics"), name, labels);
   }
 
   private static double metric(Compose compose, String container, String name) {

@@ -7,15 +7,12 @@ import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.simulator.UpstreamSimulator;
 import io.voxrelay.standalone.Standalone;
 import io.voxrelay.testing.Await;
+import io.voxrelay.testing.ManagementPort;
 import io.voxrelay.testing.SpeechLikeAudio;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -23,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,8 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("A voxrelay process's management port and logs")
 class ManagementProcessTest {
 
-  private static final Pattern SAMPLE = Pattern.compile("^(\\w+)(\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   @DisplayName("figures for terminations by reason, upstreams open, audio dropped and resumes; JSON logs without secrets")
@@ -131,27 +124,12 @@ class ManagementProcessTest {
     }
   }
 
-  private HttpResponse<String> get(int port, String path) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  private static HttpResponse<String> get(int port, String path) {
+    return ManagementPort.get(port, path);
   }
 
   /** The sum of a metric's samples whose labels contain {@code labels} ("" for any). */
-  private double metric(int port, String name, String labels) {
-    Matcher m = SAMPLE.matcher(get(port, "/metrics").body());
-    double sum = 0;
-    while (m.find()) {
-      if (m.group(1).equals(name) && (labels.isEmpty() || (m.group(2) != null && m.group(2).contains(labels)))) {
-        sum += Double.parseDouble(m.group(3));
-      }
-    }
-    return sum;
+  private static double metric(int port, String name, String labels) {
+    return ManagementPort.sum(get(port, "/metrics").body(), name, labels);
   }
 }

@@ -3,13 +3,10 @@ package io.voxrelay.it;
 import io.voxrelay.session.SessionServiceMain;
 import io.voxrelay.session.TestPostgres;
 import io.voxrelay.testing.Await;
+import io.voxrelay.testing.ManagementPort;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -20,8 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A session-service process whose database goes away is not ready, and says why. */
 @DisplayName("A session service's readiness")
 class StoreReadinessTest {
-
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   @DisplayName("is UP with its PostgreSQL, and DOWN (store unreachable) once the database is gone")
@@ -51,19 +46,11 @@ class StoreReadinessTest {
     }
   }
 
-  private HttpResponse<String> get(int port) {
+  private static HttpResponse<String> get(int port) {
     return get(port, "/health/ready");
   }
 
-  private HttpResponse<String> get(int port, String path) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  private static HttpResponse<String> get(int port, String path) {
+    return ManagementPort.get(port, path);
   }
 }

@@ -3,6 +3,7 @@ package io.voxrelay.common.management;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.testing.Await;
+import io.voxrelay.testing.ManagementPort;
 import io.voxrelay.testing.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -12,12 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ManagementServerTest {
 
   private final TestCluster cluster = new TestCluster();
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
   void close() {
@@ -37,15 +32,7 @@ class ManagementServerTest {
   }
 
   private HttpResponse<String> get(int port, String path) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return ManagementPort.get(port, path);
   }
 
   @Test
