@@ -95,6 +95,18 @@ final class Compose implements AutoCloseable {
 
   @Override
   public void close() {
+    // Every container's output stays behind, for a failure to be read after the teardown.
+    String all = tryRun(List.of("podman", "ps", "-a", "--format", "{{.Names}}", "--filter",
+        "label=io.podman.compose.project=" + project)).output;
+    for (String container : all.split("\n")) {
+      if (!container.isBlank()) {
+        try {
+          Files.writeString(log.resolveSibling(container.trim() + ".log"), logs(container.trim()));
+        } catch (IOException e) {
+          // Best effort: the teardown below matters more.
+        }
+      }
+    }
     tryRun(List.of("podman-compose", "-p", project, "-f", composeFile.toString(), "-f", override.toString(),
         "down", "-v"));
     // podman-compose 1.0.3 leaves its default network behind.

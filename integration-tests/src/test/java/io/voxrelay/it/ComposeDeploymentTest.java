@@ -35,6 +35,8 @@ class ComposeDeploymentTest {
 
   private static final int SESSIONS = Integer.getInteger("voxrelay.compose.sessions", 20);
   private static final Duration READY = Duration.ofMinutes(3);
+  /** The cluster's failure timeout in this test (5 s), the gateways' once-a-second probe, and an upstream connect. */
+  private static final long RECOVERY_MS = 10_000;
   private static final List<String> SERVICES = List.of("session", "relay", "watchdog", "gateway");
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -75,14 +77,15 @@ class ComposeDeploymentTest {
       for (int i = 0; i < SESSIONS; i++) {
         sessions.add(ScriptedSession.start(vertx, port, () -> port, "compose-" + i + "-"));
       }
-      VoiceClient abandoned = VoiceClient.connect(vertx, port, VoiceClient.createSession(vertx, port));
-      abandoned.close();
+      // A tab left open whose heartbeats stopped (a frozen page): the watchdog terminates its session.
+      VoiceClient silent = VoiceClient.connect(vertx, port, VoiceClient.createSession(vertx, port));
       driver = new ChaosDriver(sessions, new Random(7));
       driver.start();
       ScriptedSession.talk(sessions, "start", false);
       // Counted where it is carried out, before the rolling restart below starts those counters again.
-      Await.until("the abandoned session is terminated for its heartbeat, and counted", READY,
+      Await.until("the silent session is terminated for its heartbeat, and counted", READY,
           () -> sum(compose, "session", "voxrelay_terminations_total", "reason=\"heartbeat_timeout\"") >= 1);
+      assertThat(silent.awaitClose(Duration.ofSeconds(30))).isEqualTo(4000);
       step(SESSIONS + " sessions talking through the load balancer", t);
 
       t = System.currentTimeMillis();
@@ -163,12 +166,19 @@ class ComposeDeploymentTest {
     }
   }
 
-  /** Kills the first container of {@code service}; every session's next turn must be carried out; restarts it. */
+  /**
+   * Kills the first container of {@code service}. A turn typed into the failure may be refused (`unavailable`,
+   * which a client may send again) but never carried out twice; once the cluster has noticed (its failure
+   * timeout) and the clients are back, every session's next turn must be carried out. Then it restarts.
+   */
   private void killTalkRestart(Compose compose, List<ScriptedSession> sessions, String service) {
     long t = System.currentTimeMillis();
     String container = compose.containers(service).get(0);
     compose.kill(container);
-    ScriptedSession.talk(sessions, service + "-killed", false);
+    ScriptedSession.talk(sessions, service + "-killed", true);
+    Await.sleep(RECOVERY_MS);
+    sessions.forEach(ScriptedSession::settle);
+    ScriptedSession.talk(sessions, "after-" + service + "-killed", false);
     compose.start(container);
     compose.awaitReady(container, READY);
     step("a " + service + " killed", t);
@@ -182,15 +192,13 @@ class ComposeDeploymentTest {
 
   /** The test's settings on top of the compose file's: short timeouts, and {@code relays} relays. */
   private static String override(int relays) {
-    String env = """
-          environment:
-            VOXRELAY_HEARTBEAT_TIMEOUT_MS: "20000"
-            VOXRELAY_WATCHDOG_INTERVAL_MS: "2000"
-            VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S: "5"
-            VOXRELAY_CLUSTER_MERGE_DELAY_S: "5"
-            VOXRELAY_BUS_TIMEOUT_MS: "2000"
-            VOXRELAY_DETACH_GRACE_MS: "3000"
-        """;
+    String env = "    environment:\n"
+        + "      VOXRELAY_HEARTBEAT_TIMEOUT_MS: \"20000\"\n"
+        + "      VOXRELAY_WATCHDOG_INTERVAL_MS: \"2000\"\n"
+        + "      VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S: \"5\"\n"
+        + "      VOXRELAY_CLUSTER_MERGE_DELAY_S: \"5\"\n"
+        + "      VOXRELAY_BUS_TIMEOUT_MS: \"2000\"\n"
+        + "      VOXRELAY_DETACH_GRACE_MS: \"3000\"\n";
     StringBuilder yaml = new StringBuilder("services:\n");
     for (String service : SERVICES) {
       yaml.append("  ").append(service).append(":\n").append(env);
