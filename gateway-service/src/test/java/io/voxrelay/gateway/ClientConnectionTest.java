@@ -5,6 +5,7 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.bus.ClientDetached;
+import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.RelayCommand;
@@ -46,8 +47,11 @@ class ClientConnectionTest {
   private final List<String> received = new CopyOnWriteArrayList<>();
   private final List<Object> atRelay = new CopyOnWriteArrayList<>();
   private final Promise<Short> closed = Promise.promise();
+  private final List<ConfirmConnection> confirms = new CopyOnWriteArrayList<>();
   private WebSocketClient client;
   private WebSocket socket;
+  /** How long the session service takes to answer a hello. */
+  private long connectDelayMs;
 
   @AfterEach
   void close() {
@@ -58,9 +62,14 @@ class ClientConnectionTest {
     BusCodecs.register(vertx);
     SessionSnapshot session = new SessionSnapshot("s1", "i", List.of("Q?"), 0, false, false, false, false, null,
         "gw-1", 0, 0, List.of(), 0, 0);
-    vertx.eventBus().<ConnectSession>consumer(Addresses.SESSION_CONNECT, m -> m.reply(new SessionConnected(session,
-        "tok-2", false, new Replay(List.of(NumberedEvent.of("{\"type\":\"stored\"}", EventSeq.durable(1))), false,
-        EventSeq.durable(1), List.of()), null, null)));
+    vertx.eventBus().<ConnectSession>consumer(Addresses.SESSION_CONNECT, m -> vertx.setTimer(
+        Math.max(1, connectDelayMs), t -> m.reply(new SessionConnected(session, "tok-2", false,
+            new Replay(List.of(NumberedEvent.of("{\"type\":\"stored\"}", EventSeq.durable(1))), false,
+                EventSeq.durable(1), List.of()), null, null))));
+    vertx.eventBus().<ConfirmConnection>consumer(Addresses.SESSION_CONFIRM, m -> {
+      confirms.add(m.body());
+      m.reply(null);
+    });
     vertx.eventBus().<OpenUpstream>consumer(Addresses.RELAY_OPEN, m ->
         m.reply(new UpstreamOpened("s1", "r1", List.of(), false)));
     vertx.eventBus().<RelayCommand>consumer(Addresses.relayNode("r1"), m -> atRelay.add(m.body()));
@@ -126,5 +135,21 @@ class ClientConnectionTest {
     Await.until("an error", Duration.ofSeconds(5), () -> received.size() == 3);
     assertThat(Json.parse(received.get(2)).path("code").asText()).isEqualTo("binary_not_supported");
     assertThat(socket.isClosed()).isFalse();
+  }
+
+  @Test
+  @DisplayName("a frame sent before connected arrived keeps the token just used valid; the first one after retires it")
+  void confirmsOnlyOnceConnected() {
+    connectDelayMs = 300;
+    connect(Map.of());
+    socket.writeTextMessage("{\"type\":\"hello\",\"token\":\"tok\",\"lastSeq\":0}");
+    // A client that pings at once, before it has the new token: the connection may still drop before it does.
+    socket.writeTextMessage("{\"type\":\"heartbeat.ping\",\"ack\":0}");
+    Await.until("connected", Duration.ofSeconds(5), () -> received.stream().anyMatch(r -> r.contains("connected")));
+    Await.sleep(300);
+    assertThat(confirms).as("no token retired by a frame sent before connected").isEmpty();
+    socket.writeTextMessage("{\"type\":\"heartbeat.ping\",\"ack\":1}");
+    Await.until("the token just used retired once", Duration.ofSeconds(5), () -> confirms.size() == 1);
+    assertThat(confirms.get(0).sessionId()).isEqualTo("s1");
   }
 }
