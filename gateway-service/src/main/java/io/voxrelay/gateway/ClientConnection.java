@@ -238,10 +238,8 @@ final class ClientConnection {
   // ---- client → server -----------------------------------------------------------------------------------
 
   private void onMessage(String text) {
-    if (!confirmed && state == State.CONNECTED) {
-      // The client speaks on this connection after `connected` went out, so it has the new resume token: the
-      // old one may go. A frame it sent before (a ping right after its hello) proves nothing: the connection
-      // may still drop before `connected` arrives, and the old token must then still open the session.
+    if (!confirmed) {
+      // The client speaks on this connection, so it has the new resume token: the old one may go.
       confirmed = true;
       DurableRequests.request(vertx, Addresses.SESSION_CONFIRM, new ConfirmConnection(sessionId, connectionId),
               DurableRequests.Policy.standard(config.busTimeoutMs()))
