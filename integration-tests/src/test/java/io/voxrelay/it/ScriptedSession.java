@@ -128,17 +128,21 @@ final class ScriptedSession implements AutoCloseable {
    * @return whether it is connected now
    */
   boolean tryReconnect(Duration timeout) {
-    if (!client.isConnected()) {
-      try {
-        client.connect(timeout);
-      } catch (AssertionError e) {
-        return false;
+    // One connection attempt at a time, as a browser tab has one socket: the driver's thread and the test's
+    // may both find the connection gone, and two hellos racing would each rotate the token.
+    synchronized (client) {
+      if (!client.isConnected()) {
+        try {
+          client.connect(timeout);
+        } catch (AssertionError e) {
+          return false;
+        }
+        if (client.lastConnected().path("awaitingResume").asBoolean()) {
+          client.send("resume_interview", "");
+        }
       }
-      if (client.lastConnected().path("awaitingResume").asBoolean()) {
-        client.send("resume_interview", "");
-      }
+      return true;
     }
-    return true;
   }
 
   /**
