@@ -185,12 +185,9 @@ final class ControlPipeline {
           }
           // A timeout alone moves nothing while the cluster still lists the relay: it is asked again (it may be
           // paused, or dead and not yet dropped from the cluster, when the gateway's probe moves the session).
-          // A relay no member holds any more is gone, even if its address lingers: the session moves now.
           // Past the wait for an open, or for a control without a seq, the client hears of the failure.
           if (isTimeout(e) && apply.clientSeq() > 0 && System.currentTimeMillis() < reprobeUntil) {
-            return RelayPresence.gone(vertx, target).compose(gone -> gone
-                ? relayLost.apply(target).compose(moved -> retryElsewhere(target, apply, e))
-                : sendToRelay(target, apply, reprobeUntil));
+            return sendToRelay(target, apply, reprobeUntil);
           }
           return Future.failedFuture(e);
         });

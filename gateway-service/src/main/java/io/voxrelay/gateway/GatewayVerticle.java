@@ -218,23 +218,11 @@ public final class GatewayVerticle extends VerticleBase {
         })
         .onFailure(e -> {
           if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-            relayGone(relay);
-          } else if (e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
-            // Slow, or dead with its address not yet cleaned up: the member list tells which (RelayPresence).
-            RelayPresence.gone(vertx, relay).onSuccess(gone -> {
-              if (gone) {
-                relayGone(relay);
-              }
-            });
+            for (ClientConnection client : clients.all()) {
+              client.relayLost(relay);
+            }
           }
         }));
-  }
-
-  /** Relay instance {@code relay} left the cluster: its sessions move to another relay. */
-  private void relayGone(String relay) {
-    for (ClientConnection client : clients.all()) {
-      client.relayLost(relay);
-    }
   }
 
   /**
