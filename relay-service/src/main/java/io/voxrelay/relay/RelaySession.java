@@ -84,7 +84,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     this.turns = new TurnTaking(state, timers, snapshot.appliedClientSeq(), recorder::record);
     this.supervisor = new LinkSupervisor<>(snapshot.sessionId(),
         () -> connector.connect().map(socket -> new UpstreamLink(socket, sessionId(), mayAct, this::onEvent,
-            this::onAudio, this::onLost, connector.metrics().upstreamOpen)),
+            this::onAudio, this::onLost, metrics.upstreamOpen)),
         this,
         new LinkSupervisor.Policy(config.reconnectAttempts(), config.reconnectBaseDelayMs(),
             config.upstreamMaxSessionMs(), config.rolloverMarginMs()),

@@ -122,10 +122,8 @@ public final class ClusteredVertx {
   static List<String> resolveNames(List<String> members) {
     List<String> resolved = new ArrayList<>();
     for (String member : members) {
-      int colon = member.lastIndexOf(':');
-      boolean hasPort = colon > 0 && member.indexOf(':') == colon;
-      String host = hasPort ? member.substring(0, colon) : member;
-      String port = hasPort ? member.substring(colon) : "";
+      String host = hostOf(member);
+      String port = member.substring(host.length());
       if (host.startsWith("[") || NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
         resolved.add(member);
         continue;

@@ -171,8 +171,4 @@ public final class Telemetry {
   public void drain() {
     draining.set(true);
   }
-
-  public boolean draining() {
-    return draining.get();
-  }
 }
