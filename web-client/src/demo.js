@@ -18,6 +18,7 @@ const notice = $('notice');
 const questionLine = $('question');
 const transcriptList = $('transcript');
 const modal = $('modal');
+const toolStatus = $('tool-status');
 
 const FAILURE_MESSAGE = 'Connection lost. Please check your internet and try starting a new session.';
 
@@ -116,6 +117,13 @@ function startClient(sessionId, token) {
   c.on('question', (/** @type {{index: number, question: string}} */ q) => {
     questionLine.textContent = `Question ${q.index + 1}: ${q.question}`;
   });
+  c.on('tool', (/** @type {{name: string, status: string}} */ t) => {
+    // The backend's answer goes to the AI only; the page shows that something is being looked up.
+    toolStatus.hidden = false;
+    toolStatus.dataset.status = t.status;
+    toolStatus.textContent = t.status === 'running' ? `Looking that up… (${t.name})`
+      : t.status === 'ok' ? `Looked up (${t.name}).` : `The lookup did not work (${t.name}: ${t.status}).`;
+  });
   c.on('microphoneNeeded', () => {
     notice.textContent = 'Your microphone did not restart. Click “Start listening” to continue.';
   });
@@ -144,8 +152,20 @@ async function startSession() {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
-        instructions: 'You are a friendly interviewer. Ask one question at a time.',
+        instructions: 'You are a friendly interviewer. Ask one question at a time. When the candidate asks what '
+          + 'comes next, call lookup_topic with the next question and tell them what it is about.',
         questions: ['Tell me about yourself.', 'What are you working on now?', 'What would you like to learn next?'],
+        // Carried out by the app's backend (on embedded defaults, the example one); the browser sees its status.
+        tools: [{
+          type: 'function',
+          name: 'lookup_topic',
+          description: 'Looks up what the next interview question is about, so you can introduce it.',
+          parameters: {
+            type: 'object',
+            properties: { question: { type: 'string', description: 'The next question.' } },
+            required: ['question'],
+          },
+        }],
       }),
     });
     if (!created.ok) throw new Error(`session creation failed (${created.status})`);

@@ -358,6 +358,14 @@ export class VoxrelayClient {
         this.stopListening();
         this.emit('terminated', { reason: event.reason, message: event.message });
         break;
+      case 'tool.started':
+      case 'tool.finished':
+        this.emit('tool', {
+          callId: event.callId,
+          name: event.name,
+          status: event.type === 'tool.started' ? 'running' : event.status,
+        });
+        break;
       case 'interview.ended':
         this.allowReconnect = false;
         this.clear();

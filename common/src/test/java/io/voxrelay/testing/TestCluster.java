@@ -10,12 +10,22 @@ import java.util.UUID;
 
 /**
  * Clustered Vert.x nodes in one JVM, on loopback, under a cluster name of their own so concurrent test runs
- * never join each other.
+ * never join each other. {@code -Dvoxrelay.test.clusterPort=5801} moves them (and {@code ProcessCluster}'s
+ * processes) to ports of their own, 20 from there, so a long run elsewhere on the machine (a chaos run on
+ * 5701–5720) does not see their join attempts.
  */
 public final class TestCluster implements AutoCloseable {
 
+  /** The first Hazelcast port of test clusters. */
+  public static final int PORT = Integer.getInteger("voxrelay.test.clusterPort", 5701);
+
   private final String name = "voxrelay-test-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<Vertx> nodes = new ArrayList<>();
+
+  /** The join list of test clusters: their first port and the 19 after it. */
+  public static String membersList() {
+    return "127.0.0.1:" + PORT + "-" + (PORT + 19);
+  }
 
   public String name() {
     return name;
@@ -28,7 +38,11 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts and joins one more node, from {@code options}. */
   public Vertx node(io.vertx.core.VertxOptions options) {
-    Vertx vertx = Await.result(ClusteredVertx.start(ClusterConfig.loopback(name), options));
+    ClusterConfig loopback = ClusterConfig.loopback(name);
+    ClusterConfig config = PORT == loopback.port() ? loopback : new ClusterConfig(name, "127.0.0.1", PORT,
+        java.util.List.of(membersList()), loopback.publicAddress(), loopback.eventBusPort(),
+        loopback.failureTimeoutSeconds(), loopback.mergeDelaySeconds(), loopback.interfaces());
+    Vertx vertx = Await.result(ClusteredVertx.start(config, options));
     synchronized (nodes) {
       nodes.add(vertx);
     }

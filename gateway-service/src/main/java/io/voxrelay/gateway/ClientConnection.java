@@ -3,6 +3,7 @@ package io.voxrelay.gateway;
 import io.voxrelay.common.Polls;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.ClientDisconnected;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.EventOutbox;
@@ -155,6 +156,7 @@ final class ClientConnection {
     if (state != State.CONNECTING) {
       // The client left while we were connecting: let the relay start its detach grace.
       route.detach();
+      reportDisconnected();
       return;
     }
     state = State.CONNECTED;
@@ -347,5 +349,13 @@ final class ClientConnection {
   private void detach() {
     registry.remove(this);
     route.detach();
+    reportDisconnected();
+  }
+
+  /** The session service learns that no client is connected (unless a newer connection took over meanwhile). */
+  private void reportDisconnected() {
+    DurableRequests.request(vertx, Addresses.SESSION_DISCONNECTED, new ClientDisconnected(sessionId, connectionId),
+            DurableRequests.Policy.standard(config.busTimeoutMs()))
+        .onFailure(e -> LOG.info("[Gateway] the disconnect of {} was not recorded: {}", sessionId, e.getMessage()));
   }
 }

@@ -100,6 +100,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     SessionsApi sessionsApi = new SessionsApi(vertx, config.busTimeoutMs());
     TranscriptApi transcriptApi = new TranscriptApi(vertx, config.busTimeoutMs());
+    SessionManagementApi managementApi = new SessionManagementApi(vertx, config.busTimeoutMs());
     DiagnosticsApi diagnostics = new DiagnosticsApi(vertx, addresses, limits.diagnosticsPerAddress(),
         limits.diagnosticsPerSession(), config.diagnosticsDebug(), config.busTimeoutMs());
 
@@ -113,6 +114,15 @@ public final class GatewayVerticle extends VerticleBase {
         .handler(this::upgrade);
     router.get("/v1/sessions/:sessionId/transcript").handler(HttpGuards.credentials(apiKeyCheck))
         .handler(HttpGuards.sessionIdForm()).handler(transcriptApi::get);
+    router.get("/v1/sessions").handler(HttpGuards.credentials(apiKeyCheck)).handler(managementApi::list);
+    router.get("/v1/sessions/:sessionId").handler(HttpGuards.credentials(apiKeyCheck))
+        .handler(HttpGuards.sessionIdForm()).handler(managementApi::get);
+    router.patch("/v1/sessions/:sessionId").handler(HttpGuards.credentials(apiKeyCheck))
+        .handler(HttpGuards.sessionIdForm()).handler(HttpGuards.jsonBody(false));
+    router.patch("/v1/sessions/:sessionId").handler(HttpGuards.body(SessionManagementApi.MAX_BODY_BYTES))
+        .handler(managementApi::update);
+    router.post("/v1/sessions/:sessionId/end").handler(HttpGuards.credentials(apiKeyCheck))
+        .handler(HttpGuards.sessionIdForm()).handler(managementApi::end);
     router.post("/v1/sessions/:sessionId/diagnostics").handler(HttpGuards.sessionIdForm())
         .handler(HttpGuards.origin(origins)).handler(HttpGuards.jsonBody(true));
     router.post("/v1/sessions/:sessionId/diagnostics").handler(HttpGuards.body(DiagnosticsApi.MAX_BODY_BYTES))

@@ -6,6 +6,9 @@ import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.CreateSession;
 import io.voxrelay.common.bus.SessionCreated;
 import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.BudgetRules;
+import io.voxrelay.common.protocol.ToolRules;
+import io.voxrelay.common.protocol.UpstreamOptionRules;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.ext.web.RoutingContext;
@@ -102,6 +105,7 @@ final class SessionsApi {
         list.add(q.asText());
       }
     }
-    return new CreateSession(text, list);
+    return new CreateSession(text, list, ToolRules.parse(node.get("tools"), node.get("toolChoice")),
+        UpstreamOptionRules.parse(node.get("upstream")), BudgetRules.parse(node.get("limits")));
   }
 }

@@ -75,7 +75,7 @@ final class TranscriptApi {
         });
   }
 
-  private static long parameter(RoutingContext ctx, String name, long min, long max, long otherwise) {
+  static long parameter(RoutingContext ctx, String name, long min, long max, long otherwise) {
     String value = ctx.request().getParam(name);
     if (value == null) {
       return otherwise;

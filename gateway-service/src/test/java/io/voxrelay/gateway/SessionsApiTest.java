@@ -27,6 +27,15 @@ class SessionsApiTest {
   }
 
   @Test
+  @DisplayName("carry function tools and a tool choice, checked by the tool rules")
+  void tools() {
+    CreateSession withTools = parse("{\"tools\":[{\"type\":\"function\",\"name\":\"lookup\"}],\"toolChoice\":\"required\"}");
+    assertThat(withTools.tools().named("lookup")).isNotNull();
+    assertThat(withTools.tools().toolChoice()).isEqualTo("required");
+    assertThatThrownBy(() -> parse("{\"tools\":[{\"name\":\"bad name\"}]}")).hasMessageContaining("'name'");
+  }
+
+  @Test
   @DisplayName("are refused with a reason when malformed or too large")
   void invalid() {
     assertThatThrownBy(() -> parse("[]")).hasMessageContaining("JSON object");

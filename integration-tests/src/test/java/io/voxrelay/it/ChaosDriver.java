@@ -43,6 +43,14 @@ final class ChaosDriver {
     acting.start();
   }
 
+  /**
+   * Only the tabs' heartbeats (and their reconnection after a dead gateway), without the users' acting: for
+   * a test whose own turns must each be carried out, which a random drop could make uncertain.
+   */
+  void startHeartbeats() {
+    heartbeats.start();
+  }
+
   /** The users stop acting; their tabs keep heartbeating until {@link #stop}. */
   void quiesce() {
     acts = false;

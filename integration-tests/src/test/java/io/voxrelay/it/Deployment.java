@@ -4,6 +4,7 @@ import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.GatewayConfig;
 import io.voxrelay.common.config.HygieneConfig;
 import io.voxrelay.common.config.RelayConfig;
+import io.voxrelay.common.config.ToolConfig;
 import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.gateway.GatewayVerticle;
@@ -76,13 +77,13 @@ final class Deployment implements AutoCloseable {
   void startServices(int sessionCount, int relayCount, int watchdogCount, int gatewayCount) {
     Env config = new Env(env);
     for (int i = 0; i < sessionCount; i++) {
-      SessionVerticle session = new SessionVerticle(StoreConfig.fromEnv(config));
+      SessionVerticle session = new SessionVerticle(config);
       sessionNodes.add(deploy(session));
       sessions.add(session);
     }
     for (int i = 0; i < relayCount; i++) {
       RelayVerticle relay = new RelayVerticle(RelayConfig.fromEnv(config).withUpstreamUrl(simulator.url()),
-          HygieneConfig.fromEnv(config));
+          HygieneConfig.fromEnv(config), ToolConfig.fromEnv(config));
       relayNodes.add(deploy(relay));
       relays.add(relay);
     }

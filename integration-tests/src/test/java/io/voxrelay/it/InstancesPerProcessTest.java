@@ -51,7 +51,7 @@ class InstancesPerProcessTest {
       Await.result(node.deployVerticle(new SessionVerticle(StoreConfig.fromEnv(env))));
       List<RelayVerticle> relays = new CopyOnWriteArrayList<>();
       var relayInstances = RelayVerticle.instances(RelayConfig.fromEnv(env).withUpstreamUrl(simulator.url()),
-          HygieneConfig.fromEnv(env), INSTANCES);
+          HygieneConfig.fromEnv(env), io.voxrelay.common.config.ToolConfig.off(), INSTANCES);
       Await.result(node.deployVerticle(() -> {
         RelayVerticle relay = relayInstances.get();
         relays.add(relay);

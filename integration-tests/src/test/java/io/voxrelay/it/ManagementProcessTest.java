@@ -94,7 +94,7 @@ class ManagementProcessTest {
       assertThat(metric(management, "voxrelay_store_latency_seconds_count", "queue=\"write\"")).isPositive();
       assertThat(metric(management, "voxrelay_watchdog_sweep_seconds_count", "")).isPositive();
       Await.until("the sessions counted by state", Duration.ofSeconds(30),
-          () -> metric(management, "voxrelay_sessions", "state=\"awaiting_resume\"") == 1);
+          () -> metric(management, "voxrelay_sessions", "state=\"terminated\"") == 1);
       String text = get(management, "/metrics").body();
       assertThat(text).as("no figure per session").doesNotContain(session.sessionId());
 

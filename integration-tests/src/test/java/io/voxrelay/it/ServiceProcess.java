@@ -55,6 +55,9 @@ final class ServiceProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     // Processes side by side on one host: each takes a free management port (printed, see managementPort).
     builder.environment().put("VOXRELAY_MANAGEMENT_PORT", "0");
+    // The test clusters' ports (see TestCluster): a process joins the cluster of the test that started it.
+    builder.environment().put("VOXRELAY_CLUSTER_PORT", String.valueOf(io.voxrelay.testing.TestCluster.PORT));
+    builder.environment().put("VOXRELAY_CLUSTER_MEMBERS", io.voxrelay.testing.TestCluster.membersList());
     builder.environment().putAll(env);
     Path logs = Path.of("target", "process-logs");
     Files.createDirectories(logs);

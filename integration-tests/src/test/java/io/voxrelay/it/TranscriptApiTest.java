@@ -64,4 +64,41 @@ class TranscriptApiTest {
     assertThat(VoiceClient.get(deployment.clientVertx(), port, path + "?limit=0", KEY).status()).isEqualTo(400);
     assertThat(VoiceClient.get(deployment.clientVertx(), port, path + "?after=x", KEY).status()).isEqualTo(400);
   }
+
+  @Test
+  @DisplayName("pages beyond the 200 most recent turns a session carries: every turn, once, in order")
+  void pagesBeyondTheRecentTurns() {
+    int port = deployment.gatewayPort(0);
+    VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port, KEY);
+    int exchanges = 105;
+    try (VoiceClient client = VoiceClient.connect(deployment.clientVertx(), port, session)) {
+      client.send("{\"type\":\"text_only\",\"enabled\":true}");
+      client.awaitEvent("text_only.changed", Duration.ofSeconds(20));
+      for (int i = 1; i <= exchanges; i++) {
+        client.send("{\"type\":\"text\",\"text\":\"turn " + i + "\"}");
+        InterviewSessionTest.awaitAnswers(client, i);
+      }
+    }
+    String path = "/v1/sessions/" + session.sessionId() + "/transcript";
+    java.util.List<String> typed = new java.util.ArrayList<>();
+    long position = 0;
+    long after = 0;
+    for (int page = 0; page < 100; page++) {
+      VoiceClient.HttpReply reply = VoiceClient.get(deployment.clientVertx(), port, path + "?after=" + after + "&limit=64",
+          KEY);
+      for (var turn : reply.body().path("turns")) {
+        assertThat(turn.path("position").asLong()).isEqualTo(++position);
+        if ("user".equals(turn.path("role").asText())) {
+          typed.add(turn.path("text").asText());
+        }
+      }
+      if (reply.body().path("nextAfter").isNull()) {
+        break;
+      }
+      after = reply.body().path("nextAfter").asLong();
+    }
+    assertThat(position).as("every turn, past the 200 a snapshot holds").isEqualTo(2L * exchanges);
+    assertThat(typed).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, exchanges)
+        .mapToObj(i -> "turn " + i).toList());
+  }
 }

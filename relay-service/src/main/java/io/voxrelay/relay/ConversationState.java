@@ -1,6 +1,8 @@
 package io.voxrelay.relay;
 
 import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.SessionTools;
+import io.voxrelay.common.bus.UpstreamOptions;
 import io.voxrelay.common.bus.Turn;
 
 import java.util.ArrayList;
@@ -78,6 +80,16 @@ final class ConversationState {
 
   boolean textOnly() {
     return snapshot.textOnly();
+  }
+
+  /** The session's own upstream options (fixed at creation; unset ones are the relay's defaults). */
+  UpstreamOptions upstreamOptions() {
+    return snapshot.upstream();
+  }
+
+  /** The session's function tools (fixed at creation). */
+  SessionTools tools() {
+    return snapshot.tools();
   }
 
   List<Turn> history() {

@@ -1,9 +1,16 @@
 package io.voxrelay.relay;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voxrelay.common.audio.Pcm16;
+import io.voxrelay.common.bus.SessionTools;
+import io.voxrelay.common.bus.ToolDefinition;
 import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.bus.UpstreamOptions;
 import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.ToolTurns;
+
+import java.util.Set;
 
 /**
  * The OpenAI Realtime (GA) client events the relay sends upstream. Each builder returns the JSON text of one
@@ -16,25 +23,36 @@ final class RealtimeClientEvents {
 
   /**
    * The whole upstream configuration for the session's current state: realtime type, PCM16 24 kHz both
-   * ways, server VAD, the interview prompt. While the session is gated (paused, awaiting resume) turn
+   * ways, the session's upstream options (each unset one from {@code defaults}), the interview prompt, its
+   * tools. While the session is gated (paused, awaiting resume) turn
    * detection may neither create nor interrupt a response, so no "ghost" answer can start.
    */
-  static String sessionUpdate(ConversationState state, String voice) {
+  static String sessionUpdate(ConversationState state, UpstreamOptions defaults) {
+    UpstreamOptions options = state.upstreamOptions().or(defaults);
     ObjectNode format = Json.object().put("type", "audio/pcm").put("rate", Pcm16.SAMPLE_RATE);
-    ObjectNode turnDetection = Json.object()
-        .put("type", "server_vad")
-        .put("threshold", 0.5)
-        .put("prefix_padding_ms", 300)
-        .put("silence_duration_ms", 500)
-        .put("create_response", !state.gated())
-        .put("interrupt_response", !state.gated());
+    ObjectNode turnDetection = Json.object().put("type", options.turnDetection());
+    if ("semantic_vad".equals(options.turnDetection())) {
+      if (options.vadEagerness() != null) {
+        turnDetection.put("eagerness", options.vadEagerness());
+      }
+    } else {
+      putIfSet(turnDetection, "threshold", options.vadThreshold());
+      putIfSet(turnDetection, "prefix_padding_ms", options.vadPrefixPaddingMs());
+      putIfSet(turnDetection, "silence_duration_ms", options.vadSilenceMs());
+    }
+    turnDetection.put("create_response", !state.gated()).put("interrupt_response", !state.gated());
     ObjectNode input = Json.object();
     input.set("format", format);
     input.set("turn_detection", turnDetection);
-    input.set("transcription", Json.object().put("model", "gpt-4o-mini-transcribe"));
+    input.set("transcription", Json.object().put("model", options.transcriptionModel()));
+    // Off is the upstream's default, and the GA schema has no value for it: the field is left out. (A session's
+    // options never change, so no update needs to turn it back off.)
+    if (options.noiseReduction() != null && !"off".equals(options.noiseReduction())) {
+      input.set("noise_reduction", Json.object().put("type", options.noiseReduction()));
+    }
     ObjectNode output = Json.object();
     output.set("format", format.deepCopy());
-    output.put("voice", voice);
+    output.put("voice", options.voice());
     ObjectNode audio = Json.object();
     audio.set("input", input);
     audio.set("output", output);
@@ -42,9 +60,42 @@ final class RealtimeClientEvents {
     ObjectNode session = Json.object().put("type", "realtime").put("instructions", InterviewPrompt.of(state));
     session.putArray("output_modalities").add(state.textOnly() ? "text" : "audio");
     session.set("audio", audio);
+    if (options.maxOutputTokens() != null) {
+      session.put("max_output_tokens", options.maxOutputTokens());
+    } else {
+      session.put("max_output_tokens", "inf");
+    }
+    if ("retention_ratio".equals(options.truncation())) {
+      session.set("truncation", Json.object().put("type", "retention_ratio")
+          .put("retention_ratio", options.retentionRatio()));
+    } else if (options.truncation() != null) {
+      session.put("truncation", options.truncation());
+    }
+    SessionTools tools = state.tools();
+    if (!tools.isEmpty()) {
+      // voxrelay's own flag (clientVisible) stays here: the upstream gets OpenAI's function tool fields only.
+      ArrayNode list = session.putArray("tools");
+      for (ToolDefinition tool : tools.tools()) {
+        list.addObject().put("type", "function").put("name", tool.name()).put("description", tool.description())
+            .set("parameters", Json.parse(tool.parameters()));
+      }
+      if (Set.of("auto", "none", "required").contains(tools.toolChoice())) {
+        session.put("tool_choice", tools.toolChoice());
+      } else {
+        session.set("tool_choice", Json.object().put("type", "function").put("name", tools.toolChoice()));
+      }
+    }
     ObjectNode event = event("session.update");
     event.set("session", session);
     return Json.write(event);
+  }
+
+  private static void putIfSet(ObjectNode node, String field, Number value) {
+    if (value instanceof Integer i) {
+      node.put(field, i);
+    } else if (value != null) {
+      node.put(field, value.doubleValue());
+    }
   }
 
   /**
@@ -86,17 +137,36 @@ final class RealtimeClientEvents {
     return Json.write(event);
   }
 
+  /** A function call the model made, restored into a new upstream conversation. */
+  static String functionCallItem(ToolTurns.Call call) {
+    ObjectNode item = Json.object().put("type", "function_call").put("id", call.itemId()).put("call_id", call.callId())
+        .put("name", call.name()).put("arguments", call.arguments());
+    ObjectNode event = event("conversation.item.create").put("event_id", eventIdOf(call.itemId()));
+    event.set("item", item);
+    return Json.write(event);
+  }
+
+  /** What a function call returned, for the model to read. */
+  static String functionCallOutputItem(ToolTurns.Output output) {
+    String itemId = ToolTurns.outputItemId(output.callId());
+    ObjectNode item = Json.object().put("type", "function_call_output").put("id", itemId)
+        .put("call_id", output.callId()).put("output", output.output());
+    ObjectNode event = event("conversation.item.create").put("event_id", eventIdOf(itemId));
+    event.set("item", item);
+    return Json.write(event);
+  }
+
   /** The client event id of the {@code conversation.item.create} that adds {@code itemId}. */
   static String eventIdOf(String itemId) {
     return "ev_" + itemId;
   }
 
-  /** The item whose creation an upstream error is about, or null when it is about another event. */
   /** A fresh id for an item the relay adds, so the upstream's answer to it (or its refusal) can be matched. */
   static String newItemId() {
     return "vr_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 20);
   }
 
+  /** The item whose creation an upstream error is about, or null when it is about another event. */
   static String itemRefusedBy(String errorEventId) {
     return errorEventId != null && errorEventId.startsWith("ev_") ? errorEventId.substring(3) : null;
   }

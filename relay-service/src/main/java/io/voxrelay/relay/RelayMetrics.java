@@ -16,6 +16,11 @@ final class RelayMetrics {
   final Counter upstreamFailed;
   final Counter reconnects;
   final Counter rollovers;
+  final Counter inputTokens;
+  final Counter outputTokens;
+  final Counter cachedTokens;
+  final Counter inputAudioTokens;
+  final Counter outputAudioTokens;
   /** Upstream connection attempts that failed since the last one that succeeded. */
   final AtomicInteger failuresInARow = new AtomicInteger();
 
@@ -25,6 +30,20 @@ final class RelayMetrics {
     upstreamFailed = registry.counter(MetricNames.UPSTREAM_FAILED);
     reconnects = registry.counter(MetricNames.UPSTREAM_RECONNECTS);
     rollovers = registry.counter(MetricNames.UPSTREAM_ROLLOVERS);
+    inputTokens = registry.counter(MetricNames.USAGE_TOKENS, "kind", "input");
+    outputTokens = registry.counter(MetricNames.USAGE_TOKENS, "kind", "output");
+    cachedTokens = registry.counter(MetricNames.USAGE_TOKENS, "kind", "cached");
+    inputAudioTokens = registry.counter(MetricNames.USAGE_TOKENS, "kind", "input_audio");
+    outputAudioTokens = registry.counter(MetricNames.USAGE_TOKENS, "kind", "output_audio");
+  }
+
+  /** A response's billed tokens, by kind. */
+  void billed(io.voxrelay.common.bus.Usage usage) {
+    inputTokens.increment(usage.inputTokens());
+    outputTokens.increment(usage.outputTokens());
+    cachedTokens.increment(usage.cachedTokens());
+    inputAudioTokens.increment(usage.inputAudioTokens());
+    outputAudioTokens.increment(usage.outputAudioTokens());
   }
 
   /** How many failures in a row make the upstream count as degraded in readiness. */

@@ -4,6 +4,7 @@ import io.voxrelay.common.cluster.ServiceLauncher;
 import io.voxrelay.common.config.HygieneConfig;
 import io.voxrelay.common.config.InstanceConfig;
 import io.voxrelay.common.config.RelayConfig;
+import io.voxrelay.common.config.ToolConfig;
 
 /** Runs the relay as its own process, joined to the cluster configured by env: one instance per event loop. */
 public final class RelayServiceMain {
@@ -15,7 +16,8 @@ public final class RelayServiceMain {
     ServiceLauncher.runInstances("relay-service", env -> {
       int instances = InstanceConfig.fromEnv(env).relay();
       return new ServiceLauncher.Instances(
-          RelayVerticle.instances(RelayConfig.fromEnv(env), HygieneConfig.fromEnv(env), instances), instances);
+          RelayVerticle.instances(RelayConfig.fromEnv(env), HygieneConfig.fromEnv(env),
+              ToolConfig.fromEnv(env), instances), instances);
     });
   }
 }

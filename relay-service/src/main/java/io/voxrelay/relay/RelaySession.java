@@ -16,6 +16,7 @@ import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.voxrelay.common.protocol.TerminationReason;
+import io.voxrelay.common.protocol.ToolTurns;
 import io.voxrelay.common.rate.IntervalGate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,6 +50,8 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private final TurnTaking turns;
   private final TurnRecorder recorder;
   private final LinkSupervisor<UpstreamLink> supervisor;
+  private final ToolCalls toolCalls;
+  private final UsageMeter usage;
   /** When this relay last heard that the client is alive (its own clock): the cost guard's input. */
   private long lastHeartbeatAt;
   /** When this relay last forwarded audio or carried out a control (its own clock): the guard's idle input. */
@@ -65,8 +68,8 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private Runnable onClosed = () -> { };
 
   private RelaySession(Vertx vertx, String relayNode, long epoch, RelayConfig config, UpstreamConnector connector,
-                       BooleanSupplier mayAct, ActivityAccumulator activity, SessionSnapshot snapshot,
-                       ClientFeed feed) {
+                       ToolEndpoint tools, BooleanSupplier mayAct, ActivityAccumulator activity,
+                       SessionSnapshot snapshot, ClientFeed feed) {
     this.metrics = connector.metrics();
     this.vertx = vertx;
     this.relayNode = relayNode;
@@ -82,9 +85,16 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     feed.onFenced(this::fenced);
     this.recorder = new TurnRecorder(state, feed, this::giveUpUnstored);
     this.turns = new TurnTaking(state, timers, snapshot.appliedClientSeq(), recorder::record);
+    this.toolCalls = new ToolCalls(snapshot.sessionId(), tools, new ToolHost());
+    this.usage = new UsageMeter(snapshot.sessionId());
+    turns.holdTextsWhile(toolCalls::running);
     this.supervisor = new LinkSupervisor<>(snapshot.sessionId(),
-        () -> connector.connect().map(socket -> new UpstreamLink(socket, sessionId(), mayAct, this::onEvent,
-            this::onAudio, this::onLost, metrics.upstreamOpen)),
+        () -> connector.connect().map(socket -> {
+          UpstreamLink link = new UpstreamLink(socket, sessionId(), mayAct, this::onEvent, this::onAudio, this::onLost,
+              metrics.upstreamOpen);
+          usage.linkOpened(link);
+          return link;
+        }),
         this,
         new LinkSupervisor.Policy(config.reconnectAttempts(), config.reconnectBaseDelayMs(),
             config.upstreamMaxSessionMs(), config.rolloverMarginMs()),
@@ -97,15 +107,24 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    * session sends nothing upstream and holds what its upstream sends.
    */
   static Future<RelaySession> open(Vertx vertx, String relayNode, long epoch, RelayConfig config,
-                                   UpstreamConnector connector, BooleanSupplier mayAct, ActivityAccumulator activity,
-                                   SessionSnapshot snapshot, String gatewayNode, String connectionId,
-                                   TransientRing transients) {
+                                   UpstreamConnector connector, ToolEndpoint tools, BooleanSupplier mayAct,
+                                   ActivityAccumulator activity, SessionSnapshot snapshot, String gatewayNode,
+                                   String connectionId, TransientRing transients) {
     ClientFeed feed = new ClientFeed(vertx, snapshot.sessionId(), relayNode, config.busTimeoutMs(), () -> epoch,
         transients);
     feed.attach(gatewayNode, connectionId, 0);
-    RelaySession session = new RelaySession(vertx, relayNode, epoch, config, connector, mayAct, activity, snapshot,
-        feed);
-    return session.supervisor.start().map(restored -> session);
+    RelaySession session = new RelaySession(vertx, relayNode, epoch, config, connector, tools, mayAct, activity,
+        snapshot, feed);
+    return session.supervisor.start().map(restored -> {
+      // A call the previous relay made and left without an output is carried out here.
+      session.toolCalls.resume(ToolTurns.unanswered(session.state.history()));
+      return session;
+    });
+  }
+
+  /** What this session's upstreams cost here, until the session service has it. */
+  UsageMeter usage() {
+    return usage;
   }
 
   /** This relay's claim epoch of the session. */
@@ -206,7 +225,10 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     if (link == null) {
       return Future.failedFuture("the AI service is reconnecting");
     }
-    UpstreamControls.apply(link, control, state, config.voice(), turns);
+    UpstreamControls.apply(link, control, state, config.upstreamDefaults(), turns);
+    if (control == Control.PAUSE) {
+      toolCalls.cancelAll("the user paused the interview", true);
+    }
     turns.accepted(clientSeq);
     if (clientSeq > 0) {
       recordApplied(clientSeq);
@@ -285,12 +307,17 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    * told, and a new upstream opens only when the client resumes. Without it the interview has ended.
    */
   void close(boolean awaitResume) {
+    close(awaitResume, false);
+  }
+
+  /** As {@link #close(boolean)}; {@code failed}: the upstream could not be reopened (reported as such). */
+  private void close(boolean awaitResume, boolean failed) {
     if (closed) {
       return;
     }
     if (awaitResume) {
       DurableRequests.request(vertx, Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId(), relayNode,
-              epoch), DurableRequests.Policy.standard(config.busTimeoutMs()))
+              epoch, failed), DurableRequests.Policy.standard(config.busTimeoutMs()))
           .onFailure(e -> LOG.warn("[Relay] the session service did not take the close of {}'s upstream: {}",
               sessionId(), e.getMessage()));
     }
@@ -381,6 +408,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   /** Another relay has the session: the upstream closes and nothing more goes to the client from here. */
   private void closeSilently() {
     feed.detachAll();
+    toolCalls.abandonAll();
     shutDown();
   }
 
@@ -400,6 +428,8 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private void shutDown() {
     closed = true;
     recorder.cutOff();
+    // A call under way gets a cancelled output, so no relay carries it out later (a resume after a termination).
+    toolCalls.cancelAll("the session's upstream closed", false);
     if (detachTimer >= 0) {
       timers.cancel(detachTimer);
     }
@@ -412,9 +442,13 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
 
   @Override
   public int restore(UpstreamLink fresh) {
-    fresh.send(RealtimeClientEvents.sessionUpdate(state, config.voice()));
+    fresh.send(RealtimeClientEvents.sessionUpdate(state, config.upstreamDefaults()));
     for (Turn turn : state.history()) {
-      fresh.send(RealtimeClientEvents.conversationItemCreate(null, turn.role(), turn.text()));
+      fresh.send(switch (turn.role()) {
+        case Turn.TOOL_CALL -> RealtimeClientEvents.functionCallItem(ToolTurns.call(turn));
+        case Turn.TOOL_OUTPUT -> RealtimeClientEvents.functionCallOutputItem(ToolTurns.output(turn));
+        default -> RealtimeClientEvents.conversationItemCreate(null, turn.role(), turn.text());
+      });
     }
     return state.history().size();
   }
@@ -453,7 +487,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     toClient(ServerEvents.error("upstream_unavailable",
         "The AI service cannot be reached. Your progress is saved; try again later."),
         CloseCode.TRY_AGAIN_LATER.code());
-    close(true);
+    close(true, true);
   }
 
   private void onLost(UpstreamLink lost) {
@@ -463,10 +497,17 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   // ---- upstream events ---------------------------------------------------------------------------------
 
   private void onEvent(UpstreamLink from, UpstreamEvent event) {
+    if (event instanceof UpstreamEvent.ResponseDone done && done.usage() != null) {
+      // Billed whichever link it came on (an old one finishing during a rollover too).
+      usage.responseDone(done.responseId(), done.usage());
+      metrics.billed(done.usage());
+    }
     if (!supervisor.isCurrent(from)) {
       return;
     }
-    if (event instanceof UpstreamEvent.UserTranscript said) {
+    if (event instanceof UpstreamEvent.FunctionCall call) {
+      toolCalls.requested(new ToolTurns.Call(call.itemId(), call.callId(), call.name(), call.arguments()));
+    } else if (event instanceof UpstreamEvent.UserTranscript said) {
       recorder.record(new Turn(said.itemId(), Turn.USER, said.text()), 0);
     } else if (event instanceof UpstreamEvent.AnswerDone done) {
       recorder.answerDone(done.itemId(), done.text());
@@ -495,6 +536,36 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private void onAudio(UpstreamLink from, String base64Pcm) {
     if (supervisor.isCurrent(from)) {
       feed.live(ServerEvents.audio(base64Pcm));
+    }
+  }
+
+  /** What this session gives its tool calls. */
+  private final class ToolHost implements ToolCalls.Host {
+    @Override
+    public io.voxrelay.common.bus.SessionTools tools() {
+      return state.tools();
+    }
+
+    @Override
+    public void record(Turn turn, String clientEvent) {
+      recorder.recordWith(turn, clientEvent);
+    }
+
+    @Override
+    public UpstreamChannel link() {
+      return closed ? null : supervisor.current();
+    }
+
+    @Override
+    public void expect(String itemId) {
+      turns.expect(itemId);
+    }
+
+    @Override
+    public void progress() {
+      if (!closed) {
+        turns.progress(supervisor.current());
+      }
     }
   }
 

@@ -13,6 +13,8 @@ import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.bus.ClientDetached;
 import io.voxrelay.common.bus.DurableReleased;
 import io.voxrelay.common.bus.DurableRequests;
+import io.voxrelay.common.bus.UsageBatch;
+import io.voxrelay.common.bus.UsageReport;
 import io.voxrelay.common.bus.LostClaims;
 import io.voxrelay.common.bus.OpenAbandoned;
 import io.voxrelay.common.bus.OpenUpstream;
@@ -26,6 +28,7 @@ import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.HygieneConfig;
 import io.voxrelay.common.config.RelayConfig;
+import io.voxrelay.common.config.ToolConfig;
 import io.voxrelay.common.management.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -51,6 +54,10 @@ public final class RelayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
   private static final long ACTIVITY_REPORT_MS = 1_000;
+  /** How often the sessions' usage goes to the store: what a crash of this relay can leave uncounted. */
+  static final long USAGE_REPORT_MS = 5_000;
+  /** Closed sessions whose last usage waits for the store, at most (a long outage of the session service). */
+  private static final int MAX_FINISHING = 10_000;
 
   private final RelayConfig config;
   private final HygieneConfig hygiene;
@@ -72,27 +79,40 @@ public final class RelayVerticle extends VerticleBase {
   private final Map<String, Boolean> abandonedOpens = new HashMap<>();
   /** Upstreams opened here whose gateway has not yet confirmed that its client took them: session → connection. */
   private final Map<String, String> unconfirmed = new HashMap<>();
+  /** The usage of sessions closed here that the store does not have in full yet. */
+  private final List<UsageMeter> finishing = new ArrayList<>();
+  /** Whether a usage report is on its way: one at a time. */
+  private boolean reportingUsage;
   private UpstreamConnector connector;
   private StallFence fence;
   private MessageConsumer<OpenUpstream> openConsumer;
   private RelayGuard guard;
+  private final ToolConfig toolConfig;
+  private ToolEndpoint tools;
 
   public RelayVerticle() {
-    this(RelayConfig.fromEnv(Env.system()), HygieneConfig.fromEnv(Env.system()));
+    this(RelayConfig.fromEnv(Env.system()), HygieneConfig.fromEnv(Env.system()), ToolConfig.fromEnv(Env.system()));
   }
 
   public RelayVerticle(RelayConfig config, HygieneConfig hygiene) {
+    this(config, hygiene, ToolConfig.off());
+  }
+
+  /** @param tools where the sessions' function tools are carried out */
+  public RelayVerticle(RelayConfig config, HygieneConfig hygiene, ToolConfig tools) {
     this.config = config;
     this.hygiene = hygiene;
+    this.toolConfig = tools;
   }
 
   /**
    * Makes the relay instances of one process: each holds its own sessions, with its share of
    * {@code VOXRELAY_RELAY_MAX_SESSIONS}, and they share nothing.
    */
-  public static Supplier<RelayVerticle> instances(RelayConfig config, HygieneConfig hygiene, int instances) {
+  public static Supplier<RelayVerticle> instances(RelayConfig config, HygieneConfig hygiene, ToolConfig tools,
+                                                  int instances) {
     RelayConfig share = config.perInstance(instances);
-    return () -> new RelayVerticle(share, hygiene);
+    return () -> new RelayVerticle(share, hygiene, tools);
   }
 
   public String nodeId() {
@@ -108,12 +128,14 @@ public final class RelayVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     connector = new UpstreamConnector(vertx, config);
+    tools = new ToolEndpoint(vertx, toolConfig);
     RelayMetrics metrics = connector.metrics();
     Telemetry.of(vertx).readiness("upstream", metrics::readiness);
     fence = new StallFence(config.stallFenceMs(), System::currentTimeMillis);
     new ClaimKeeper(vertx, nodeId, sessions, fence, config.busTimeoutMs(), config.stallFenceMs()).start();
     guard = new RelayGuard(hygiene);
     vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
+    vertx.setPeriodic(USAGE_REPORT_MS, t -> reportUsage());
     vertx.setPeriodic(hygiene.relayGuardIntervalMs(), t -> guard.sweep(sessions.values(), System.currentTimeMillis()));
     var bus = vertx.eventBus();
     return Future.all(
@@ -135,7 +157,10 @@ public final class RelayVerticle extends VerticleBase {
     Future<?> noNewSessions = openConsumer == null ? Future.succeededFuture() : openConsumer.unregister();
     return noNewSessions
         .eventually(() -> Future.join(List.copyOf(sessions.values()).stream().map(this::handOff).toList()))
-        .eventually(() -> connector.close());
+        // What the upstreams closed here cost goes to the store before the process leaves.
+        .eventually(this::reportUsage)
+        .eventually(() -> connector.close())
+        .eventually(() -> tools.close());
   }
 
   private Future<Void> handOff(RelaySession session) {
@@ -253,7 +278,7 @@ public final class RelayVerticle extends VerticleBase {
     Future<RelaySession> opened = BusRequests.<RelayClaim>request(vertx, Addresses.SESSION_BIND_RELAY, BindRelay.claim(request.sessionId(), nodeId, expected),
             busOptions())
         .compose(claim -> !claim.body().granted() ? Future.failedFuture(new ClaimRefused(claim.body().holder()))
-            : RelaySession.open(vertx, nodeId, claim.body().epoch(), config, connector, fence::mayAct, activity,
+            : RelaySession.open(vertx, nodeId, claim.body().epoch(), config, connector, tools, fence::mayAct, activity,
                 request.session(), request.gatewayNode(), request.connectionId(),
                 new TransientRing(Math.max(request.afterSeq(), request.storedSeq()), request.transientsLost()))
             .onFailure(e -> giveBack(request.sessionId(), claim.body().epoch())));
@@ -263,7 +288,16 @@ public final class RelayVerticle extends VerticleBase {
         .onComplete(ar -> opening.remove(request.sessionId(), entry))
         .onSuccess(session -> {
           sessions.put(request.sessionId(), session);
-          session.onClosed(() -> sessions.remove(request.sessionId(), session));
+          session.onClosed(() -> {
+            sessions.remove(request.sessionId(), session);
+            // Its last usage (the final time of its upstream) still goes to the store.
+            if (finishing.size() >= MAX_FINISHING) {
+              finishing.remove(0);
+              LOG.warn("[Relay] the usage of more than {} closed sessions waits to be stored; the oldest is dropped",
+                  MAX_FINISHING);
+            }
+            finishing.add(session.usage());
+          });
           Boolean abandonedDetach = abandonedOpens.remove(key);
           if (abandonedDetach != null) {
             giveUp(session, request.connectionId(), abandonedDetach);
@@ -353,6 +387,45 @@ public final class RelayVerticle extends VerticleBase {
   }
 
   /** Audio forwarded in the last second, for all sessions, in one message. */
+  /**
+   * Sends what the sessions' upstreams cost since the last report (and the final figures of sessions closed
+   * here), in batches; each meter lets go of what the store acknowledged. One report at a time.
+   */
+  private Future<Void> reportUsage() {
+    if (reportingUsage) {
+      return Future.succeededFuture();
+    }
+    long now = System.currentTimeMillis();
+    List<UsageMeter> meters = new ArrayList<>(finishing);
+    sessions.values().forEach(s -> meters.add(s.usage()));
+    Map<UsageReport, UsageMeter> reports = new java.util.LinkedHashMap<>();
+    for (UsageMeter meter : meters) {
+      UsageReport report = meter.report(now);
+      if (report != null) {
+        reports.put(report, meter);
+      }
+    }
+    finishing.removeIf(meter -> meter.report(now) == null);
+    if (reports.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    reportingUsage = true;
+    List<UsageReport> all = new ArrayList<>(reports.keySet());
+    List<Future<?>> sent = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += UsageBatch.MAX_REPORTS) {
+      List<UsageReport> batch = all.subList(from, Math.min(all.size(), from + UsageBatch.MAX_REPORTS));
+      sent.add(DurableRequests.request(vertx, Addresses.SESSION_USAGE, new UsageBatch(batch),
+              DurableRequests.Policy.standard(config.busTimeoutMs()))
+          .onSuccess(v -> batch.forEach(report -> reports.get(report).acknowledged(report)))
+          .onFailure(e -> LOG.warn("[Relay] usage of {} sessions not stored yet: {}", batch.size(), e.getMessage())));
+    }
+    return Future.join(sent).transform(done -> {
+      reportingUsage = false;
+      finishing.removeIf(meter -> meter.report(System.currentTimeMillis()) == null);
+      return Future.succeededFuture();
+    });
+  }
+
   private void reportActivity() {
     List<Activity> forwarded = activity.drain();
     if (!forwarded.isEmpty()) {

@@ -46,6 +46,11 @@ final class TurnRecorder {
     record(turn, ServerEvents.transcriptDone(turn.role(), turn.itemId(), turn.text()), clientSeq);
   }
 
+  /** A turn that is not a transcript line (a tool's call or output), stored with its own client event. */
+  void recordWith(Turn turn, String clientEvent) {
+    record(turn, clientEvent, 0);
+  }
+
   private void record(Turn turn, String doneEvent, long clientSeq) {
     state.addTurn(turn);
     if (!feed.sendTurn(doneEvent, turn, clientSeq)) {

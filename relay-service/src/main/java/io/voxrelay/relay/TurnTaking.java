@@ -4,6 +4,7 @@ import io.voxrelay.common.bus.Turn;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.BooleanSupplier;
 
 /**
  * Whose turn it is in one session's conversation: every item the relay adds gets exactly one answer
@@ -45,12 +46,19 @@ final class TurnTaking {
   private long lastAudioAt;
   private long stallTimer = -1;
   private UpstreamChannel stalledOn;
+  /** While true (a tool call is under way), typed turns wait: the model answers the call first. */
+  private BooleanSupplier holdTexts = () -> false;
 
   TurnTaking(ConversationState state, Timers timers, long appliedClientSeq, Recorder recorder) {
     this.state = state;
     this.timers = timers;
     this.lastAcceptedClientSeq = appliedClientSeq;
     this.recorder = recorder;
+  }
+
+  /** Typed turns wait while {@code hold} is true (a tool call is under way). */
+  void holdTextsWhile(BooleanSupplier hold) {
+    this.holdTexts = hold;
   }
 
   /** Whether client message {@code clientSeq} was accepted here already (0: the client sent no seq). */
@@ -142,7 +150,8 @@ final class TurnTaking {
       }
       return;
     }
-    if (answers.pending() == 0 && !activity.responseActive() && !waitingTexts.isEmpty()) {
+    if (answers.pending() == 0 && !activity.responseActive() && !holdTexts.getAsBoolean()
+        && !waitingTexts.isEmpty()) {
       WaitingText next = waitingTexts.poll();
       Turn turn = new Turn(RealtimeClientEvents.newItemId(), Turn.USER, next.text());
       link.send(RealtimeClientEvents.conversationItemCreate(turn.itemId(), turn.role(), turn.text()));

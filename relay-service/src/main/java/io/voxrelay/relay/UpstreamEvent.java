@@ -1,6 +1,7 @@
 package io.voxrelay.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.bus.Usage;
 import io.voxrelay.common.protocol.ServerEvents;
 
 /**
@@ -39,8 +40,15 @@ sealed interface UpstreamEvent {
   record ResponseCreated() implements UpstreamEvent {
   }
 
-  /** A response ended: {@code completed}, {@code cancelled}, {@code incomplete} or {@code failed}. */
-  record ResponseDone(String status) implements UpstreamEvent {
+  /**
+   * A response ended: {@code completed}, {@code cancelled}, {@code incomplete} or {@code failed}; with its id
+   * and what it was billed ({@code usage}, null when the upstream reported none).
+   */
+  record ResponseDone(String status, String responseId, Usage usage) implements UpstreamEvent {
+    ResponseDone(String status) {
+      this(status, null, null);
+    }
+
     @Override
     public String toClient() {
       return ServerEvents.responseDone(status);
@@ -71,6 +79,10 @@ sealed interface UpstreamEvent {
   record Audio(String base64Pcm) implements UpstreamEvent {
   }
 
+  /** The model called a function tool; its arguments are complete. */
+  record FunctionCall(String itemId, String callId, String name, String arguments) implements UpstreamEvent {
+  }
+
   /** Anything else (rate limits, item bookkeeping): nothing to do. */
   record Other(String type) implements UpstreamEvent {
   }
@@ -88,7 +100,10 @@ sealed interface UpstreamEvent {
       case "response.output_text.done" -> new AnswerDone(event.path("item_id").asText(), event.path("text").asText());
       case "conversation.item.added" -> new ItemAdded(event.path("item").path("id").asText());
       case "response.created" -> new ResponseCreated();
-      case "response.done" -> new ResponseDone(event.path("response").path("status").asText("completed"));
+      case "response.function_call_arguments.done" -> new FunctionCall(event.path("item_id").asText(),
+          event.path("call_id").asText(), event.path("name").asText(), event.path("arguments").asText());
+      case "response.done" -> new ResponseDone(event.path("response").path("status").asText("completed"),
+          event.path("response").path("id").asText(null), Usage.of(event.path("response").path("usage")));
       case "error" -> new Failure(event.path("error").path("code").asText("upstream_error"),
           event.path("error").path("message").asText("The AI service reported an error."),
           event.path("error").path("event_id").asText(null));

@@ -41,6 +41,10 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
   /** Upstream links open on this node: this one counts from now until it closes, either way. */
   private final AtomicInteger openLinks;
   private boolean counted = true;
+  /** This connection's id in usage reports, and when it opened and closed (epoch ms; 0 while open). */
+  private final String upstreamId = "up_" + java.util.UUID.randomUUID().toString().replace("-", "");
+  private final long openedAt = System.currentTimeMillis();
+  private long closedAt;
 
   /**
    * @param mayAct  whether the relay may act on its sessions now: while not, nothing is sent upstream, and
@@ -196,7 +200,18 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
   private void uncount() {
     if (counted) {
       counted = false;
+      closedAt = System.currentTimeMillis();
       openLinks.decrementAndGet();
     }
+  }
+
+  /** How long this connection has been open so far, for the usage reports. */
+  io.voxrelay.common.bus.UsageReport.UpstreamTime time(long now) {
+    return new io.voxrelay.common.bus.UsageReport.UpstreamTime(upstreamId, openedAt, closedAt > 0 ? closedAt : now);
+  }
+
+  /** Whether this connection has closed (its time is final). */
+  boolean closed() {
+    return closedAt > 0;
   }
 }

@@ -29,7 +29,7 @@ class UpstreamControlsTest {
   void pause() {
     ConversationState state = state(true);
     link.activity.observe(new UpstreamEvent.ResponseCreated());
-    UpstreamControls.apply(link, Control.PAUSE, state, "alloy", new TurnTaking(state, timers, 0, (t, s) -> { }));
+    UpstreamControls.apply(link, Control.PAUSE, state, UpstreamDefaultsForTest.DEFAULTS, new TurnTaking(state, timers, 0, (t, s) -> { }));
     assertThat(typesSent()).containsExactly("session.update", "input_audio_buffer.clear", "response.cancel");
     assertThat(Json.parse(link.sent.get(0)).path("session").toString()).contains("\"create_response\":false");
   }
@@ -39,11 +39,11 @@ class UpstreamControlsTest {
   void quietControls() {
     ConversationState state = state(true);
     TurnTaking turns = new TurnTaking(state, timers, 0, (t, s) -> { });
-    UpstreamControls.apply(link, Control.PAUSE, state, "alloy", turns);
+    UpstreamControls.apply(link, Control.PAUSE, state, UpstreamDefaultsForTest.DEFAULTS, turns);
     assertThat(typesSent()).containsExactly("session.update", "input_audio_buffer.clear");
     link.sent.clear();
     for (Control control : List.of(Control.RESUME, Control.TEXT_ONLY_ON, Control.TEXT_ONLY_OFF)) {
-      UpstreamControls.apply(link, control, state, "alloy", turns);
+      UpstreamControls.apply(link, control, state, UpstreamDefaultsForTest.DEFAULTS, turns);
     }
     assertThat(typesSent()).containsExactly("session.update", "session.update", "session.update");
   }
@@ -54,7 +54,7 @@ class UpstreamControlsTest {
     ConversationState state = state(false);
     TurnTaking turns = new TurnTaking(state, timers, 0, (t, s) -> { });
     link.activity.observe(new UpstreamEvent.ResponseCreated());
-    UpstreamControls.apply(link, Control.NEXT_QUESTION, state, "alloy", turns);
+    UpstreamControls.apply(link, Control.NEXT_QUESTION, state, UpstreamDefaultsForTest.DEFAULTS, turns);
     assertThat(typesSent()).containsExactly("session.update", "conversation.item.create", "response.cancel");
     assertThat(link.sent.get(1)).contains("Q2?");
     String item = link.itemsSent().get(0);
@@ -66,7 +66,7 @@ class UpstreamControlsTest {
     TurnTakingTest.Channel pausedLink = new TurnTakingTest.Channel();
     ConversationState paused = state(true);
     TurnTaking pausedTurns = new TurnTaking(paused, timers, 0, (t, s) -> { });
-    UpstreamControls.apply(pausedLink, Control.NEXT_QUESTION, paused, "alloy", pausedTurns);
+    UpstreamControls.apply(pausedLink, Control.NEXT_QUESTION, paused, UpstreamDefaultsForTest.DEFAULTS, pausedTurns);
     pausedLink.hear(new UpstreamEvent.ItemAdded(pausedLink.itemsSent().get(0)), pausedTurns);
     paused.update(ConversationStateTest.snapshot("s1", false, false, 1, List.of()));
     pausedTurns.progress(pausedLink);
@@ -78,9 +78,9 @@ class UpstreamControlsTest {
   void notOnALink() {
     ConversationState state = state(false);
     TurnTaking turns = new TurnTaking(state, timers, 0, (t, s) -> { });
-    assertThatThrownBy(() -> UpstreamControls.apply(link, Control.TEXT, state, "alloy", turns))
+    assertThatThrownBy(() -> UpstreamControls.apply(link, Control.TEXT, state, UpstreamDefaultsForTest.DEFAULTS, turns))
         .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> UpstreamControls.apply(link, Control.END, state, "alloy", turns))
+    assertThatThrownBy(() -> UpstreamControls.apply(link, Control.END, state, UpstreamDefaultsForTest.DEFAULTS, turns))
         .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -22,9 +22,9 @@ final class ControlRules {
     SessionRecord.Builder next = s.toBuilder().lastInteractionAt(now);
     return switch (control) {
       case PAUSE -> next.paused(true).build();
-      // Resuming a terminated session starts a new run: its age counts from now.
+      // Resuming a terminated session starts a new run: its age counts from now, and it is terminated no more.
       case RESUME -> next.paused(false).awaitingResume(false).startedAt(s.awaitingResume() ? now : s.startedAt())
-          .build();
+          .terminationReason(s.awaitingResume() ? null : s.terminationReason()).build();
       case NEXT_QUESTION -> {
         if (s.currentQuestionIndex() + 1 >= s.questions().size()) {
           throw new Refused(BusFailure.CONFLICT, "there is no next question");

@@ -12,6 +12,7 @@ import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.protocol.NumberedEvent;
+import io.voxrelay.common.protocol.SessionState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -41,7 +42,7 @@ import static io.voxrelay.session.Sql.later;
  * never on an event loop. Updates are optimistic: a row's {@code version} must still be the one read, or the
  * change is applied again to the fresh row.
  */
-final class JdbcSessionStore implements SessionStore {
+final class JdbcSessionStore implements SessionStore, WebhookStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcSessionStore.class);
   private static final int MAX_ATTEMPTS = 32;
@@ -56,10 +57,13 @@ final class JdbcSessionStore implements SessionStore {
   private final EventLog events;
   private final String storeId;
   private final Vertx vertx;
+  /** Whether changes queue lifecycle webhooks ({@link LifecycleEvents}) in their transaction. */
+  private final boolean queueWebhooks;
 
   private JdbcSessionStore(Vertx vertx, HikariDataSource dataSource, WorkerExecutor workers, WorkerExecutor writer,
-                           StoreConfig config, String storeId) {
+                           StoreConfig config, String storeId, boolean queueWebhooks) {
     this.vertx = vertx;
+    this.queueWebhooks = queueWebhooks;
     this.dataSource = dataSource;
     this.storeId = storeId;
     this.workers = workers;
@@ -70,8 +74,16 @@ final class JdbcSessionStore implements SessionStore {
     this.events = new EventLog(config.replayMaxEvents(), config.replayMaxAgeMs());
   }
 
-  /** Opens the store described by {@code config} and brings its schema up to date. */
+  /** Opens the store described by {@code config} and brings its schema up to date; it queues no webhooks. */
   static Future<SessionStore> open(Vertx vertx, StoreConfig config) {
+    return open(vertx, config, false);
+  }
+
+  /**
+   * Opens the store described by {@code config} and brings its schema up to date; with {@code queueWebhooks},
+   * every change queues the lifecycle webhooks it reports, in its own transaction.
+   */
+  static Future<SessionStore> open(Vertx vertx, StoreConfig config, boolean queueWebhooks) {
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("voxrelay-session-store", config.poolSize());
     // SQLite has one writer at a time, and a connection that finds the lock taken sleeps in its busy handler
     // (1, 2, 5, 10 … ms) even when the lock frees in microseconds: this process's writes take turns on one
@@ -85,7 +97,8 @@ final class JdbcSessionStore implements SessionStore {
         String storeId = StoreIdentity.ensure(dataSource);
         LOG.info("[SessionStore] {} store {} ready at schema version {}", config.kind().name().toLowerCase(),
             storeId, version);
-        return (SessionStore) new JdbcSessionStore(vertx, dataSource, workers, writer, config, storeId);
+        return (SessionStore) new JdbcSessionStore(vertx, dataSource, workers, writer, config, storeId,
+            queueWebhooks);
       } catch (SQLException | RuntimeException e) {
         dataSource.close();
         throw e;
@@ -149,9 +162,18 @@ final class JdbcSessionStore implements SessionStore {
   public Future<Void> insert(SessionRecord s) {
     return write(() -> {
       try (Connection c = dataSource.getConnection()) {
-        SessionRows.insert(c, s);
+        if (!queueWebhooks) {
+          SessionRows.insert(c, s);
+          return null;
+        }
+        List<LifecycleEvents.Event> created = LifecycleEvents.created(s);
+        SessionRecord numbered = s.toBuilder().webhookSeq(created.size()).build();
+        return Sql.inTransaction(c, () -> {
+          SessionRows.insert(c, numbered);
+          WebhookOutbox.enqueue(c, numbered, 1, created, System.currentTimeMillis());
+          return null;
+        });
       }
-      return null;
     });
   }
 
@@ -179,13 +201,134 @@ final class JdbcSessionStore implements SessionStore {
           if (changed == current) {
             return current; // nothing changed (a refused claim, a duplicate control): nothing to write
           }
+          List<LifecycleEvents.Event> events = queueWebhooks ? LifecycleEvents.between(current, changed) : List.of();
+          SessionRecord toWrite = events.isEmpty() ? changed
+              : changed.toBuilder().webhookSeq(current.webhookSeq() + events.size()).build();
           int liveDelta = (changed.live() ? 1 : 0) - (current.live() ? 1 : 0);
-          if (liveDelta == 0 ? SessionRows.write(c, current.version(), changed)
-              : SessionRows.writeCounted(c, current.version(), changed, liveDelta)) {
-            return changed.withVersion(current.version() + 1);
+          if (events.isEmpty() && liveDelta == 0 ? SessionRows.write(c, current.version(), toWrite)
+              : writeWithEffects(c, current, toWrite, liveDelta, events)) {
+            return toWrite.withVersion(current.version() + 1);
           }
         }
         throw new IllegalStateException("too much contention on session " + sessionId);
+      }
+    });
+  }
+
+  /**
+   * Writes a change with what follows from it, in one transaction: the live count and the webhooks it
+   * reports. False (nothing written) when another change won the version race.
+   */
+  private static boolean writeWithEffects(Connection c, SessionRecord current, SessionRecord changed, int liveDelta,
+                                          List<LifecycleEvents.Event> events) throws SQLException {
+    return Sql.inTransaction(c, () -> {
+      if (!SessionRows.write(c, current.version(), changed)) {
+        return false;
+      }
+      if (liveDelta != 0) {
+        SessionRows.countLive(c, liveDelta);
+      }
+      if (!events.isEmpty()) {
+        WebhookOutbox.enqueue(c, changed, current.webhookSeq() + 1, events, System.currentTimeMillis());
+      }
+      return true;
+    });
+  }
+
+  @Override
+  public Future<Void> recordUsage(List<io.voxrelay.common.bus.UsageReport> reports) {
+    return batchWrite(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        long now = System.currentTimeMillis();
+        Sql.inTransaction(c, () -> {
+          // In session order, as the activity batches: no two multi-row transactions deadlock.
+          for (io.voxrelay.common.bus.UsageReport report : reports.stream()
+              .sorted(java.util.Comparator.comparing(io.voxrelay.common.bus.UsageReport::sessionId)).toList()) {
+            UsageLedger.record(c, report, now);
+          }
+          return null;
+        });
+        return null;
+      }
+    });
+  }
+
+  @Override
+  public WebhookStore webhooks() {
+    return this;
+  }
+
+  @Override
+  public Future<Boolean> leaseWebhooks(String holder, long ttlMs) {
+    return batchWrite(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return WebhookOutbox.lease(c, holder, System.currentTimeMillis(), ttlMs);
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> releaseWebhooks(String holder) {
+    return batchWrite(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        WebhookOutbox.release(c, holder);
+        return null;
+      }
+    });
+  }
+
+  @Override
+  public Future<List<WebhookOutbox.Entry>> dueWebhooks(int limit) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return WebhookOutbox.due(c, System.currentTimeMillis(), limit);
+      }
+    });
+  }
+
+  @Override
+  public Future<Boolean> claimWebhookAttempt(String holder, WebhookOutbox.Entry entry, long retryAt) {
+    return batchWrite(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return WebhookOutbox.claimAttempt(c, holder, entry, System.currentTimeMillis(), retryAt);
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> retryWebhookAt(String eventId, int attempts, long at) {
+    return batchWrite(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        WebhookOutbox.retryAt(c, eventId, attempts, at);
+        return null;
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> webhookDelivered(String eventId) {
+    return batchWrite(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        WebhookOutbox.delivered(c, eventId);
+        return null;
+      }
+    });
+  }
+
+  @Override
+  public Future<int[]> dropStaleWebhooks(long cutoff, int maxQueued) {
+    return batchWrite(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return new int[] {WebhookOutbox.dropOlderThan(c, cutoff), WebhookOutbox.dropOverflow(c, maxQueued)};
+      }
+    });
+  }
+
+  @Override
+  public Future<Long> queuedWebhooks() {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return WebhookOutbox.count(c);
       }
     });
   }
@@ -256,8 +399,12 @@ final class JdbcSessionStore implements SessionStore {
            PreparedStatement ps = c.prepareStatement("UPDATE sessions SET last_heartbeat_at = "
                + later("last_heartbeat_at") + ", last_audio_activity_at = " + later("last_audio_activity_at")
                + ", last_activity_at = " + later("last_activity_at") + " WHERE session_id = ?")) {
+        // Rows in one order, whoever writes several in one transaction (gateways' batches, relays' usage), so
+        // two such transactions never wait on each other in a cycle (PostgreSQL would abort one as a deadlock).
+        List<Activity> ordered = activities.stream().sorted(java.util.Comparator.comparing(Activity::sessionId))
+            .toList();
         return Sql.inTransaction(c, () -> {
-          for (Activity a : activities) {
+          for (Activity a : ordered) {
             int i = bindLater(ps, 1, a.heartbeatAt());
             i = bindLater(ps, i, a.audioAt());
             i = bindLater(ps, i, a.audioAt());
@@ -297,18 +444,27 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public Future<Map<String, Long>> countByState() {
     return blocking(() -> {
-      Map<String, Long> counts = new LinkedHashMap<>(Map.of("live", 0L, "awaiting_resume", 0L, "ended", 0L));
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (SessionState state : SessionState.values()) {
+        counts.put(state.code(), 0L);
+      }
       try (Connection c = dataSource.getConnection();
-           PreparedStatement ps = c.prepareStatement(
-               "SELECT ended, awaiting_resume, COUNT(*) AS n FROM sessions GROUP BY ended, awaiting_resume");
+           PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*) AS n FROM sessions GROUP BY state");
            ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String state = rs.getInt("ended") != 0 ? "ended"
-              : rs.getInt("awaiting_resume") != 0 ? "awaiting_resume" : "live";
-          counts.merge(state, rs.getLong("n"), Long::sum);
+          counts.put(rs.getString("state"), rs.getLong("n"));
         }
       }
       return counts;
+    });
+  }
+
+  @Override
+  public Future<List<SessionRecord>> list(SessionState state, ListCursor before, int limit) {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return SessionRows.page(c, state, before, limit);
+      }
     });
   }
 

@@ -54,7 +54,8 @@ final class RelayClaims {
   /** The relay let its upstream go: the session awaits resume, unless the notice is about an older claim. */
   Future<Void> upstreamClosed(UpstreamClosed event) {
     return store.update(event.sessionId(), s -> event.relayNode().equals(s.relayNode())
-            && event.epoch() == s.relayEpoch() ? s.toBuilder().relayNode(null).awaitingResume(!s.ended()).build() : s)
+            && event.epoch() == s.relayEpoch() ? s.toBuilder().relayNode(null).awaitingResume(!s.ended())
+            .upstreamFailures(s.upstreamFailures() + (event.failed() ? 1 : 0)).build() : s)
         .onSuccess(s -> LOG.info("[SessionService] upstream of {} closed (epoch {}); awaiting resume: {}",
             s.sessionId(), event.epoch(), s.awaitingResume()))
         .mapEmpty();

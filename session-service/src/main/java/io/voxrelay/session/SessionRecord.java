@@ -1,7 +1,13 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.bus.Budget;
 import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.SessionStatus;
+import io.voxrelay.common.bus.SessionTools;
 import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.bus.UpstreamOptions;
+import io.voxrelay.common.bus.Usage;
+import io.voxrelay.common.protocol.SessionState;
 
 import java.util.List;
 
@@ -16,6 +22,14 @@ import java.util.List;
  * @param relayEpoch       the fencing token of the current (or last) relay claim: raised by every grant
  * @param connectionId     the session's one live client connection
  * @param previousTokenHash the token a rotation replaced, valid until the client confirms the new one
+ * @param metadata         the app backend's own JSON object (the session API), or null
+ * @param upstreamFailures how many times a relay gave up reopening its upstream
+ * @param webhookSeq       the per-session number of the last lifecycle webhook queued for it (their order)
+ * @param tools            the function tools its model may call, fixed at creation
+ * @param upstream         its own upstream session options, fixed at creation
+ * @param limits           its limits on what it may cost (the app's backend may change them)
+ * @param usage            the tokens its upstreams were billed, in all ({@link UsageLedger}; read-only here)
+ * @param upstreamMs       how long its upstreams were open, in all (read-only here)
  * @param history          the most recent turns, oldest first (the store keeps them all)
  */
 record SessionRecord(String sessionId, long version, String instructions, List<String> questions, long createdAt,
@@ -23,22 +37,61 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
                      boolean awaitingResume, boolean textOnly, boolean ended, String terminationReason,
                      String relayNode, long relayEpoch, String gatewayNode, int connections, long startedAt,
                      long lastHeartbeatAt, long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq,
-                     long appliedClientSeq, String connectionId, String previousTokenHash, List<Turn> history) {
+                     long appliedClientSeq, String connectionId, String previousTokenHash, String metadata,
+                     int upstreamFailures, long webhookSeq, SessionTools tools, UpstreamOptions upstream,
+                     Budget limits, Usage usage, long upstreamMs, List<Turn> history) {
 
   SessionRecord {
     questions = List.copyOf(questions);
     history = history == null ? List.of() : List.copyOf(history);
+    tools = tools == null ? SessionTools.NONE : tools;
+    upstream = upstream == null ? UpstreamOptions.NONE : upstream;
+    usage = usage == null ? Usage.NONE : usage;
+    limits = limits == null ? Budget.NONE : limits;
   }
 
   static SessionRecord create(String sessionId, String instructions, List<String> questions, String tokenHash,
                               long tokenExpiresAt, long now) {
     return new SessionRecord(sessionId, 0, instructions, questions, now, tokenHash, tokenExpiresAt, 0, false, false,
-        false, false, null, null, 0, null, 0, now, now, now, now, 0, 0, null, null, List.of());
+        false, false, null, null, 0, null, 0, now, now, now, now, 0, 0, null, null, null, 0, 0, SessionTools.NONE,
+        UpstreamOptions.NONE, Budget.NONE, Usage.NONE, 0, List.of());
+  }
+
+  /** A new session with {@code tools} and {@code upstream} options. */
+  static SessionRecord create(String sessionId, String instructions, List<String> questions, SessionTools tools,
+                              UpstreamOptions upstream, String tokenHash, long tokenExpiresAt, long now) {
+    SessionRecord s = create(sessionId, instructions, questions, tokenHash, tokenExpiresAt, now);
+    return new SessionRecord(s.sessionId, s.version, s.instructions, s.questions, s.createdAt, s.tokenHash,
+        s.tokenExpiresAt, s.currentQuestionIndex, s.paused, s.awaitingResume, s.textOnly, s.ended, s.terminationReason,
+        s.relayNode, s.relayEpoch, s.gatewayNode, s.connections, s.startedAt, s.lastHeartbeatAt, s.lastAudioActivityAt,
+        s.lastInteractionAt, s.lastClientSeq, s.appliedClientSeq, s.connectionId, s.previousTokenHash, s.metadata,
+        s.upstreamFailures, s.webhookSeq, tools, upstream, s.limits, s.usage, s.upstreamMs, s.history);
   }
 
   SessionSnapshot snapshot() {
     return new SessionSnapshot(sessionId, instructions, questions, currentQuestionIndex, paused, awaitingResume,
-        textOnly, ended, relayNode, gatewayNode, createdAt, startedAt, history, lastClientSeq, appliedClientSeq);
+        textOnly, ended, relayNode, gatewayNode, createdAt, startedAt, history, lastClientSeq, appliedClientSeq, tools, upstream);
+  }
+
+  /** Its state in the session API, and in the store's {@code state} column. */
+  SessionState state() {
+    return SessionState.of(ended, awaitingResume, terminationReason);
+  }
+
+  /** What the app's backend may read about it. */
+  SessionStatus status() {
+    return new SessionStatus(sessionId, state().code(), currentQuestionIndex, questions.size(), paused, textOnly,
+        terminationReason, gatewayNode != null, relayNode != null, upstreamFailures, connections, createdAt, startedAt,
+        lastHeartbeatAt, lastActivityAt(), metadata, usage, upstreamMs, limits);
+  }
+
+  /** This record with the usage totals read from its row. */
+  SessionRecord withUsage(Usage totals, long totalUpstreamMs) {
+    return new SessionRecord(sessionId, version, instructions, questions, createdAt, tokenHash, tokenExpiresAt,
+        currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode, relayEpoch,
+        gatewayNode, connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt, lastClientSeq,
+        appliedClientSeq, connectionId, previousTokenHash, metadata, upstreamFailures, webhookSeq, tools, upstream,
+        limits, totals, totalUpstreamMs, history);
   }
 
   SessionRecord withVersion(long newVersion) {
@@ -91,6 +144,10 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
     private long appliedClientSeq;
     private String connectionId;
     private String previousTokenHash;
+    private String metadata;
+    private Budget limits;
+    private int upstreamFailures;
+    private long webhookSeq;
     private List<Turn> history;
 
     private Builder(SessionRecord s) {
@@ -116,6 +173,10 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       appliedClientSeq = s.appliedClientSeq;
       connectionId = s.connectionId;
       previousTokenHash = s.previousTokenHash;
+      metadata = s.metadata;
+      limits = s.limits;
+      upstreamFailures = s.upstreamFailures;
+      webhookSeq = s.webhookSeq;
       history = s.history;
     }
 
@@ -220,6 +281,26 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       return this;
     }
 
+    Builder limits(Budget value) {
+      limits = value;
+      return this;
+    }
+
+    Builder metadata(String value) {
+      metadata = value;
+      return this;
+    }
+
+    Builder upstreamFailures(int value) {
+      upstreamFailures = value;
+      return this;
+    }
+
+    Builder webhookSeq(long value) {
+      webhookSeq = value;
+      return this;
+    }
+
     Builder history(List<Turn> value) {
       history = value;
       return this;
@@ -230,7 +311,8 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       return new SessionRecord(s.sessionId, version, s.instructions, s.questions, s.createdAt, tokenHash,
           tokenExpiresAt, currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode,
           relayEpoch, gatewayNode, connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt,
-          lastClientSeq, appliedClientSeq, connectionId, previousTokenHash, history);
+          lastClientSeq, appliedClientSeq, connectionId, previousTokenHash, metadata, upstreamFailures, webhookSeq,
+          s.tools, s.upstream, limits, s.usage, s.upstreamMs, history);
     }
   }
 }

@@ -1,7 +1,12 @@
 package io.voxrelay.session;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.voxrelay.common.bus.Budget;
+import io.voxrelay.common.bus.SessionTools;
+import io.voxrelay.common.bus.UpstreamOptions;
+import io.voxrelay.common.bus.Usage;
 import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.SessionState;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.voxrelay.session.Sql.bindLater;
@@ -24,20 +30,32 @@ final class SessionRows {
   };
 
   /** Columns that never change after creation: they are written once. */
-  private static final List<String> FIXED = List.of("session_id", "instructions", "questions", "created_at");
+  private static final List<String> FIXED = List.of("session_id", "instructions", "questions", "created_at", "tools",
+      "upstream_options");
   /** Columns a change may write directly. */
   private static final List<String> STATE = List.of("version", "token_hash", "token_expires_at",
       "current_question_index", "paused", "awaiting_resume", "text_only", "ended", "termination_reason",
       "relay_node", "relay_epoch", "gateway_node", "connections", "started_at", "last_client_seq", "connection_id",
-      "previous_token_hash");
+      "previous_token_hash", "metadata", "state", "upstream_failures", "webhook_seq", "limits");
   /** Timestamps that only ever move forward, whoever writes: a state change never undoes newer activity. */
   private static final List<String> TIMES = List.of("last_heartbeat_at", "last_audio_activity_at",
       "last_interaction_at", "last_activity_at");
+  /** The usage totals: written only by {@link UsageLedger}, read with the row. */
+  private static final List<String> USAGE = List.of("usage_input_tokens", "usage_output_tokens",
+      "usage_cached_tokens", "usage_input_text_tokens", "usage_input_audio_tokens", "usage_output_text_tokens",
+      "usage_output_audio_tokens", "upstream_ms");
   /** Written by a change only through {@code markApplied}, which keeps the highest. */
   private static final String APPLIED = "applied_client_seq";
 
-  private static final String SELECT = "SELECT " + String.join(", ", FIXED) + ", " + String.join(", ", STATE)
-      + ", " + String.join(", ", TIMES) + ", " + APPLIED + " FROM sessions WHERE session_id = ?";
+  private static final String COLUMNS = String.join(", ", FIXED) + ", " + String.join(", ", STATE) + ", "
+      + String.join(", ", TIMES) + ", " + APPLIED + ", " + String.join(", ", USAGE);
+  private static final String SELECT = "SELECT " + COLUMNS + " FROM sessions WHERE session_id = ?";
+  /** A page of the list, newest first, after a cursor: a range of the state index (or the creation one). */
+  private static final String PAGE_RANGE = "(created_at < ? OR (created_at = ? AND session_id < ?))"
+      + " ORDER BY created_at DESC, session_id DESC LIMIT ?";
+  private static final String PAGE_BY_STATE = "SELECT " + COLUMNS + " FROM sessions WHERE state = ? AND "
+      + PAGE_RANGE;
+  private static final String PAGE = "SELECT " + COLUMNS + " FROM sessions WHERE " + PAGE_RANGE;
   private static final String INSERT = "INSERT INTO sessions (" + String.join(", ", FIXED) + ", "
       + String.join(", ", STATE) + ", " + String.join(", ", TIMES) + ", " + APPLIED + ") VALUES ("
       + "?, ".repeat(FIXED.size() + STATE.size() + TIMES.size()) + "?)";
@@ -59,11 +77,37 @@ final class SessionRows {
     }
   }
 
+  /**
+   * Up to {@code limit} sessions in {@code state} (null: in any), created before {@code before}, newest first;
+   * without their history.
+   */
+  static List<SessionRecord> page(Connection c, SessionState state, ListCursor before, int limit)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(state == null ? PAGE : PAGE_BY_STATE)) {
+      int i = 1;
+      if (state != null) {
+        ps.setString(i++, state.code());
+      }
+      ps.setLong(i++, before.createdAt());
+      ps.setLong(i++, before.createdAt());
+      ps.setString(i++, before.sessionId());
+      ps.setInt(i, limit);
+      List<SessionRecord> page = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          page.add(map(rs));
+        }
+      }
+      return page;
+    }
+  }
+
   /** Maps the current row of {@code rs} (selected with {@link #SELECT}'s columns), by column name. */
   static SessionRecord map(ResultSet rs) throws SQLException {
     return SessionRecord.create(rs.getString("session_id"), rs.getString("instructions"),
-            questions(rs.getString("questions")), rs.getString("token_hash"), rs.getLong("token_expires_at"),
-            rs.getLong("created_at"))
+            questions(rs.getString("questions")), json(rs, "tools", SessionTools.class, SessionTools.NONE),
+            json(rs, "upstream_options", UpstreamOptions.class, UpstreamOptions.NONE), rs.getString("token_hash"),
+            rs.getLong("token_expires_at"), rs.getLong("created_at"))
         .toBuilder()
         .version(rs.getLong("version"))
         .currentQuestionIndex(rs.getInt("current_question_index"))
@@ -80,11 +124,19 @@ final class SessionRows {
         .lastClientSeq(rs.getLong("last_client_seq"))
         .connectionId(rs.getString("connection_id"))
         .previousTokenHash(rs.getString("previous_token_hash"))
+        .metadata(rs.getString("metadata"))
+        .upstreamFailures(rs.getInt("upstream_failures"))
+        .webhookSeq(rs.getLong("webhook_seq"))
+        .limits(json(rs, "limits", Budget.class, Budget.NONE))
         .lastHeartbeatAt(rs.getLong("last_heartbeat_at"))
         .lastAudioActivityAt(rs.getLong("last_audio_activity_at"))
         .lastInteractionAt(rs.getLong("last_interaction_at"))
         .appliedClientSeq(rs.getLong(APPLIED))
-        .build();
+        .build()
+        .withUsage(new Usage(rs.getLong("usage_input_tokens"), rs.getLong("usage_output_tokens"),
+            rs.getLong("usage_cached_tokens"), rs.getLong("usage_input_text_tokens"),
+            rs.getLong("usage_input_audio_tokens"), rs.getLong("usage_output_text_tokens"),
+            rs.getLong("usage_output_audio_tokens")), rs.getLong("upstream_ms"));
   }
 
   static void insert(Connection c, SessionRecord s) throws SQLException {
@@ -94,6 +146,8 @@ final class SessionRows {
       ps.setString(i++, s.instructions());
       ps.setString(i++, Json.write(s.questions()));
       ps.setLong(i++, s.createdAt());
+      ps.setString(i++, s.tools().isEmpty() ? null : Json.write(s.tools()));
+      ps.setString(i++, s.upstream().equals(UpstreamOptions.NONE) ? null : Json.write(s.upstream()));
       i = bindState(ps, i, s, s.version());
       ps.setLong(i++, s.lastHeartbeatAt());
       ps.setLong(i++, s.lastAudioActivityAt());
@@ -118,20 +172,12 @@ final class SessionRows {
     }
   }
 
-  /** A change that makes the session live or not: the row and the live count move in one transaction. */
-  static boolean writeCounted(Connection c, long expectedVersion, SessionRecord s, int liveDelta)
-      throws SQLException {
-    // A lost version race wrote nothing: committing that empty transaction changes nothing either.
-    return Sql.inTransaction(c, () -> {
-      if (!write(c, expectedVersion, s)) {
-        return false;
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE session_counts SET live = live + ? WHERE id = 1")) {
-        ps.setInt(1, liveDelta);
-        ps.executeUpdate();
-      }
-      return true;
-    });
+  /** Moves the live count by {@code delta}, in the caller's transaction with the change that caused it. */
+  static void countLive(Connection c, int delta) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE session_counts SET live = live + ? WHERE id = 1")) {
+      ps.setInt(1, delta);
+      ps.executeUpdate();
+    }
   }
 
   /** Binds the {@link #STATE} columns, in their order, from {@code index}; returns the next free index. */
@@ -154,7 +200,26 @@ final class SessionRows {
     ps.setLong(i++, s.lastClientSeq());
     ps.setString(i++, s.connectionId());
     ps.setString(i++, s.previousTokenHash());
+    ps.setString(i++, s.metadata());
+    // Derived from the flags, and kept beside them so that sessions are listed by state through an index.
+    ps.setString(i++, s.state().code());
+    ps.setInt(i++, s.upstreamFailures());
+    ps.setLong(i++, s.webhookSeq());
+    ps.setString(i++, s.limits().isEmpty() ? null : Json.write(s.limits()));
     return i;
+  }
+
+  /** A JSON column read as {@code type}; {@code none} when it is null. */
+  private static <T> T json(ResultSet rs, String column, Class<T> type, T none) throws SQLException {
+    String json = rs.getString(column);
+    if (json == null) {
+      return none;
+    }
+    try {
+      return Json.MAPPER.readValue(json, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable " + column + " column", e);
+    }
   }
 
   private static List<String> questions(String json) {

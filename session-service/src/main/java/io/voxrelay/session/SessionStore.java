@@ -7,6 +7,7 @@ import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.protocol.NumberedEvent;
+import io.voxrelay.common.protocol.SessionState;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -117,6 +118,21 @@ interface SessionStore {
    */
   Future<List<String>> lostClaims(String relayNode, Map<String, Long> epochs);
 
+  /**
+   * A page of sessions in {@code state} (null: in any), newest first, created before {@code before}: at most
+   * {@code limit}, without their history, read through the state index.
+   */
+  Future<List<SessionRecord>> list(SessionState state, ListCursor before, int limit);
+
+  /**
+   * Adds a relay's usage reports to their sessions' totals, each response and upstream counted once (sent
+   * again, it adds nothing), in one transaction; nothing for a session that no longer exists.
+   */
+  Future<Void> recordUsage(List<io.voxrelay.common.bus.UsageReport> reports);
+
+  /** Webhook delivery's side of the store (its outbox and lease). */
+  WebhookStore webhooks();
+
   /** The store's identity, created with its schema: every session-service instance of a cluster shares one. */
   String storeId();
 
@@ -124,8 +140,8 @@ interface SessionStore {
   Future<Void> drain(long timeoutMs);
 
   /**
-   * Sessions by state, for the figures: {@code live} (not ended, not awaiting resume), {@code awaiting_resume}
-   * (terminated ones included) and {@code ended}. Read off the state index, without a scan of the rows.
+   * Sessions by {@link SessionState}, for the figures (every state, 0 included). Read off the state index,
+   * without a scan of the rows.
    */
   Future<Map<String, Long>> countByState();
 

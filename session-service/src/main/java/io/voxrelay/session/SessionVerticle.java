@@ -6,6 +6,7 @@ import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.CheckClaims;
+import io.voxrelay.common.bus.ClientDisconnected;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.Control;
@@ -28,10 +29,12 @@ import io.voxrelay.common.bus.TerminatedSessions;
 import io.voxrelay.common.bus.Termination;
 import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.bus.UpstreamClosed;
+import io.voxrelay.common.bus.UsageBatch;
 import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.RetentionConfig;
 import io.voxrelay.common.config.StoreConfig;
+import io.voxrelay.common.config.WebhookConfig;
 import io.voxrelay.common.management.Telemetry;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
@@ -50,6 +53,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 
+import static io.voxrelay.session.BusReplies.answer;
+import static io.voxrelay.session.BusReplies.fail;
+
 /**
  * The session service: the only owner of session state and resume tokens. Any number of instances may run;
  * they share one {@link SessionStore}.
@@ -62,7 +68,10 @@ public final class SessionVerticle extends VerticleBase {
   private final Clock clock;
   private volatile SessionStore store;
   private Terminations terminations;
+  private SessionApiHandlers apiHandlers;
   private final RetentionConfig retentionConfig;
+  private final WebhookConfig webhookConfig;
+  private WebhookDelivery webhooks;
   private RetentionSweep retention;
   private RelayClaims claims;
   private StoreCheck storeCheck;
@@ -77,7 +86,12 @@ public final class SessionVerticle extends VerticleBase {
   private volatile Future<Void> storePing;
 
   public SessionVerticle() {
-    this(StoreConfig.fromEnv(Env.system()));
+    this(Env.system());
+  }
+
+  /** Every setting from {@code env}: the store, retention and webhooks. */
+  public SessionVerticle(Env env) {
+    this(StoreConfig.fromEnv(env), RetentionConfig.fromEnv(env), WebhookConfig.fromEnv(env), Clock.systemUTC());
   }
 
   public SessionVerticle(StoreConfig config) {
@@ -93,7 +107,12 @@ public final class SessionVerticle extends VerticleBase {
   }
 
   SessionVerticle(StoreConfig config, RetentionConfig retention, Clock clock) {
+    this(config, retention, WebhookConfig.off(), clock);
+  }
+
+  SessionVerticle(StoreConfig config, RetentionConfig retention, WebhookConfig webhooks, Clock clock) {
     this.config = config;
+    this.webhookConfig = webhooks;
     this.retentionConfig = retention;
     this.clock = clock;
   }
@@ -102,10 +121,12 @@ public final class SessionVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     var bus = vertx.eventBus();
-    return JdbcSessionStore.open(vertx, config)
+    return JdbcSessionStore.open(vertx, config, webhookConfig.enabled())
         .compose(opened -> {
           store = opened;
-          terminations = new Terminations(vertx, opened, clock);
+          ClientNotices notices = new ClientNotices(vertx, opened, clock);
+          terminations = new Terminations(vertx, opened, notices, clock);
+          apiHandlers = new SessionApiHandlers(vertx, opened, notices, clock);
           retention = new RetentionSweep(vertx, opened, retentionConfig, config.replayMaxAgeMs(), clock);
           retention.start();
           claims = new RelayClaims(opened);
@@ -113,6 +134,10 @@ public final class SessionVerticle extends VerticleBase {
           Telemetry.of(vertx).readiness("store", this::storeReadiness);
           census();
           censusTimer = vertx.setPeriodic(CENSUS_INTERVAL_MS, t -> census());
+          if (webhookConfig.enabled()) {
+            webhooks = new WebhookDelivery(vertx, opened.webhooks(), webhookConfig, nodeId);
+            webhooks.start();
+          }
           return storeCheck.start();
         })
         .compose(v -> {
@@ -130,12 +155,17 @@ public final class SessionVerticle extends VerticleBase {
               bus.<FindExpired>consumer(Addresses.SESSION_FIND_EXPIRED, this::findExpired),
               bus.<TerminateSessions>consumer(Addresses.SESSION_TERMINATE, this::terminate),
               bus.<ConfirmConnection>consumer(Addresses.SESSION_CONFIRM, this::confirm),
+              bus.<UsageBatch>consumer(Addresses.SESSION_USAGE, m -> answer(m, "usage",
+                  store.recordUsage(m.body().reports()))),
+              bus.<ClientDisconnected>consumer(Addresses.SESSION_DISCONNECTED, m -> answer(m, "disconnected",
+                  disconnected(m.body()))),
               bus.<EmitEvents>consumer(Addresses.SESSION_EMIT, this::emit),
               bus.<ReplayRequest>consumer(Addresses.SESSION_REPLAY, this::replay),
               bus.<GetSession>consumer(Addresses.SESSION_GET, this::get),
               bus.<GetTranscript>consumer(Addresses.SESSION_TRANSCRIPT, this::transcript),
               bus.<RelayControlDone>consumer(Addresses.SESSION_CONTROL_APPLIED, m -> answer(m, "control-applied",
                   claims.controlApplied(m.body())))));
+          consumers.addAll(apiHandlers.register(bus));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         })
         .recover(e -> {
@@ -143,7 +173,9 @@ public final class SessionVerticle extends VerticleBase {
           if (retention != null) {
             retention.stop();
           }
-          return (store == null ? Future.succeededFuture() : store.close()).transform(v -> Future.failedFuture(e));
+          Future<Void> delivering = webhooks == null ? Future.succeededFuture() : webhooks.stop();
+          return delivering.eventually(() -> store == null ? Future.succeededFuture() : store.close())
+              .transform(v -> Future.failedFuture(e));
         })
         .onSuccess(v -> LOG.info("[SessionService] Started {} on store {}", nodeId, store.storeId()));
   }
@@ -195,10 +227,12 @@ public final class SessionVerticle extends VerticleBase {
     if (retention != null) {
       retention.stop();
     }
+    Future<Void> delivering = webhooks == null ? Future.succeededFuture() : webhooks.stop();
     List<Future<?>> unregistering = new ArrayList<>(consumers.stream().map(MessageConsumer::unregister).toList());
     if (storeCheck != null) {
       unregistering.add(storeCheck.stop());
     }
+    unregistering.add(delivering);
     Future<?> unregistered = Future.join(unregistering);
     consumers.clear();
     return unregistered
@@ -211,7 +245,8 @@ public final class SessionVerticle extends VerticleBase {
     String token = Tokens.newToken();
     long now = clock.millis();
     SessionRecord session = SessionRecord.create(Tokens.newSessionId(), request.instructions(),
-        request.questions(), Tokens.hash(token), now + config.tokenTtlMs(), now);
+        request.questions(), request.tools(), request.upstream(), Tokens.hash(token), now + config.tokenTtlMs(), now)
+        .toBuilder().limits(request.limits()).build();
     store.insert(session)
         .onSuccess(v -> {
           LOG.info("[SessionService] Session created: {} ({} questions)", session.sessionId(),
@@ -247,7 +282,7 @@ public final class SessionVerticle extends VerticleBase {
           boolean current = Tokens.matches(request.token(), s.tokenHash());
           boolean replaced = !current && Tokens.matches(request.token(), s.previousTokenHash());
           if (!(current || replaced) || s.tokenExpiresAt() <= now) {
-            throw new Unauthorized();
+            throw new BusReplies.Unauthorized();
           }
           if (s.ended()) {
             throw new ControlRules.Refused(BusFailure.GONE, "the interview has ended");
@@ -267,7 +302,7 @@ public final class SessionVerticle extends VerticleBase {
             .map(replay -> new SessionConnected(s.toBuilder().history(replay.history()).build().snapshot(), newToken,
                 resumed[0], replay, previous[0], previous[1])))
         .onSuccess(message::reply)
-        .onFailure(e -> fail(message, "connect", e instanceof NoSuchElementException ? new Unauthorized() : e));
+        .onFailure(e -> fail(message, "connect", e instanceof NoSuchElementException ? new BusReplies.Unauthorized() : e));
   }
 
   private void confirm(Message<ConfirmConnection> message) {
@@ -276,6 +311,13 @@ public final class SessionVerticle extends VerticleBase {
             && s.previousTokenHash() != null ? s.toBuilder().previousTokenHash(null).build() : s)
         .onSuccess(s -> message.reply(null))
         .onFailure(e -> fail(message, "confirm", e));
+  }
+
+  /** No client is connected now, unless a newer connection took the session over before this came. */
+  private Future<Void> disconnected(ClientDisconnected request) {
+    return store.update(request.sessionId(), s -> request.connectionId().equals(s.connectionId())
+            ? s.toBuilder().connectionId(null).gatewayNode(null).build() : s)
+        .mapEmpty();
   }
 
   private void emit(Message<EmitEvents> message) {
@@ -351,33 +393,5 @@ public final class SessionVerticle extends VerticleBase {
   private void terminate(Message<TerminateSessions> message) {
     terminations.terminate(message.body().terminations())
         .onSuccess(ended -> message.reply(new TerminatedSessions(ended)));
-  }
-
-  /** Answers a request with {@code result}'s value (an empty reply for none), or its failure. */
-  private static void answer(Message<?> message, String operation, Future<?> result) {
-    result.onSuccess(message::reply).onFailure(e -> fail(message, operation, e));
-  }
-
-  private static void fail(Message<?> message, String operation, Throwable e) {
-    if (e instanceof StaleClaim stale) {
-      LOG.info("[SessionService] {} refused: {}", operation, stale.getMessage());
-      message.fail(BusFailure.FENCED, stale.getMessage());
-    } else if (e instanceof ControlRules.Refused refused) {
-      message.fail(refused.code, refused.getMessage());
-    } else if (e instanceof Unauthorized) {
-      message.fail(BusFailure.UNAUTHORIZED, "unauthorized");
-    } else if (e instanceof NoSuchElementException) {
-      message.fail(BusFailure.NOT_FOUND, "no such session");
-    } else {
-      LOG.error("[SessionService] {} failed", operation, e);
-      message.fail(BusFailure.INTERNAL, operation + " failed");
-    }
-  }
-
-  /** Unknown session or wrong token, deliberately indistinguishable to the caller. */
-  private static final class Unauthorized extends RuntimeException {
-    Unauthorized() {
-      super("unauthorized", null, false, false);
-    }
   }
 }

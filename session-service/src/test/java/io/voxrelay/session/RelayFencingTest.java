@@ -4,6 +4,8 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.CheckClaims;
+import io.voxrelay.common.bus.DescribeSession;
+import io.voxrelay.common.bus.SessionStatus;
 import io.voxrelay.common.bus.EmitEvents;
 import io.voxrelay.common.bus.EmittedEvents;
 import io.voxrelay.common.bus.GetSession;
@@ -80,7 +82,7 @@ class RelayFencingTest {
         .as("an emit under the replaced claim").isEqualTo(BusFailure.FENCED);
     assertThat(failureOf(Addresses.SESSION_CONTROL_APPLIED, new RelayControlDone(sessionId, 7, first.epoch())))
         .as("a control carried out under the replaced claim").isEqualTo(BusFailure.FENCED);
-    ask(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId, "relay-a", first.epoch()));
+    ask(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId, "relay-a", first.epoch(), false));
     ask(Addresses.SESSION_BIND_RELAY, BindRelay.giveBack(sessionId, "relay-a", first.epoch()));
 
     SessionSnapshot session = ask(Addresses.SESSION_GET, new GetSession(sessionId));
@@ -99,10 +101,13 @@ class RelayFencingTest {
         takeover.epoch())));
     assertThat(kept.sessionIds()).isEmpty();
 
-    ask(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId, "relay-b", takeover.epoch()));
+    ask(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId, "relay-b", takeover.epoch(), true));
     SessionSnapshot closed = ask(Addresses.SESSION_GET, new GetSession(sessionId));
     assertThat(closed.relayNode()).isNull();
     assertThat(closed.awaitingResume()).as("the current claim's notice applies").isTrue();
+    SessionStatus status = ask(Addresses.SESSION_DESCRIBE, new DescribeSession(sessionId));
+    assertThat(status.upstreamFailures()).as("a relay that gave up reopening it is counted").isEqualTo(1);
+    assertThat(status.upstreamOpen()).isFalse();
   }
 
   @Test

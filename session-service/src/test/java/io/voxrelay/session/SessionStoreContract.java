@@ -13,6 +13,7 @@ import io.voxrelay.common.json.Json;
 import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.common.protocol.NumberedEvent;
 import io.voxrelay.common.protocol.ServerEvents;
+import io.voxrelay.common.protocol.SessionState;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,6 +65,13 @@ abstract class SessionStoreContract {
     return store;
   }
 
+  /** A store whose changes queue lifecycle webhooks, as a session service with webhooks on opens it. */
+  protected JdbcSessionStore openWithWebhooks(StoreConfig config) {
+    SessionStore store = Await.result(JdbcSessionStore.open(vertx, config, true));
+    opened.add(store);
+    return (JdbcSessionStore) store;
+  }
+
   private static SessionRecord newSession() {
     return SessionRecord.create("s_" + UUID.randomUUID(), "Be kind.", List.of("One?", "Two?", "Three?"),
         "ab".repeat(32), 10_000, 1_000);
@@ -111,15 +119,23 @@ abstract class SessionStoreContract {
         .terminationReason("idle_timeout").relayNode("relay-7").gatewayNode("gw-8").connections(9)
         .startedAt(1_111).lastHeartbeatAt(2_222).lastAudioActivityAt(3_333).lastInteractionAt(4_444)
         .lastClientSeq(55).appliedClientSeq(66).connectionId("conn-77").previousTokenHash("ef".repeat(32))
-        .build();
+        .metadata("{\"candidate\":\"c-12\"}").limits(new io.voxrelay.common.bus.Budget(5_000L, null, 900L)).build();
     Await.result(store.insert(distinct));
     assertThat(Await.result(store.find(distinct.sessionId()))).isEqualTo(distinct);
+    SessionRecord withTools = SessionRecord.create("s_" + UUID.randomUUID(), "x", List.of("q"),
+        new io.voxrelay.common.bus.SessionTools(List.of(new io.voxrelay.common.bus.ToolDefinition("lookup", "Looks up.",
+            "{\"type\":\"object\"}", true)), "lookup"), new io.voxrelay.common.bus.UpstreamOptions("semantic_vad", null,
+        null, null, "high", "gpt-4o-transcribe", "far_field", "marin", 512, "retention_ratio", 0.6), "ab".repeat(32),
+        10_000, 1_000);
+    Await.result(store.insert(withTools));
+    assertThat(Await.result(store.find(withTools.sessionId())).tools()).isEqualTo(withTools.tools());
+    assertThat(Await.result(store.find(withTools.sessionId())).upstream()).isEqualTo(withTools.upstream());
 
     SessionRecord changed = Await.result(store.update(distinct.sessionId(), s -> s.toBuilder()
         .currentQuestionIndex(1).paused(false).awaitingResume(true).textOnly(true).ended(false)
         .terminationReason("heartbeat_timeout").relayNode("relay-9").gatewayNode("gw-10").connections(11)
         .startedAt(5_555).lastHeartbeatAt(6_666).lastInteractionAt(7_777).lastClientSeq(88)
-        .connectionId("conn-99").previousTokenHash(null).token("cd".repeat(32), 12_345).build()));
+        .connectionId("conn-99").previousTokenHash(null).token("cd".repeat(32), 12_345).metadata(null).build()));
     SessionRecord read = Await.result(store.find(distinct.sessionId()));
     assertThat(read).isEqualTo(changed);
     assertThat(read.lastAudioActivityAt()).as("written by activity reports only").isEqualTo(3_333);
@@ -329,6 +345,180 @@ abstract class SessionStoreContract {
     assertThat(withHistory.lastSeq()).isEqualTo(d(6));
     assertThat(Await.result(store.replay(session.sessionId(), 0)).history()).as("only on request").isEmpty();
     assertHistoryFollowsEvents(store, session.sessionId());
+  }
+
+  @Test
+  @DisplayName("lists sessions by state, newest first, in pages that neither skip nor repeat one, and counts them by state")
+  void listsByState() throws Exception {
+    SessionStore store = open(freshDatabase());
+    List<SessionRecord> live = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      // Two sessions per creation time: the cursor must order by id within one.
+      SessionRecord s = SessionRecord.create(String.format("s_%032x", i), "x", List.of("q"), "ab".repeat(32), 10_000,
+          1_000 + i / 2);
+      Await.result(store.insert(s));
+      live.add(s);
+    }
+    SessionRecord terminated = live.get(1);
+    SessionRecord ended = live.get(4);
+    SessionRecord awaiting = live.get(5);
+    Await.result(store.update(terminated.sessionId(), s -> s.toBuilder().awaitingResume(true)
+        .terminationReason("idle_timeout").build()));
+    Await.result(store.update(ended.sessionId(), s -> ControlRules.apply(s, io.voxrelay.common.bus.Control.END, 2_000)));
+    Await.result(store.update(awaiting.sessionId(), s -> s.toBuilder().awaitingResume(true).build()));
+    live.removeAll(List.of(terminated, ended, awaiting));
+
+    List<String> paged = new ArrayList<>();
+    ListCursor before = ListCursor.FIRST;
+    for (int page = 0; page < 10; page++) {
+      List<SessionRecord> found = Await.result(store.list(SessionState.LIVE, before, 3));
+      found.forEach(s -> paged.add(s.sessionId()));
+      if (found.size() < 3) {
+        break;
+      }
+      before = ListCursor.after(found.get(found.size() - 1));
+    }
+    assertThat(paged).as("live sessions, newest first, each once").containsExactlyElementsOf(live.stream()
+        .sorted(java.util.Comparator.comparingLong(SessionRecord::createdAt).thenComparing(SessionRecord::sessionId)
+            .reversed()).map(SessionRecord::sessionId).toList());
+    assertThat(Await.result(store.list(SessionState.TERMINATED, ListCursor.FIRST, 10)))
+        .extracting(SessionRecord::sessionId).containsExactly(terminated.sessionId());
+    assertThat(Await.result(store.list(SessionState.ENDED, ListCursor.FIRST, 10)))
+        .extracting(SessionRecord::sessionId).containsExactly(ended.sessionId());
+    assertThat(Await.result(store.list(SessionState.AWAITING_RESUME, ListCursor.FIRST, 10)))
+        .extracting(SessionRecord::sessionId).containsExactly(awaiting.sessionId());
+    assertThat(Await.result(store.list(null, ListCursor.FIRST, 100))).hasSize(7);
+    assertThat(Await.result(store.countByState())).containsEntry("live", 4L).containsEntry("terminated", 1L)
+        .containsEntry("ended", 1L).containsEntry("awaiting_resume", 1L);
+
+    // A resume clears the termination: the session is live again, and a later cleanup makes it awaiting.
+    Await.result(store.update(terminated.sessionId(), s -> ControlRules.apply(s, io.voxrelay.common.bus.Control.RESUME,
+        3_000)));
+    Await.result(store.update(terminated.sessionId(), s -> s.toBuilder().awaitingResume(true).build()));
+    assertThat(Await.result(store.find(terminated.sessionId())).state()).isEqualTo(SessionState.AWAITING_RESUME);
+  }
+
+  @Test
+  @DisplayName("migration V9 gives the sessions stored before it their state")
+  void stateMigration() throws Exception {
+    StoreConfig config = freshDatabase();
+    SessionStore store = open(config);
+    SessionRecord terminated = newSession();
+    SessionRecord live = newSession();
+    Await.result(store.insert(terminated));
+    Await.result(store.insert(live));
+    try (Connection c = jdbc(config); Statement st = c.createStatement()) {
+      st.execute("UPDATE sessions SET awaiting_resume = 1, termination_reason = 'max_age_exceeded', state = 'live'"
+          + " WHERE session_id = '" + terminated.sessionId() + "'");
+      st.execute("DROP INDEX sessions_by_state");
+      st.execute("DROP INDEX sessions_by_creation");
+      for (String sql : Migrations.statements("V9__session_api.sql")) {
+        if (!sql.contains("ADD COLUMN")) {
+          st.execute(sql);
+        }
+      }
+    }
+    assertThat(Await.result(store.list(SessionState.TERMINATED, ListCursor.FIRST, 10)))
+        .extracting(SessionRecord::sessionId).containsExactly(terminated.sessionId());
+    assertThat(Await.result(store.list(SessionState.LIVE, ListCursor.FIRST, 10)))
+        .extracting(SessionRecord::sessionId).containsExactly(live.sessionId());
+  }
+
+  @Test
+  @DisplayName("webhooks: queued with the change they report, in order per session, only each session's first is due")
+  void webhooksQueueInOrder() throws Exception {
+    JdbcSessionStore store = openWithWebhooks(freshDatabase());
+    SessionRecord a = newSession();
+    SessionRecord b = newSession();
+    Await.result(store.insert(a));
+    Await.result(store.insert(b));
+    Await.result(store.update(a.sessionId(), s -> s.toBuilder().connectionId("c1").connections(1).build()));
+    Await.result(store.update(a.sessionId(), s -> s.toBuilder().lastHeartbeatAt(5_000).build()));
+    Await.result(store.update(a.sessionId(), s -> ControlRules.apply(s, io.voxrelay.common.bus.Control.END, 6_000)));
+    assertThat(Await.result(store.find(a.sessionId())).webhookSeq()).isEqualTo(3);
+    assertThat(Await.result(store.queuedWebhooks())).isEqualTo(4);
+
+    String holder = "session-1";
+    assertThat(Await.result(store.leaseWebhooks(holder, 10_000))).isTrue();
+    List<String> sent = new ArrayList<>();
+    for (int round = 0; round < 10; round++) {
+      List<WebhookOutbox.Entry> due = Await.result(store.dueWebhooks(10));
+      if (due.isEmpty()) {
+        break;
+      }
+      assertThat(due).extracting(WebhookOutbox.Entry::sessionId).as("one per session at a time").doesNotHaveDuplicates();
+      for (WebhookOutbox.Entry e : due) {
+        assertThat(Await.result(store.claimWebhookAttempt(holder, e, Long.MAX_VALUE))).isTrue();
+        assertThat(Await.result(store.claimWebhookAttempt(holder, e, Long.MAX_VALUE)))
+            .as("one claim per attempt").isFalse();
+        assertThat(Json.parse(e.body()).path("id").asText()).isEqualTo(e.eventId());
+        sent.add(e.sessionId().equals(a.sessionId()) ? e.type() : "b:" + e.type());
+        Await.result(store.webhookDelivered(e.eventId()));
+      }
+    }
+    assertThat(sent.stream().filter(t -> !t.startsWith("b:")).toList())
+        .containsExactly("session.created", "session.connected", "session.ended");
+    assertThat(sent).contains("b:session.created");
+    assertThat(Await.result(store.queuedWebhooks())).isZero();
+  }
+
+  @Test
+  @DisplayName("webhooks: one lease holder at a time, taken over once it runs out; a failed attempt waits; bounds drop the oldest")
+  void webhookLeaseAndBounds() throws Exception {
+    StoreConfig config = freshDatabase();
+    JdbcSessionStore first = openWithWebhooks(config);
+    JdbcSessionStore second = openWithWebhooks(sameDatabase(config));
+    assertThat(Await.result(first.leaseWebhooks("one", 300))).isTrue();
+    assertThat(Await.result(second.leaseWebhooks("two", 300))).isFalse();
+    assertThat(Await.result(first.leaseWebhooks("one", 300))).as("renewed").isTrue();
+    Await.sleep(400);
+    assertThat(Await.result(second.leaseWebhooks("two", 10_000))).as("taken over once it ran out").isTrue();
+    assertThat(Await.result(first.leaseWebhooks("one", 300))).isFalse();
+
+    SessionRecord s = newSession();
+    Await.result(first.insert(s));
+    WebhookOutbox.Entry created = Await.result(first.dueWebhooks(10)).get(0);
+    assertThat(Await.result(first.claimWebhookAttempt("one", created, Long.MAX_VALUE)))
+        .as("no claim without the lease").isFalse();
+    assertThat(Await.result(second.claimWebhookAttempt("two", created, Long.MAX_VALUE))).isTrue();
+    Await.result(second.retryWebhookAt(created.eventId(), 1, System.currentTimeMillis() + 60_000));
+    assertThat(Await.result(second.dueWebhooks(10))).as("waiting out its backoff").isEmpty();
+    Await.result(second.releaseWebhooks("two"));
+    assertThat(Await.result(first.leaseWebhooks("one", 10_000))).as("released: taken at once").isTrue();
+
+    for (int i = 0; i < 4; i++) {
+      Await.result(first.insert(newSession()));
+    }
+    assertThat(Await.result(first.dropStaleWebhooks(0, 3))).containsExactly(0, 2);
+    assertThat(Await.result(first.queuedWebhooks())).isEqualTo(3);
+    assertThat(Await.result(first.dropStaleWebhooks(System.currentTimeMillis() + 1, 100))).containsExactly(3, 0);
+    assertThat(Await.result(first.queuedWebhooks())).isZero();
+  }
+
+  @Test
+  @DisplayName("usage: each response and each upstream's time counted once, whatever is reported again, across upstreams")
+  void countsUsageOnce() throws Exception {
+    SessionStore store = open(freshDatabase());
+    SessionRecord s = newSession();
+    Await.result(store.insert(s));
+    io.voxrelay.common.bus.Usage one = new io.voxrelay.common.bus.Usage(100, 40, 20, 30, 70, 10, 30);
+    io.voxrelay.common.bus.UsageReport first = new io.voxrelay.common.bus.UsageReport(s.sessionId(),
+        List.of(new io.voxrelay.common.bus.UsageReport.ResponseUsage("resp_1", one)),
+        List.of(new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_1", 1_000, 4_000)));
+    Await.result(store.recordUsage(List.of(first)));
+    Await.result(store.recordUsage(List.of(first)));
+    io.voxrelay.common.bus.UsageReport later = new io.voxrelay.common.bus.UsageReport(s.sessionId(),
+        List.of(new io.voxrelay.common.bus.UsageReport.ResponseUsage("resp_1", one),
+            new io.voxrelay.common.bus.UsageReport.ResponseUsage("resp_2", one)),
+        List.of(new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_1", 1_000, 6_000),
+            new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_2", 10_000, 10_500)));
+    Await.result(store.recordUsage(List.of(later)));
+    Await.result(store.recordUsage(List.of(new io.voxrelay.common.bus.UsageReport(s.sessionId(), List.of(),
+        List.of(new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_1", 1_000, 5_000))))));
+    SessionRecord read = Await.result(store.find(s.sessionId()));
+    assertThat(read.usage()).isEqualTo(one.plus(one));
+    assertThat(read.upstreamMs()).as("5 s on the first upstream, 0.5 s on the second").isEqualTo(5_500);
+    Await.result(store.recordUsage(List.of(new io.voxrelay.common.bus.UsageReport("s_gone", List.of(), List.of()))));
   }
 
   @Test

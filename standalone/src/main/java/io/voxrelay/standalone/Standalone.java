@@ -8,6 +8,7 @@ import io.voxrelay.common.config.GatewayConfig;
 import io.voxrelay.common.config.HygieneConfig;
 import io.voxrelay.common.config.InstanceConfig;
 import io.voxrelay.common.config.RelayConfig;
+import io.voxrelay.common.config.ToolConfig;
 import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.management.ManagementConfig;
@@ -25,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
@@ -60,25 +62,38 @@ public final class Standalone {
     UpstreamSimulator simulator = useSimulator ? new UpstreamSimulator(SimulatorConfig.fromEnv(env)) : null;
     InstanceConfig instances = InstanceConfig.fromEnv(env);
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
-    Supplier<GatewayVerticle> gatewayInstances = GatewayVerticle.instances(gatewayConfig);
+    Supplier<GatewayVerticle> made = GatewayVerticle.instances(gatewayConfig);
+    Supplier<GatewayVerticle> gatewayInstances = () -> {
+      GatewayVerticle gateway = made.get();
+      gateways.add(gateway);
+      return gateway;
+    };
 
     return ClusteredVertx.start(cluster).compose(vertx -> {
       Future<String> upstream = simulator == null
           ? Future.succeededFuture(relayConfig.upstreamUrl())
           : vertx.deployVerticle(simulator).map(id -> simulator.url());
-      return upstream
-          .compose(url -> vertx.deployVerticle(new SessionVerticle(StoreConfig.fromEnv(env)))
-              .compose(id -> vertx.deployVerticle(RelayVerticle.instances(relayConfig.withUpstreamUrl(url),
-                  HygieneConfig.fromEnv(env), instances.relay()), new DeploymentOptions().setInstances(instances.relay()))))
-          .compose(id -> vertx.deployVerticle(new WatchdogVerticle(HygieneConfig.fromEnv(env))))
-          .compose(id -> vertx.deployVerticle(() -> {
-            GatewayVerticle gateway = gatewayInstances.get();
-            gateways.add(gateway);
-            return gateway;
-          }, new DeploymentOptions().setInstances(instances.gateway())))
+      // The demo's example backend (webhooks, its tool) on embedded defaults; its settings apply as defaults.
+      Future<Env> services = ExampleBackend.wanted(env)
+          ? ExampleBackend.start(vertx).map(example -> env.withDefaults(example.settings()))
+          : Future.succeededFuture(env);
+      return upstream.compose(url -> services.map(withBackend -> Map.entry(url, withBackend)))
+          .compose(started -> startServices(vertx, started.getValue(), relayConfig.withUpstreamUrl(started.getKey()),
+              instances, gatewayInstances))
           .map(id -> new Standalone(vertx, gateways.get(0), simulator))
           .onFailure(e -> vertx.close());
     });
+  }
+
+  /** The four services, in the order each needs the one before, all reading {@code env}. */
+  private static Future<String> startServices(Vertx vertx, Env env, RelayConfig relayConfig, InstanceConfig instances,
+                                              Supplier<GatewayVerticle> gatewayInstances) {
+    return vertx.deployVerticle(new SessionVerticle(env))
+        .compose(id -> vertx.deployVerticle(RelayVerticle.instances(relayConfig, HygieneConfig.fromEnv(env),
+            ToolConfig.fromEnv(env), instances.relay()), new DeploymentOptions().setInstances(instances.relay())))
+        .compose(id -> vertx.deployVerticle(new WatchdogVerticle(HygieneConfig.fromEnv(env))))
+        .compose(id -> vertx.deployVerticle(gatewayInstances::get,
+            new DeploymentOptions().setInstances(instances.gateway())));
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +47,7 @@ public final class SimulatedSession {
   private final boolean authorized;
   private final ObjectNode session;
   private final EnergyVad vad = new EnergyVad(0.5, 500);
+  private final SimulatedTools tools = new SimulatedTools();
   private final ByteArrayOutputStream inputBuffer = new ByteArrayOutputStream();
   private final AtomicInteger eventCounter = new AtomicInteger();
   private final List<JsonNode> received = Collections.synchronizedList(new ArrayList<>());
@@ -53,6 +55,9 @@ public final class SimulatedSession {
   private final List<ConversationItem> items = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong audioBytesReceived = new AtomicLong();
   private final AtomicInteger responsesCreated = new AtomicInteger();
+  private final List<JsonNode> billed = Collections.synchronizedList(new ArrayList<>());
+  /** The input tokens of the last response: what the next one reads again counts as cached. */
+  private int cachedTokens;
   private final long expiryTimer;
   private volatile boolean open = true;
   private final long openedAt = System.nanoTime();
@@ -221,6 +226,11 @@ public final class SimulatedSession {
         return;
       }
     }
+    Optional<SessionChecks.Problem> problem = SessionChecks.check(update);
+    if (problem.isPresent()) {
+      error("invalid_request_error", "invalid_value", problem.get().message(), problem.get().param(), clientEventId);
+      return;
+    }
     update.fields().forEachRemaining(f -> {
       if (f.getValue().isObject() && session.path(f.getKey()).isObject()) {
         merge((ObjectNode) session.get(f.getKey()), (ObjectNode) f.getValue());
@@ -327,6 +337,10 @@ public final class SimulatedSession {
 
   private void createItem(JsonNode event, String clientEventId) {
     JsonNode item = event.path("item");
+    if ("function_call_output".equals(item.path("type").asText()) || "function_call".equals(item.path("type").asText())) {
+      createToolItem(item, clientEventId);
+      return;
+    }
     String role = item.path("role").asText();
     JsonNode content = item.path("content").path(0);
     String contentType = content.path("type").asText();
@@ -346,6 +360,36 @@ public final class SimulatedSession {
     addItem(stored, previous);
     emit(event("conversation.item.done").put("previous_item_id", previous).set("item", stored.deepCopy()));
     items.add(new ConversationItem(itemId, role, contentType, text));
+  }
+
+  /**
+   * A tool's output for a call the model made (checked: a call of this conversation, answered once), or a
+   * function call itself (a conversation restored into a new session).
+   */
+  private void createToolItem(JsonNode item, String clientEventId) {
+    boolean output = "function_call_output".equals(item.path("type").asText());
+    if (output) {
+      Optional<String> problem = tools.acceptOutput(item);
+      if (problem.isPresent()) {
+        error("invalid_request_error", "invalid_value", "Invalid 'item': " + problem.get() + ".", "item", clientEventId);
+        return;
+      }
+    } else if (!item.path("call_id").isTextual() || !item.path("name").isTextual() || !item.path("arguments").isTextual()) {
+      error("invalid_request_error", "invalid_value",
+          "Invalid 'item': a function_call needs 'call_id', 'name' and 'arguments'.", "item", clientEventId);
+      return;
+    } else {
+      tools.restored(item.path("call_id").asText(), item.path("name").asText());
+    }
+    String itemId = item.path("id").isTextual() ? item.path("id").asText() : "item_" + shortId();
+    ObjectNode stored = ((ObjectNode) item.deepCopy()).put("id", itemId).put("object", "realtime.item")
+        .put("status", "completed");
+    String previous = lastItemId;
+    addItem(stored, previous);
+    emit(event("conversation.item.done").put("previous_item_id", previous).set("item", stored.deepCopy()));
+    items.add(output
+        ? new ConversationItem(itemId, "tool", "function_call_output", item.path("output").asText())
+        : new ConversationItem(itemId, "assistant", "function_call", item.path("arguments").asText()));
   }
 
   private void responseCreate(JsonNode event, String clientEventId) {
@@ -400,6 +444,14 @@ public final class SimulatedSession {
   }
 
   private void startResponse(String modality, String extraInstructions) {
+    ConversationItem last = lastItem();
+    if (last != null && "user".equals(last.role())) {
+      Optional<SimulatedTools.Call> call = tools.choose(session, last.text(), "call_" + shortId());
+      if (call.isPresent()) {
+        callTool(call.get());
+        return;
+      }
+    }
     Response response = new Response("audio".equals(modality), answerText());
     active = response;
     responsesCreated.incrementAndGet();
@@ -437,6 +489,45 @@ public final class SimulatedSession {
     }
   }
 
+  /** A response whose one output is a function call, all at once, as the GA API streams it. */
+  private void callTool(SimulatedTools.Call call) {
+    String responseId = "resp_" + shortId();
+    String itemId = "item_" + shortId();
+    responsesCreated.incrementAndGet();
+    ObjectNode created = Json.object().put("id", responseId).put("object", "realtime.response")
+        .put("status", "in_progress").put("conversation_id", conversationId);
+    created.putArray("output");
+    emit(event("response.created").set("response", created));
+    ObjectNode item = Json.object().put("id", itemId).put("object", "realtime.item").put("type", "function_call")
+        .put("status", "in_progress").put("call_id", call.callId()).put("name", call.name()).put("arguments", "");
+    emit(event("response.output_item.added").put("response_id", responseId).put("output_index", 0)
+        .set("item", item.deepCopy()));
+    addItem(item, lastItemId);
+    emit(event("response.function_call_arguments.delta").put("response_id", responseId).put("item_id", itemId)
+        .put("output_index", 0).put("call_id", call.callId()).put("delta", call.arguments()));
+    emit(event("response.function_call_arguments.done").put("response_id", responseId).put("item_id", itemId)
+        .put("output_index", 0).put("call_id", call.callId()).put("name", call.name())
+        .put("arguments", call.arguments()));
+    item.put("status", "completed").put("arguments", call.arguments());
+    emit(event("response.output_item.done").put("response_id", responseId).put("output_index", 0)
+        .set("item", item.deepCopy()));
+    emit(event("conversation.item.done").set("item", item.deepCopy()));
+    items.add(new ConversationItem(itemId, "assistant", "function_call", call.arguments()));
+    ObjectNode done = Json.object().put("id", responseId).put("object", "realtime.response").put("status", "completed")
+        .put("conversation_id", conversationId);
+    done.putArray("output").add(item.deepCopy());
+    done.putArray("output_modalities").add("text");
+    done.set("usage", usage(call.arguments().length() / 4 + 1, 0));
+    emit(event("response.done").set("response", done));
+    emit(rateLimits());
+  }
+
+  private ConversationItem lastItem() {
+    synchronized (items) {
+      return items.isEmpty() ? null : items.get(items.size() - 1);
+    }
+  }
+
   private void finishResponse(String status, String reason) {
     Response response = active;
     active = null;
@@ -467,6 +558,10 @@ public final class SimulatedSession {
   }
 
   private String answerText() {
+    ConversationItem last = lastItem();
+    if (last != null && "function_call_output".equals(last.contentType())) {
+      return "Thank you. I looked that up: " + last.text() + " Shall we go on?";
+    }
     String lastUser = null;
     synchronized (items) {
       for (int i = items.size() - 1; i >= 0 && lastUser == null; i--) {
@@ -491,11 +586,51 @@ public final class SimulatedSession {
     }
     r.putArray("output_modalities").add(response.audio ? "audio" : "text");
     if (!"in_progress".equals(status)) {
-      int outputTokens = response.spoken.length() / 4 + response.audioOffset / 2_000;
-      r.set("usage", Json.object().put("total_tokens", 100 + outputTokens).put("input_tokens", 100)
-          .put("output_tokens", outputTokens));
+      r.set("usage", usage(response.spoken.length() / 4, response.audioOffset / 2_000));
     }
     return r;
+  }
+
+  /**
+   * A response's usage, in GA's shape with its details: the input is the conversation so far (what an earlier
+   * response read counts as cached), the output what this response said, as text and as audio.
+   */
+  private ObjectNode usage(int outputTextTokens, int outputAudioTokens) {
+    int inputText = 50;
+    int inputAudio = 0;
+    synchronized (items) {
+      for (ConversationItem item : items) {
+        if ("input_audio".equals(item.contentType()) || "output_audio".equals(item.contentType())) {
+          inputAudio += 20;
+        } else {
+          inputText += item.text().length() / 4 + 1;
+        }
+      }
+    }
+    int input = inputText + inputAudio;
+    int cached = Math.min(input, cachedTokens);
+    cachedTokens = input;
+    int output = outputTextTokens + outputAudioTokens;
+    ObjectNode usage = Json.object().put("total_tokens", input + output).put("input_tokens", input)
+        .put("output_tokens", output);
+    usage.set("input_token_details", Json.object().put("cached_tokens", cached).put("text_tokens", inputText)
+        .put("audio_tokens", inputAudio));
+    usage.set("output_token_details", Json.object().put("text_tokens", outputTextTokens)
+        .put("audio_tokens", outputAudioTokens));
+    synchronized (billed) {
+      if (billed.size() >= config.recordedEvents()) {
+        billed.remove(0);
+      }
+      billed.add(usage.deepCopy());
+    }
+    return usage;
+  }
+
+  /** The usage of every response this session finished, as reported in its {@code response.done}. */
+  public List<JsonNode> billedUsage() {
+    synchronized (billed) {
+      return List.copyOf(billed);
+    }
   }
 
   private ObjectNode rateLimits() {

@@ -119,6 +119,68 @@ class UpstreamSimulatorTest {
   }
 
   @Test
+  @DisplayName("calls a tool the user names, checks the function_call_output it gets, and answers with it; every event valid GA")
+  void callsATool() {
+    try (RawRealtimeClient client = connect()) {
+      client.send(SESSION_UPDATE.replace("[\"audio\"]", "[\"text\"]").replace("\"instructions\":\"Be brief.\",",
+          "\"instructions\":\"Be brief.\",\"tool_choice\":\"auto\",\"tools\":[{\"type\":\"function\","
+              + "\"name\":\"lookup_topic\",\"description\":\"Looks a topic up.\",\"parameters\":{\"type\":\"object\","
+              + "\"properties\":{\"topic\":{\"type\":\"string\"},\"depth\":{\"type\":\"integer\"}},"
+              + "\"required\":[\"topic\"]}}],"));
+      client.await("session.updated");
+      client.send("{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"message\",\"role\":\"user\","
+          + "\"content\":[{\"type\":\"input_text\",\"text\":\"please lookup_topic for me\"}]}}");
+      client.send("{\"type\":\"response.create\"}");
+      JsonNode call = client.await("response.function_call_arguments.done");
+      assertThat(call.path("name").asText()).isEqualTo("lookup_topic");
+      JsonNode arguments = io.voxrelay.common.json.Json.parse(call.path("arguments").asText());
+      assertThat(arguments.path("topic").asText()).isEqualTo("please lookup_topic for me");
+      assertThat(arguments.path("depth").asInt()).isEqualTo(1);
+      client.await("response.done");
+
+      // An output for a call never made, then the right one, then the same one again.
+      client.send("{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"function_call_output\","
+          + "\"call_id\":\"call_nope\",\"output\":\"x\"}}");
+      assertThat(client.await("error").path("error").path("message").asText()).contains("call_nope");
+      String output = "{\\\"topic\\\":\\\"distributed systems\\\"}";
+      String create = "{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"function_call_output\","
+          + "\"call_id\":\"" + call.path("call_id").asText() + "\",\"output\":\"" + output + "\"}}";
+      client.send(create);
+      client.send("{\"type\":\"response.create\"}");
+      JsonNode answer = client.await("response.output_text.done");
+      assertThat(answer.path("text").asText()).contains("distributed systems");
+      client.send(create);
+      assertThat(client.await("error", 2, Duration.ofSeconds(5)).path("error").path("message").asText())
+          .contains("already has its output");
+      assertThat(simulator.sessions().get(0).items()).extracting(ConversationItem::contentType)
+          .containsSubsequence("input_text", "function_call", "function_call_output", "output_text");
+      assertThat(RealtimeSchema.load().problems(RealtimeSchema.Side.SERVER, client.events())).isEmpty();
+      assertThat(RealtimeSchema.load().problems(RealtimeSchema.Side.CLIENT, simulator.sessions().get(0).receivedEvents()))
+          .isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("accepts and echoes the upstream options (turn detection, transcription, noise reduction, voice, output limit, truncation), refusing bad values as GA does")
+  void upstreamOptions() {
+    try (RawRealtimeClient client = connect()) {
+      client.send("{\"type\":\"session.update\",\"session\":{\"type\":\"realtime\",\"max_output_tokens\":256,"
+          + "\"truncation\":{\"type\":\"retention_ratio\",\"retention_ratio\":0.5},\"audio\":{\"input\":{"
+          + "\"turn_detection\":{\"type\":\"semantic_vad\",\"eagerness\":\"high\"},\"transcription\":{\"model\":"
+          + "\"gpt-4o-transcribe\"},\"noise_reduction\":{\"type\":\"far_field\"}},\"output\":{\"voice\":\"cedar\"}}}}");
+      JsonNode updated = client.await("session.updated").path("session");
+      assertThat(updated.path("max_output_tokens").asInt()).isEqualTo(256);
+      assertThat(updated.path("truncation").path("retention_ratio").asDouble()).isEqualTo(0.5);
+      assertThat(updated.path("audio").path("input").path("turn_detection").path("eagerness").asText()).isEqualTo("high");
+      assertThat(updated.path("audio").path("input").path("noise_reduction").path("type").asText()).isEqualTo("far_field");
+      assertThat(updated.path("audio").path("output").path("voice").asText()).isEqualTo("cedar");
+      client.send("{\"type\":\"session.update\",\"session\":{\"type\":\"realtime\",\"max_output_tokens\":0}}");
+      assertThat(client.await("error").path("error").path("param").asText()).isEqualTo("session.max_output_tokens");
+      assertThat(RealtimeSchema.load().problems(RealtimeSchema.Side.SERVER, client.events())).isEmpty();
+    }
+  }
+
+  @Test
   @DisplayName("answers in text only when asked for text, with no audio at all")
   void textResponse() {
     try (RawRealtimeClient client = connect()) {

@@ -53,12 +53,24 @@ public final class Addresses {
   public static final String SESSION_STORE_ANNOUNCE = "voxrelay.session.store-announce";
   /** {@link ReplayRequest} → {@link Replay}: the stored events after a seq, to fill a gap. */
   public static final String SESSION_REPLAY = "voxrelay.session.replay";
+  /** {@link UsageBatch} → empty reply, retried until acknowledged: what a relay's upstreams of sessions cost. */
+  public static final String SESSION_USAGE = "voxrelay.session.usage";
+  /** {@link ClientDisconnected} → empty reply: a connected client's socket closed. */
+  public static final String SESSION_DISCONNECTED = "voxrelay.session.disconnected";
   /** {@link ConfirmConnection} → empty reply: the client got its new resume token. */
   public static final String SESSION_CONFIRM = "voxrelay.session.confirm";
   /** {@link GetSession} → {@link SessionSnapshot}. */
   public static final String SESSION_GET = "voxrelay.session.get";
   /** {@link GetTranscript} → {@link TranscriptPage}: a page of the whole history; fails 404 for no session. */
   public static final String SESSION_TRANSCRIPT = "voxrelay.session.transcript";
+  /** {@link DescribeSession} → {@link SessionStatus} (the session API); fails 404 for no session. */
+  public static final String SESSION_DESCRIBE = "voxrelay.session.describe";
+  /** {@link ListSessions} → {@link SessionList}: a page of sessions by state, read through an index. */
+  public static final String SESSION_LIST = "voxrelay.session.list";
+  /** {@link UpdateSession} → {@link SessionStatus}: the app backend's metadata; fails 404 for no session. */
+  public static final String SESSION_UPDATE = "voxrelay.session.update";
+  /** {@link EndSession} → {@link SessionStatus}: ends the interview with its client told; fails 404 for no session. */
+  public static final String SESSION_END = "voxrelay.session.end";
 
   /**
    * {@link OpenUpstream} → {@link UpstreamOpened}. Any relay instance: the one that answers takes the session.

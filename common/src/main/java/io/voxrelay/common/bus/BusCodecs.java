@@ -19,7 +19,9 @@ public final class BusCodecs {
       ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, SessionControlReply.class,
       RelayControlDone.class, GetTranscript.class, TranscriptPage.class,
       OpenAbandoned.class, DurableReleased.class, RelayClaim.class, UpstreamHeldElsewhere.class,
-      CheckClaims.class, LostClaims.class, StoreAnnounce.class, RelayLeaving.class);
+      CheckClaims.class, LostClaims.class, StoreAnnounce.class, RelayLeaving.class, DescribeSession.class,
+      SessionStatus.class, ListSessions.class, SessionList.class, UpdateSession.class, EndSession.class,
+      ClientDisconnected.class, UsageBatch.class);
 
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 

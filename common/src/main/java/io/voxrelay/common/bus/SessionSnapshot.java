@@ -16,11 +16,14 @@ import java.util.List;
  *                       it is longer (the store keeps every turn)
  * @param lastClientSeq  the highest client message seq processed
  * @param appliedClientSeq the highest client message seq a relay carried out upstream
+ * @param tools          the function tools its model may call (never shown to the client)
+ * @param upstream       its own upstream session options (unset ones are the relay's defaults)
  */
 public record SessionSnapshot(String sessionId, String instructions, List<String> questions,
                               int currentQuestionIndex, boolean paused, boolean awaitingResume, boolean textOnly,
                               boolean ended, String relayNode, String gatewayNode, long createdAt, long startedAt,
-                              List<Turn> history, long lastClientSeq, long appliedClientSeq) {
+                              List<Turn> history, long lastClientSeq, long appliedClientSeq, SessionTools tools,
+                              UpstreamOptions upstream) {
   /**
    * The most turns a session carries with it (to restore an upstream, to redraw a client's transcript): the
    * one cap on history, kept by the store when it loads a session and by the relay as turns finish.
@@ -30,6 +33,18 @@ public record SessionSnapshot(String sessionId, String instructions, List<String
   public SessionSnapshot {
     questions = List.copyOf(questions);
     history = history == null ? List.of() : List.copyOf(history);
+    tools = tools == null ? SessionTools.NONE : tools;
+    upstream = upstream == null ? UpstreamOptions.NONE : upstream;
+  }
+
+  /** A session without tools or upstream options of its own. */
+  public SessionSnapshot(String sessionId, String instructions, List<String> questions, int currentQuestionIndex,
+                         boolean paused, boolean awaitingResume, boolean textOnly, boolean ended, String relayNode,
+                         String gatewayNode, long createdAt, long startedAt, List<Turn> history, long lastClientSeq,
+                         long appliedClientSeq) {
+    this(sessionId, instructions, questions, currentQuestionIndex, paused, awaitingResume, textOnly, ended, relayNode,
+        gatewayNode, createdAt, startedAt, history, lastClientSeq, appliedClientSeq, SessionTools.NONE,
+        UpstreamOptions.NONE);
   }
 
   /**

@@ -6,6 +6,8 @@ package io.voxrelay.common.bus;
  * up). The session now awaits {@code resume_interview} before a new upstream is opened. The reply is empty;
  * a notice about an older claim (a relay claimed the session since) changes nothing, so a late one never
  * touches a fresh upstream.
+ *
+ * @param failed the relay gave up reopening the upstream (it could not be reached), rather than letting it go
  */
-public record UpstreamClosed(String sessionId, String relayNode, long epoch) {
+public record UpstreamClosed(String sessionId, String relayNode, long epoch, boolean failed) {
 }

@@ -32,6 +32,17 @@ public final class Env {
     return new Env(vars, asked);
   }
 
+  /** This env, with {@code defaults} for the variables it does not set (it wins where it sets them). */
+  public Env withDefaults(Map<String, String> defaults) {
+    Map<String, String> merged = new java.util.HashMap<>(defaults);
+    vars.forEach((name, value) -> {
+      if (!value.isBlank()) {
+        merged.put(name, value);
+      }
+    });
+    return new Env(merged, asked);
+  }
+
   /** The process environment. */
   public static Env system() {
     return new Env(System.getenv());

@@ -1,5 +1,8 @@
 package io.voxrelay.common.config;
 
+import io.voxrelay.common.bus.UpstreamOptions;
+import io.voxrelay.common.protocol.UpstreamOptionRules;
+
 import java.util.Optional;
 
 /**
@@ -8,7 +11,9 @@ import java.util.Optional;
  * @param upstreamUrl          realtime WebSocket URL without query ({@code VOXRELAY_UPSTREAM_URL})
  * @param model                model name sent as {@code ?model=} ({@code VOXRELAY_UPSTREAM_MODEL})
  * @param apiKey               upstream bearer key ({@code OPENAI_API_KEY}); never logged, never sent to a browser
- * @param voice                voice of the AI ({@code VOXRELAY_UPSTREAM_VOICE})
+ * @param upstreamDefaults     the upstream session options of a session that sets none of its own: voice
+ *                             ({@code VOXRELAY_UPSTREAM_VOICE}), turn detection, transcription and the rest
+ *                             ({@link UpstreamOptionRules#defaults})
  * @param detachGraceMs        how long an upstream stays open after its client went away ({@code VOXRELAY_DETACH_GRACE_MS})
  * @param busTimeoutMs         how long the relay waits for another service on the event bus ({@code VOXRELAY_BUS_TIMEOUT_MS})
  * @param upstreamMaxSessionMs the upstream's own session limit, 60 min at OpenAI ({@code VOXRELAY_UPSTREAM_MAX_SESSION_MS})
@@ -21,7 +26,7 @@ import java.util.Optional;
  *                             service confirms its claims ({@code VOXRELAY_RELAY_STALL_FENCE_MS}; default 1.5 s under
  *                             the cluster's failure timeout)
  */
-public record RelayConfig(String upstreamUrl, String model, Optional<Secret> apiKey, String voice,
+public record RelayConfig(String upstreamUrl, String model, Optional<Secret> apiKey, UpstreamOptions upstreamDefaults,
                           long detachGraceMs, long busTimeoutMs, long upstreamMaxSessionMs, long rolloverMarginMs,
                           int reconnectAttempts, long reconnectBaseDelayMs, int maxSessions, long stallFenceMs) {
 
@@ -44,7 +49,7 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
         env.string("VOXRELAY_UPSTREAM_URL", OPENAI_REALTIME_URL),
         env.string("VOXRELAY_UPSTREAM_MODEL", "gpt-realtime"),
         Secret.of(env.optional("OPENAI_API_KEY")),
-        env.string("VOXRELAY_UPSTREAM_VOICE", "alloy"),
+        UpstreamOptionRules.defaults(env),
         env.millis("VOXRELAY_DETACH_GRACE_MS", 30_000),
         env.millis("VOXRELAY_BUS_TIMEOUT_MS", 5_000),
         env.millis("VOXRELAY_UPSTREAM_MAX_SESSION_MS", 60 * 60_000),
@@ -81,13 +86,13 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
 
   /** The share of one of {@code instances} relay instances in a process: the maximum divided, rounded up. */
   public RelayConfig perInstance(int instances) {
-    return new RelayConfig(upstreamUrl, model, apiKey, voice, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
+    return new RelayConfig(upstreamUrl, model, apiKey, upstreamDefaults, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
         rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, (maxSessions + instances - 1) / instances,
         stallFenceMs);
   }
 
   public RelayConfig withUpstreamUrl(String url) {
-    return new RelayConfig(url, model, apiKey, voice, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
+    return new RelayConfig(url, model, apiKey, upstreamDefaults, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
         rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, maxSessions, stallFenceMs);
   }
 }

@@ -11,12 +11,21 @@ public final class MetricNames {
   }
 
   // session service
-  /** Gauge, tag {@code state} (live, awaiting_resume, ended): sessions in the store, counted every 15 s. */
+  /** Gauge, tag {@code state} (live, awaiting_resume, terminated, ended): sessions in the store, every 15 s. */
   public static final String SESSIONS = "voxrelay.sessions";
   /** Counter, tag {@code reason}: sessions terminated (the seed's alerting: heartbeat, idle, age). */
   public static final String TERMINATIONS = "voxrelay.terminations";
   /** Timer, tag {@code queue} (read, write): a store operation, from its submission to its end. */
   public static final String STORE_LATENCY = "voxrelay.store.latency";
+
+  /** Counter: lifecycle webhooks delivered (a 2xx from the receiver). */
+  public static final String WEBHOOKS_DELIVERED = "voxrelay.webhooks.delivered";
+  /** Counter: webhook delivery attempts that failed (an error status, a timeout, no connection); retried. */
+  public static final String WEBHOOK_ATTEMPTS_FAILED = "voxrelay.webhooks.attempts.failed";
+  /** Counter, tag {@code reason} (expired, overflow): webhooks dropped undelivered, past the age or count bound. */
+  public static final String WEBHOOKS_DROPPED = "voxrelay.webhooks.dropped";
+  /** Gauge: webhooks waiting for delivery, as the delivering instance last counted them. */
+  public static final String WEBHOOKS_QUEUED = "voxrelay.webhooks.queued";
 
   // watchdog
   /** Gauge: live sessions (connected, not ended, not awaiting resume) at the last sweep. */
@@ -52,6 +61,9 @@ public final class MetricNames {
   public static final String UPSTREAM_RECONNECTS = "voxrelay.upstream.reconnects";
   /** Counter: moves to a fresh upstream session before the upstream's session limit. */
   public static final String UPSTREAM_ROLLOVERS = "voxrelay.upstream.rollovers";
+
+  /** Counter, tag {@code kind} (input, output, cached, input_audio, output_audio): tokens the upstream billed. */
+  public static final String USAGE_TOKENS = "voxrelay.usage.tokens";
 
   // every service
   /** Timer, tags {@code address} (the kind of address: node addresses lose their node id) and {@code outcome}. */

@@ -51,6 +51,9 @@ public final class ServerEvents {
     CloseCode.retryableCodes().forEach(retryable::add);
     ArrayNode history = event.putArray("history");
     for (Turn turn : session.history()) {
+      if (!turn.forClient()) {
+        continue;
+      }
       history.addObject().put("itemId", turn.itemId()).put("role", turn.role()).put("text", turn.text());
     }
     return Json.write(event);
@@ -90,6 +93,30 @@ public final class ServerEvents {
   /** The watchdog ended the session; the server closes the socket with 4000 right after. */
   public static String sessionTerminated(TerminationReason reason) {
     return Json.write(event("session.terminated").put("reason", reason.code()).put("message", reason.message()));
+  }
+
+  /**
+   * The AI called one of the session's tools: a UI may show that something is being looked up. Only the name,
+   * unless the tool is {@code clientVisible} ({@code arguments}, as JSON text, may then be given).
+   */
+  public static String toolStarted(String callId, String name, String arguments) {
+    ObjectNode event = event("tool.started").put("callId", callId).put("name", name);
+    if (arguments != null) {
+      event.put("arguments", arguments);
+    }
+    return Json.write(event);
+  }
+
+  /**
+   * A tool call finished: {@code status} {@code ok}, {@code error}, {@code timeout} or {@code cancelled}; the
+   * output only for a {@code clientVisible} tool (else null).
+   */
+  public static String toolFinished(String callId, String name, String status, String output) {
+    ObjectNode event = event("tool.finished").put("callId", callId).put("name", name).put("status", status);
+    if (output != null) {
+      event.put("output", output);
+    }
+    return Json.write(event);
   }
 
   /** The interview ended; the server closes the socket with 1000 right after. */
