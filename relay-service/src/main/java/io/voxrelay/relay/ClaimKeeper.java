@@ -60,7 +60,7 @@ final class ClaimKeeper {
     }
     Map<String, Long> routedAt = new HashMap<>();
     sessions.forEach((id, session) -> routedAt.put(id, session.lastRoutedAt()));
-    for (String id : cutOff(now, lastConfirmedAt, cutOffMs, routedAt)) {
+    for (String id : cutOff(now, lastConfirmedAt, cutOffMs, routedAt, !fence.mayAct())) {
       LOG.warn("[Relay] closing the upstream of {}: no claims check answered and no gateway routing it for {} ms",
           id, cutOffMs);
       RelaySession session = sessions.get(id);
@@ -72,10 +72,13 @@ final class ClaimKeeper {
 
   /**
    * The rule of {@link #closeCutOff}: the sessions to close at {@code now}, given when claims were last
-   * confirmed and when a gateway last routed each session here.
+   * confirmed and when a gateway last routed each session here. Nothing closes while this relay's own stall
+   * awaits its claims check ({@code stallUnchecked}): the silence was the relay's, not the cluster's (the
+   * routings sent meanwhile are still queued), and that check, bounded by the bus timeout, decides.
    */
-  static List<String> cutOff(long now, long lastConfirmedAt, long cutOffMs, Map<String, Long> lastRoutedAt) {
-    if (now - lastConfirmedAt <= cutOffMs) {
+  static List<String> cutOff(long now, long lastConfirmedAt, long cutOffMs, Map<String, Long> lastRoutedAt,
+                             boolean stallUnchecked) {
+    if (stallUnchecked || now - lastConfirmedAt <= cutOffMs) {
       return List.of();
     }
     return lastRoutedAt.entrySet().stream().filter(e -> now - e.getValue() > cutOffMs).map(Map.Entry::getKey)

@@ -15,7 +15,7 @@ class ClaimKeeperCutOffTest {
   @Test
   @DisplayName("claims confirmed within the cut-off: nothing closes, however long since a gateway routed a session")
   void confirmedRecently() {
-    assertThat(ClaimKeeper.cutOff(10_000, 10_000 - CUT_OFF_MS, CUT_OFF_MS, Map.of("a", 0L))).isEmpty();
+    assertThat(ClaimKeeper.cutOff(10_000, 10_000 - CUT_OFF_MS, CUT_OFF_MS, Map.of("a", 0L), false)).isEmpty();
   }
 
   @Test
@@ -26,14 +26,23 @@ class ClaimKeeperCutOffTest {
         "moved", now - CUT_OFF_MS - 1,
         "routed", now - 1_000,
         "justInside", now - CUT_OFF_MS);
-    assertThat(ClaimKeeper.cutOff(now, now - CUT_OFF_MS - 1, CUT_OFF_MS, routedAt)).containsExactly("moved");
+    assertThat(ClaimKeeper.cutOff(now, now - CUT_OFF_MS - 1, CUT_OFF_MS, routedAt, false)).containsExactly("moved");
   }
 
   @Test
   @DisplayName("a session-service outage alone closes nothing: gateways go on routing their sessions here")
   void sessionServiceOutage() {
     long now = 100_000;
-    assertThat(ClaimKeeper.cutOff(now, now - 60_000, CUT_OFF_MS, Map.of("a", now - 900L, "b", now - 100L)))
+    assertThat(ClaimKeeper.cutOff(now, now - 60_000, CUT_OFF_MS, Map.of("a", now - 900L, "b", now - 100L), false))
         .isEmpty();
+  }
+
+  @Test
+  @DisplayName("the relay itself stalled: nothing closes before its claims check answers, the routings are queued")
+  void ownStall() {
+    long now = 100_000;
+    Map<String, Long> routedAt = Map.of("a", now - 8_000, "b", now - 8_000);
+    assertThat(ClaimKeeper.cutOff(now, now - 8_000, CUT_OFF_MS, routedAt, true)).isEmpty();
+    assertThat(ClaimKeeper.cutOff(now, now - 8_000, CUT_OFF_MS, routedAt, false)).containsExactly("a", "b");
   }
 }
