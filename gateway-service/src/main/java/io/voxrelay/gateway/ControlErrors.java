@@ -2,11 +2,13 @@ package io.voxrelay.gateway;
 
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.protocol.TerminationReason;
 import io.vertx.core.eventbus.ReplyException;
 
 /**
  * What the client is told when a control fails: a code it can act on ({@code invalid_state}: not now, in
- * this state; {@code session_ended}; {@code unavailable}: try again) and a message. A refusal's own message
+ * this state; {@code session_ended}; {@code budget_exceeded}: not until the backend raises a limit; {@code unavailable}: try
+ * again) and a message. A refusal's own message
  * is shown; a fault's cause is not (it may name internals).
  */
 final class ControlErrors {
@@ -19,6 +21,7 @@ final class ControlErrors {
       return switch (re.failureCode()) {
         case BusFailure.CONFLICT -> "invalid_state";
         case BusFailure.GONE -> "session_ended";
+        case BusFailure.BUDGET_EXCEEDED -> TerminationReason.BUDGET_EXCEEDED.code();
         default -> "unavailable";
       };
     }
@@ -26,7 +29,8 @@ final class ControlErrors {
   }
 
   static String message(Control control, Throwable e) {
-    if (e instanceof ReplyException re && (re.failureCode() == BusFailure.CONFLICT || re.failureCode() == BusFailure.GONE)) {
+    if (e instanceof ReplyException re && (re.failureCode() == BusFailure.CONFLICT || re.failureCode() == BusFailure.GONE
+        || re.failureCode() == BusFailure.BUDGET_EXCEEDED)) {
       return re.getMessage();
     }
     return "'" + control.name().toLowerCase() + "' could not be carried out now; try again";

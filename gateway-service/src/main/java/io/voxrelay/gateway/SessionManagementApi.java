@@ -2,6 +2,7 @@ package io.voxrelay.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voxrelay.common.bus.Spend;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.BusRequests;
@@ -175,12 +176,24 @@ final class SessionManagementApi {
     putLimit(limits, "maxTotalTokens", s.limits().maxTotalTokens());
     putLimit(limits, "maxOutputTokens", s.limits().maxOutputTokens());
     putLimit(limits, "maxUpstreamSeconds", s.limits().maxUpstreamSeconds());
+    if (s.limits().maxCostUsd() == null) {
+      limits.putNull("maxCostUsd");
+    } else {
+      limits.put("maxCostUsd", s.limits().maxCostUsd());
+    }
     Usage usage = s.usage();
+    Spend spend = new Spend(usage, s.upstreamMs(), s.costUsd());
+    body.put("budgetExceeded", s.limits().exceededBy(spend));
     body.putObject("usage").put("inputTokens", usage.inputTokens()).put("outputTokens", usage.outputTokens())
         .put("totalTokens", usage.totalTokens()).put("cachedTokens", usage.cachedTokens())
         .put("inputTextTokens", usage.inputTextTokens()).put("inputAudioTokens", usage.inputAudioTokens())
         .put("outputTextTokens", usage.outputTextTokens()).put("outputAudioTokens", usage.outputAudioTokens())
         .put("upstreamSeconds", s.upstreamMs() / 1000.0);
+    if (s.costUsd() == null) {
+      ((ObjectNode) body.get("usage")).putNull("costUsd");
+    } else {
+      ((ObjectNode) body.get("usage")).put("costUsd", Math.round(s.costUsd() * 1_000_000) / 1_000_000.0);
+    }
     if (s.metadata() != null) {
       body.set("metadata", Json.parse(s.metadata()));
     } else {

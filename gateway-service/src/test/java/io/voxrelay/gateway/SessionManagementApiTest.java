@@ -38,8 +38,11 @@ class SessionManagementApiTest {
     assertThat(update.limits().maxUpstreamSeconds()).isNull();
     assertThatThrownBy(() -> SessionManagementApi.parseUpdate("s_1",
         "{\"limits\":{\"maxTotalTokens\":0}}".getBytes(StandardCharsets.UTF_8))).hasMessageContaining("maxTotalTokens");
+    assertThat(SessionManagementApi.parseUpdate("s_1", "{\"limits\":{\"maxCostUsd\":2.5}}"
+        .getBytes(StandardCharsets.UTF_8)).limits().maxCostUsd()).as("the session service checks for prices")
+        .isEqualTo(2.5);
     assertThatThrownBy(() -> SessionManagementApi.parseUpdate("s_1",
-        "{\"limits\":{\"maxCostUsd\":2.5}}".getBytes(StandardCharsets.UTF_8))).hasMessageContaining("price table");
+        "{\"limits\":{\"maxCostUsd\":-1}}".getBytes(StandardCharsets.UTF_8))).hasMessageContaining("maxCostUsd");
   }
 
   @Test
@@ -62,7 +65,7 @@ class SessionManagementApiTest {
   void shown() {
     var shown = SessionManagementApi.status(new SessionStatus("s_1", "terminated", 2, 3, false, true, "idle_timeout",
         false, false, 0, 4, 10, 20, 30, 40, "{\"a\":1}", new io.voxrelay.common.bus.Usage(100, 20, 30, 40, 60, 5, 15),
-        12_500, new io.voxrelay.common.bus.Budget(1_000L, null, 600L)));
+        12_500, new io.voxrelay.common.bus.Budget(1_000L, null, 600L, 0.5), 0.25));
     assertThat(shown.path("state").asText()).isEqualTo("terminated");
     assertThat(shown.path("terminationReason").asText()).isEqualTo("idle_timeout");
     assertThat(shown.path("connection").path("connections").asInt()).isEqualTo(4);
@@ -73,9 +76,13 @@ class SessionManagementApiTest {
     assertThat(shown.path("usage").path("upstreamSeconds").asDouble()).isEqualTo(12.5);
     assertThat(shown.path("limits").path("maxTotalTokens").asLong()).isEqualTo(1_000);
     assertThat(shown.path("limits").path("maxOutputTokens").isNull()).isTrue();
+    assertThat(shown.path("usage").path("costUsd").asDouble()).isEqualTo(0.25);
+    assertThat(shown.path("budgetExceeded").asBoolean()).as("120 of 1000 tokens, 12.5 of 600 s, $0.25 of $0.5")
+        .isFalse();
     var bare = SessionManagementApi.status(new SessionStatus("s_2", "live", 0, 0, false, false, null, true, true, 0,
-        1, 1, 1, 1, 1, null, io.voxrelay.common.bus.Usage.NONE, 0, io.voxrelay.common.bus.Budget.NONE));
+        1, 1, 1, 1, 1, null, io.voxrelay.common.bus.Usage.NONE, 0, io.voxrelay.common.bus.Budget.NONE, null));
     assertThat(bare.path("terminationReason").isNull()).isTrue();
     assertThat(bare.path("metadata").isNull()).isTrue();
+    assertThat(bare.path("usage").path("costUsd").isNull()).as("no price table").isTrue();
   }
 }

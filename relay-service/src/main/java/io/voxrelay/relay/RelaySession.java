@@ -8,7 +8,9 @@ import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.RelayControlDone;
+import io.voxrelay.common.bus.Budget;
 import io.voxrelay.common.bus.SessionSnapshot;
+import io.voxrelay.common.bus.Spend;
 import io.voxrelay.common.bus.SessionTimes;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.bus.UpstreamClosed;
@@ -66,6 +68,12 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private long droppedAudioChars;
   private final IntervalGate dropNotices = new IntervalGate(1_000);
   private Runnable onClosed = () -> { };
+  /** Its limits, and what it had cost before this relay took it: the relay's own check of its budget. */
+  private final Budget budget;
+  private final Spend spentBefore;
+  private boolean budgetReached;
+  private Runnable onUsage = () -> { };
+  private Runnable onBudgetReached = () -> { };
 
   private RelaySession(Vertx vertx, String relayNode, long epoch, RelayConfig config, UpstreamConnector connector,
                        ToolEndpoint tools, BooleanSupplier mayAct, ActivityAccumulator activity,
@@ -86,7 +94,9 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     this.recorder = new TurnRecorder(state, feed, this::giveUpUnstored);
     this.turns = new TurnTaking(state, timers, snapshot.appliedClientSeq(), recorder::record);
     this.toolCalls = new ToolCalls(snapshot.sessionId(), tools, new ToolHost());
-    this.usage = new UsageMeter(snapshot.sessionId());
+    this.usage = new UsageMeter(snapshot.sessionId(), config.model());
+    this.budget = snapshot.budget();
+    this.spentBefore = snapshot.spend();
     turns.holdTextsWhile(toolCalls::running);
     this.supervisor = new LinkSupervisor<>(snapshot.sessionId(),
         () -> connector.connect().map(socket -> {
@@ -139,6 +149,37 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   /** The client connection this session's events go to, or null while none is attached. */
   String connectionId() {
     return feed.connectionId();
+  }
+
+  /**
+   * {@code usage}: a response of a session with limits was billed (its usage should reach the session
+   * service, which enforces the limits, soon); {@code reached}: by this relay's own count the session reached
+   * a limit (once).
+   */
+  void onBudget(Runnable usage, Runnable reached) {
+    this.onUsage = usage;
+    this.onBudgetReached = reached;
+  }
+
+  /**
+   * The relay's own count: what the session cost before plus the tokens billed here (the cost and the time are
+   * the session service's to count). Reaching a limit is reported at once; the session service ends the session.
+   */
+  private void checkBudget() {
+    if (budget.isEmpty()) {
+      return;
+    }
+    onUsage.run();
+    Spend spent = new Spend(spentBefore.usage().plus(usage.counted()), spentBefore.upstreamMs(), null);
+    if (!budgetReached && budget.exceededBy(spent)) {
+      budgetReached = true;
+      onBudgetReached.run();
+    }
+  }
+
+  /** Whether this session's upstream has closed here. */
+  boolean isClosed() {
+    return closed;
   }
 
   void onClosed(Runnable callback) {
@@ -501,6 +542,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
       // Billed whichever link it came on (an old one finishing during a rollover too).
       usage.responseDone(done.responseId(), done.usage());
       metrics.billed(done.usage());
+      checkBudget();
     }
     if (!supervisor.isCurrent(from)) {
       return;

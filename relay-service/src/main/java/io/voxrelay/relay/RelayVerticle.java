@@ -14,6 +14,7 @@ import io.voxrelay.common.bus.ClientDetached;
 import io.voxrelay.common.bus.DurableReleased;
 import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.UsageBatch;
+import io.voxrelay.common.protocol.TerminationReason;
 import io.voxrelay.common.bus.UsageReport;
 import io.voxrelay.common.bus.LostClaims;
 import io.voxrelay.common.bus.OpenAbandoned;
@@ -83,6 +84,14 @@ public final class RelayVerticle extends VerticleBase {
   private final List<UsageMeter> finishing = new ArrayList<>();
   /** Whether a usage report is on its way: one at a time. */
   private boolean reportingUsage;
+  /** A report of sessions with limits is due shortly. */
+  private boolean usageSoon;
+  /** A report was asked for while one was on its way: another follows it. */
+  private boolean usageAgain;
+  /** How soon the usage of a session with limits goes after a response: responses in a burst share a report. */
+  static final long USAGE_SOON_MS = 100;
+  /** Bus timeouts a session past its budget waits for the session service to end it before the relay does. */
+  static final int BUDGET_BACKSTOP_TIMEOUTS = 3;
   private UpstreamConnector connector;
   private StallFence fence;
   private MessageConsumer<OpenUpstream> openConsumer;
@@ -298,6 +307,7 @@ public final class RelayVerticle extends VerticleBase {
             }
             finishing.add(session.usage());
           });
+          session.onBudget(this::reportUsageSoon, () -> budgetReached(request.sessionId(), session));
           Boolean abandonedDetach = abandonedOpens.remove(key);
           if (abandonedDetach != null) {
             giveUp(session, request.connectionId(), abandonedDetach);
@@ -393,6 +403,7 @@ public final class RelayVerticle extends VerticleBase {
    */
   private Future<Void> reportUsage() {
     if (reportingUsage) {
+      usageAgain = true;
       return Future.succeededFuture();
     }
     long now = System.currentTimeMillis();
@@ -422,7 +433,39 @@ public final class RelayVerticle extends VerticleBase {
     return Future.join(sent).transform(done -> {
       reportingUsage = false;
       finishing.removeIf(meter -> meter.report(System.currentTimeMillis()) == null);
+      if (usageAgain) {
+        usageAgain = false;
+        vertx.runOnContext(v -> reportUsage());
+      }
       return Future.succeededFuture();
+    });
+  }
+
+  /** A session with limits was billed: its usage goes now rather than at the next period (coalesced). */
+  private void reportUsageSoon() {
+    if (!usageSoon) {
+      usageSoon = true;
+      vertx.setTimer(USAGE_SOON_MS, t -> {
+        usageSoon = false;
+        reportUsage();
+      });
+    }
+  }
+
+  /**
+   * By this relay's own count the session reached a limit. The session service ends it once its usage is
+   * stored (which it is now sent); if that has not happened within a few bus timeouts (the session service is
+   * down or cut off), the relay closes the upstream itself: a budget holds without any other service.
+   */
+  private void budgetReached(String sessionId, RelaySession session) {
+    LOG.info("[Relay] {} reached a limit of its budget", sessionId);
+    reportUsage();
+    vertx.setTimer(BUDGET_BACKSTOP_TIMEOUTS * config.busTimeoutMs(), t -> {
+      if (!session.isClosed()) {
+        LOG.warn("[Relay] {} is past its budget and the session service did not end it: closing its upstream",
+            sessionId);
+        session.guardClose(TerminationReason.BUDGET_EXCEEDED);
+      }
     });
   }
 

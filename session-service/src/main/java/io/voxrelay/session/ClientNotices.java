@@ -43,14 +43,15 @@ final class ClientNotices {
 
   /**
    * Stores {@code event} once under {@code key} (retried until the store takes it), then has gateway
-   * {@code gatewayNode} (null: none holds the client) deliver it and close with {@code close}, until it has
+   * {@code gatewayNode} (null: none holds the client) deliver it and close with {@code close} (null: the
+   * connection stays open), until it has
    * or answers that the client is gone: a client away gets the notice by replay when it comes back.
    */
   void send(String sessionId, String key, String event, CloseCode close, String gatewayNode) {
     storeOnce(sessionId, key, event, 1)
         .compose(stored -> gatewayNode == null ? Future.succeededFuture()
             : DurableRequests.request(vertx, Addresses.gatewayNode(gatewayNode),
-                ToClient.numbered(sessionId, stored.get(0), close.code()),
+                ToClient.numbered(sessionId, stored.get(0), close == null ? 0 : close.code()),
                 DurableRequests.Policy.standard(DELIVERY_TIMEOUT_MS)))
         .onFailure(e -> {
           if (e instanceof ReplyException re && (re.failureType() == ReplyFailure.NO_HANDLERS

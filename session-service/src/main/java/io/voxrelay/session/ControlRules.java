@@ -23,8 +23,14 @@ final class ControlRules {
     return switch (control) {
       case PAUSE -> next.paused(true).build();
       // Resuming a terminated session starts a new run: its age counts from now, and it is terminated no more.
-      case RESUME -> next.paused(false).awaitingResume(false).startedAt(s.awaitingResume() ? now : s.startedAt())
-          .terminationReason(s.awaitingResume() ? null : s.terminationReason()).build();
+      case RESUME -> {
+        if (s.limits().exceededBy(s.spend())) {
+          throw new Refused(BusFailure.BUDGET_EXCEEDED, "the session reached its "
+              + s.limits().tightestLimit(s.spend()) + " limit; it goes on once the limit is raised");
+        }
+        yield next.paused(false).awaitingResume(false).startedAt(s.awaitingResume() ? now : s.startedAt())
+            .terminationReason(s.awaitingResume() ? null : s.terminationReason()).build();
+      }
       case NEXT_QUESTION -> {
         if (s.currentQuestionIndex() + 1 >= s.questions().size()) {
           throw new Refused(BusFailure.CONFLICT, "there is no next question");

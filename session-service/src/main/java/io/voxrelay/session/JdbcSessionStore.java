@@ -10,6 +10,7 @@ import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.SessionTimes;
 import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
+import io.voxrelay.common.config.PriceTable;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.protocol.NumberedEvent;
 import io.voxrelay.common.protocol.SessionState;
@@ -236,19 +237,21 @@ final class JdbcSessionStore implements SessionStore, WebhookStore {
   }
 
   @Override
-  public Future<Void> recordUsage(List<io.voxrelay.common.bus.UsageReport> reports) {
+  public Future<List<String>> recordUsage(List<io.voxrelay.common.bus.UsageReport> reports, PriceTable prices) {
     return batchWrite(() -> {
       try (Connection c = dataSource.getConnection()) {
         long now = System.currentTimeMillis();
-        Sql.inTransaction(c, () -> {
+        return Sql.inTransaction(c, () -> {
+          List<String> toCheck = new ArrayList<>();
           // In session order, as the activity batches: no two multi-row transactions deadlock.
           for (io.voxrelay.common.bus.UsageReport report : reports.stream()
               .sorted(java.util.Comparator.comparing(io.voxrelay.common.bus.UsageReport::sessionId)).toList()) {
-            UsageLedger.record(c, report, now);
+            if (UsageLedger.record(c, report, now, prices) && !toCheck.contains(report.sessionId())) {
+              toCheck.add(report.sessionId());
+            }
           }
-          return null;
+          return toCheck;
         });
-        return null;
       }
     });
   }

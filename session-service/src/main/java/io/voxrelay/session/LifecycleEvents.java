@@ -54,6 +54,11 @@ final class LifecycleEvents {
       }
       events.add(new Event("session.terminated", data));
     }
+    if (before.budgetWarnedAt() == 0 && after.budgetWarnedAt() != 0) {
+      events.add(new Event("session.budget_warning", Json.object()
+          .put("limit", after.limits().tightestLimit(after.spend()))
+          .put("usedFraction", Math.round(after.limits().usedFraction(after.spend()) * 1000) / 1000.0)));
+    }
     if (before.awaitingResume() && !after.awaitingResume() && !after.ended()) {
       events.add(new Event("session.resumed", Json.object().put("from", before.state().code())));
     }

@@ -1,5 +1,6 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.config.BudgetConfig;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.Control;
@@ -38,12 +39,14 @@ final class SessionApiHandlers {
   /** The most sessions one page of the list holds, whatever is asked. */
   static final int MAX_PAGE = 500;
 
+  private final BudgetConfig budgets;
   private final Vertx vertx;
   private final SessionStore store;
   private final ClientNotices notices;
   private final Clock clock;
 
-  SessionApiHandlers(Vertx vertx, SessionStore store, ClientNotices notices, Clock clock) {
+  SessionApiHandlers(Vertx vertx, SessionStore store, ClientNotices notices, BudgetConfig budgets, Clock clock) {
+    this.budgets = budgets;
     this.vertx = vertx;
     this.store = store;
     this.notices = notices;
@@ -87,11 +90,20 @@ final class SessionApiHandlers {
   }
 
   Future<SessionStatus> update(UpdateSession request) {
+    if (request.setLimits()) {
+      try {
+        budgets.admit(request.limits());
+      } catch (IllegalArgumentException e) {
+        return refused(e.getMessage());
+      }
+    }
     return store.update(request.sessionId(), s -> {
       String metadata = request.setMetadata() ? request.metadata() : s.metadata();
       var limits = request.setLimits() ? request.limits() : s.limits();
+      // New limits are warned about afresh.
       return Objects.equals(s.metadata(), metadata) && s.limits().equals(limits) ? s
-          : s.toBuilder().metadata(metadata).limits(limits).build();
+          : s.toBuilder().metadata(metadata).limits(limits)
+              .budgetWarnedAt(s.limits().equals(limits) ? s.budgetWarnedAt() : 0).build();
     }).map(SessionRecord::status);
   }
 

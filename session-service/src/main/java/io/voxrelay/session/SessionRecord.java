@@ -6,7 +6,7 @@ import io.voxrelay.common.bus.SessionStatus;
 import io.voxrelay.common.bus.SessionTools;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.bus.UpstreamOptions;
-import io.voxrelay.common.bus.Usage;
+import io.voxrelay.common.bus.Spend;
 import io.voxrelay.common.protocol.SessionState;
 
 import java.util.List;
@@ -28,8 +28,9 @@ import java.util.List;
  * @param tools            the function tools its model may call, fixed at creation
  * @param upstream         its own upstream session options, fixed at creation
  * @param limits           its limits on what it may cost (the app's backend may change them)
- * @param usage            the tokens its upstreams were billed, in all ({@link UsageLedger}; read-only here)
- * @param upstreamMs       how long its upstreams were open, in all (read-only here)
+ * @param budgetWarnedAt   when the client and the backend were warned that it nears a limit; 0: not since the
+ *                         limits were last set
+ * @param spend            what its upstreams cost, in all ({@link UsageLedger}; read-only here)
  * @param history          the most recent turns, oldest first (the store keeps them all)
  */
 record SessionRecord(String sessionId, long version, String instructions, List<String> questions, long createdAt,
@@ -39,14 +40,14 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
                      long lastHeartbeatAt, long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq,
                      long appliedClientSeq, String connectionId, String previousTokenHash, String metadata,
                      int upstreamFailures, long webhookSeq, SessionTools tools, UpstreamOptions upstream,
-                     Budget limits, Usage usage, long upstreamMs, List<Turn> history) {
+                     Budget limits, long budgetWarnedAt, Spend spend, List<Turn> history) {
 
   SessionRecord {
     questions = List.copyOf(questions);
     history = history == null ? List.of() : List.copyOf(history);
     tools = tools == null ? SessionTools.NONE : tools;
     upstream = upstream == null ? UpstreamOptions.NONE : upstream;
-    usage = usage == null ? Usage.NONE : usage;
+    spend = spend == null ? Spend.NONE : spend;
     limits = limits == null ? Budget.NONE : limits;
   }
 
@@ -54,7 +55,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
                               long tokenExpiresAt, long now) {
     return new SessionRecord(sessionId, 0, instructions, questions, now, tokenHash, tokenExpiresAt, 0, false, false,
         false, false, null, null, 0, null, 0, now, now, now, now, 0, 0, null, null, null, 0, 0, SessionTools.NONE,
-        UpstreamOptions.NONE, Budget.NONE, Usage.NONE, 0, List.of());
+        UpstreamOptions.NONE, Budget.NONE, 0, Spend.NONE, List.of());
   }
 
   /** A new session with {@code tools} and {@code upstream} options. */
@@ -65,12 +66,13 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
         s.tokenExpiresAt, s.currentQuestionIndex, s.paused, s.awaitingResume, s.textOnly, s.ended, s.terminationReason,
         s.relayNode, s.relayEpoch, s.gatewayNode, s.connections, s.startedAt, s.lastHeartbeatAt, s.lastAudioActivityAt,
         s.lastInteractionAt, s.lastClientSeq, s.appliedClientSeq, s.connectionId, s.previousTokenHash, s.metadata,
-        s.upstreamFailures, s.webhookSeq, tools, upstream, s.limits, s.usage, s.upstreamMs, s.history);
+        s.upstreamFailures, s.webhookSeq, tools, upstream, s.limits, s.budgetWarnedAt, s.spend, s.history);
   }
 
   SessionSnapshot snapshot() {
     return new SessionSnapshot(sessionId, instructions, questions, currentQuestionIndex, paused, awaitingResume,
-        textOnly, ended, relayNode, gatewayNode, createdAt, startedAt, history, lastClientSeq, appliedClientSeq, tools, upstream);
+        textOnly, ended, relayNode, gatewayNode, createdAt, startedAt, history, lastClientSeq, appliedClientSeq, tools, upstream,
+        limits, spend);
   }
 
   /** Its state in the session API, and in the store's {@code state} column. */
@@ -82,16 +84,16 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
   SessionStatus status() {
     return new SessionStatus(sessionId, state().code(), currentQuestionIndex, questions.size(), paused, textOnly,
         terminationReason, gatewayNode != null, relayNode != null, upstreamFailures, connections, createdAt, startedAt,
-        lastHeartbeatAt, lastActivityAt(), metadata, usage, upstreamMs, limits);
+        lastHeartbeatAt, lastActivityAt(), metadata, spend.usage(), spend.upstreamMs(), limits, spend.costUsd());
   }
 
-  /** This record with the usage totals read from its row. */
-  SessionRecord withUsage(Usage totals, long totalUpstreamMs) {
+  /** This record with the spend totals read from its row. */
+  SessionRecord withSpend(Spend totals) {
     return new SessionRecord(sessionId, version, instructions, questions, createdAt, tokenHash, tokenExpiresAt,
         currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode, relayEpoch,
         gatewayNode, connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt, lastClientSeq,
         appliedClientSeq, connectionId, previousTokenHash, metadata, upstreamFailures, webhookSeq, tools, upstream,
-        limits, totals, totalUpstreamMs, history);
+        limits, budgetWarnedAt, totals, history);
   }
 
   SessionRecord withVersion(long newVersion) {
@@ -146,6 +148,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
     private String previousTokenHash;
     private String metadata;
     private Budget limits;
+    private long budgetWarnedAt;
     private int upstreamFailures;
     private long webhookSeq;
     private List<Turn> history;
@@ -175,6 +178,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       previousTokenHash = s.previousTokenHash;
       metadata = s.metadata;
       limits = s.limits;
+      budgetWarnedAt = s.budgetWarnedAt;
       upstreamFailures = s.upstreamFailures;
       webhookSeq = s.webhookSeq;
       history = s.history;
@@ -281,6 +285,11 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       return this;
     }
 
+    Builder budgetWarnedAt(long value) {
+      budgetWarnedAt = value;
+      return this;
+    }
+
     Builder limits(Budget value) {
       limits = value;
       return this;
@@ -312,7 +321,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
           tokenExpiresAt, currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode,
           relayEpoch, gatewayNode, connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt,
           lastClientSeq, appliedClientSeq, connectionId, previousTokenHash, metadata, upstreamFailures, webhookSeq,
-          s.tools, s.upstream, limits, s.usage, s.upstreamMs, history);
+          s.tools, s.upstream, limits, budgetWarnedAt, s.spend, history);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.voxrelay.session;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.voxrelay.common.bus.Budget;
 import io.voxrelay.common.bus.SessionTools;
+import io.voxrelay.common.bus.Spend;
 import io.voxrelay.common.bus.UpstreamOptions;
 import io.voxrelay.common.bus.Usage;
 import io.voxrelay.common.json.Json;
@@ -36,14 +37,14 @@ final class SessionRows {
   private static final List<String> STATE = List.of("version", "token_hash", "token_expires_at",
       "current_question_index", "paused", "awaiting_resume", "text_only", "ended", "termination_reason",
       "relay_node", "relay_epoch", "gateway_node", "connections", "started_at", "last_client_seq", "connection_id",
-      "previous_token_hash", "metadata", "state", "upstream_failures", "webhook_seq", "limits");
+      "previous_token_hash", "metadata", "state", "upstream_failures", "webhook_seq", "limits", "budget_warned_at");
   /** Timestamps that only ever move forward, whoever writes: a state change never undoes newer activity. */
   private static final List<String> TIMES = List.of("last_heartbeat_at", "last_audio_activity_at",
       "last_interaction_at", "last_activity_at");
   /** The usage totals: written only by {@link UsageLedger}, read with the row. */
   private static final List<String> USAGE = List.of("usage_input_tokens", "usage_output_tokens",
       "usage_cached_tokens", "usage_input_text_tokens", "usage_input_audio_tokens", "usage_output_text_tokens",
-      "usage_output_audio_tokens", "upstream_ms");
+      "usage_output_audio_tokens", "upstream_ms", "cost_micros");
   /** Written by a change only through {@code markApplied}, which keeps the highest. */
   private static final String APPLIED = "applied_client_seq";
 
@@ -128,15 +129,16 @@ final class SessionRows {
         .upstreamFailures(rs.getInt("upstream_failures"))
         .webhookSeq(rs.getLong("webhook_seq"))
         .limits(json(rs, "limits", Budget.class, Budget.NONE))
+        .budgetWarnedAt(rs.getLong("budget_warned_at"))
         .lastHeartbeatAt(rs.getLong("last_heartbeat_at"))
         .lastAudioActivityAt(rs.getLong("last_audio_activity_at"))
         .lastInteractionAt(rs.getLong("last_interaction_at"))
         .appliedClientSeq(rs.getLong(APPLIED))
         .build()
-        .withUsage(new Usage(rs.getLong("usage_input_tokens"), rs.getLong("usage_output_tokens"),
+        .withSpend(new Spend(new Usage(rs.getLong("usage_input_tokens"), rs.getLong("usage_output_tokens"),
             rs.getLong("usage_cached_tokens"), rs.getLong("usage_input_text_tokens"),
             rs.getLong("usage_input_audio_tokens"), rs.getLong("usage_output_text_tokens"),
-            rs.getLong("usage_output_audio_tokens")), rs.getLong("upstream_ms"));
+            rs.getLong("usage_output_audio_tokens")), rs.getLong("upstream_ms"), costUsd(rs)));
   }
 
   static void insert(Connection c, SessionRecord s) throws SQLException {
@@ -206,7 +208,14 @@ final class SessionRows {
     ps.setInt(i++, s.upstreamFailures());
     ps.setLong(i++, s.webhookSeq());
     ps.setString(i++, s.limits().isEmpty() ? null : Json.write(s.limits()));
+    ps.setLong(i++, s.budgetWarnedAt());
     return i;
+  }
+
+  /** The estimated cost in dollars; null while none was priced (no price table, or none for the model). */
+  private static Double costUsd(ResultSet rs) throws SQLException {
+    long micros = rs.getLong("cost_micros");
+    return rs.wasNull() ? null : micros / 1_000_000.0;
   }
 
   /** A JSON column read as {@code type}; {@code none} when it is null. */

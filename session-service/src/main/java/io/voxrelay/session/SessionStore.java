@@ -126,9 +126,13 @@ interface SessionStore {
 
   /**
    * Adds a relay's usage reports to their sessions' totals, each response and upstream counted once (sent
-   * again, it adds nothing), in one transaction; nothing for a session that no longer exists.
+   * again, it adds nothing), in one transaction, each report's cost estimated with {@code prices}; nothing for
+   * a session that no longer exists.
+   *
+   * @return the sessions with limits whose totals moved: their budgets want checking
    */
-  Future<Void> recordUsage(List<io.voxrelay.common.bus.UsageReport> reports);
+  Future<List<String>> recordUsage(List<io.voxrelay.common.bus.UsageReport> reports,
+                                   io.voxrelay.common.config.PriceTable prices);
 
   /** Webhook delivery's side of the store (its outbox and lease). */
   WebhookStore webhooks();

@@ -1,5 +1,6 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.bus.Budget;
 import io.voxrelay.common.bus.ActivityBatch;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
@@ -34,6 +35,7 @@ import io.voxrelay.common.cluster.NodeIds;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.RetentionConfig;
 import io.voxrelay.common.config.StoreConfig;
+import io.voxrelay.common.config.BudgetConfig;
 import io.voxrelay.common.config.WebhookConfig;
 import io.voxrelay.common.management.Telemetry;
 import io.voxrelay.common.protocol.CloseCode;
@@ -71,6 +73,8 @@ public final class SessionVerticle extends VerticleBase {
   private SessionApiHandlers apiHandlers;
   private final RetentionConfig retentionConfig;
   private final WebhookConfig webhookConfig;
+  private final BudgetConfig budgetConfig;
+  private BudgetChecks budgets;
   private WebhookDelivery webhooks;
   private RetentionSweep retention;
   private RelayClaims claims;
@@ -91,7 +95,8 @@ public final class SessionVerticle extends VerticleBase {
 
   /** Every setting from {@code env}: the store, retention and webhooks. */
   public SessionVerticle(Env env) {
-    this(StoreConfig.fromEnv(env), RetentionConfig.fromEnv(env), WebhookConfig.fromEnv(env), Clock.systemUTC());
+    this(StoreConfig.fromEnv(env), RetentionConfig.fromEnv(env), WebhookConfig.fromEnv(env),
+        BudgetConfig.fromEnv(env), Clock.systemUTC());
   }
 
   public SessionVerticle(StoreConfig config) {
@@ -107,11 +112,13 @@ public final class SessionVerticle extends VerticleBase {
   }
 
   SessionVerticle(StoreConfig config, RetentionConfig retention, Clock clock) {
-    this(config, retention, WebhookConfig.off(), clock);
+    this(config, retention, WebhookConfig.off(), BudgetConfig.fromEnv(Env.system()), clock);
   }
 
-  SessionVerticle(StoreConfig config, RetentionConfig retention, WebhookConfig webhooks, Clock clock) {
+  SessionVerticle(StoreConfig config, RetentionConfig retention, WebhookConfig webhooks, BudgetConfig budgets,
+                  Clock clock) {
     this.config = config;
+    this.budgetConfig = budgets;
     this.webhookConfig = webhooks;
     this.retentionConfig = retention;
     this.clock = clock;
@@ -126,7 +133,8 @@ public final class SessionVerticle extends VerticleBase {
           store = opened;
           ClientNotices notices = new ClientNotices(vertx, opened, clock);
           terminations = new Terminations(vertx, opened, notices, clock);
-          apiHandlers = new SessionApiHandlers(vertx, opened, notices, clock);
+          apiHandlers = new SessionApiHandlers(vertx, opened, notices, budgetConfig, clock);
+          budgets = new BudgetChecks(opened, terminations, notices, budgetConfig, clock);
           retention = new RetentionSweep(vertx, opened, retentionConfig, config.replayMaxAgeMs(), clock);
           retention.start();
           claims = new RelayClaims(opened);
@@ -156,7 +164,8 @@ public final class SessionVerticle extends VerticleBase {
               bus.<TerminateSessions>consumer(Addresses.SESSION_TERMINATE, this::terminate),
               bus.<ConfirmConnection>consumer(Addresses.SESSION_CONFIRM, this::confirm),
               bus.<UsageBatch>consumer(Addresses.SESSION_USAGE, m -> answer(m, "usage",
-                  store.recordUsage(m.body().reports()))),
+                  store.recordUsage(m.body().reports(), budgetConfig.prices())
+                      .onSuccess(limited -> budgets.check(limited)).mapEmpty())),
               bus.<ClientDisconnected>consumer(Addresses.SESSION_DISCONNECTED, m -> answer(m, "disconnected",
                   disconnected(m.body()))),
               bus.<EmitEvents>consumer(Addresses.SESSION_EMIT, this::emit),
@@ -242,11 +251,18 @@ public final class SessionVerticle extends VerticleBase {
 
   private void create(Message<CreateSession> message) {
     CreateSession request = message.body();
+    Budget limits;
+    try {
+      limits = budgetConfig.admit(request.limits());
+    } catch (IllegalArgumentException e) {
+      message.fail(BusFailure.BAD_REQUEST, e.getMessage());
+      return;
+    }
     String token = Tokens.newToken();
     long now = clock.millis();
     SessionRecord session = SessionRecord.create(Tokens.newSessionId(), request.instructions(),
         request.questions(), request.tools(), request.upstream(), Tokens.hash(token), now + config.tokenTtlMs(), now)
-        .toBuilder().limits(request.limits()).build();
+        .toBuilder().limits(limits).build();
     store.insert(session)
         .onSuccess(v -> {
           LOG.info("[SessionService] Session created: {} ({} questions)", session.sessionId(),

@@ -2,6 +2,7 @@ package io.voxrelay.session;
 
 import io.voxrelay.common.bus.Usage;
 import io.voxrelay.common.bus.UsageReport;
+import io.voxrelay.common.config.PriceTable;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,11 +20,15 @@ final class UsageLedger {
   }
 
   /**
-   * Adds what {@code report} has that is not counted yet; false (nothing written) when the session no longer
-   * exists. Run in the caller's transaction.
+   * Adds what {@code report} has that is not counted yet, its cost estimated with {@code prices} (for the
+   * report's model; no cost without one). Run in the caller's transaction.
+   *
+   * @return whether the totals moved on a session that has limits (its budget wants checking); false when the
+   *     session no longer exists
    */
-  static boolean record(Connection c, UsageReport report, long now) throws SQLException {
-    if (!exists(c, report.sessionId())) {
+  static boolean record(Connection c, UsageReport report, long now, PriceTable prices) throws SQLException {
+    Boolean limited = limited(c, report.sessionId());
+    if (limited == null) {
       return false;
     }
     Usage added = Usage.NONE;
@@ -43,15 +48,17 @@ final class UsageLedger {
       addedMs += extend(c, report.sessionId(), upstream);
     }
     if (added.equals(Usage.NONE) && addedMs == 0) {
-      return true;
+      return false;
     }
+    long costMicros = added.equals(Usage.NONE) ? -1 : prices.costMicros(report.model(), added);
     try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET usage_input_tokens = usage_input_tokens + ?, "
         + "usage_output_tokens = usage_output_tokens + ?, usage_cached_tokens = usage_cached_tokens + ?, "
         + "usage_input_text_tokens = usage_input_text_tokens + ?, "
         + "usage_input_audio_tokens = usage_input_audio_tokens + ?, "
         + "usage_output_text_tokens = usage_output_text_tokens + ?, "
-        + "usage_output_audio_tokens = usage_output_audio_tokens + ?, upstream_ms = upstream_ms + ? "
-        + "WHERE session_id = ?")) {
+        + "usage_output_audio_tokens = usage_output_audio_tokens + ?, upstream_ms = upstream_ms + ?"
+        + (costMicros >= 0 ? ", cost_micros = COALESCE(cost_micros, 0) + " + costMicros : "")
+        + " WHERE session_id = ?")) {
       ps.setLong(1, added.inputTokens());
       ps.setLong(2, added.outputTokens());
       ps.setLong(3, added.cachedTokens());
@@ -63,7 +70,7 @@ final class UsageLedger {
       ps.setString(9, report.sessionId());
       ps.executeUpdate();
     }
-    return true;
+    return limited;
   }
 
   /** Extends an upstream's known time to its reported {@code untilAt}; returns the milliseconds added. */
@@ -101,11 +108,12 @@ final class UsageLedger {
     return until - upstream.openedAt();
   }
 
-  private static boolean exists(Connection c, String sessionId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ?")) {
+  /** Whether the session has limits; null when it does not exist. */
+  private static Boolean limited(Connection c, String sessionId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT limits FROM sessions WHERE session_id = ?")) {
       ps.setString(1, sessionId);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
+        return rs.next() ? rs.getString(1) != null : null;
       }
     }
   }

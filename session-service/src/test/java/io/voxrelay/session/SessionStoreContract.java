@@ -72,6 +72,10 @@ abstract class SessionStoreContract {
     return (JdbcSessionStore) store;
   }
 
+  private static final io.voxrelay.common.config.PriceTable PRICES = io.voxrelay.common.config.PriceTable.parse(
+      "{\"gpt-realtime\":{\"inputText\":1,\"inputAudio\":10,\"cachedInput\":0.5,\"outputText\":2,"
+          + "\"outputAudio\":20}}");
+
   private static SessionRecord newSession() {
     return SessionRecord.create("s_" + UUID.randomUUID(), "Be kind.", List.of("One?", "Two?", "Three?"),
         "ab".repeat(32), 10_000, 1_000);
@@ -119,7 +123,7 @@ abstract class SessionStoreContract {
         .terminationReason("idle_timeout").relayNode("relay-7").gatewayNode("gw-8").connections(9)
         .startedAt(1_111).lastHeartbeatAt(2_222).lastAudioActivityAt(3_333).lastInteractionAt(4_444)
         .lastClientSeq(55).appliedClientSeq(66).connectionId("conn-77").previousTokenHash("ef".repeat(32))
-        .metadata("{\"candidate\":\"c-12\"}").limits(new io.voxrelay.common.bus.Budget(5_000L, null, 900L)).build();
+        .metadata("{\"candidate\":\"c-12\"}").limits(new io.voxrelay.common.bus.Budget(5_000L, null, 900L, 2.5)).budgetWarnedAt(8_888).build();
     Await.result(store.insert(distinct));
     assertThat(Await.result(store.find(distinct.sessionId()))).isEqualTo(distinct);
     SessionRecord withTools = SessionRecord.create("s_" + UUID.randomUUID(), "x", List.of("q"),
@@ -502,23 +506,38 @@ abstract class SessionStoreContract {
     SessionRecord s = newSession();
     Await.result(store.insert(s));
     io.voxrelay.common.bus.Usage one = new io.voxrelay.common.bus.Usage(100, 40, 20, 30, 70, 10, 30);
-    io.voxrelay.common.bus.UsageReport first = new io.voxrelay.common.bus.UsageReport(s.sessionId(),
+    io.voxrelay.common.bus.UsageReport first = new io.voxrelay.common.bus.UsageReport(s.sessionId(), "gpt-realtime",
         List.of(new io.voxrelay.common.bus.UsageReport.ResponseUsage("resp_1", one)),
         List.of(new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_1", 1_000, 4_000)));
-    Await.result(store.recordUsage(List.of(first)));
-    Await.result(store.recordUsage(List.of(first)));
-    io.voxrelay.common.bus.UsageReport later = new io.voxrelay.common.bus.UsageReport(s.sessionId(),
+    assertThat(Await.result(store.recordUsage(List.of(first), PRICES))).as("no limits: nothing to check").isEmpty();
+    Await.result(store.recordUsage(List.of(first), PRICES));
+    io.voxrelay.common.bus.UsageReport later = new io.voxrelay.common.bus.UsageReport(s.sessionId(), "gpt-realtime",
         List.of(new io.voxrelay.common.bus.UsageReport.ResponseUsage("resp_1", one),
             new io.voxrelay.common.bus.UsageReport.ResponseUsage("resp_2", one)),
         List.of(new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_1", 1_000, 6_000),
             new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_2", 10_000, 10_500)));
-    Await.result(store.recordUsage(List.of(later)));
-    Await.result(store.recordUsage(List.of(new io.voxrelay.common.bus.UsageReport(s.sessionId(), List.of(),
-        List.of(new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_1", 1_000, 5_000))))));
+    Await.result(store.update(s.sessionId(), r -> r.toBuilder()
+        .limits(new io.voxrelay.common.bus.Budget(1_000L, null, null, null)).build()));
+    assertThat(Await.result(store.recordUsage(List.of(later), PRICES))).as("limits, and the totals moved")
+        .containsExactly(s.sessionId());
+    assertThat(Await.result(store.recordUsage(List.of(new io.voxrelay.common.bus.UsageReport(s.sessionId(),
+        "gpt-realtime", List.of(), List.of(new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_1", 1_000,
+        5_000)))), PRICES))).as("nothing new: nothing to check").isEmpty();
     SessionRecord read = Await.result(store.find(s.sessionId()));
-    assertThat(read.usage()).isEqualTo(one.plus(one));
-    assertThat(read.upstreamMs()).as("5 s on the first upstream, 0.5 s on the second").isEqualTo(5_500);
-    Await.result(store.recordUsage(List.of(new io.voxrelay.common.bus.UsageReport("s_gone", List.of(), List.of()))));
+    assertThat(read.spend().usage()).isEqualTo(one.plus(one));
+    assertThat(read.spend().upstreamMs()).as("5 s on the first upstream, 0.5 s on the second").isEqualTo(5_500);
+    // Per response: 30 text input tokens less the 20 cached (taken from the text first), 70 audio input, 20
+    // cached, 10 text and 30 audio output tokens, at 1, 10, 0.5, 2 and 20 dollars per million.
+    double perResponse = (10 * 1 + 70 * 10 + 20 * 0.5 + 10 * 2 + 30 * 20) / 1_000_000.0;
+    assertThat(read.spend().costUsd()).isCloseTo(2 * perResponse, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(Await.result(store.recordUsage(List.of(new io.voxrelay.common.bus.UsageReport("s_gone",
+        "gpt-realtime", List.of(), List.of())), PRICES))).isEmpty();
+    SessionRecord unpriced = newSession();
+    Await.result(store.insert(unpriced));
+    Await.result(store.recordUsage(List.of(new io.voxrelay.common.bus.UsageReport(unpriced.sessionId(), "other-model",
+        List.of(new io.voxrelay.common.bus.UsageReport.ResponseUsage("resp_1", one)), List.of())), PRICES));
+    assertThat(Await.result(store.find(unpriced.sessionId())).spend().costUsd()).as("no prices for its model")
+        .isNull();
   }
 
   @Test

@@ -25,6 +25,8 @@ public final class BusFailure {
    * the relay has lost the session and must close its upstream.
    */
   public static final int FENCED = 421;
+  /** The session reached one of its limits: it goes on only once the app's backend raises the limit. */
+  public static final int BUDGET_EXCEEDED = 402;
   public static final int INTERNAL = 500;
   /** No capacity, e.g. the upstream refused to open. */
   public static final int UNAVAILABLE = 503;

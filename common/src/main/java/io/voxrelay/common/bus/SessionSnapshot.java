@@ -18,12 +18,14 @@ import java.util.List;
  * @param appliedClientSeq the highest client message seq a relay carried out upstream
  * @param tools          the function tools its model may call (never shown to the client)
  * @param upstream       its own upstream session options (unset ones are the relay's defaults)
+ * @param budget         its limits on what it may cost
+ * @param spend          what it has cost so far, as stored (a relay's latest usage may not be in it yet)
  */
 public record SessionSnapshot(String sessionId, String instructions, List<String> questions,
                               int currentQuestionIndex, boolean paused, boolean awaitingResume, boolean textOnly,
                               boolean ended, String relayNode, String gatewayNode, long createdAt, long startedAt,
                               List<Turn> history, long lastClientSeq, long appliedClientSeq, SessionTools tools,
-                              UpstreamOptions upstream) {
+                              UpstreamOptions upstream, Budget budget, Spend spend) {
   /**
    * The most turns a session carries with it (to restore an upstream, to redraw a client's transcript): the
    * one cap on history, kept by the store when it loads a session and by the relay as turns finish.
@@ -35,6 +37,8 @@ public record SessionSnapshot(String sessionId, String instructions, List<String
     history = history == null ? List.of() : List.copyOf(history);
     tools = tools == null ? SessionTools.NONE : tools;
     upstream = upstream == null ? UpstreamOptions.NONE : upstream;
+    budget = budget == null ? Budget.NONE : budget;
+    spend = spend == null ? Spend.NONE : spend;
   }
 
   /** A session without tools or upstream options of its own. */
@@ -44,7 +48,12 @@ public record SessionSnapshot(String sessionId, String instructions, List<String
                          long appliedClientSeq) {
     this(sessionId, instructions, questions, currentQuestionIndex, paused, awaitingResume, textOnly, ended, relayNode,
         gatewayNode, createdAt, startedAt, history, lastClientSeq, appliedClientSeq, SessionTools.NONE,
-        UpstreamOptions.NONE);
+        UpstreamOptions.NONE, Budget.NONE, Spend.NONE);
+  }
+
+  /** It reached one of its limits: it goes on ({@code resume_interview}) only once the backend raises one. */
+  public boolean budgetExceeded() {
+    return budget.exceededBy(spend);
   }
 
   /**

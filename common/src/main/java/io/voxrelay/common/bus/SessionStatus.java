@@ -17,10 +17,11 @@ package io.voxrelay.common.bus;
  * @param usage             the tokens its upstreams were billed, in all (every upstream it had)
  * @param upstreamMs        how long its upstreams were open, in all
  * @param limits            its limits on what it may cost
+ * @param costUsd           its estimated cost in US dollars, from the price table; null without one
  */
 public record SessionStatus(String sessionId, String state, int currentQuestionIndex, int questionCount,
                             boolean paused, boolean textOnly, String terminationReason, boolean clientConnected,
                             boolean upstreamOpen, int upstreamFailures, int connections, long createdAt, long startedAt,
                             long lastHeartbeatAt, long lastActivityAt, String metadata, Usage usage,
-                            long upstreamMs, Budget limits) {
+                            long upstreamMs, Budget limits, Double costUsd) {
 }

@@ -11,6 +11,8 @@ public final class BudgetRules {
 
   /** The largest value a limit may have. */
   public static final long MAX_LIMIT = 1_000_000_000_000L;
+  /** The largest cost limit, in US dollars. */
+  public static final double MAX_COST_USD = 1_000_000;
   private static final Set<String> FIELDS = Set.of("maxTotalTokens", "maxOutputTokens", "maxUpstreamSeconds",
       "maxCostUsd");
 
@@ -18,8 +20,9 @@ public final class BudgetRules {
   }
 
   /**
-   * Reads a {@code limits} object (missing or null: no limits); each field a whole number from 1, or null for
-   * no limit.
+   * Reads a {@code limits} object (missing or null: no limits); each field a whole number from 1 ({@code
+   * maxCostUsd}: a positive number of dollars), or null for no limit. Whether a cost limit can be enforced
+   * (a price table is set) is the session service's to say.
    *
    * @throws IllegalArgumentException naming the field
    */
@@ -33,15 +36,22 @@ public final class BudgetRules {
     for (Iterator<String> names = limits.fieldNames(); names.hasNext(); ) {
       if (!FIELDS.contains(names.next())) {
         throw new IllegalArgumentException("'limits' has an unknown field (allowed: maxTotalTokens, "
-            + "maxOutputTokens, maxUpstreamSeconds)");
+            + "maxOutputTokens, maxUpstreamSeconds, maxCostUsd)");
       }
     }
-    if (limits.has("maxCostUsd") && !limits.get("maxCostUsd").isNull()) {
-      throw new IllegalArgumentException("'limits.maxCostUsd' needs a price table (VOXRELAY_PRICES), and this "
-          + "deployment has none");
-    }
     return new Budget(limit(limits, "maxTotalTokens"), limit(limits, "maxOutputTokens"),
-        limit(limits, "maxUpstreamSeconds"));
+        limit(limits, "maxUpstreamSeconds"), cost(limits.get("maxCostUsd")));
+  }
+
+  private static Double cost(JsonNode value) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isNumber() || !(value.asDouble() > 0) || value.asDouble() > MAX_COST_USD) {
+      throw new IllegalArgumentException("'limits.maxCostUsd' must be a number of dollars above 0, at most "
+          + (long) MAX_COST_USD + ", or null for none");
+    }
+    return value.asDouble();
   }
 
   private static Long limit(JsonNode limits, String field) {

@@ -41,6 +41,7 @@ public final class ServerEvents {
         .put("lastSeq", lastSeq)
         .put("lastClientSeq", session.lastClientSeq())
         .put("awaitingResume", session.awaitingResume())
+        .put("budgetExceeded", session.budgetExceeded())
         .put("isPaused", session.paused())
         .put("textOnly", session.textOnly())
         .put("currentQuestionIndex", session.currentQuestionIndex())
@@ -88,6 +89,15 @@ public final class ServerEvents {
       case END -> interviewEnded();
       case TEXT -> null;
     });
+  }
+
+  /**
+   * The session has used {@code usedFraction} of its tightest limit ({@code limit} names it): warned once, at
+   * the deployment's warning share, so the user can wrap up before it ends with {@code budget_exceeded}.
+   */
+  public static String budgetWarning(String limit, double usedFraction) {
+    return Json.write(event("budget.warning").put("limit", limit)
+        .put("usedFraction", Math.round(usedFraction * 1000) / 1000.0));
   }
 
   /** The watchdog ended the session; the server closes the socket with 4000 right after. */
