@@ -94,7 +94,11 @@ function startClient(sessionId, token) {
     if (event.currentQuestion) {
       questionLine.textContent = `Question ${event.currentQuestionIndex + 1} of ${event.questionCount}: ${event.currentQuestion}`;
     }
-    if (event.awaitingResume && sessionStorage.getItem('voxrelay:resume-requested')) {
+    if (event.budgetExceeded) {
+      // Past its budget: the user sees the transcript; the app's backend has to raise the limit first.
+      sessionStorage.removeItem('voxrelay:resume-requested');
+      notice.textContent = event.budgetMessage;
+    } else if (event.awaitingResume && sessionStorage.getItem('voxrelay:resume-requested')) {
       // The user chose “Resume Interview” after a termination: carry on, listening.
       sessionStorage.removeItem('voxrelay:resume-requested');
       c.resume();
@@ -130,10 +134,16 @@ function startClient(sessionId, token) {
   c.on('error', (/** @type {{message: string}} */ e) => {
     notice.textContent = e.message;
   });
-  c.on('terminated', (/** @type {{message: string}} */ t) => {
+  c.on('budgetWarning', (/** @type {{usedFraction: number}} */ w) => {
+    notice.textContent = `This session has used ${Math.round(w.usedFraction * 100)}% of its limit.`;
+  });
+  c.on('terminated', (/** @type {{reason: string, message: string}} */ t) => {
     $('modal-message').textContent = t.message;
+    // A session past its budget cannot be resumed from here: only the app's backend can raise the limit.
+    const resumable = t.reason !== 'budget_exceeded';
+    $('modal-resume').hidden = !resumable;
     modal.hidden = false;
-    /** @type {HTMLButtonElement} */ ($('modal-resume')).focus();
+    /** @type {HTMLButtonElement} */ ($(resumable ? 'modal-resume' : 'modal-home')).focus();
   });
   c.on('ended', () => {
     rememberSession(null);

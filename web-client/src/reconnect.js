@@ -89,10 +89,11 @@ export function shouldAutoResumeCapture(state) {
 
 /**
  * Whether to send `resume_interview` after `connected` (seed 000 §5.4): the server is awaiting resume and
- * the user was listening when the connection dropped (a session the user had paused stays paused).
- * @param {{ awaitingResume: boolean, wasListening: boolean, paused: boolean }} state
+ * the user was listening when the connection dropped (a session the user had paused stays paused). Never for a
+ * session past its budget: the server would refuse it until the app raises the limit.
+ * @param {{ awaitingResume: boolean, wasListening: boolean, paused: boolean, budgetExceeded?: boolean }} state
  * @returns {boolean}
  */
 export function shouldSendResume(state) {
-  return state.awaitingResume && state.wasListening && !state.paused;
+  return state.awaitingResume && state.wasListening && !state.paused && !state.budgetExceeded;
 }

@@ -64,7 +64,7 @@ const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
  * `state` ({state, attempt, maxAttempts}), `connected` (the server's `connected`), `history` (Turn[] to redraw),
  * `transcript` (Turn), `event` (every server event), `terminated` ({reason, message}), `ended`,
  * `paused`, `resumed`, `question` ({index, question}), `textOnly` (boolean), `listening` (boolean),
- * `microphoneNeeded`, `replayTruncated`, `error` ({code, message}).
+ * `microphoneNeeded`, `replayTruncated`, `error` ({code, message}), `budgetWarning` ({limit, usedFraction}).
  */
 export class VoxrelayClient {
   /** @param {ClientOptions} options */
@@ -112,6 +112,8 @@ export class VoxrelayClient {
     this.paused = false;
     this.textOnly = false;
     this.awaitingResume = false;
+    /** The session reached a limit of its budget: it is not resumed until the app raises the limit. */
+    this.budgetExceeded = false;
     this.transcript = new Transcript();
     /** @type {Map<string, Set<(payload: any) => void>>} */
     this.handlers = new Map();
@@ -351,8 +353,13 @@ export class VoxrelayClient {
         this.textOnly = event.textOnly;
         this.emit('textOnly', event.textOnly);
         break;
+      case 'budget.warning':
+        this.emit('budgetWarning', { limit: event.limit, usedFraction: event.usedFraction });
+        break;
       case 'session.terminated':
-        // The watchdog ended the session: stop everything, never retry (seed 004, seed 000 §2.6).
+        // The watchdog ended the session: stop everything, never retry (seed 004, seed 000 §2.6). A budget
+        // ended it: the same, and no resume until the app raises the limit.
+        this.budgetExceeded = event.reason === 'budget_exceeded';
         this.allowReconnect = false;
         this.clearReconnectTimer();
         this.stopListening();
@@ -415,10 +422,13 @@ export class VoxrelayClient {
     this.startHeartbeat();
     const wasListening = this.wasListening;
     this.wasListening = false;
-    if (shouldSendResume({ awaitingResume: event.awaitingResume, wasListening, paused: event.isPaused })) {
+    this.budgetExceeded = event.budgetExceeded === true;
+    if (shouldSendResume({ awaitingResume: event.awaitingResume, wasListening, paused: event.isPaused,
+      budgetExceeded: this.budgetExceeded })) {
       this.sendMessage({ type: 'resume_interview' });
     }
-    if (shouldAutoResumeCapture({ wasListening, paused: event.isPaused, textOnly: event.textOnly })) {
+    if (!this.budgetExceeded
+      && shouldAutoResumeCapture({ wasListening, paused: event.isPaused, textOnly: event.textOnly })) {
       const started = await this.startListening();
       if (!started) {
         this.emit('microphoneNeeded', null);

@@ -52,6 +52,8 @@ test('resume_interview goes out only when the server awaits resume and the user 
   assert.equal(shouldSendResume({ awaitingResume: false, wasListening: true, paused: false }), false);
   assert.equal(shouldSendResume({ awaitingResume: true, wasListening: false, paused: false }), false);
   assert.equal(shouldSendResume({ awaitingResume: true, wasListening: true, paused: true }), false);
+  assert.equal(shouldSendResume({ awaitingResume: true, wasListening: true, paused: false, budgetExceeded: true }),
+    false, 'past its budget: not until the app raises the limit');
 });
 
 test('the server\'s retryable codes replace the built-in list, and the browser\'s own stay', () => {

@@ -85,6 +85,7 @@ class BudgetTest {
       try (VoiceClient client = VoiceClient.connect(deployment.clientVertx(), port, again)) {
         JsonNode connected = client.awaitEvent("connected", TIMEOUT);
         assertThat(connected.path("budgetExceeded").asBoolean()).isTrue();
+        assertThat(connected.path("budgetMessage").asText()).contains("usage limit");
         assertThat(connected.path("history").size()).as("the transcript is kept").isGreaterThanOrEqualTo(2);
         client.send("{\"type\":\"resume_interview\"}");
         JsonNode refused = client.awaitEvent("the refusal", TIMEOUT,

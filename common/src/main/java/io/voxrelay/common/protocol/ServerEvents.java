@@ -42,6 +42,7 @@ public final class ServerEvents {
         .put("lastClientSeq", session.lastClientSeq())
         .put("awaitingResume", session.awaitingResume())
         .put("budgetExceeded", session.budgetExceeded())
+        .put("budgetMessage", session.budgetExceeded() ? TerminationReason.BUDGET_EXCEEDED.message() : null)
         .put("isPaused", session.paused())
         .put("textOnly", session.textOnly())
         .put("currentQuestionIndex", session.currentQuestionIndex())
