@@ -76,4 +76,48 @@ class UsageTest {
           .asLong()).as("reports sent again count nothing twice").isEqualTo(input);
     }
   }
+
+  @Test
+  @DisplayName("a session moved to another relay: the totals are what both relays' upstreams billed, nothing counted twice or lost")
+  void totalsAcrossRelays() {
+    try (Deployment deployment = Deployment.start(Map.of(), 1, 1, 0, 1)) {
+      int port = deployment.gatewayPort(0);
+      VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port, null, "usage-moved");
+      try (VoiceClient client = VoiceClient.connect(deployment.clientVertx(), port, session)) {
+        client.send("{\"type\":\"text_only\",\"enabled\":true}");
+        client.awaitEvent("text_only.changed", TIMEOUT);
+        client.send("{\"type\":\"text\",\"text\":\"first turn, on the first relay\"}");
+        InterviewSessionTest.awaitAnswers(client, 1);
+        // A second relay joins; the first stops and hands the session over (its last usage goes as it stops).
+        deployment.startServices(0, 1, 0, 0);
+        Await.result(deployment.relayNodes.get(0).close());
+        client.awaitEvent("the hand-off", TIMEOUT, e -> "upstream.restored".equals(e.path("type").asText()));
+        client.send("{\"type\":\"text\",\"text\":\"second turn, on the second relay\"}");
+        InterviewSessionTest.awaitAnswers(client, 2);
+      }
+      List<SimulatedSession> upstreams = deployment.simulator.sessions().stream()
+          .filter(s -> s.instructions().startsWith("usage-moved")).toList();
+      assertThat(upstreams).as("one upstream on each relay").hasSizeGreaterThanOrEqualTo(2);
+      long input = 0;
+      long output = 0;
+      for (SimulatedSession upstream : upstreams) {
+        for (JsonNode usage : upstream.billedUsage()) {
+          input += usage.path("input_tokens").asLong();
+          output += usage.path("output_tokens").asLong();
+        }
+      }
+      long expectedInput = input;
+      long expectedOutput = output;
+      String path = "/v1/sessions/" + session.sessionId();
+      Await.until("both relays' usage stored", TIMEOUT, () -> {
+        JsonNode usage = VoiceClient.get(deployment.clientVertx(), port, path, null).body().path("usage");
+        return usage.path("inputTokens").asLong() == expectedInput
+            && usage.path("outputTokens").asLong() == expectedOutput;
+      });
+      Await.sleep(6_000);
+      JsonNode usage = VoiceClient.get(deployment.clientVertx(), port, path, null).body().path("usage");
+      assertThat(usage.path("inputTokens").asLong()).as("nothing counted twice").isEqualTo(input);
+      assertThat(usage.path("outputTokens").asLong()).isEqualTo(output);
+    }
+  }
 }

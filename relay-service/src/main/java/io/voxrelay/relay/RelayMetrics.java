@@ -21,10 +21,18 @@ final class RelayMetrics {
   final Counter cachedTokens;
   final Counter inputAudioTokens;
   final Counter outputAudioTokens;
+  /** Responses the upstream's rate limit refused. */
+  final Counter rateLimited;
+  /** What the upstream's latest {@code rate_limits.updated} left, by limit, as any session on this node saw it. */
+  private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> rateLimitRemaining =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final MeterRegistry registry;
   /** Upstream connection attempts that failed since the last one that succeeded. */
   final AtomicInteger failuresInARow = new AtomicInteger();
 
   private RelayMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    rateLimited = registry.counter(MetricNames.UPSTREAM_RATE_LIMITED);
     registry.gauge(MetricNames.UPSTREAM_OPEN, upstreamOpen);
     upstreamOpened = registry.counter(MetricNames.UPSTREAM_OPENED);
     upstreamFailed = registry.counter(MetricNames.UPSTREAM_FAILED);
@@ -44,6 +52,18 @@ final class RelayMetrics {
     cachedTokens.increment(usage.cachedTokens());
     inputAudioTokens.increment(usage.inputAudioTokens());
     outputAudioTokens.increment(usage.outputAudioTokens());
+  }
+
+  /** The upstream announced its limits: the latest remaining of each ({@code requests}, {@code tokens}). */
+  void rateLimits(UpstreamEvent.RateLimits limits) {
+    for (UpstreamEvent.RateLimits.Limit limit : limits.limits()) {
+      if (!"requests".equals(limit.name()) && !"tokens".equals(limit.name())) {
+        continue; // the label's values stay bounded, whatever the upstream sends
+      }
+      rateLimitRemaining.computeIfAbsent(limit.name(), name -> registry.gauge(
+          MetricNames.UPSTREAM_RATE_LIMIT_REMAINING, io.micrometer.core.instrument.Tags.of("limit", name),
+          new java.util.concurrent.atomic.AtomicLong())).set(limit.remaining());
+    }
   }
 
   /** How many failures in a row make the upstream count as degraded in readiness. */

@@ -74,6 +74,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private boolean budgetReached;
   private Runnable onUsage = () -> { };
   private Runnable onBudgetReached = () -> { };
+  private final RateLimitBackoff rateLimits = new RateLimitBackoff();
 
   private RelaySession(Vertx vertx, String relayNode, long epoch, RelayConfig config, UpstreamConnector connector,
                        ToolEndpoint tools, BooleanSupplier mayAct, ActivityAccumulator activity,
@@ -98,6 +99,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     this.budget = snapshot.budget();
     this.spentBefore = snapshot.spend();
     turns.holdTextsWhile(toolCalls::running);
+    turns.holdAnswersFor(() -> rateLimits.waitMs(timers.now()));
     this.supervisor = new LinkSupervisor<>(snapshot.sessionId(),
         () -> connector.connect().map(socket -> {
           UpstreamLink link = new UpstreamLink(socket, sessionId(), mayAct, this::onEvent, this::onAudio, this::onLost,
@@ -559,9 +561,12 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
       recorder.cutOff();
     } else if (event instanceof UpstreamEvent.Failure failure) {
       LOG.warn("[Relay] upstream error for {}: {}", sessionId(), failure.code());
+    } else if (event instanceof UpstreamEvent.RateLimits limits) {
+      rateLimits.announced(limits);
+      metrics.rateLimits(limits);
     }
     turns.observe(event);
-    String toClient = event.toClient();
+    String toClient = rateLimited(event) ? rateLimitRefused() : event.toClient();
     if (toClient != null) {
       toClient(toClient, 0);
     }
@@ -572,6 +577,26 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
         && !ended.cleared()) {
       supervisor.quietMoment();
     }
+  }
+
+  /** Whether {@code event} says the upstream's rate limit refused a response; a completed one clears that. */
+  private boolean rateLimited(UpstreamEvent event) {
+    if (event instanceof UpstreamEvent.ResponseDone done) {
+      if ("completed".equals(done.status())) {
+        rateLimits.cleared();
+      }
+      return done.rateLimited();
+    }
+    return event instanceof UpstreamEvent.Failure failure && UpstreamEvent.RateLimits.isRateLimit(failure.code());
+  }
+
+  /** The answer waits out the rate limit; the client hears how long (recoverable: nothing to do). */
+  private String rateLimitRefused() {
+    long retryInMs = rateLimits.refused(timers.now());
+    metrics.rateLimited.increment();
+    LOG.warn("[Relay] the upstream's rate limit refused a response of {}; asking again in {} ms", sessionId(),
+        retryInMs);
+    return ServerEvents.upstreamRateLimited(retryInMs);
   }
 
   /** Audio is live: it goes straight to the client and is never stored or replayed. */

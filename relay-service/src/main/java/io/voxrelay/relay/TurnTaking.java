@@ -48,6 +48,9 @@ final class TurnTaking {
   private UpstreamChannel stalledOn;
   /** While true (a tool call is under way), typed turns wait: the model answers the call first. */
   private BooleanSupplier holdTexts = () -> false;
+  /** How long an owed answer must still wait before it is asked for (the upstream's rate limit); 0: not. */
+  private java.util.function.LongSupplier answerWaitMs = () -> 0;
+  private long answerTimer = -1;
 
   TurnTaking(ConversationState state, Timers timers, long appliedClientSeq, Recorder recorder) {
     this.state = state;
@@ -59,6 +62,11 @@ final class TurnTaking {
   /** Typed turns wait while {@code hold} is true (a tool call is under way). */
   void holdTextsWhile(BooleanSupplier hold) {
     this.holdTexts = hold;
+  }
+
+  /** Owed answers wait {@code waitMs} (the upstream's rate limit refused one): asked for once it is 0. */
+  void holdAnswersFor(java.util.function.LongSupplier waitMs) {
+    this.answerWaitMs = waitMs;
   }
 
   /** Whether client message {@code clientSeq} was accepted here already (0: the client sent no seq). */
@@ -135,6 +143,16 @@ final class TurnTaking {
     LinkActivity activity = link.activity();
     if (answers.owesAnswer()) {
       if (state.gated() || !activity.noResponse()) {
+        return;
+      }
+      long wait = answerWaitMs.getAsLong();
+      if (wait > 0) {
+        if (answerTimer < 0) {
+          answerTimer = timers.schedule(wait, () -> {
+            answerTimer = -1;
+            progress(link);
+          });
+        }
         return;
       }
       long silentFor = timers.now() - lastAudioAt;

@@ -44,9 +44,14 @@ sealed interface UpstreamEvent {
    * A response ended: {@code completed}, {@code cancelled}, {@code incomplete} or {@code failed}; with its id
    * and what it was billed ({@code usage}, null when the upstream reported none).
    */
-  record ResponseDone(String status, String responseId, Usage usage) implements UpstreamEvent {
+  record ResponseDone(String status, String responseId, Usage usage, String errorCode) implements UpstreamEvent {
     ResponseDone(String status) {
-      this(status, null, null);
+      this(status, null, null, null);
+    }
+
+    /** The upstream's rate limit refused it: asking again at once would be refused too. */
+    boolean rateLimited() {
+      return "failed".equals(status) && RateLimits.isRateLimit(errorCode);
     }
 
     @Override
@@ -83,7 +88,19 @@ sealed interface UpstreamEvent {
   record FunctionCall(String itemId, String callId, String name, String arguments) implements UpstreamEvent {
   }
 
-  /** Anything else (rate limits, item bookkeeping): nothing to do. */
+  /** The upstream's rate limits as they stand ({@code rate_limits.updated}, at the start of each response). */
+  record RateLimits(java.util.List<Limit> limits) implements UpstreamEvent {
+    /** One limit: {@code requests} or {@code tokens}. */
+    record Limit(String name, long limit, long remaining, double resetSeconds) {
+    }
+
+    /** Whether an upstream error code means its rate limit was hit. */
+    static boolean isRateLimit(String code) {
+      return code != null && code.contains("rate_limit");
+    }
+  }
+
+  /** Anything else (item bookkeeping): nothing to do. */
   record Other(String type) implements UpstreamEvent {
   }
 
@@ -103,7 +120,18 @@ sealed interface UpstreamEvent {
       case "response.function_call_arguments.done" -> new FunctionCall(event.path("item_id").asText(),
           event.path("call_id").asText(), event.path("name").asText(), event.path("arguments").asText());
       case "response.done" -> new ResponseDone(event.path("response").path("status").asText("completed"),
-          event.path("response").path("id").asText(null), Usage.of(event.path("response").path("usage")));
+          event.path("response").path("id").asText(null), Usage.of(event.path("response").path("usage")),
+          event.path("response").path("status_details").path("error").path("code").asText(null));
+      case "rate_limits.updated" -> {
+        java.util.List<RateLimits.Limit> limits = new java.util.ArrayList<>();
+        for (JsonNode limit : event.path("rate_limits")) {
+          if (limits.size() < 8) {
+            limits.add(new RateLimits.Limit(limit.path("name").asText(), limit.path("limit").asLong(),
+                limit.path("remaining").asLong(), limit.path("reset_seconds").asDouble()));
+          }
+        }
+        yield new RateLimits(limits);
+      }
       case "error" -> new Failure(event.path("error").path("code").asText("upstream_error"),
           event.path("error").path("message").asText("The AI service reported an error."),
           event.path("error").path("event_id").asText(null));

@@ -34,7 +34,8 @@ class UpstreamEventTest {
     assertThat(read("{\"type\":\"response.done\"}")).isEqualTo(new UpstreamEvent.ResponseDone("completed"));
     assertThat(read("{\"type\":\"input_audio_buffer.speech_stopped\"}")).isEqualTo(new UpstreamEvent.SpeechEnded(false));
     assertThat(read("{\"type\":\"input_audio_buffer.cleared\"}")).isEqualTo(new UpstreamEvent.SpeechEnded(true));
-    assertThat(read("{\"type\":\"rate_limits.updated\"}")).isEqualTo(new UpstreamEvent.Other("rate_limits.updated"));
+    assertThat(read("{\"type\":\"rate_limits.updated\"}")).isEqualTo(new UpstreamEvent.RateLimits(java.util.List.of()));
+    assertThat(read("{\"type\":\"conversation.item.done\"}")).isEqualTo(new UpstreamEvent.Other("conversation.item.done"));
   }
 
   @Test

@@ -47,6 +47,11 @@ public final class SimulatedSession {
   private final boolean authorized;
   private final ObjectNode session;
   private final EnergyVad vad = new EnergyVad(0.5, 500);
+  /** A user turn with these words has its first response refused for the rate limit (for tests). */
+  public static final String RATE_LIMIT_TRIGGER = "rate limit";
+  static final double RATE_LIMIT_RESET_SECONDS = 1.5;
+  /** The items whose response was refused once already (bounded by the conversation's items). */
+  private final java.util.Set<String> rateLimited = new java.util.HashSet<>();
   private final SimulatedTools tools = new SimulatedTools();
   private final ByteArrayOutputStream inputBuffer = new ByteArrayOutputStream();
   private final AtomicInteger eventCounter = new AtomicInteger();
@@ -446,6 +451,10 @@ public final class SimulatedSession {
   private void startResponse(String modality, String extraInstructions) {
     ConversationItem last = lastItem();
     if (last != null && "user".equals(last.role())) {
+      if (last.text() != null && last.text().contains(RATE_LIMIT_TRIGGER) && rateLimited.add(last.id())) {
+        refuseForRateLimit();
+        return;
+      }
       Optional<SimulatedTools.Call> call = tools.choose(session, last.text(), "call_" + shortId());
       if (call.isPresent()) {
         callTool(call.get());
@@ -631,6 +640,28 @@ public final class SimulatedSession {
     synchronized (billed) {
       return List.copyOf(billed);
     }
+  }
+
+  /**
+   * The upstream's rate limit refuses this response, as GA reports it: the limits with no tokens left, then a
+   * response that failed with {@code rate_limit_exceeded}. The next request for the same item is answered.
+   */
+  private void refuseForRateLimit() {
+    responsesCreated.incrementAndGet();
+    ObjectNode limits = event("rate_limits.updated");
+    limits.putArray("rate_limits")
+        .add(Json.object().put("name", "requests").put("limit", 5000).put("remaining", 4998).put("reset_seconds", 0.012))
+        .add(Json.object().put("name", "tokens").put("limit", 400000).put("remaining", 0)
+            .put("reset_seconds", RATE_LIMIT_RESET_SECONDS));
+    emit(limits);
+    ObjectNode refused = Json.object().put("id", "resp_" + shortId()).put("object", "realtime.response")
+        .put("status", "failed").put("conversation_id", conversationId);
+    refused.set("status_details", Json.object().put("type", "failed")
+        .set("error", Json.object().put("type", "tokens").put("code", "rate_limit_exceeded")));
+    refused.putArray("output");
+    emit(event("response.created").set("response", refused.deepCopy().put("status", "in_progress")
+        .without("status_details")));
+    emit(event("response.done").set("response", refused));
   }
 
   private ObjectNode rateLimits() {

@@ -64,6 +64,10 @@ public final class MetricNames {
 
   /** Counter, tag {@code kind} (input, output, cached, input_audio, output_audio): tokens the upstream billed. */
   public static final String USAGE_TOKENS = "voxrelay.usage.tokens";
+  /** Responses the upstream's rate limit refused (each waited out before the relay asked again). */
+  public static final String UPSTREAM_RATE_LIMITED = "voxrelay.upstream.rate.limited";
+  /** What the upstream's latest {@code rate_limits.updated} left, by {@code limit} ({@code requests}, {@code tokens}). */
+  public static final String UPSTREAM_RATE_LIMIT_REMAINING = "voxrelay.upstream.rate.limit.remaining";
 
   // every service
   /** Timer, tags {@code address} (the kind of address: node addresses lose their node id) and {@code outcome}. */

@@ -101,6 +101,16 @@ public final class ServerEvents {
         .put("usedFraction", Math.round(usedFraction * 1000) / 1000.0));
   }
 
+  /**
+   * The upstream's rate limit refused the AI's answer: voxrelay asks again in {@code retryInMs} by itself
+   * (recoverable; the client need do nothing).
+   */
+  public static String upstreamRateLimited(long retryInMs) {
+    return Json.write(event("error").put("code", "upstream_rate_limited")
+        .put("message", "The AI service is busy (its rate limit); the answer follows shortly.")
+        .put("source", "voxrelay").put("retryInMs", retryInMs));
+  }
+
   /** The watchdog ended the session; the server closes the socket with 4000 right after. */
   public static String sessionTerminated(TerminationReason reason) {
     return Json.write(event("session.terminated").put("reason", reason.code()).put("message", reason.message()));
