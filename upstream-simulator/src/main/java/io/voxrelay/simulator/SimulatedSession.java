@@ -52,6 +52,7 @@ public final class SimulatedSession {
   static final double RATE_LIMIT_RESET_SECONDS = 1.5;
   /** The items whose response was refused once already (bounded by the conversation's items). */
   private final java.util.Set<String> rateLimited = new java.util.HashSet<>();
+  private final SpokenItems spoken = new SpokenItems();
   private final SimulatedTools tools = new SimulatedTools();
   private final ByteArrayOutputStream inputBuffer = new ByteArrayOutputStream();
   private final AtomicInteger eventCounter = new AtomicInteger();
@@ -197,9 +198,36 @@ public final class SimulatedSession {
       case "conversation.item.create" -> createItem(event, clientEventId);
       case "response.create" -> responseCreate(event, clientEventId);
       case "response.cancel" -> responseCancel(clientEventId);
+      case "conversation.item.truncate" -> truncate(event, clientEventId);
       default -> error("invalid_request_error", "unknown_event_type",
           "Invalid value: '" + event.path("type").asText() + "'. Unsupported event type.", "type", clientEventId);
     }
+  }
+
+  /**
+   * GA's {@code conversation.item.truncate}: the item's audio is cut at {@code audio_end_ms} and its transcript
+   * is removed (GA keeps no text for a truncated item); {@code conversation.item.truncated} confirms it.
+   */
+  private void truncate(JsonNode event, String clientEventId) {
+    String itemId = event.path("item_id").asText();
+    int contentIndex = event.path("content_index").asInt(-1);
+    long audioEndMs = event.path("audio_end_ms").asLong(-1);
+    String refused = spoken.truncate(itemId, contentIndex, audioEndMs);
+    if (refused != null) {
+      error("invalid_request_error", "invalid_value", refused, "audio_end_ms", clientEventId);
+      return;
+    }
+    synchronized (items) {
+      items.replaceAll(item -> item.id().equals(itemId)
+          ? new ConversationItem(item.id(), item.role(), item.contentType(), "") : item);
+    }
+    emit(event("conversation.item.truncated").put("item_id", itemId).put("content_index", contentIndex)
+        .put("audio_end_ms", audioEndMs));
+  }
+
+  /** The truncations this session carried out, oldest first. */
+  public List<SpokenItems.Truncation> truncations() {
+    return spoken.truncations();
   }
 
   private void record(JsonNode event) {
@@ -562,6 +590,9 @@ public final class SimulatedSession {
         .set("item", item.deepCopy()));
     emit(event("conversation.item.done").set("item", item.deepCopy()));
     items.add(new ConversationItem(response.itemId, "assistant", content.path("type").asText(), text));
+    if (response.audio) {
+      spoken.spoke(response.itemId, response.audioOffset);
+    }
     emit(event("response.done").set("response", responseObject(response, status, reason, item)));
     emit(rateLimits());
   }

@@ -91,6 +91,32 @@ class UpstreamSimulatorTest {
   }
 
   @Test
+  @DisplayName("truncates an answer's audio as GA does: its transcript removed, confirmed; a time past its audio refused")
+  void truncatesAnItem() {
+    try (RawRealtimeClient client = connect()) {
+      client.send(SESSION_UPDATE);
+      stream(client, SpeechLikeAudio.turn(1_500));
+      String itemId = client.await("response.done").path("response").path("output").get(0).path("id").asText();
+      String truncate = "{\"type\":\"conversation.item.truncate\",\"event_id\":\"evt_t\",\"item_id\":\"" + itemId
+          + "\",\"content_index\":0,\"audio_end_ms\":";
+      client.send(truncate + "5000}");
+      JsonNode refused = client.await("error");
+      assertThat(refused.path("error").path("code").asText()).isEqualTo("invalid_value");
+      assertThat(refused.path("error").path("event_id").asText()).isEqualTo("evt_t");
+      client.send(truncate + "250}");
+      JsonNode truncated = client.await("conversation.item.truncated");
+      assertThat(truncated.path("item_id").asText()).isEqualTo(itemId);
+      assertThat(truncated.path("audio_end_ms").asLong()).isEqualTo(250);
+      SimulatedSession session = simulator.sessions().get(0);
+      assertThat(session.truncations()).containsExactly(new SpokenItems.Truncation(itemId, 0, 250));
+      assertThat(session.items()).filteredOn(item -> item.id().equals(itemId)).extracting(ConversationItem::text)
+          .containsExactly("");
+      assertThat(RealtimeSchema.load().problems(RealtimeSchema.Side.CLIENT, simulator.sessions().get(0).receivedEvents())).isEmpty();
+      assertThat(RealtimeSchema.load().problems(RealtimeSchema.Side.SERVER, client.events())).isEmpty();
+    }
+  }
+
+  @Test
   @DisplayName("refuses a second response during one, cancels on request, and clears the input buffer")
   void responsesAndBuffer() {
     try (RawRealtimeClient client = connect()) {
