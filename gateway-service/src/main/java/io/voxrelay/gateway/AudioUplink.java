@@ -2,6 +2,7 @@ package io.voxrelay.gateway;
 
 import io.voxrelay.common.audio.Pcm16;
 import io.voxrelay.common.bus.ClientAudio;
+import io.voxrelay.common.bus.PlaybackTruncated;
 import io.voxrelay.common.protocol.ClientMessage;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.voxrelay.common.rate.IntervalGate;
@@ -38,6 +39,17 @@ final class AudioUplink {
     this.rates = rates;
     this.tellClient = tellClient;
     this.metrics = GatewayMetrics.of(vertx);
+  }
+
+  /**
+   * The client cut the AI's answer short: the relay holding the upstream hears it after the audio sent before
+   * it (one sender, one address: in order). Nothing when no relay holds the session.
+   */
+  void playbackTruncated(ClientMessage.PlaybackTruncated cut) {
+    String address = relayAddress.get();
+    if (address != null) {
+      vertx.eventBus().send(address, new PlaybackTruncated(sessionId, connectionId, cut.itemId(), cut.audioEndMs()));
+    }
   }
 
   void send(ClientMessage.Audio audio, long now) {

@@ -259,14 +259,10 @@ final class ClientConnection {
     if (message instanceof ClientMessage.Audio audio) {
       audioUplink.send(audio, now);
     } else if (message instanceof ClientMessage.ControlMessage control) {
-      switch (rates.control(now)) {
-        case ACCEPT -> controls.submit(control);
-        case REFUSE -> sendFrameError("rate_limited", "too many controls; this one was dropped, send it again later");
-        case CLOSE -> {
-          LOG.warn("[Gateway] closing the client of {}: it kept flooding controls", sessionId);
-          close(CloseCode.POLICY_VIOLATION);
-        }
-      }
+      admitControl(now, () -> controls.submit(control));
+    } else if (message instanceof ClientMessage.PlaybackTruncated cut) {
+      // Counted as a control: a flood of them is refused, then closed, like any other.
+      admitControl(now, () -> audioUplink.playbackTruncated(cut));
     } else if (message instanceof ClientMessage.HeartbeatPing ping) {
       activity.heartbeat(sessionId, System.currentTimeMillis());
       acknowledge(ping.ack());
@@ -275,6 +271,18 @@ final class ClientConnection {
       acknowledge(ack.seq());
     } else if (message instanceof ClientMessage.Hello) {
       sendFrameError("already_connected", "hello is only valid as the first frame");
+    }
+  }
+
+  /** Carries out a control-like message within the connection's control rate. */
+  private void admitControl(long now, Runnable carryOut) {
+    switch (rates.control(now)) {
+      case ACCEPT -> carryOut.run();
+      case REFUSE -> sendFrameError("rate_limited", "too many controls; this one was dropped, send it again later");
+      case CLOSE -> {
+        LOG.warn("[Gateway] closing the client of {}: it kept flooding controls", sessionId);
+        close(CloseCode.POLICY_VIOLATION);
+      }
     }
   }
 

@@ -54,8 +54,11 @@ final class TranscriptApi {
           ArrayNode turns = body.putArray("turns");
           long position = page.afterPosition();
           for (Turn turn : page.turns()) {
-            turns.addObject().put("position", ++position).put("itemId", turn.itemId()).put("role", turn.role())
-                .put("text", turn.text());
+            ObjectNode shown = turns.addObject().put("position", ++position).put("itemId", turn.itemId())
+                .put("role", turn.role()).put("text", turn.text());
+            if (turn.truncated()) {
+              shown.put("interrupted", true).put("playedMs", turn.playedMs());
+            }
           }
           if (page.more()) {
             body.put("nextAfter", position);

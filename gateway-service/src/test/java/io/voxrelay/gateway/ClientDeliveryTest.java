@@ -133,7 +133,7 @@ class ClientDeliveryTest {
   @DisplayName("a live event goes out unnumbered, at once; after stop nothing goes out")
   void liveAndStopped() {
     connect(List.of(event(EventSeq.durable(2))));
-    Await.onLoop(vertx, () -> delivery.deliver(0, ServerEvents.audio("AAAA"), 0));
+    Await.onLoop(vertx, () -> delivery.deliver(0, ServerEvents.audio("item_1", 0, "AAAA"), 0));
     Await.until("delivered", Duration.ofSeconds(5), () -> received.size() == 1);
     Await.onLoop(vertx, () -> {
       delivery.stop();

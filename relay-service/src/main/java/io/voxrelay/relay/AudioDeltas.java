@@ -11,6 +11,9 @@ final class AudioDeltas {
 
   private static final String TYPE = "\"type\":\"response.output_audio.delta\"";
   private static final String DELTA = "\"delta\":\"";
+  private static final String ITEM = "\"item_id\":\"";
+  /** Longest item id passed on (upstream ids are short). */
+  static final int MAX_ITEM_ID = 64;
 
   private AudioDeltas() {
   }
@@ -30,6 +33,34 @@ final class AudioDeltas {
       return null;
     }
     return isBase64(text, start, end) ? text.substring(start, end) : null;
+  }
+
+  /**
+   * The {@code item_id} of an audio delta event, or null when it has none that may go into a client event
+   * unescaped (letters, digits, {@code _} and {@code -}, at most {@link #MAX_ITEM_ID}).
+   */
+  static String itemOf(String text) {
+    int start = text.indexOf(ITEM);
+    if (start < 0) {
+      return null;
+    }
+    start += ITEM.length();
+    int end = text.indexOf('"', start);
+    return end < 0 ? null : itemId(text.substring(start, end));
+  }
+
+  /** {@code id} when it is a plain item id, else null. */
+  static String itemId(String id) {
+    if (id == null || id.isEmpty() || id.length() > MAX_ITEM_ID) {
+      return null;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(c < 128 && Character.isLetterOrDigit(c)) && c != '_' && c != '-') {
+        return null;
+      }
+    }
+    return id;
   }
 
   /** Whether {@code text} holds only base64 characters (so it can go into JSON without escaping). */

@@ -33,9 +33,26 @@ final class ConversationState {
     snapshot = latest;
   }
 
+  /** A finished turn joins the history; one of the same item (an answer the user cut short) replaces it. */
   void addTurn(Turn turn) {
+    for (int i = history.size() - 1; i >= 0; i--) {
+      if (history.get(i).itemId().equals(turn.itemId())) {
+        history.set(i, turn);
+        return;
+      }
+    }
     history.add(turn);
     trim();
+  }
+
+  /** The finished turn of {@code itemId} in the history, or null. */
+  Turn turn(String itemId) {
+    for (int i = history.size() - 1; i >= 0; i--) {
+      if (history.get(i).itemId().equals(itemId)) {
+        return history.get(i);
+      }
+    }
+    return null;
   }
 
   private void trim() {

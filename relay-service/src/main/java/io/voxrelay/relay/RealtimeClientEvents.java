@@ -114,6 +114,15 @@ final class RealtimeClientEvents {
     return Json.write(event("response.cancel"));
   }
 
+  /**
+   * Cuts the AI's answer {@code itemId} at {@code audioEndMs}: the user spoke over it after hearing that much,
+   * and the upstream's conversation should hold only what was heard.
+   */
+  static String conversationItemTruncate(String itemId, long audioEndMs) {
+    return Json.write(event("conversation.item.truncate").put("item_id", itemId).put("content_index", 0)
+        .put("audio_end_ms", audioEndMs));
+  }
+
   /** Asks for an answer in the session's configured modality. */
   static String responseCreate() {
     return Json.write(event("response.create"));

@@ -75,6 +75,11 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private Runnable onUsage = () -> { };
   private Runnable onBudgetReached = () -> { };
   private final RateLimitBackoff rateLimits = new RateLimitBackoff();
+  /** The audio of recent answers that went to the client: offsets, and what a truncation is checked against. */
+  private final AnswerAudio answerAudio = new AnswerAudio();
+  /** Answers the client cut short before their text finished, with the ms it played: cut once it has. */
+  private final java.util.Map<String, Long> pendingCuts = new java.util.LinkedHashMap<>();
+  private static final int MAX_PENDING_CUTS = 8;
 
   private RelaySession(Vertx vertx, String relayNode, long epoch, RelayConfig config, UpstreamConnector connector,
                        ToolEndpoint tools, BooleanSupplier mayAct, ActivityAccumulator activity,
@@ -209,6 +214,46 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
       turns.audioForwarded(now);
       activity.audio(sessionId(), now);
       lastActivityAt = now;
+    }
+  }
+
+  /**
+   * The client cut the AI's answer {@code itemId} short after playing {@code audioEndMs} of it (the user spoke
+   * over it): the upstream's item is truncated there, and the turn keeps the part of its text that was heard,
+   * marked with {@code playedMs} ({@code transcript.truncated} tells the client). An answer not sent from here
+   * recently, or a message from a connection that is not the session's live one, changes nothing.
+   */
+  void playbackTruncated(String fromConnection, String itemId, long audioEndMs) {
+    long sentMs = answerAudio.sentMs(itemId);
+    if (closed || leaving || !fromConnection.equals(feed.connectionId()) || sentMs < 0) {
+      return;
+    }
+    long playedMs = Math.min(audioEndMs, sentMs);
+    UpstreamLink link = supervisor.current();
+    if (link != null && link.canSend()) {
+      link.send(RealtimeClientEvents.conversationItemTruncate(itemId, playedMs));
+    }
+    if (pendingCuts.size() >= MAX_PENDING_CUTS) {
+      pendingCuts.remove(pendingCuts.keySet().iterator().next());
+    }
+    pendingCuts.put(itemId, playedMs);
+    applyCuts();
+  }
+
+  /** Cuts each answer the client cut short whose turn has finished (now or earlier), once. */
+  private void applyCuts() {
+    for (var it = pendingCuts.entrySet().iterator(); it.hasNext(); ) {
+      var cut = it.next();
+      Turn turn = state.turn(cut.getKey());
+      if (turn == null) {
+        continue;
+      }
+      it.remove();
+      if (Turn.ASSISTANT.equals(turn.role()) && !turn.truncated()) {
+        String heard = AnswerAudio.heard(turn.text(), cut.getValue(), answerAudio.sentMs(turn.itemId()));
+        recorder.recordWith(new Turn(turn.itemId(), Turn.ASSISTANT, heard, cut.getValue()),
+            ServerEvents.transcriptTruncated(turn.itemId(), heard, cut.getValue()));
+      }
     }
   }
 
@@ -555,10 +600,12 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
       recorder.record(new Turn(said.itemId(), Turn.USER, said.text()), 0);
     } else if (event instanceof UpstreamEvent.AnswerDone done) {
       recorder.answerDone(done.itemId(), done.text());
+      applyCuts();
     } else if (event instanceof UpstreamEvent.AnswerDelta delta) {
       recorder.answerDelta(delta.itemId(), delta.delta());
     } else if (event instanceof UpstreamEvent.ResponseDone) {
       recorder.cutOff();
+      applyCuts();
     } else if (event instanceof UpstreamEvent.Failure failure) {
       LOG.warn("[Relay] upstream error for {}: {}", sessionId(), failure.code());
     } else if (event instanceof UpstreamEvent.RateLimits limits) {
@@ -600,9 +647,11 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   }
 
   /** Audio is live: it goes straight to the client and is never stored or replayed. */
-  private void onAudio(UpstreamLink from, String base64Pcm) {
+  private void onAudio(UpstreamLink from, String itemId, String base64Pcm) {
     if (supervisor.isCurrent(from)) {
-      feed.live(ServerEvents.audio(base64Pcm));
+      String item = itemId == null ? "" : itemId;
+      long offsetMs = answerAudio.sent(item, base64Pcm.length() * 3L / 4);
+      feed.live(ServerEvents.audio(item, offsetMs, base64Pcm));
     }
   }
 

@@ -14,6 +14,7 @@ import io.voxrelay.common.bus.ClientDetached;
 import io.voxrelay.common.bus.DurableReleased;
 import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.UsageBatch;
+import io.voxrelay.common.bus.PlaybackTruncated;
 import io.voxrelay.common.protocol.TerminationReason;
 import io.voxrelay.common.bus.UsageReport;
 import io.voxrelay.common.bus.LostClaims;
@@ -206,6 +207,10 @@ public final class RelayVerticle extends VerticleBase {
     } else if (command instanceof ClientAudio audio) {
       if (session != null && fence.mayAct()) {
         session.audio(audio.connectionId(), audio.base64Pcm());
+      }
+    } else if (command instanceof PlaybackTruncated cut) {
+      if (session != null && fence.mayAct()) {
+        session.playbackTruncated(cut.connectionId(), cut.itemId(), cut.audioEndMs());
       }
     } else if (command instanceof ClientDetached detached) {
       if (session != null) {

@@ -80,8 +80,8 @@ sealed interface UpstreamEvent {
   record SpeechEnded(boolean cleared) implements UpstreamEvent {
   }
 
-  /** A piece of the AI's voice, base64 PCM16 (null when it was not base64). */
-  record Audio(String base64Pcm) implements UpstreamEvent {
+  /** A piece of the AI's voice, base64 PCM16 (null when it was not base64), of answer {@code itemId}. */
+  record Audio(String itemId, String base64Pcm) implements UpstreamEvent {
   }
 
   /** The model called a function tool; its arguments are complete. */
@@ -140,7 +140,8 @@ sealed interface UpstreamEvent {
       case "input_audio_buffer.cleared" -> new SpeechEnded(true);
       case "response.output_audio.delta" -> {
         String delta = event.path("delta").asText();
-        yield new Audio(AudioDeltas.isBase64(delta) ? delta : null);
+        yield new Audio(AudioDeltas.itemId(event.path("item_id").asText(null)),
+            AudioDeltas.isBase64(delta) ? delta : null);
       }
       default -> new Other(type);
     };

@@ -46,6 +46,11 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
   private final long openedAt = System.currentTimeMillis();
   private long closedAt;
 
+  /** Where the AI's voice goes: a chunk of answer {@code itemId} (null when the upstream named none). */
+  interface AudioSink {
+    void audio(UpstreamLink from, String itemId, String base64Pcm);
+  }
+
   /**
    * @param mayAct  whether the relay may act on its sessions now: while not, nothing is sent upstream, and
    *                the socket is paused with what arrived held until {@link #release}
@@ -54,7 +59,7 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
    * @param onLost  the upstream closed or stopped reading: the link is gone
    */
   UpstreamLink(WebSocket socket, String sessionId, BooleanSupplier mayAct,
-               BiConsumer<UpstreamLink, UpstreamEvent> onEvent, BiConsumer<UpstreamLink, String> onAudio,
+               BiConsumer<UpstreamLink, UpstreamEvent> onEvent, AudioSink onAudio,
                Consumer<UpstreamLink> onLost, AtomicInteger openLinks) {
     this.socket = socket;
     this.openLinks = openLinks;
@@ -67,7 +72,7 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
       String audio = AudioDeltas.audioOf(text);
       if (audio != null) {
         // Most of what the upstream sends: passed on without building a JSON tree.
-        onAudio.accept(this, audio);
+        onAudio.audio(this, AudioDeltas.itemOf(text), audio);
         return;
       }
       JsonNode tree;
@@ -81,7 +86,7 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
       if (event instanceof UpstreamEvent.Audio written) {
         // Written differently from what AudioDeltas expects (spacing): still audio, if it is base64.
         if (written.base64Pcm() != null) {
-          onAudio.accept(this, written.base64Pcm());
+          onAudio.audio(this, written.itemId(), written.base64Pcm());
         } else {
           LOG.warn("[Relay] an audio delta for {} that is not base64 was dropped", sessionId);
         }

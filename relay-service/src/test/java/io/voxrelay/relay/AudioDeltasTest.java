@@ -21,4 +21,14 @@ class AudioDeltasTest {
     assertThat(AudioDeltas.audioOf("{\"type\":\"response.output_audio.delta\"}")).isNull();
     assertThat(AudioDeltas.audioOf("")).isNull();
   }
+
+  @Test
+  @DisplayName("the delta's item id, when it may go into a client event as it is")
+  void itemOf() {
+    assertThat(AudioDeltas.itemOf("{\"type\":\"response.output_audio.delta\",\"item_id\":\"item_C4x-9_z\","
+        + "\"delta\":\"AA==\"}")).isEqualTo("item_C4x-9_z");
+    assertThat(AudioDeltas.itemOf("{\"type\":\"response.output_audio.delta\",\"delta\":\"AA==\"}")).isNull();
+    assertThat(AudioDeltas.itemOf("{\"item_id\":\"<b>\",\"delta\":\"AA==\"}")).isNull();
+    assertThat(AudioDeltas.itemOf("{\"item_id\":\"" + "x".repeat(65) + "\"}")).isNull();
+  }
 }

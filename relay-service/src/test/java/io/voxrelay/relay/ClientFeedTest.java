@@ -92,7 +92,7 @@ class ClientFeedTest {
     ClientFeed feed = Await.onLoop(vertx, this::feed);
     Await.onLoop(vertx, () -> feed.send(ServerEvents.speechStarted(), 4000));
     Await.onLoop(vertx, () -> {
-      feed.live(ServerEvents.audio("AAAA"));
+      feed.live(ServerEvents.audio("item_1", 0, "AAAA"));
       return null;
     });
     Await.until("both delivered", Duration.ofSeconds(5), () -> atGateway.size() == 2);

@@ -50,10 +50,10 @@ class UpstreamEventTest {
   @Test
   @DisplayName("audio that is not base64 is marked, not passed on")
   void audio() {
-    assertThat(read("{\"type\":\"response.output_audio.delta\", \"delta\":\"AAAA\"}"))
-        .isEqualTo(new UpstreamEvent.Audio("AAAA"));
-    assertThat(read("{\"type\":\"response.output_audio.delta\",\"delta\":\"<script>\"}"))
-        .isEqualTo(new UpstreamEvent.Audio(null));
+    assertThat(read("{\"type\":\"response.output_audio.delta\", \"item_id\":\"item_1\", \"delta\":\"AAAA\"}"))
+        .isEqualTo(new UpstreamEvent.Audio("item_1", "AAAA"));
+    assertThat(read("{\"type\":\"response.output_audio.delta\",\"item_id\":\"a\\\"b\",\"delta\":\"<script>\"}"))
+        .as("an item id that would need escaping is not passed on").isEqualTo(new UpstreamEvent.Audio(null, null));
   }
 
   @Test

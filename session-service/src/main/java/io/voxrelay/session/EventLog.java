@@ -183,7 +183,8 @@ final class EventLog {
 
   /**
    * Appends a turn at the next position of the session's history, unless a turn with its item id is there
-   * already. Runs inside the transaction that holds the session row's write lock, so positions never race.
+   * already; a truncated turn (the user spoke over the answer) replaces that turn's text where it stands.
+   * Runs inside the transaction that holds the session row's write lock, so positions never race.
    */
   private static void insertTurn(Connection c, String sessionId, Turn turn, long now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
@@ -192,6 +193,9 @@ final class EventLog {
       ps.setString(2, turn.itemId());
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
+          if (turn.truncated()) {
+            truncateTurn(c, sessionId, turn);
+          }
           return;
         }
       }
@@ -205,14 +209,31 @@ final class EventLog {
         next = rs.getInt(1) + 1;
       }
     }
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO session_turns (session_id, seq, item_id, role, text, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO session_turns (session_id, seq, item_id, role, "
+        + "text, created_at, played_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, sessionId);
       ps.setInt(2, next);
       ps.setString(3, turn.itemId());
       ps.setString(4, turn.role());
       ps.setString(5, turn.text());
       ps.setLong(6, now);
+      if (turn.truncated()) {
+        ps.setLong(7, turn.playedMs());
+      } else {
+        ps.setNull(7, java.sql.Types.BIGINT);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  /** The user spoke over an answer: its stored text becomes the part that was heard (the same values again: no change). */
+  private static void truncateTurn(Connection c, String sessionId, Turn turn) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE session_turns SET text = ?, played_ms = ? WHERE session_id = ? AND item_id = ?")) {
+      ps.setString(1, turn.text());
+      ps.setLong(2, turn.playedMs());
+      ps.setString(3, sessionId);
+      ps.setString(4, turn.itemId());
       ps.executeUpdate();
     }
   }
@@ -316,7 +337,7 @@ final class EventLog {
   /** The most recent turns of a session ({@link SessionSnapshot#MAX_HISTORY} at most), oldest first. */
   static List<Turn> recentTurns(Connection c, String sessionId) throws SQLException {
     List<Turn> turns = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT item_id, role, text FROM session_turns "
+    try (PreparedStatement ps = c.prepareStatement("SELECT item_id, role, text, played_ms FROM session_turns "
         + "WHERE session_id = ? ORDER BY seq DESC LIMIT " + SessionSnapshot.MAX_HISTORY)) {
       ps.setString(1, sessionId);
       try (ResultSet rs = ps.executeQuery()) {
@@ -341,7 +362,7 @@ final class EventLog {
       }
     }
     List<Turn> turns = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT item_id, role, text FROM session_turns "
+    try (PreparedStatement ps = c.prepareStatement("SELECT item_id, role, text, played_ms FROM session_turns "
         + "WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
       ps.setString(1, sessionId);
       ps.setLong(2, afterPosition);
@@ -357,6 +378,8 @@ final class EventLog {
   }
 
   private static Turn turn(ResultSet rs) throws SQLException {
-    return new Turn(rs.getString("item_id"), rs.getString("role"), rs.getString("text"));
+    long playedMs = rs.getLong("played_ms");
+    return new Turn(rs.getString("item_id"), rs.getString("role"), rs.getString("text"),
+        rs.wasNull() ? null : playedMs);
   }
 }

@@ -41,6 +41,16 @@ public sealed interface ClientMessage {
   record ControlMessage(Control control, String text, long seq) implements ClientMessage {
   }
 
+  /**
+   * The user spoke over the AI's answer {@code itemId} (from its {@code audio} events) after the client
+   * played {@code audioEndMs} of it: the AI's side of the conversation is cut there.
+   */
+  record PlaybackTruncated(String itemId, long audioEndMs) implements ClientMessage {
+  }
+
+  /** The longest answer a truncation may name a time in: an hour. */
+  long MAX_PLAYED_MS = 3_600_000;
+
   /** Longest typed turn accepted. */
   int MAX_TEXT_CHARS = 4_000;
 
@@ -79,8 +89,22 @@ public sealed interface ClientMessage {
       case "text" -> control(node, Control.TEXT, text(requiredString(node, "text")));
       case "text_only" -> control(node, requiredBoolean(node, "enabled") ? Control.TEXT_ONLY_ON
           : Control.TEXT_ONLY_OFF, null);
+      case "playback.truncated" -> playbackTruncated(node);
       default -> throw new ProtocolException("unknown_type", "unknown message type");
     };
+  }
+
+  private static PlaybackTruncated playbackTruncated(JsonNode node) {
+    String itemId = requiredString(node, "itemId");
+    if (itemId.length() > 64 || !itemId.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128
+        || c == '_' || c == '-')) {
+      throw new ProtocolException("invalid_message", "'itemId' must be an item id from an 'audio' event");
+    }
+    long audioEndMs = requiredCount(node, "audioEndMs");
+    if (audioEndMs > MAX_PLAYED_MS) {
+      throw new ProtocolException("invalid_message", "'audioEndMs' must be at most " + MAX_PLAYED_MS);
+    }
+    return new PlaybackTruncated(itemId, audioEndMs);
   }
 
   private static Audio audio(String base64) {

@@ -18,7 +18,8 @@ public final class ServerEvents {
 
   public static final String ROLE_USER = "user";
   public static final String ROLE_ASSISTANT = "assistant";
-  private static final String AUDIO_PREFIX = "{\"type\":\"audio\",\"data\":\"";
+  private static final String AUDIO_PREFIX = "{\"type\":\"audio\",";
+  private static final String AUDIO_DATA = ",\"data\":\"";
 
   private ServerEvents() {
   }
@@ -56,7 +57,11 @@ public final class ServerEvents {
       if (!turn.forClient()) {
         continue;
       }
-      history.addObject().put("itemId", turn.itemId()).put("role", turn.role()).put("text", turn.text());
+      ObjectNode shown = history.addObject().put("itemId", turn.itemId()).put("role", turn.role())
+          .put("text", turn.text());
+      if (turn.truncated()) {
+        shown.put("interrupted", true).put("playedMs", turn.playedMs());
+      }
     }
     return Json.write(event);
   }
@@ -190,16 +195,28 @@ public final class ServerEvents {
   }
 
   /**
-   * A chunk of the AI's voice: base64 PCM16, 24 kHz, mono. Built by concatenation (it is the most frequent
-   * event): {@code base64Pcm} must be base64, which needs no escaping.
+   * A chunk of the AI's voice: base64 PCM16, 24 kHz, mono, of answer {@code itemId}, starting
+   * {@code offsetMs} into its audio. Built by concatenation (it is the most frequent event): {@code itemId}
+   * must be an upstream item id and {@code base64Pcm} base64, neither of which needs escaping.
    */
-  public static String audio(String base64Pcm) {
-    return AUDIO_PREFIX + base64Pcm + "\"}";
+  public static String audio(String itemId, long offsetMs, String base64Pcm) {
+    return AUDIO_PREFIX + "\"itemId\":\"" + itemId + "\",\"offsetMs\":" + offsetMs + AUDIO_DATA + base64Pcm + "\"}";
   }
 
   /** The PCM16 bytes an event built by {@link #audio} carries (from its base64 length; padding aside). */
   public static long audioBytes(String audioEventJson) {
-    return Math.max(0, audioEventJson.length() - AUDIO_PREFIX.length() - 2) * 3L / 4;
+    int data = audioEventJson.indexOf(AUDIO_DATA);
+    return data < 0 ? 0 : Math.max(0, audioEventJson.length() - data - AUDIO_DATA.length() - 2) * 3L / 4;
+  }
+
+  /**
+   * The user spoke over answer {@code itemId}: the client played {@code playedMs} of it, and its text is cut
+   * to {@code text} (the upstream keeps no text for a cut answer; voxrelay cuts it in proportion). Redraw the
+   * turn with it.
+   */
+  public static String transcriptTruncated(String itemId, String text, long playedMs) {
+    return Json.write(event("transcript.truncated").put("itemId", itemId).put("text", text)
+        .put("playedMs", playedMs));
   }
 
   /** Whether {@code eventJson} is an event built by {@link #audio}. */

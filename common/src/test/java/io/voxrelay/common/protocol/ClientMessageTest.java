@@ -40,6 +40,22 @@ class ClientMessageTest {
   }
 
   @Test
+  @DisplayName("playback.truncated names an answer by its item id and how much of it was played")
+  void playbackTruncated() {
+    assertThat(ClientMessage.parse("{\"type\":\"playback.truncated\",\"itemId\":\"item_9-x\",\"audioEndMs\":1250}"))
+        .isEqualTo(new ClientMessage.PlaybackTruncated("item_9-x", 1_250));
+    for (String bad : new String[] {"{\"type\":\"playback.truncated\",\"audioEndMs\":1}",
+        "{\"type\":\"playback.truncated\",\"itemId\":\"i\"}",
+        "{\"type\":\"playback.truncated\",\"itemId\":\"i\",\"audioEndMs\":-1}",
+        "{\"type\":\"playback.truncated\",\"itemId\":\"i\",\"audioEndMs\":3600001}",
+        "{\"type\":\"playback.truncated\",\"itemId\":\"<i>\",\"audioEndMs\":1}",
+        "{\"type\":\"playback.truncated\",\"itemId\":\"" + "i".repeat(65) + "\",\"audioEndMs\":1}"}) {
+      assertThatThrownBy(() -> ClientMessage.parse(bad)).as(bad).isInstanceOf(ProtocolException.class)
+          .hasFieldOrPropertyWithValue("code", "invalid_message");
+    }
+  }
+
+  @Test
   @DisplayName("controls carry an optional client seq; acks and pings carry what the client processed")
   void seqAndAcks() {
     assertThat(ClientMessage.parse("{\"type\":\"text\",\"text\":\"hi\",\"seq\":3}"))

@@ -32,7 +32,7 @@ class EventSeqTest {
     assertThat(EventKind.of(ServerEvents.interviewPaused())).isEqualTo(EventKind.DURABLE);
     assertThat(EventKind.of(ServerEvents.error("invalid_state", "no"))).isEqualTo(EventKind.DURABLE);
     assertThat(EventKind.of(ServerEvents.upstreamRestored("dropped", 2))).isEqualTo(EventKind.DURABLE);
-    assertThat(EventKind.of(ServerEvents.audio("AAAA"))).isEqualTo(EventKind.LIVE);
+    assertThat(EventKind.of(ServerEvents.audio("item_1", 0, "AAAA"))).isEqualTo(EventKind.LIVE);
     assertThat(EventKind.of(ServerEvents.heartbeatPong())).isEqualTo(EventKind.LIVE);
     assertThatThrownBy(() -> EventKind.of("{\"seq\":1,\"type\":\"x\"}")).isInstanceOf(IllegalArgumentException.class);
   }
