@@ -2,6 +2,8 @@
 
 /** @typedef {import('./voxrelay-client.js').AudioBackend} AudioBackend */
 
+import { PlayedPosition } from './playback.js';
+
 export const SAMPLE_RATE = 24000;
 /** Capture chunk: 40 ms at 24 kHz. */
 const CHUNK_SAMPLES = 960;
@@ -46,6 +48,7 @@ export function createBrowserAudio(options = {}) {
   /** @type {Promise<boolean> | null} */ let starting = null;
   let playHead = 0;
   /** @type {AudioBufferSourceNode[]} */ let playing = [];
+  const position = new PlayedPosition();
 
   async function audioContext() {
     if (!context) {
@@ -114,7 +117,7 @@ export function createBrowserAudio(options = {}) {
     stopCapture() {
       stop();
     },
-    play(base64Pcm) {
+    play(base64Pcm, chunk) {
       if (!context) {
         return;
       }
@@ -126,14 +129,19 @@ export function createBrowserAudio(options = {}) {
       node.connect(context.destination);
       playHead = Math.max(playHead, context.currentTime);
       node.start(playHead);
+      if (chunk?.itemId) {
+        position.scheduled(chunk.itemId, chunk.offsetMs, playHead, buffer.duration);
+      }
       playHead += buffer.duration;
       playing.push(node);
       node.onended = () => { playing = playing.filter((n) => n !== node); };
     },
     stopPlayback() {
+      const cut = context ? position.cut(context.currentTime) : null;
       playing.forEach((n) => { try { n.stop(); } catch { /* already stopped */ } });
       playing = [];
       playHead = 0;
+      return cut;
     },
   };
 }

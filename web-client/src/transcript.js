@@ -57,6 +57,17 @@ export class Transcript {
   }
 
   /**
+   * The user spoke over an answer (`transcript.truncated`): it keeps the text that was heard, marked
+   * interrupted, in its place.
+   * @param {string} itemId @param {string} text
+   * @returns {Turn}
+   */
+  truncated(itemId, text) {
+    const known = this.finished.get(itemId);
+    return this.done(itemId, known?.role ?? 'assistant', text, true);
+  }
+
+  /**
    * Merges the server's history (oldest first) into the turns already held. The history's order wins for
    * the turns it has; a finished turn it lacks (older than its window, or finished here first) stays right
    * after the turn it followed. A streaming turn the history has finished becomes finished.

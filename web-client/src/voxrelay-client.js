@@ -33,8 +33,10 @@ export { rememberSession, rememberedSession } from './session-storage.js';
  * @property {(onChunk: (base64Pcm: string) => void) => Promise<boolean>} startCapture
  *   starts the microphone (a no-op if already capturing); resolves false if it cannot start
  * @property {() => void} stopCapture stops the microphone; safe to call any number of times
- * @property {(base64Pcm: string) => void} play queues a chunk of the AI's voice
- * @property {() => void} stopPlayback cuts the AI's voice (the user started speaking)
+ * @property {(base64Pcm: string, chunk?: {itemId: string, offsetMs: number}) => void} play queues a chunk
+ *   of the AI's voice: of answer `itemId`, `offsetMs` into its audio
+ * @property {() => (import('./playback.js').Cut | null | void)} stopPlayback cuts the AI's voice (the user
+ *   started speaking); returns the answer cut short and how much of it was played, if one was playing
  */
 
 /** @typedef {import('./transcript.js').Turn} Turn */
@@ -64,7 +66,8 @@ const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
  * `state` ({state, attempt, maxAttempts}), `connected` (the server's `connected`), `history` (Turn[] to redraw),
  * `transcript` (Turn), `event` (every server event), `terminated` ({reason, message}), `ended`,
  * `paused`, `resumed`, `question` ({index, question}), `textOnly` (boolean), `listening` (boolean),
- * `microphoneNeeded`, `replayTruncated`, `error` ({code, message}), `budgetWarning` ({limit, usedFraction}).
+ * `microphoneNeeded`, `replayTruncated`, `error` ({code, message}), `budgetWarning` ({limit, usedFraction}),
+ * `playbackTruncated` ({itemId, playedMs}: the user spoke over an answer).
  */
 export class VoxrelayClient {
   /** @param {ClientOptions} options */
@@ -322,10 +325,18 @@ export class VoxrelayClient {
     this.emit('event', event);
     switch (event.type) {
       case 'audio':
-        this.audio?.play(event.data);
+        this.audio?.play(event.data, { itemId: event.itemId, offsetMs: event.offsetMs });
         break;
-      case 'speech.started':
-        this.audio?.stopPlayback();
+      case 'speech.started': {
+        // Barge-in: the AI stops at once, and the server hears how much of its answer was heard.
+        const cut = this.audio?.stopPlayback();
+        if (cut) {
+          this.reportCut(cut);
+        }
+        break;
+      }
+      case 'transcript.truncated':
+        this.emit('transcript', this.transcript.truncated(event.itemId, event.text));
         break;
       case 'transcript.delta': {
         const turn = this.transcript.delta(event.itemId, event.role, event.delta);
@@ -448,6 +459,19 @@ export class VoxrelayClient {
     if (this.state === 'connected') {
       this.transport.send(json);
     }
+  }
+
+  /**
+   * Tells the server how much of an answer the user heard before speaking over it. Live, like audio: a cut
+   * while disconnected is not sent (the answer is then kept whole).
+   * @param {import('./playback.js').Cut} cut
+   */
+  reportCut(cut) {
+    if (this.state === 'connected') {
+      this.transport.send(JSON.stringify({ type: 'playback.truncated', itemId: cut.itemId,
+        audioEndMs: Math.max(0, Math.round(cut.playedMs)) }));
+    }
+    this.emit('playbackTruncated', cut);
   }
 
   /** @param {string} base64Pcm */

@@ -319,3 +319,24 @@ test('the heartbeat interval and the retryable closes come from connected; built
   third.serverClose(1006);
   assert.equal(states.at(-1), 'reconnecting:1', 'the browser\'s own 1006 is always retried');
 });
+
+test('barge-in: speech.started during an answer stops playback, reports how much was heard, and the cut turn is redrawn', async () => {
+  const { client, audio } = newClient();
+  const cuts = [];
+  client.on('playbackTruncated', (c) => cuts.push(c));
+  client.connect();
+  await connectOnce(client);
+  const socket = FakeWebSocket.last();
+  socket.serverSend({ seq: 1, type: 'transcript.done', role: 'assistant', itemId: 'item_a', text: 'One two three four' });
+  socket.serverSend({ type: 'audio', itemId: 'item_a', offsetMs: 0, data: 'AAAA' });
+  socket.serverSend({ type: 'audio', itemId: 'item_a', offsetMs: 40, data: 'AAAA' });
+  socket.serverSend({ type: 'speech.started' });
+  assert.equal(audio.playbackStops, 1, 'the AI stops at once');
+  assert.deepEqual(socket.sentOfType('playback.truncated'), [{ type: 'playback.truncated', itemId: 'item_a', audioEndMs: 60 }]);
+  assert.deepEqual(cuts, [{ itemId: 'item_a', playedMs: 60 }]);
+  socket.serverSend({ seq: 2, type: 'transcript.truncated', itemId: 'item_a', text: 'One two', playedMs: 60 });
+  assert.deepEqual(client.turns(), [{ itemId: 'item_a', role: 'assistant', text: 'One two', final: true, interrupted: true }]);
+
+  socket.serverSend({ type: 'speech.started' });
+  assert.equal(socket.sentOfType('playback.truncated').length, 1, 'nothing was playing: nothing to report');
+});

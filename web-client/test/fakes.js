@@ -92,11 +92,19 @@ export class FakeAudio {
     this.capturing = false;
   }
 
-  play(chunk) {
+  play(chunk, meta) {
     this.played.push(chunk);
+    this.lastChunk = meta;
+    this.playbackStops = (this.playbackStops ?? 0);
   }
 
-  stopPlayback() {}
+  /** Cut as if the last chunk played was half heard. */
+  stopPlayback() {
+    this.playbackStops = (this.playbackStops ?? 0) + 1;
+    const last = this.lastChunk;
+    this.lastChunk = null;
+    return last?.itemId ? { itemId: last.itemId, playedMs: last.offsetMs + 20 } : null;
+  }
 }
 
 export class MemoryStorage {
