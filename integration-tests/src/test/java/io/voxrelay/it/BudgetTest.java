@@ -3,6 +3,7 @@ package io.voxrelay.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.simulator.SimulatedSession;
 import io.voxrelay.testing.Await;
+import io.voxrelay.testing.SpeechLikeAudio;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -104,6 +105,35 @@ class BudgetTest {
         int answered = InterviewSessionTest.answers(client);
         client.send("{\"type\":\"text\",\"text\":\"after the raise\"}");
         InterviewSessionTest.awaitAnswers(client, answered + 1);
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("the session service is down: the relay ends an upstream past the limits it opened with, on its own")
+  void relayHoldsTheBudgetAlone() {
+    // A short bus timeout: the relay waits 3 of them for the session service to end the session.
+    Map<String, String> env = Map.of("VOXRELAY_BUS_TIMEOUT_MS", "1000");
+    try (Deployment deployment = Deployment.start(env, 1, 1, 0, 1)) {
+      int port = deployment.gatewayPort(0);
+      VoiceClient.HttpReply created = VoiceClient.post(deployment.clientVertx(), port, "/v1/sessions",
+          "{\"instructions\":\"" + INSTRUCTIONS + "\",\"questions\":[\"Who are you?\"],"
+              + "\"limits\":{\"maxOutputTokens\":1}}");
+      VoiceClient.Created session = new VoiceClient.Created(created.body().path("sessionId").asText(),
+          created.body().path("token").asText());
+      try (VoiceClient client = VoiceClient.connect(deployment.clientVertx(), port, session)) {
+        client.awaitEvent("connected", TIMEOUT);
+        Await.until("the upstream opened", TIMEOUT, () -> upstreams(deployment).stream()
+            .anyMatch(SimulatedSession::isOpen));
+        deployment.stopSessionService(0);
+        // Voice goes from the gateway to the relay without the session service; its answer bills tokens.
+        client.streamAudio(SpeechLikeAudio.turn(800), 0);
+        JsonNode closedBy = client.awaitEvent("the relay's own end", TIMEOUT,
+            e -> "error".equals(e.path("type").asText()) && "budget_exceeded".equals(e.path("code").asText()));
+        assertThat(closedBy.path("message").asText()).contains("limit");
+        Await.until("the upstream closed at the simulator", TIMEOUT,
+            () -> upstreams(deployment).stream().noneMatch(SimulatedSession::isOpen));
+        assertThat(client.awaitClose(TIMEOUT)).as("try again later").isEqualTo(1013);
       }
     }
   }

@@ -23,7 +23,9 @@ class UsageTest {
     Map<String, String> env = Map.of(
         "VOXRELAY_SIMULATOR_MAX_SESSION_MS", "8000",
         "VOXRELAY_UPSTREAM_MAX_SESSION_MS", "8000",
-        "VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS", "3000");
+        "VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS", "3000",
+        // Once the client leaves, the upstream closes soon: no rollover after the figures are taken.
+        "VOXRELAY_DETACH_GRACE_MS", "1000");
     try (Deployment deployment = Deployment.start(env, 1, 1, 0, 1)) {
       int port = deployment.gatewayPort(0);
       VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port, null, "usage-test");
@@ -36,10 +38,11 @@ class UsageTest {
         client.send("{\"type\":\"text\",\"text\":\"second turn, on the new upstream\"}");
         InterviewSessionTest.awaitAnswers(client, 2);
       }
+      Await.until("every upstream closed", TIMEOUT, () -> deployment.simulator.sessions().stream()
+          .noneMatch(SimulatedSession::isOpen));
       List<SimulatedSession> upstreams = deployment.simulator.sessions().stream()
           .filter(s -> s.instructions().startsWith("usage-test")).toList();
       assertThat(upstreams).as("a rollover: two upstreams").hasSizeGreaterThanOrEqualTo(2);
-      Await.until("every upstream closed", TIMEOUT, () -> upstreams.stream().noneMatch(SimulatedSession::isOpen));
       long input = 0;
       long output = 0;
       long cached = 0;
@@ -63,6 +66,12 @@ class UsageTest {
       assertThat(usage.path("cachedTokens").asLong()).isEqualTo(cached);
       assertThat(usage.path("outputTextTokens").asLong()).isEqualTo(outputText);
       assertThat(usage.path("totalTokens").asLong()).isEqualTo(input + output);
+      // The relay's counters (one relay here) say the same, with no per-session label.
+      var registry = io.voxrelay.common.management.Telemetry.of(deployment.relayNodes.get(0)).registry();
+      assertThat(registry.get(io.voxrelay.common.management.MetricNames.USAGE_TOKENS).tag("kind", "input")
+          .counter().count()).as("voxrelay_usage_tokens_total{kind=input}").isEqualTo((double) input);
+      assertThat(registry.get(io.voxrelay.common.management.MetricNames.USAGE_TOKENS).tag("kind", "output")
+          .counter().count()).isEqualTo((double) output);
       // Every upstream of the deployment is this session's (one whose configuration never arrived too).
       List<SimulatedSession> connections = deployment.simulator.sessions();
       Await.until("every connection closed", TIMEOUT, () -> connections.stream().noneMatch(SimulatedSession::isOpen));
