@@ -8,9 +8,7 @@ import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.RelayControlDone;
-import io.voxrelay.common.bus.Budget;
 import io.voxrelay.common.bus.SessionSnapshot;
-import io.voxrelay.common.bus.Spend;
 import io.voxrelay.common.bus.SessionTimes;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.bus.UpstreamClosed;
@@ -68,18 +66,11 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private long droppedAudioChars;
   private final IntervalGate dropNotices = new IntervalGate(1_000);
   private Runnable onClosed = () -> { };
-  /** Its limits, and what it had cost before this relay took it: the relay's own check of its budget. */
-  private final Budget budget;
-  private final Spend spentBefore;
-  private boolean budgetReached;
+  private final BudgetWatch budget;
   private Runnable onUsage = () -> { };
   private Runnable onBudgetReached = () -> { };
   private final RateLimitBackoff rateLimits = new RateLimitBackoff();
-  /** The audio of recent answers that went to the client: offsets, and what a truncation is checked against. */
-  private final AnswerAudio answerAudio = new AnswerAudio();
-  /** Answers the client cut short before their text finished, with the ms it played: cut once it has. */
-  private final java.util.Map<String, Long> pendingCuts = new java.util.LinkedHashMap<>();
-  private static final int MAX_PENDING_CUTS = 8;
+  private final AnswerCuts cuts;
 
   private RelaySession(Vertx vertx, String relayNode, long epoch, RelayConfig config, UpstreamConnector connector,
                        ToolEndpoint tools, BooleanSupplier mayAct, ActivityAccumulator activity,
@@ -101,8 +92,8 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     this.turns = new TurnTaking(state, timers, snapshot.appliedClientSeq(), recorder::record);
     this.toolCalls = new ToolCalls(snapshot.sessionId(), tools, new ToolHost());
     this.usage = new UsageMeter(snapshot.sessionId(), config.model());
-    this.budget = snapshot.budget();
-    this.spentBefore = snapshot.spend();
+    this.budget = new BudgetWatch(snapshot.budget(), snapshot.spend());
+    this.cuts = new AnswerCuts(state, recorder::recordWith);
     turns.holdTextsWhile(toolCalls::running);
     turns.holdAnswersFor(() -> rateLimits.waitMs(timers.now()));
     this.supervisor = new LinkSupervisor<>(snapshot.sessionId(),
@@ -173,13 +164,11 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    * the session service's to count). Reaching a limit is reported at once; the session service ends the session.
    */
   private void checkBudget() {
-    if (budget.isEmpty()) {
+    if (!budget.limited()) {
       return;
     }
     onUsage.run();
-    Spend spent = new Spend(spentBefore.usage().plus(usage.counted()), spentBefore.upstreamMs(), null);
-    if (!budgetReached && budget.exceededBy(spent)) {
-      budgetReached = true;
+    if (budget.billed(usage.counted())) {
       onBudgetReached.run();
     }
   }
@@ -224,36 +213,13 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    * recently, or a message from a connection that is not the session's live one, changes nothing.
    */
   void playbackTruncated(String fromConnection, String itemId, long audioEndMs) {
-    long sentMs = answerAudio.sentMs(itemId);
-    if (closed || leaving || !fromConnection.equals(feed.connectionId()) || sentMs < 0) {
+    if (closed || leaving || !fromConnection.equals(feed.connectionId())) {
       return;
     }
-    long playedMs = Math.min(audioEndMs, sentMs);
+    long playedMs = cuts.cut(itemId, audioEndMs);
     UpstreamLink link = supervisor.current();
-    if (link != null && link.canSend()) {
+    if (playedMs >= 0 && link != null && link.canSend()) {
       link.send(RealtimeClientEvents.conversationItemTruncate(itemId, playedMs));
-    }
-    if (pendingCuts.size() >= MAX_PENDING_CUTS) {
-      pendingCuts.remove(pendingCuts.keySet().iterator().next());
-    }
-    pendingCuts.put(itemId, playedMs);
-    applyCuts();
-  }
-
-  /** Cuts each answer the client cut short whose turn has finished (now or earlier), once. */
-  private void applyCuts() {
-    for (var it = pendingCuts.entrySet().iterator(); it.hasNext(); ) {
-      var cut = it.next();
-      Turn turn = state.turn(cut.getKey());
-      if (turn == null) {
-        continue;
-      }
-      it.remove();
-      if (Turn.ASSISTANT.equals(turn.role()) && !turn.truncated()) {
-        String heard = AnswerAudio.heard(turn.text(), cut.getValue(), answerAudio.sentMs(turn.itemId()));
-        recorder.recordWith(new Turn(turn.itemId(), Turn.ASSISTANT, heard, cut.getValue()),
-            ServerEvents.transcriptTruncated(turn.itemId(), heard, cut.getValue()));
-      }
     }
   }
 
@@ -600,12 +566,12 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
       recorder.record(new Turn(said.itemId(), Turn.USER, said.text()), 0);
     } else if (event instanceof UpstreamEvent.AnswerDone done) {
       recorder.answerDone(done.itemId(), done.text());
-      applyCuts();
+      cuts.apply();
     } else if (event instanceof UpstreamEvent.AnswerDelta delta) {
       recorder.answerDelta(delta.itemId(), delta.delta());
     } else if (event instanceof UpstreamEvent.ResponseDone) {
       recorder.cutOff();
-      applyCuts();
+      cuts.apply();
     } else if (event instanceof UpstreamEvent.Failure failure) {
       LOG.warn("[Relay] upstream error for {}: {}", sessionId(), failure.code());
     } else if (event instanceof UpstreamEvent.RateLimits limits) {
@@ -650,7 +616,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private void onAudio(UpstreamLink from, String itemId, String base64Pcm) {
     if (supervisor.isCurrent(from)) {
       String item = itemId == null ? "" : itemId;
-      long offsetMs = answerAudio.sent(item, base64Pcm.length() * 3L / 4);
+      long offsetMs = cuts.audioSent(item, base64Pcm.length() * 3L / 4);
       feed.live(ServerEvents.audio(item, offsetMs, base64Pcm));
     }
   }
