@@ -45,13 +45,15 @@ final class ClientFrameFuzzer {
       case "heartbeat.ping" -> node.put("ack", random.nextInt(10_000_000));
       case "text" -> node.put("seq", 1 + random.nextInt(1_000)).put("text", "typed turn " + random.nextInt());
       case "text_only" -> node.put("seq", 1 + random.nextInt(1_000)).put("enabled", random.nextBoolean());
+      case "playback.truncated" -> node.put("itemId", "item_" + random.nextInt(1_000))
+          .put("audioEndMs", random.nextInt(100_000));
       default -> node.put("seq", 1 + random.nextInt(1_000));
     }
     return node;
   }
 
   private static final String[] TYPES = {"hello", "audio", "ack", "heartbeat.ping", "pause_interview",
-      "resume_interview", "next_question", "text", "text_only", "end_interview"};
+      "resume_interview", "next_question", "text", "text_only", "end_interview", "playback.truncated"};
 
   /** One fuzzed frame. */
   Fuzzed next() {
