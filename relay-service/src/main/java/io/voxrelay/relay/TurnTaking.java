@@ -184,5 +184,9 @@ final class TurnTaking {
       timers.cancel(stallTimer);
       stallTimer = -1;
     }
+    if (answerTimer >= 0) {
+      timers.cancel(answerTimer);
+      answerTimer = -1;
+    }
   }
 }

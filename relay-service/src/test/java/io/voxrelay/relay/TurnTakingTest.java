@@ -103,6 +103,35 @@ class TurnTakingTest {
   }
 
   @Test
+  @DisplayName("an answer the rate limit refused is asked for again only once the wait is over, and not after close")
+  void answerWaitsOutTheRateLimit() {
+    RateLimitBackoff backoff = new RateLimitBackoff();
+    turns.holdAnswersFor(() -> backoff.waitMs(timers.now()));
+    turns.expect("sys_1");
+    link.hear(new UpstreamEvent.ItemAdded("sys_1"), turns);
+    timers.advance(TurnTaking.SPEECH_STALL_MS);
+    turns.progress(link);
+    assertThat(link.responseRequests).isEqualTo(1);
+    link.hear(new UpstreamEvent.ResponseCreated(), turns);
+    link.hear(new UpstreamEvent.ResponseDone("failed", "resp_1", null, "rate_limit_exceeded"), turns);
+    long wait = backoff.refused(timers.now());
+    turns.progress(link);
+    assertThat(link.responseRequests).as("not at once").isEqualTo(1);
+    timers.advance(wait - 1);
+    assertThat(link.responseRequests).isEqualTo(1);
+    timers.advance(2);
+    assertThat(link.responseRequests).as("after the wait").isEqualTo(2);
+
+    link.hear(new UpstreamEvent.ResponseCreated(), turns);
+    link.hear(new UpstreamEvent.ResponseDone("failed", "resp_2", null, "rate_limit_exceeded"), turns);
+    long again = backoff.refused(timers.now());
+    turns.progress(link);
+    turns.close();
+    timers.advance(again + 1);
+    assertThat(link.responseRequests).as("closed: no retry").isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("client seqs are carried out once; at most MAX_WAITING_TEXTS typed turns wait")
   void seqsAndBound() {
     assertThat(turns.seen(3)).as("applied before this relay held the session").isTrue();
