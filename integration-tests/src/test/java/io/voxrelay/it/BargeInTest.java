@@ -86,6 +86,8 @@ class BargeInTest {
       for (JsonNode turn : turns) {
         if (itemId.equals(turn.path("itemId").asText())) {
           cut = turn;
+        } else {
+          assertThat(turn.has("interrupted")).as("a turn nobody spoke over is whole: %s", turn).isFalse();
         }
       }
       assertThat(cut).isNotNull();

@@ -378,8 +378,9 @@ final class EventLog {
   }
 
   private static Turn turn(ResultSet rs) throws SQLException {
-    long playedMs = rs.getLong("played_ms");
-    return new Turn(rs.getString("item_id"), rs.getString("role"), rs.getString("text"),
-        rs.wasNull() ? null : playedMs);
+    long played = rs.getLong("played_ms");
+    // wasNull() speaks of the column read last: asked before any other is read.
+    Long playedMs = rs.wasNull() ? null : played;
+    return new Turn(rs.getString("item_id"), rs.getString("role"), rs.getString("text"), playedMs);
   }
 }

@@ -349,6 +349,17 @@ abstract class SessionStoreContract {
     assertThat(withHistory.lastSeq()).isEqualTo(d(6));
     assertThat(Await.result(store.replay(session.sessionId(), 0)).history()).as("only on request").isEmpty();
     assertHistoryFollowsEvents(store, session.sessionId());
+
+    // The user spoke over the answer: its text becomes what was heard, in its place, once however often sent.
+    Turn cut = new Turn("item_a", Turn.ASSISTANT, "ans", 350L);
+    String truncated = "{\"type\":\"transcript.truncated\",\"itemId\":\"item_a\",\"text\":\"ans\"}";
+    Await.result(store.appendEvents(session.sessionId(), List.of(truncated), List.of(cut), 0, 2_000));
+    Await.result(store.appendEvents(session.sessionId(), List.of(truncated), List.of(cut), 0, 2_000));
+    assertThat(Await.result(store.replay(session.sessionId(), 0, true)).history()).containsExactly(user, cut);
+    assertThat(Await.result(store.transcript(session.sessionId(), 0, 10)).turns()).containsExactly(user, cut);
+    Turn later = new Turn("item_b", Turn.USER, "more");
+    Await.result(store.appendEvents(session.sessionId(), List.of(doneEvent(later)), List.of(later), 0, 3_000));
+    assertThat(Await.result(store.replay(session.sessionId(), 0, true)).history()).containsExactly(user, cut, later);
   }
 
   @Test
