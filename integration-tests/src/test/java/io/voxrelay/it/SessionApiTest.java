@@ -105,6 +105,10 @@ class SessionApiTest {
     assertThat(limits.path("maxOutputTokens").isNull()).isTrue();
     assertThat(VoiceClient.patch(deployment.clientVertx(), port(), path, "{\"limits\":{\"maxCostUsd\":1}}", KEY).status())
         .as("no price table here").isEqualTo(400);
+    VoiceClient.HttpReply costly = VoiceClient.post(deployment.clientVertx(), port(), "/v1/sessions",
+        "{\"limits\":{\"maxCostUsd\":1}}", KEY);
+    assertThat(costly.status()).as("nor at creation").isEqualTo(400);
+    assertThat(costly.body().path("message").asText()).contains("VOXRELAY_PRICES");
 
     for (String bad : List.of("{\"metadata\":[1]}", "{\"state\":\"ended\"}", "{}", "[]", "not json",
         "{\"metadata\":{\"x\":\"" + "y".repeat(17_000) + "\"}}")) {
