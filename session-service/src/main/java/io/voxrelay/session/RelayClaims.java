@@ -29,8 +29,8 @@ final class RelayClaims {
   }
 
   /**
-   * A claim succeeds if the session is held by the relay the claimant expected (or by the claimant itself, a
-   * claim sent again); a give-back only if it names the current claim.
+   * A claim succeeds if the session is held by the relay the claimant expected, or by the claimant itself;
+   * every grant raises the epoch. A give-back succeeds only if it names the current claim.
    */
   Future<RelayClaim> bind(BindRelay request) {
     return store.update(request.sessionId(), s -> {
@@ -39,10 +39,11 @@ final class RelayClaims {
                 && (request.epoch() == 0 || request.epoch() == s.relayEpoch());
             return current && s.relayNode() != null ? s.toBuilder().relayNode(null).build() : s;
           }
-          if (Objects.equals(s.relayNode(), request.relayNode())) {
-            return s;
-          }
-          if (!Objects.equals(s.relayNode(), request.expectedRelayNode())) {
+          // A relay claims only a session it holds no upstream of, so a claim by the holder is a new claim
+          // (it let the upstream go, and its close notice may still be on the way): it gets a new epoch, and
+          // that late notice, which names the old one, changes nothing.
+          if (!Objects.equals(s.relayNode(), request.relayNode())
+              && !Objects.equals(s.relayNode(), request.expectedRelayNode())) {
             return s;
           }
           return s.toBuilder().relayNode(request.relayNode()).relayEpoch(s.relayEpoch() + 1).build();

@@ -72,7 +72,9 @@ class RelayFencingTest {
     RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
     RelayClaim again = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
     assertThat(first.granted()).isTrue();
-    assertThat(again.epoch()).as("a claim sent again keeps its epoch").isEqualTo(first.epoch());
+    assertThat(again.granted()).isTrue();
+    assertThat(again.epoch()).as("a new claim by the holder (it let its upstream go)").isGreaterThan(first.epoch());
+    first = again;
 
     RelayClaim takeover = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-b", "relay-a"));
     assertThat(takeover.granted()).isTrue();
@@ -125,6 +127,21 @@ class RelayFencingTest {
     assertThat(stored.events().get(1)).isEqualTo(between.events().get(0));
     SessionSnapshot session = ask(Addresses.SESSION_GET, new GetSession(sessionId));
     assertThat(session.history()).extracting(Turn::itemId).containsExactly("item-1");
+  }
+
+  @Test
+  @DisplayName("a relay's late close notice leaves its own newer claim live (the client came back as it closed)")
+  void lateCloseNoticeOfTheSameRelay() {
+    RelayClaim closing = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    RelayClaim reopened = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", "relay-a"));
+    ask(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId, "relay-a", closing.epoch(), false));
+
+    SessionSnapshot session = ask(Addresses.SESSION_GET, new GetSession(sessionId));
+    assertThat(session.awaitingResume()).as("the reopened upstream is live; the client is not stranded").isFalse();
+    assertThat(session.relayNode()).isEqualTo("relay-a");
+    LostClaims kept = ask(Addresses.SESSION_CHECK_CLAIMS, new CheckClaims("relay-a", Map.of(sessionId,
+        reopened.epoch())));
+    assertThat(kept.sessionIds()).as("the reopened claim is the current one").isEmpty();
   }
 
   @Test
