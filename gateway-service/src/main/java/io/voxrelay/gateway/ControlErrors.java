@@ -17,23 +17,26 @@ final class ControlErrors {
   }
 
   static String code(Throwable e) {
+    String refusal = refusalCode(e);
+    return refusal != null ? refusal : "unavailable";
+  }
+
+  static String message(Control control, Throwable e) {
+    return refusalCode(e) != null ? e.getMessage()
+        : "'" + control.name().toLowerCase() + "' could not be carried out now; try again";
+  }
+
+  /** The client's code for a refusal of the control itself (its message may be shown), or null for a fault. */
+  private static String refusalCode(Throwable e) {
     if (e instanceof ReplyException re) {
       return switch (re.failureCode()) {
         case BusFailure.CONFLICT -> "invalid_state";
         case BusFailure.GONE -> "session_ended";
         case BusFailure.BUDGET_EXCEEDED -> TerminationReason.BUDGET_EXCEEDED.code();
-        default -> "unavailable";
+        default -> null;
       };
     }
-    return "unavailable";
-  }
-
-  static String message(Control control, Throwable e) {
-    if (e instanceof ReplyException re && (re.failureCode() == BusFailure.CONFLICT || re.failureCode() == BusFailure.GONE
-        || re.failureCode() == BusFailure.BUDGET_EXCEEDED)) {
-      return re.getMessage();
-    }
-    return "'" + control.name().toLowerCase() + "' could not be carried out now; try again";
+    return null;
   }
 
   /** A failure as the logs show it: the bus failure kind and code, or the exception. */

@@ -111,9 +111,9 @@ public final class ServerEvents {
    * (recoverable; the client need do nothing).
    */
   public static String upstreamRateLimited(long retryInMs) {
-    return Json.write(event("error").put("code", "upstream_rate_limited")
-        .put("message", "The AI service is busy (its rate limit); the answer follows shortly.")
-        .put("source", "voxrelay").put("retryInMs", retryInMs));
+    return Json.write(errorEvent("upstream_rate_limited",
+        "The AI service is busy (its rate limit); the answer follows shortly.", "voxrelay")
+        .put("retryInMs", retryInMs));
   }
 
   /** The watchdog ended the session; the server closes the socket with 4000 right after. */
@@ -256,12 +256,16 @@ public final class ServerEvents {
 
   /** A recoverable error: the session goes on. {@code message} must be safe to show a user. */
   public static String error(String code, String message) {
-    return Json.write(event("error").put("code", code).put("message", message).put("source", "voxrelay"));
+    return Json.write(errorEvent(code, message, "voxrelay"));
   }
 
   /** An error the upstream model reported, passed on with its own code; the session goes on. */
   public static String upstreamError(String code, String message) {
-    return Json.write(event("error").put("code", code).put("message", message).put("source", "upstream"));
+    return Json.write(errorEvent(code, message, "upstream"));
+  }
+
+  private static ObjectNode errorEvent(String code, String message, String source) {
+    return event("error").put("code", code).put("message", message).put("source", source);
   }
 
   private static ObjectNode event(String type) {
