@@ -51,7 +51,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private final TurnRecorder recorder;
   private final LinkSupervisor<UpstreamLink> supervisor;
   private final ToolCalls toolCalls;
-  private final UsageMeter usage;
+  private final SessionBilling billing;
   /** When this relay last heard that the client is alive (its own clock): the cost guard's input. */
   private long lastHeartbeatAt;
   /** When this relay last forwarded audio or carried out a control (its own clock): the guard's idle input. */
@@ -66,10 +66,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private long droppedAudioChars;
   private final IntervalGate dropNotices = new IntervalGate(1_000);
   private Runnable onClosed = () -> { };
-  private final BudgetWatch budget;
-  private Runnable onUsage = () -> { };
-  private Runnable onBudgetReached = () -> { };
-  private final RateLimitBackoff rateLimits = new RateLimitBackoff();
+  private final UpstreamRateLimits rateLimits;
   private final AnswerCuts cuts;
 
   private RelaySession(Vertx vertx, String relayNode, long epoch, RelayConfig config, UpstreamConnector connector,
@@ -91,8 +88,9 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     this.recorder = new TurnRecorder(state, feed, this::giveUpUnstored);
     this.turns = new TurnTaking(state, timers, snapshot.appliedClientSeq(), recorder::record);
     this.toolCalls = new ToolCalls(snapshot.sessionId(), tools, new ToolHost());
-    this.usage = new UsageMeter(snapshot.sessionId(), config.model());
-    this.budget = new BudgetWatch(snapshot.budget(), snapshot.spend());
+    this.billing = new SessionBilling(new UsageMeter(snapshot.sessionId(), config.model()),
+        new BudgetWatch(snapshot.budget(), snapshot.spend()), metrics);
+    this.rateLimits = new UpstreamRateLimits(snapshot.sessionId(), metrics);
     this.cuts = new AnswerCuts(state, recorder::recordWith);
     turns.holdTextsWhile(toolCalls::running);
     turns.holdAnswersFor(() -> rateLimits.waitMs(timers.now()));
@@ -100,7 +98,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
         () -> connector.connect().map(socket -> {
           UpstreamLink link = new UpstreamLink(socket, sessionId(), mayAct, this::onEvent, this::onAudio, this::onLost,
               metrics.upstreamOpen);
-          usage.linkOpened(link);
+          billing.linkOpened(link);
           return link;
         }),
         this,
@@ -132,7 +130,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
 
   /** What this session's upstreams cost here, until the session service has it. */
   UsageMeter usage() {
-    return usage;
+    return billing.meter();
   }
 
   /** This relay's claim epoch of the session. */
@@ -155,22 +153,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    * a limit (once).
    */
   void onBudget(Runnable usage, Runnable reached) {
-    this.onUsage = usage;
-    this.onBudgetReached = reached;
-  }
-
-  /**
-   * The relay's own count: what the session cost before plus the tokens billed here (the cost and the time are
-   * the session service's to count). Reaching a limit is reported at once; the session service ends the session.
-   */
-  private void checkBudget() {
-    if (!budget.limited()) {
-      return;
-    }
-    onUsage.run();
-    if (budget.billed(usage.counted())) {
-      onBudgetReached.run();
-    }
+    billing.onBudget(usage, reached);
   }
 
   /** Whether this session's upstream has closed here. */
@@ -552,10 +535,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
 
   private void onEvent(UpstreamLink from, UpstreamEvent event) {
     if (event instanceof UpstreamEvent.ResponseDone done && done.usage() != null) {
-      // Billed whichever link it came on (an old one finishing during a rollover too).
-      usage.responseDone(done.responseId(), done.usage());
-      metrics.billed(done.usage());
-      checkBudget();
+      billing.billed(done);
     }
     if (!supervisor.isCurrent(from)) {
       return;
@@ -574,12 +554,10 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
       cuts.apply();
     } else if (event instanceof UpstreamEvent.Failure failure) {
       LOG.warn("[Relay] upstream error for {}: {}", sessionId(), failure.code());
-    } else if (event instanceof UpstreamEvent.RateLimits limits) {
-      rateLimits.announced(limits);
-      metrics.rateLimits(limits);
     }
     turns.observe(event);
-    String toClient = rateLimited(event) ? rateLimitRefused() : event.toClient();
+    String refused = rateLimits.observe(event, timers.now());
+    String toClient = refused != null ? refused : event.toClient();
     if (toClient != null) {
       toClient(toClient, 0);
     }
@@ -590,26 +568,6 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
         && !ended.cleared()) {
       supervisor.quietMoment();
     }
-  }
-
-  /** Whether {@code event} says the upstream's rate limit refused a response; a completed one clears that. */
-  private boolean rateLimited(UpstreamEvent event) {
-    if (event instanceof UpstreamEvent.ResponseDone done) {
-      if ("completed".equals(done.status())) {
-        rateLimits.cleared();
-      }
-      return done.rateLimited();
-    }
-    return event instanceof UpstreamEvent.Failure failure && UpstreamEvent.RateLimits.isRateLimit(failure.code());
-  }
-
-  /** The answer waits out the rate limit; the client hears how long (recoverable: nothing to do). */
-  private String rateLimitRefused() {
-    long retryInMs = rateLimits.refused(timers.now());
-    metrics.rateLimited.increment();
-    LOG.warn("[Relay] the upstream's rate limit refused a response of {}; asking again in {} ms", sessionId(),
-        retryInMs);
-    return ServerEvents.upstreamRateLimited(retryInMs);
   }
 
   /** Audio is live: it goes straight to the client and is never stored or replayed. */
