@@ -41,7 +41,7 @@ public final class TestCluster implements AutoCloseable {
     ClusterConfig loopback = ClusterConfig.loopback(name);
     ClusterConfig config = PORT == loopback.port() ? loopback : new ClusterConfig(name, "127.0.0.1", PORT,
         java.util.List.of(membersList()), loopback.publicAddress(), loopback.eventBusPort(),
-        loopback.failureTimeoutSeconds(), loopback.mergeDelaySeconds(), loopback.interfaces());
+        loopback.failureTimeoutSeconds(), loopback.mergeDelaySeconds(), loopback.interfaces(), false);
     Vertx vertx = Await.result(ClusteredVertx.start(config, options));
     synchronized (nodes) {
       nodes.add(vertx);

@@ -1,11 +1,13 @@
 package io.voxrelay.it;
 
+import io.voxrelay.common.cluster.StallExit;
 import io.voxrelay.gateway.GatewayServiceMain;
 import io.voxrelay.relay.RelayServiceMain;
 import io.voxrelay.session.SessionServiceMain;
 import io.voxrelay.testing.Await;
 import io.voxrelay.watchdog.WatchdogServiceMain;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The chaos suite's processes: two instances of each service, each restartable under a new generation, and
- * the faults done to them ({@link ChaosFault}). Knows which gateways are up, for the clients, and when each
+ * the faults done to them ({@link ChaosFault}); it is also their supervisor, starting afresh an instance that
+ * exits after a stall as long as the failure timeout. Knows which gateways are up, for the clients, and when each
  * relay stalled past the failure timeout, for the overlap check.
  */
 final class ChaosServices {
@@ -74,7 +77,16 @@ final class ChaosServices {
         start(fault.service, i);
       }
       case SHORT_STALL_RELAY, SHORT_STALL_GATEWAY -> stall(name, shortStallMs, false);
-      case LONG_STALL_RELAY, LONG_STALL_SESSION -> stall(name, longStallMs, "relay".equals(fault.service));
+      case LONG_STALL_RELAY, LONG_STALL_SESSION -> {
+        stall(name, longStallMs, "relay".equals(fault.service));
+        // Removed from the cluster meanwhile, it exits as it runs again; the supervisor starts it afresh.
+        int code = down(name).awaitExit(Duration.ofSeconds(10));
+        if (code != StallExit.EXIT_CODE) {
+          throw new AssertionError(name + " exited with " + code + " after its long stall, not "
+              + StallExit.EXIT_CODE);
+        }
+        start(fault.service, i);
+      }
       case SESSION_SERVICE_DOWN -> {
         down("session0").kill();
         down("session1").kill();

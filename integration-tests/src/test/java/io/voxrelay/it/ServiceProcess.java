@@ -107,6 +107,23 @@ final class ServiceProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * Waits for the process to end by itself (e.g. after a stall as long as the failure timeout).
+   *
+   * @return its exit code
+   */
+  int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError(name + " did not exit within " + timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    return process.exitValue();
+  }
+
   /** Every line the process printed so far. */
   List<String> lines() {
     return List.copyOf(lines);

@@ -1,5 +1,6 @@
 package io.voxrelay.it;
 
+import io.voxrelay.common.cluster.StallExit;
 import io.voxrelay.gateway.GatewayServiceMain;
 import io.voxrelay.relay.RelayServiceMain;
 import io.voxrelay.session.SessionServiceMain;
@@ -18,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A relay holding 20 live sessions is frozen (SIGSTOP) and let go on (SIGCONT), twice: for 8 s (past the
  * 5 s bus timeout, under the 10 s cluster failure timeout) and for 20 s (the cluster removes it, its sessions
- * move to the other relay, and it comes back). Checked from outside: upstream overlaps at the simulator, each
- * typed turn carried out once, and each event and item once at the clients.
+ * move to the other relay, and as it runs again it exits, code 75, for its supervisor to start it afresh). Checked
+ * from outside: upstream overlaps at the simulator, each typed turn carried out once, and each event and item
+ * once at the clients.
  */
 @DisplayName("A stalled relay (SIGSTOP, then SIGCONT)")
 class StalledRelayTest {
@@ -63,7 +65,7 @@ class StalledRelayTest {
           assertThat(s.upstreams(cluster.simulator)).as("%s: still its first upstream", s.marker).hasSize(1);
         }
 
-        // 20 s: the cluster removes relay A and its sessions move to B; A comes back and must act on none.
+        // 20 s: the cluster removes relay A and its sessions move to B; A runs again, acts on none, and exits.
         ScriptedSession.talk(sessions, "into the long stall", true);
         relayA.stall();
         Await.sleep(20_000);
@@ -89,8 +91,11 @@ class StalledRelayTest {
         System.out.printf("[stall] longest overlap past SIGCONT: %d ms%n", afterResume / 1_000_000);
         assertThat(Duration.ofNanos(afterResume)).as("upstreams of the stalled relay close as soon as it runs again")
             .isLessThanOrEqualTo(OVERLAP_AFTER_RESUME);
-        assertThat(relayA.lines()).as("relay A saw its stall and fenced itself")
+        assertThat(relayA.lines()).as("relay A saw its short stall and fenced itself")
             .anyMatch(l -> l.contains("acting on none of its"));
+        assertThat(relayA.awaitExit(Duration.ofSeconds(10))).as("relay A exits after its long stall")
+            .isEqualTo(StallExit.EXIT_CODE);
+        assertThat(relayA.lines()).anyMatch(l -> l.contains("was stalled for") && l.contains("exits (code 75)"));
         assertThat(sessions.stream().filter(s -> !s.processed("upstream.restored").isEmpty()))
             .as("the sessions moved off relay A were told").hasSize(SESSIONS);
       } finally {

@@ -62,6 +62,9 @@ public final class ServiceLauncher {
           Telemetry.of(vertx).started();
           Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(vertx, management.shutdownTimeoutMs()),
               service + "-shutdown"));
+          if (cluster.exitAfterStall()) {
+            StallExit.watch(service, java.time.Duration.ofSeconds(cluster.failureTimeoutSeconds()));
+          }
           System.out.println(READY_LINE + service);
           System.out.flush();
         })

@@ -22,10 +22,13 @@ import java.util.Optional;
  * @param mergeDelaySeconds     how soon a member removed while it stalled (or was cut off) merges back once it runs
  *                              again, and how often that is tried after ({@code VOXRELAY_CLUSTER_MERGE_DELAY_S}, 10;
  *                              Hazelcast's own defaults are 300 and 120)
+ * @param exitAfterStall        whether a service process stalled as long as the failure timeout exits (code 75) for its
+ *                              supervisor to start it afresh, instead of running on to merge back
+ *                              ({@code VOXRELAY_CLUSTER_EXIT_AFTER_STALL}, true; the one-JVM run never does)
  */
 public record ClusterConfig(String clusterName, String host, int port, List<String> members,
                             Optional<String> publicAddress, int eventBusPort, int failureTimeoutSeconds,
-                            int mergeDelaySeconds, List<String> interfaces) {
+                            int mergeDelaySeconds, List<String> interfaces, boolean exitAfterStall) {
 
   /** Seconds before a member that was removed merges back, unless configured. */
   public static final int DEFAULT_MERGE_DELAY_S = 10;
@@ -43,18 +46,19 @@ public record ClusterConfig(String clusterName, String host, int port, List<Stri
         env.integer("VOXRELAY_EVENTBUS_PORT", 0),
         env.integer("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", DEFAULT_FAILURE_TIMEOUT_S),
         env.integer("VOXRELAY_CLUSTER_MERGE_DELAY_S", DEFAULT_MERGE_DELAY_S),
-        env.list("VOXRELAY_CLUSTER_INTERFACES", List.of()));
+        env.list("VOXRELAY_CLUSTER_INTERFACES", List.of()),
+        env.bool("VOXRELAY_CLUSTER_EXIT_AFTER_STALL", true));
   }
 
   /** The same settings under another cluster name. */
   public ClusterConfig withClusterName(String name) {
     return new ClusterConfig(name, host, port, members, publicAddress, eventBusPort, failureTimeoutSeconds,
-        mergeDelaySeconds, interfaces);
+        mergeDelaySeconds, interfaces, exitAfterStall);
   }
 
   /** Loopback defaults under another cluster name, so that tests running side by side stay apart. */
   public static ClusterConfig loopback(String clusterName) {
     return new ClusterConfig(clusterName, "127.0.0.1", 5701, List.of("127.0.0.1:5701-5720"),
-        Optional.empty(), 0, DEFAULT_FAILURE_TIMEOUT_S, DEFAULT_MERGE_DELAY_S, List.of());
+        Optional.empty(), 0, DEFAULT_FAILURE_TIMEOUT_S, DEFAULT_MERGE_DELAY_S, List.of(), false);
   }
 }

@@ -34,7 +34,7 @@ class ClusteredVertxTest {
   @DisplayName("members, interface and public address come from the configuration")
   void hostSettings() {
     ClusterConfig config = new ClusterConfig("prod", "0.0.0.0", 5801, List.of("10.1.0.5", "10.1.0.6:5801-5802"),
-        Optional.of("203.0.113.7:5801"), 0, 10, 7, List.of());
+        Optional.of("203.0.113.7:5801"), 0, 10, 7, List.of(), true);
     Config hz = ClusteredVertx.hazelcastConfig(config);
     assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
         .containsExactly("10.1.0.5", "10.1.0.6:5801", "10.1.0.6:5802");
@@ -49,7 +49,7 @@ class ClusteredVertxTest {
   @DisplayName("in containers, interface wildcards let a member named once be tried at each of its addresses")
   void interfaceWildcards() {
     ClusterConfig config = new ClusterConfig("prod", "10.89.0.5", 5701, List.of("session:5701", "relay:5701"),
-        Optional.empty(), 0, 10, 10, List.of("10.*.*.*", "172.16-31.*.*"));
+        Optional.empty(), 0, 10, 10, List.of("10.*.*.*", "172.16-31.*.*"), true);
     Config hz = ClusteredVertx.hazelcastConfig(config);
     assertThat(hz.getNetworkConfig().getInterfaces().isEnabled()).isTrue();
     assertThat(hz.getNetworkConfig().getInterfaces().getInterfaces()).containsExactlyInAnyOrder("10.*.*.*", "172.16-31.*.*");
