@@ -91,8 +91,6 @@ class StalledRelayTest {
         System.out.printf("[stall] longest overlap past SIGCONT: %d ms%n", afterResume / 1_000_000);
         assertThat(Duration.ofNanos(afterResume)).as("upstreams of the stalled relay close as soon as it runs again")
             .isLessThanOrEqualTo(OVERLAP_AFTER_RESUME);
-        assertThat(relayA.lines()).as("relay A saw its short stall and fenced itself")
-            .anyMatch(l -> l.contains("acting on none of its"));
         assertThat(relayA.awaitExit(Duration.ofSeconds(10))).as("relay A exits after its long stall")
             .isEqualTo(StallExit.EXIT_CODE);
         assertThat(relayA.lines()).anyMatch(l -> l.contains("was stalled for") && l.contains("exits (code 75)"));

@@ -7,11 +7,11 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ends a service process that was stalled as long as the cluster's failure timeout. The other members have
- * removed it meanwhile: its sessions moved, and if it ran on it would be a cluster of its own until Hazelcast
- * merged it back, which can take minutes, or never happen when an instance started meanwhile joined it. So it
- * stops at once, as {@code kill -9} would (every service recovers from that), and its supervisor starts a
- * fresh instance that joins the cluster as a new member.
+ * Ends a service process that was stalled as long as the cluster's failure timeout. The other members may
+ * have removed it meanwhile and moved its sessions; if it ran on it would be a cluster of its own until
+ * Hazelcast merged it back, which can take minutes, or never happen when an instance started meanwhile joined
+ * it. So it stops at once, as {@code kill -9} would (every service recovers from that), and its supervisor
+ * starts a fresh instance that joins the cluster as a new member.
  */
 public final class StallExit {
 
@@ -37,7 +37,7 @@ public final class StallExit {
         long stalled = detector.tick(System.nanoTime());
         if (stalled > 0) {
           LOG.error("[voxrelay] {} was stalled for {} ms, as long as the cluster failure timeout ({} s): the cluster "
-                  + "has removed it, so it exits (code {}) for its supervisor to start a fresh instance "
+                  + "may have removed it, so it exits (code {}) for its supervisor to start a fresh instance "
                   + "(VOXRELAY_CLUSTER_EXIT_AFTER_STALL=false keeps it running, to merge back)", service,
               TimeUnit.NANOSECONDS.toMillis(stalled), failureTimeout.toSeconds(), EXIT_CODE);
           System.out.flush();
