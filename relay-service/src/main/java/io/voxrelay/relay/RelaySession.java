@@ -67,6 +67,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private final IntervalGate dropNotices = new IntervalGate(1_000);
   private Runnable onClosed = () -> { };
   private final UpstreamRateLimits rateLimits;
+  private Future<Void> closeNotice = Future.succeededFuture();
   private final AnswerCuts cuts;
 
   private RelaySession(Vertx vertx, String relayNode, long epoch, RelayConfig config, UpstreamConnector connector,
@@ -154,6 +155,15 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    */
   void onBudget(Runnable usage, Runnable reached) {
     billing.onBudget(usage, reached);
+  }
+
+  /**
+   * Completes once the session service has taken (or, past its retries, not taken) this upstream's close
+   * notice; at once if none was sent. Until then the relay must not claim the session again: the notice names
+   * the same claim, and would mark a new upstream's session as awaiting resume.
+   */
+  Future<Void> closeNoticed() {
+    return closeNotice;
   }
 
   /** Whether this session's upstream has closed here. */
@@ -353,10 +363,11 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
       return;
     }
     if (awaitResume) {
-      DurableRequests.request(vertx, Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId(), relayNode,
-              epoch, failed), DurableRequests.Policy.standard(config.busTimeoutMs()))
+      closeNotice = DurableRequests.request(vertx, Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId(),
+              relayNode, epoch, failed), DurableRequests.Policy.standard(config.busTimeoutMs()))
           .onFailure(e -> LOG.warn("[Relay] the session service did not take the close of {}'s upstream: {}",
-              sessionId(), e.getMessage()));
+              sessionId(), e.getMessage()))
+          .mapEmpty();
     }
     shutDown();
   }

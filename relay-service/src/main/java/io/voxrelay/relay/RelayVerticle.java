@@ -81,6 +81,8 @@ public final class RelayVerticle extends VerticleBase {
   private final Map<String, Boolean> abandonedOpens = new HashMap<>();
   /** Upstreams opened here whose gateway has not yet confirmed that its client took them: session → connection. */
   private final Map<String, String> unconfirmed = new HashMap<>();
+  /** Close notices of upstreams closed here that the session service has not taken yet (each bounded by its retries). */
+  private final Map<String, Future<Void>> closeNotices = new HashMap<>();
   /** The usage of sessions closed here that the store does not have in full yet. */
   private final List<UsageMeter> finishing = new ArrayList<>();
   /** Whether a usage report is on its way: one at a time. */
@@ -281,6 +283,13 @@ public final class RelayVerticle extends VerticleBase {
       inProgress.future().onComplete(ar -> open(message, request));
       return;
     }
+    Future<Void> closing = closeNotices.get(request.sessionId());
+    if (closing != null) {
+      // This relay just let the session's upstream go (the client came back as the detach grace ran out): its
+      // close notice goes first, so the session awaits resume and this open is refused, not stranded by it.
+      closing.onComplete(ar -> open(message, request));
+      return;
+    }
     if (sessions.size() + opening.size() >= config.maxSessions()) {
       LOG.warn("[Relay] refused to open an upstream for {}: this relay holds its maximum of {} "
           + "(VOXRELAY_RELAY_MAX_SESSIONS)", request.sessionId(), config.maxSessions());
@@ -304,6 +313,11 @@ public final class RelayVerticle extends VerticleBase {
           sessions.put(request.sessionId(), session);
           session.onClosed(() -> {
             sessions.remove(request.sessionId(), session);
+            Future<Void> notice = session.closeNoticed();
+            if (!notice.isComplete()) {
+              closeNotices.put(request.sessionId(), notice);
+              notice.onComplete(ar -> closeNotices.remove(request.sessionId(), notice));
+            }
             // Its last usage (the final time of its upstream) still goes to the store.
             if (finishing.size() >= MAX_FINISHING) {
               finishing.remove(0);

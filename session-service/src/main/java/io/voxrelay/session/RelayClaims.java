@@ -29,8 +29,8 @@ final class RelayClaims {
   }
 
   /**
-   * A claim succeeds if the session is held by the relay the claimant expected, or by the claimant itself;
-   * every grant raises the epoch. A give-back succeeds only if it names the current claim.
+   * A claim succeeds if the session is held by the relay the claimant expected (or by the claimant itself, a
+   * claim sent again); a give-back only if it names the current claim.
    */
   Future<RelayClaim> bind(BindRelay request) {
     return store.update(request.sessionId(), s -> {
@@ -39,16 +39,17 @@ final class RelayClaims {
                 && (request.epoch() == 0 || request.epoch() == s.relayEpoch());
             return current && s.relayNode() != null ? s.toBuilder().relayNode(null).build() : s;
           }
-          // A relay claims only a session it holds no upstream of, so a claim by the holder is a new claim
-          // (it let the upstream go, and its close notice may still be on the way): it gets a new epoch, and
-          // that late notice, which names the old one, changes nothing.
-          if (!Objects.equals(s.relayNode(), request.relayNode())
-              && !Objects.equals(s.relayNode(), request.expectedRelayNode())) {
+          if (s.ended() || Objects.equals(s.relayNode(), request.relayNode())) {
+            // An ended interview gets no upstream, whatever raced its end (a failover asked for by a control
+            // that arrived after it).
+            return s;
+          }
+          if (!Objects.equals(s.relayNode(), request.expectedRelayNode())) {
             return s;
           }
           return s.toBuilder().relayNode(request.relayNode()).relayEpoch(s.relayEpoch() + 1).build();
         })
-        .map(s -> Objects.equals(s.relayNode(), request.relayNode())
+        .map(s -> Objects.equals(s.relayNode(), request.relayNode()) && !(s.ended() && request.relayNode() != null)
             ? RelayClaim.granted(s.relayNode(), s.relayEpoch()) : RelayClaim.refused(s.relayNode(), s.relayEpoch()));
   }
 
