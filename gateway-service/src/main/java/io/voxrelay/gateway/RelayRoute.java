@@ -13,6 +13,7 @@ import io.voxrelay.common.bus.UpstreamHeldElsewhere;
 import io.voxrelay.common.bus.UpstreamOpened;
 import io.voxrelay.common.config.RelayConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -31,6 +32,9 @@ import java.util.function.BooleanSupplier;
 final class RelayRoute {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayRoute.class);
+  /** How many relays an open asks in turn while the ones it reaches are stopping. */
+  static final int STOPPING_RELAY_ATTEMPTS = 4;
+  private static final long STOPPING_RELAY_RETRY_MS = 100;
 
   private final Vertx vertx;
   private final String sessionId;
@@ -115,7 +119,7 @@ final class RelayRoute {
         ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay bound"))
         : request(Addresses.relayNode(bound), open);
     return attempt
-        .recover(e -> isRelayGone(e) ? request(Addresses.RELAY_OPEN, relayGone(open, e)) : Future.failedFuture(e))
+        .recover(e -> isRelayGone(e) ? requestAnyRelay(relayGone(open, e), 1) : Future.failedFuture(e))
         .onFailure(e -> {
           if (e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
             // Gave up waiting: an upstream opened for a client never connected closes at once; otherwise, and
@@ -128,6 +132,21 @@ final class RelayRoute {
             }
           }
         });
+  }
+
+  /**
+   * Asks any relay to open the session. One that is stopping refuses ({@link BusFailure#MOVING}), and the next
+   * is asked, up to {@link #STOPPING_RELAY_ATTEMPTS} times in all.
+   */
+  private Future<UpstreamOpened> requestAnyRelay(OpenUpstream open, int attempt) {
+    return request(Addresses.RELAY_OPEN, open).recover(e -> {
+      if (attempt >= STOPPING_RELAY_ATTEMPTS || !(e instanceof ReplyException re && re.failureCode() == BusFailure.MOVING)) {
+        return Future.failedFuture(e);
+      }
+      Promise<UpstreamOpened> next = Promise.promise();
+      vertx.setTimer(STOPPING_RELAY_RETRY_MS, t -> requestAnyRelay(open, attempt + 1).onComplete(next));
+      return next.future();
+    });
   }
 
   /**

@@ -98,6 +98,7 @@ public final class RelayVerticle extends VerticleBase {
   private UpstreamConnector connector;
   private StallFence fence;
   private MessageConsumer<OpenUpstream> openConsumer;
+  private boolean stopping;
   private RelayGuard guard;
   private final ToolConfig toolConfig;
   private ToolEndpoint tools;
@@ -151,7 +152,7 @@ public final class RelayVerticle extends VerticleBase {
     vertx.setPeriodic(hygiene.relayGuardIntervalMs(), t -> guard.sweep(sessions.values(), System.currentTimeMillis()));
     var bus = vertx.eventBus();
     return Future.all(
-        (openConsumer = bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, m -> open(m, m.body()))).completion(),
+        (openConsumer = bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, this::openNew)).completion(),
         bus.<RelayCommand>consumer(Addresses.relayNode(nodeId), this::onCommand).completion(),
         bus.<OpenAbandoned>consumer(Addresses.RELAY_OPEN_ABANDONED, m -> abandoned(m.body())).completion())
         .onSuccess(v -> LOG.info("[Relay] Started {} (upstream {}, model {})", nodeId, config.upstreamUrl(),
@@ -166,9 +167,12 @@ public final class RelayVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    Future<?> noNewSessions = openConsumer == null ? Future.succeededFuture() : openConsumer.unregister();
-    return noNewSessions
-        .eventually(() -> Future.join(List.copyOf(sessions.values()).stream().map(this::handOff).toList()))
+    // New sessions are refused from now on, not unregistered at once: a gateway that has not yet seen the
+    // unregistration would send here, and the bus drops a message for a handler that is gone (its sender waits
+    // out its timeout). The refusal makes it ask another relay.
+    stopping = true;
+    return Future.join(List.copyOf(sessions.values()).stream().map(this::handOff).toList())
+        .eventually(() -> openConsumer == null ? Future.succeededFuture() : openConsumer.unregister())
         // What the upstreams closed here cost goes to the store before the process leaves.
         .eventually(this::reportUsage)
         .eventually(() -> connector.close())
@@ -257,6 +261,15 @@ public final class RelayVerticle extends VerticleBase {
           .onFailure(e -> message.fail(e instanceof RelaySession.Moving ? BusFailure.MOVING : BusFailure.UNAVAILABLE,
               e.getMessage()));
     }
+  }
+
+  /** A request on the shared address, for any relay: refused once this relay is stopping. */
+  private void openNew(Message<OpenUpstream> message) {
+    if (stopping) {
+      message.fail(BusFailure.MOVING, "this relay is stopping; ask another");
+      return;
+    }
+    open(message, message.body());
   }
 
   /**
