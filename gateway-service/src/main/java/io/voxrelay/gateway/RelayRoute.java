@@ -204,7 +204,7 @@ final class RelayRoute {
   /**
    * The relay holding this session is gone from the cluster: another one takes the session over, with the
    * conversation restored from the store. Completes with the new relay's answer (null when the session
-   * awaits resume or has ended, and needs none); a takeover under way is joined, and a relay this route does not use is
+   * awaits resume and needs none); a takeover under way is joined, and a relay this route does not use is
    * ignored (completes with null at once).
    */
   Future<UpstreamOpened> relayLost(String lostNode, long lastDelivered) {
@@ -227,8 +227,7 @@ final class RelayRoute {
     use(null);
     LOG.warn("[Gateway] moving {} off relay {} ({})", sessionId, fromNode, reason);
     takeover = BusRequests.<SessionSnapshot>request(vertx, Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
-        .compose(reply -> reply.body().awaitingResume() || reply.body().ended()
-            ? Future.succeededFuture((UpstreamOpened) null)
+        .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture((UpstreamOpened) null)
             : open(reply.body(), reason, lastDelivered, lastDelivered))
         .andThen(ar -> {
           takeover = null;

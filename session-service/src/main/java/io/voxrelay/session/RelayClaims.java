@@ -39,9 +39,7 @@ final class RelayClaims {
                 && (request.epoch() == 0 || request.epoch() == s.relayEpoch());
             return current && s.relayNode() != null ? s.toBuilder().relayNode(null).build() : s;
           }
-          if (s.ended() || Objects.equals(s.relayNode(), request.relayNode())) {
-            // An ended interview gets no upstream, whatever raced its end (a failover asked for by a control
-            // that arrived after it).
+          if (Objects.equals(s.relayNode(), request.relayNode())) {
             return s;
           }
           if (!Objects.equals(s.relayNode(), request.expectedRelayNode())) {
@@ -49,7 +47,7 @@ final class RelayClaims {
           }
           return s.toBuilder().relayNode(request.relayNode()).relayEpoch(s.relayEpoch() + 1).build();
         })
-        .map(s -> Objects.equals(s.relayNode(), request.relayNode()) && !(s.ended() && request.relayNode() != null)
+        .map(s -> Objects.equals(s.relayNode(), request.relayNode())
             ? RelayClaim.granted(s.relayNode(), s.relayEpoch()) : RelayClaim.refused(s.relayNode(), s.relayEpoch()));
   }
 

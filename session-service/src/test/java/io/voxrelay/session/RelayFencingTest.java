@@ -4,8 +4,6 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.CheckClaims;
-import io.voxrelay.common.bus.Control;
-import io.voxrelay.common.bus.SessionControlRequest;
 import io.voxrelay.common.bus.DescribeSession;
 import io.voxrelay.common.bus.SessionStatus;
 import io.voxrelay.common.bus.EmitEvents;
@@ -127,18 +125,6 @@ class RelayFencingTest {
     assertThat(stored.events().get(1)).isEqualTo(between.events().get(0));
     SessionSnapshot session = ask(Addresses.SESSION_GET, new GetSession(sessionId));
     assertThat(session.history()).extracting(Turn::itemId).containsExactly("item-1");
-  }
-
-  @Test
-  @DisplayName("an ended interview is claimed by no relay, not even the one that held it")
-  void endedSessionIsNotClaimed() {
-    RelayClaim held = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
-    ask(Addresses.SESSION_CONTROL, new SessionControlRequest(sessionId, Control.END, null, 0, null));
-    RelayClaim again = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", "relay-a"));
-    RelayClaim other = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-b", "relay-a"));
-    assertThat(again.granted()).as("the relay that held it, asked again by a failover").isFalse();
-    assertThat(other.granted()).isFalse();
-    assertThat(other.epoch()).isEqualTo(held.epoch());
   }
 
   @Test
