@@ -205,6 +205,10 @@ final class ClientConnection {
   }
 
   private Future<Void> moveOff(String fromNode, String reason) {
+    if (route.isEnded()) {
+      // The relay closed the upstream for end_interview: interview.ended and the close come from it as usual.
+      return Future.succeededFuture();
+    }
     if (route.takeover() != null) {
       return route.takeover().mapEmpty();
     }

@@ -111,6 +111,9 @@ final class ControlPipeline {
             new SessionControlRequest(sessionId, control, message.text(), message.seq(), connectionId), busOptions)
         .compose(reply -> {
           SessionSnapshot session = reply.body().session();
+          if (session.ended()) {
+            route.ended();
+          }
           // While the session moves to another relay, the control waits for it rather than miss the upstream.
           Future<Void> moved = route.takeover() == null ? Future.succeededFuture() : route.takeover().otherwiseEmpty().mapEmpty();
           return moved.compose(v -> route.relayNode() != null || control == Control.RESUME
@@ -168,7 +171,7 @@ final class ControlPipeline {
         .recover(e -> {
           LOG.warn("[Gateway] {} of {} failed at relay {}: {}", apply.control(), sessionId, target,
               ControlErrors.describe(e));
-          if (RelayRoute.isRelayGone(e)) {
+          if (RelayRoute.isRelayGone(e) && !route.isEnded()) {
             // The relay died with the control in flight: once another relay holds the session, it carries the
             // control out (it knows from the store whether the old one had).
             return relayLost.apply(target).compose(moved -> retryElsewhere(target, apply, e));

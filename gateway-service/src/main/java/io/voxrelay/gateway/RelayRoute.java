@@ -52,6 +52,8 @@ final class RelayRoute {
   private boolean clientConnected;
   /** A move of this session to another relay, while one is under way. */
   private Future<UpstreamOpened> takeover;
+  /** The interview ended (the session service applied {@code end_interview}): its relay letting it go is expected. */
+  private boolean ended;
 
   /**
    * @param openWaitMs how long to wait for a relay to open (or re-attach) the upstream: at least the relay's own
@@ -91,6 +93,16 @@ final class RelayRoute {
   /** Completes once no move of this session to another relay is under way (at once when none is); never fails. */
   Future<Void> moveSettled() {
     return takeover == null ? Future.succeededFuture() : takeover.transform(ar -> Future.succeededFuture());
+  }
+
+  /** The session service ended the interview: from now on the session is moved to no other relay. */
+  void ended() {
+    ended = true;
+  }
+
+  /** Whether the interview ended: a relay that no longer holds the session is not a relay lost. */
+  boolean isEnded() {
+    return ended;
   }
 
   /** A takeover under way, or null: what waits for the session to have a relay again. */
