@@ -171,7 +171,7 @@ final class ControlPipeline {
         .recover(e -> {
           LOG.warn("[Gateway] {} of {} failed at relay {}: {}", apply.control(), sessionId, target,
               ControlErrors.describe(e));
-          if (RelayRoute.isRelayGone(e) && !route.isEnded()) {
+          if (RelayRoute.isRelayGone(e)) {
             // The relay died with the control in flight: once another relay holds the session, it carries the
             // control out (it knows from the store whether the old one had).
             return relayLost.apply(target).compose(moved -> retryElsewhere(target, apply, e));

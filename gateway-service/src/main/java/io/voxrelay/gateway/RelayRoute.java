@@ -33,7 +33,7 @@ final class RelayRoute {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayRoute.class);
   /** How many relays an open asks in turn while the ones it reaches are stopping. */
-  static final int STOPPING_RELAY_ATTEMPTS = 4;
+  private static final int STOPPING_RELAY_ATTEMPTS = 4;
   private static final long STOPPING_RELAY_RETRY_MS = 100;
 
   private final Vertx vertx;

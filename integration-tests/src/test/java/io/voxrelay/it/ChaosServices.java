@@ -79,7 +79,7 @@ final class ChaosServices {
       case SHORT_STALL_RELAY, SHORT_STALL_GATEWAY -> stall(name, shortStallMs, false);
       case LONG_STALL_RELAY, LONG_STALL_SESSION -> {
         stall(name, longStallMs, "relay".equals(fault.service));
-        // Removed from the cluster meanwhile, it exits as it runs again; the supervisor starts it afresh.
+        // Stalled as long as the failure timeout, it exits as it runs again; the supervisor starts it afresh.
         int code = down(name).awaitExit(Duration.ofSeconds(10));
         if (code != StallExit.EXIT_CODE) {
           throw new AssertionError(name + " exited with " + code + " after its long stall, not "
