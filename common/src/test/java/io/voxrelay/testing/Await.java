@@ -29,6 +29,18 @@ public final class Await {
     }
   }
 
+  /** Waits for {@code future} to fail and returns why; fails the test if it succeeds. */
+  public static Throwable failure(Future<?> future) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError("future did not complete in 30 s", e);
+    }
+    throw new AssertionError("future succeeded where a failure was expected");
+  }
+
   /** Polls {@code condition} until it holds, failing with {@code description} after {@code timeout}. */
   public static void until(String description, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
