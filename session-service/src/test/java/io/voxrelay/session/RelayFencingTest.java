@@ -72,6 +72,7 @@ class RelayFencingTest {
     RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
     RelayClaim again = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
     assertThat(first.granted()).isTrue();
+    assertThat(again.granted()).as("a claim sent again is granted").isTrue();
     assertThat(again.epoch()).as("a claim sent again keeps its epoch").isEqualTo(first.epoch());
 
     RelayClaim takeover = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-b", "relay-a"));
