@@ -40,6 +40,19 @@ public final class SpeechLikeAudio {
     return out;
   }
 
+  /**
+   * What Chromium's default fake microphone captures: a short loud beep every half second. Server VAD hears
+   * one speech that never ends, since no silence between two beeps is as long as its 500 ms.
+   */
+  public static byte[] beeps(long millis) {
+    byte[] out = Pcm16.silence(millis);
+    byte[] beep = Pcm16.tone(400, 20, 0.5, 0);
+    for (long at = 0; at + 20 <= millis; at += 460) {
+      System.arraycopy(beep, 0, out, Pcm16.bytesOf(at), beep.length);
+    }
+    return out;
+  }
+
   /** Splits audio into base64 chunks of {@code chunkMillis}, as a browser would send them. */
   public static List<String> base64Chunks(byte[] pcm, long chunkMillis) {
     int size = Pcm16.bytesOf(chunkMillis);

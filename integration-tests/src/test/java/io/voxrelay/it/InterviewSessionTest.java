@@ -68,10 +68,12 @@ class InterviewSessionTest {
     awaitAnswers(client, before + 1);
   }
 
-  private static boolean sentCreateResponse(JsonNode event, boolean value) {
+  /** A session.update whose turn detection may interrupt an answer ({@code value}); it never creates one. */
+  private static boolean sentInterruptResponse(JsonNode event, boolean value) {
+    JsonNode detection = event.path("session").path("audio").path("input").path("turn_detection");
     return "session.update".equals(event.path("type").asText())
-        && event.path("session").path("audio").path("input").path("turn_detection").path("create_response")
-        .asBoolean(!value) == value;
+        && detection.path("interrupt_response").asBoolean(!value) == value
+        && !detection.path("create_response").asBoolean(true);
   }
 
   @Test
@@ -98,13 +100,13 @@ class InterviewSessionTest {
       assertThat(upstream.audioBytesReceived()).as("audio bytes upstream while paused").isEqualTo(audioBefore);
       assertThat(upstream.responsesCreated()).as("responses while paused").isEqualTo(3);
       assertThat(upstream.receivedTypes()).contains("input_audio_buffer.clear");
-      assertThat(upstream.receivedEvents()).anyMatch(e -> sentCreateResponse(e, false));
+      assertThat(upstream.receivedEvents()).anyMatch(e -> sentInterruptResponse(e, false));
 
       client.send("{\"type\":\"resume_interview\"}");
       client.awaitEvent("interview.resumed", TIMEOUT);
       List<JsonNode> received = upstream.receivedEvents();
-      assertThat(sentCreateResponse(received.get(received.size() - 1), true))
-          .as("the last event upstream re-enables automatic responses").isTrue();
+      assertThat(sentInterruptResponse(received.get(received.size() - 1), true))
+          .as("the last event upstream lets speech interrupt answers again (the relay asks for each answer)").isTrue();
 
       client.send("{\"type\":\"text\",\"text\":\"I prefer to type this answer.\"}");
       client.awaitEvent("the echo of the typed turn", TIMEOUT, e -> "transcript.done".equals(e.path("type").asText())

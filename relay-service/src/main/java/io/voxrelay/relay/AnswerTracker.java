@@ -3,20 +3,22 @@ package io.voxrelay.relay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Which items the relay put into the upstream conversation (typed turns, a moved-on question) still owe an
- * answer. An item is answered by a response that the upstream created <em>after</em> the item entered its
- * conversation and that finished without being cancelled. The upstream's events arrive in its own order, so
- * this holds however typed text, turn detection and our own {@code response.create} interleave: a response
- * turn detection started first does not count for a typed item added after it began, and our request that
- * lost the race to such a response is not needed when that response came after the item.
+ * Which turns of the upstream conversation still owe an answer, in the order they entered it: the items the
+ * relay added (typed turns, a moved-on question, a tool's output) and the user's spoken turns (turn detection
+ * only commits them; the relay asks for every answer itself). An answer is a response the relay asked for
+ * with the turn's item id in its metadata ({@link RealtimeClientEvents#responseCreate}); a response that names
+ * no tracked turn answers none. So a typed turn is never counted as answered by a response to speech that
+ * came with it, and speech that arrives with a typed turn gets its own answer afterwards.
  *
- * <p>Pure bookkeeping, no I/O: the session asks {@link #owesAnswer()} at each quiet moment and requests one
- * response when it does. Bounded: at most {@link #MAX_ITEMS} items are tracked, and an item whose answer was
+ * <p>Pure bookkeeping, no I/O: the session asks {@link #nextToAnswer()} at each moment a response may start
+ * and asks for that one. Bounded: at most {@link #MAX_ITEMS} turns are tracked, and a turn whose answer was
  * cut off {@link #MAX_ATTEMPTS} times is given up.
  */
 final class AnswerTracker {
@@ -27,46 +29,135 @@ final class AnswerTracker {
 
   private enum Stage { SENT, IN_CONVERSATION, ANSWERING }
 
+  /** What a tracked turn is. */
+  enum Kind {
+    /** Added by the relay: a typed turn, a moved-on question or a tool's output. */
+    ADDED,
+    /** The user's speech, committed by turn detection. */
+    SPOKEN
+  }
+
   private static final class Item {
+    final Kind kind;
     Stage stage = Stage.SENT;
     int attempts;
+    /** When it last began to owe an answer (entered, or its answer was cut off); -1 while it does not. */
+    long owedSince = -1;
+
+    Item(Kind kind) {
+      this.kind = kind;
+    }
   }
 
   private final Map<String, Item> items = new LinkedHashMap<>();
 
   /** The relay added {@code itemId} to the conversation and wants it answered. */
   void expect(String itemId) {
+    track(itemId, new Item(Kind.ADDED));
+  }
+
+  /**
+   * Turn detection committed the user's speech as {@code itemId} ({@code input_audio_buffer.committed}): it is
+   * in the conversation and owes an answer from {@code now}.
+   */
+  void spoken(String itemId, long now) {
+    if (items.containsKey(itemId)) {
+      return;
+    }
+    Item item = new Item(Kind.SPOKEN);
+    item.stage = Stage.IN_CONVERSATION;
+    item.owedSince = now;
+    track(itemId, item);
+  }
+
+  private void track(String itemId, Item item) {
     if (items.size() >= MAX_ITEMS) {
       String oldest = items.keySet().iterator().next();
       items.remove(oldest);
-      LOG.warn("[Relay] more than {} items await an answer; the oldest is no longer tracked", MAX_ITEMS);
+      LOG.warn("[Relay] more than {} turns await an answer; the oldest is no longer tracked", MAX_ITEMS);
     }
-    items.put(itemId, new Item());
+    items.put(itemId, item);
   }
 
-  /** The upstream reports {@code itemId} in its conversation ({@code conversation.item.added}). */
-  void itemAdded(String itemId) {
+  /** The upstream reports {@code itemId} in its conversation ({@code conversation.item.added}) at {@code now}. */
+  void itemAdded(String itemId, long now) {
     Item item = items.get(itemId);
     if (item != null && item.stage == Stage.SENT) {
       item.stage = Stage.IN_CONVERSATION;
-    }
-  }
-
-  /** A response began ({@code response.created}): it answers every item already in the conversation. */
-  void responseCreated() {
-    for (Item item : items.values()) {
-      if (item.stage == Stage.IN_CONVERSATION) {
-        item.stage = Stage.ANSWERING;
-        item.attempts++;
-      }
+      item.owedSince = now;
     }
   }
 
   /**
-   * A response finished ({@code response.done}). Completed (or incomplete: it answered, if briefly), its
-   * items are answered; cancelled or failed, they owe an answer again, up to {@link #MAX_ATTEMPTS}.
+   * The turn a response should answer now, or null when none owes one. The oldest owed turn comes first. A
+   * spoken turn is answered together with the spoken turns right after it that owe one too (one answer for
+   * speech that turn detection split), never together with a turn the relay added.
    */
-  void responseDone(String status) {
+  String nextToAnswer() {
+    String named = null;
+    for (Map.Entry<String, Item> entry : items.entrySet()) {
+      Item item = entry.getValue();
+      if (named == null) {
+        if (item.stage == Stage.IN_CONVERSATION) {
+          named = entry.getKey();
+          if (item.kind == Kind.ADDED) {
+            return named;
+          }
+        }
+      } else if (item.kind == Kind.SPOKEN && item.stage == Stage.IN_CONVERSATION) {
+        named = entry.getKey();
+      } else {
+        break;
+      }
+    }
+    return named;
+  }
+
+  /**
+   * A response began ({@code response.created}) naming {@code answersItem} (null: it named none). It answers
+   * that turn and, for a spoken turn, the owed spoken turns just before it.
+   */
+  void responseCreated(String answersItem) {
+    Item named = answersItem == null ? null : items.get(answersItem);
+    if (named == null || named.stage != Stage.IN_CONVERSATION) {
+      return;
+    }
+    for (Map.Entry<String, Item> entry : answeredWith(answersItem, named)) {
+      Item item = entry.getValue();
+      item.stage = Stage.ANSWERING;
+      item.attempts++;
+      item.owedSince = -1;
+    }
+  }
+
+  /** The turns a response naming {@code answersItem} answers: it, and for speech the owed speech before it. */
+  private List<Map.Entry<String, Item>> answeredWith(String answersItem, Item named) {
+    List<Map.Entry<String, Item>> run = new ArrayList<>();
+    for (Map.Entry<String, Item> entry : items.entrySet()) {
+      Item item = entry.getValue();
+      boolean owedSpeech = item.kind == Kind.SPOKEN && item.stage == Stage.IN_CONVERSATION;
+      if (entry.getKey().equals(answersItem)) {
+        if (named.kind == Kind.ADDED) {
+          run.clear();
+        }
+        run.add(entry);
+        return run;
+      }
+      if (!owedSpeech) {
+        run.clear();
+      } else {
+        run.add(entry);
+      }
+    }
+    return run;
+  }
+
+  /**
+   * A response finished ({@code response.done}) at {@code now}. Completed (or incomplete: it answered, if
+   * briefly), its turns are answered; cancelled or failed, they owe an answer again, up to
+   * {@link #MAX_ATTEMPTS}.
+   */
+  void responseDone(String status, long now) {
     boolean answered = !"cancelled".equals(status) && !"failed".equals(status);
     for (Iterator<Map.Entry<String, Item>> it = items.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Item> entry = it.next();
@@ -81,17 +172,21 @@ final class AnswerTracker {
         it.remove();
       } else {
         item.stage = Stage.IN_CONVERSATION;
+        item.owedSince = now;
       }
     }
   }
 
   /**
-   * A new upstream conversation replaced the old one, with the history restored into it before anything
-   * else: every item still owed is in it, and no response is under way.
+   * A new upstream conversation replaced the old one at {@code now}, with the history restored into it before
+   * anything else: every turn still owed is in it, and no response is under way.
    */
-  void conversationRestored() {
+  void conversationRestored(long now) {
     for (Item item : items.values()) {
-      item.stage = Stage.IN_CONVERSATION;
+      if (item.stage != Stage.IN_CONVERSATION) {
+        item.stage = Stage.IN_CONVERSATION;
+        item.owedSince = now;
+      }
     }
   }
 
@@ -106,17 +201,23 @@ final class AnswerTracker {
     }
   }
 
-  /** Whether some item in the conversation still waits for a response to begin. */
+  /** Whether some turn in the conversation still waits for a response to begin. */
   boolean owesAnswer() {
-    for (Item item : items.values()) {
-      if (item.stage == Stage.IN_CONVERSATION) {
-        return true;
-      }
-    }
-    return false;
+    return nextToAnswer() != null;
   }
 
-  /** Items not answered yet, in any stage. */
+  /** Since when {@code itemId} has owed an answer, or -1 when it does not (answered, under way, unknown). */
+  long owedSince(String itemId) {
+    Item item = items.get(itemId);
+    return item == null || item.stage != Stage.IN_CONVERSATION ? -1 : item.owedSince;
+  }
+
+  /** Whether {@code itemId} is a turn the relay added that still waits for its answer to finish. */
+  boolean tracks(String itemId) {
+    return items.containsKey(itemId);
+  }
+
+  /** Turns not answered yet, in any stage. */
   int pending() {
     return items.size();
   }

@@ -43,18 +43,18 @@ final class LinkActivity {
     return true;
   }
 
+  /** A response was asked for again, whatever this believed was under way. */
+  void requestedAgain() {
+    responseRequested = true;
+  }
+
   boolean responseActive() {
     return responseActive;
   }
 
-  /** No response under way or asked for; the user may be speaking. */
+  /** No response under way or asked for (the user may be speaking: turn detection decides nothing here). */
   boolean noResponse() {
     return !responseActive && !responseRequested;
-  }
-
-  /** No response under way or asked for, and the user is not speaking: a response may be asked for now. */
-  boolean idle() {
-    return noResponse() && !speaking;
   }
 
   /** Neither answering nor hearing speech: a moment when switching to a new upstream loses nothing. */

@@ -40,7 +40,9 @@ final class RealtimeClientEvents {
       putIfSet(turnDetection, "prefix_padding_ms", options.vadPrefixPaddingMs());
       putIfSet(turnDetection, "silence_duration_ms", options.vadSilenceMs());
     }
-    turnDetection.put("create_response", !state.gated()).put("interrupt_response", !state.gated());
+    // Turn detection only commits speech: the relay asks for every answer itself (TurnTaking), so each typed
+    // turn gets the answer asked for it and speech that comes with it gets its own, afterwards.
+    turnDetection.put("create_response", false).put("interrupt_response", !state.gated());
     ObjectNode input = Json.object();
     input.set("format", format);
     input.set("turn_detection", turnDetection);
@@ -123,9 +125,17 @@ final class RealtimeClientEvents {
         .put("audio_end_ms", audioEndMs));
   }
 
-  /** Asks for an answer in the session's configured modality. */
-  static String responseCreate() {
-    return Json.write(event("response.create"));
+  /** The key of a response's metadata that names the turn the relay asked it to answer. */
+  static final String ANSWERS_ITEM = "voxrelay_answers";
+
+  /**
+   * Asks for the answer to turn {@code itemId}, in the session's configured modality. The metadata names the
+   * turn; the upstream echoes it in {@code response.created}, so the relay knows which answer began.
+   */
+  static String responseCreate(String itemId) {
+    ObjectNode event = event("response.create");
+    event.putObject("response").putObject("metadata").put(ANSWERS_ITEM, itemId);
+    return Json.write(event);
   }
 
   /**

@@ -43,6 +43,29 @@ final class RelayMetrics {
     cachedTokens = registry.counter(MetricNames.USAGE_TOKENS, "kind", "cached");
     inputAudioTokens = registry.counter(MetricNames.USAGE_TOKENS, "kind", "input_audio");
     outputAudioTokens = registry.counter(MetricNames.USAGE_TOKENS, "kind", "output_audio");
+    registry.gauge(MetricNames.TYPED_TURNS_WAITING, this, RelayMetrics::typedTurnsWaiting);
+    registry.gauge(MetricNames.TYPED_TURN_LONGEST_WAIT, this, RelayMetrics::longestTypedWaitSeconds);
+  }
+
+  /** The typed turns waiting to enter a conversation on this node, and since when the oldest waits, by session. */
+  private final java.util.Map<Object, long[]> typedWaiting = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A session has {@code count} typed turns waiting to enter its conversation, the oldest since {@code since}. */
+  void typedTurnsWaiting(Object session, int count, long since) {
+    if (count == 0) {
+      typedWaiting.remove(session);
+    } else {
+      typedWaiting.put(session, new long[] {count, since});
+    }
+  }
+
+  private double typedTurnsWaiting() {
+    return typedWaiting.values().stream().mapToLong(w -> w[0]).sum();
+  }
+
+  private double longestTypedWaitSeconds() {
+    long now = System.currentTimeMillis();
+    return typedWaiting.values().stream().mapToLong(w -> now - w[1]).max().orElse(0) / 1000.0;
   }
 
   /** A response's billed tokens, by kind. */

@@ -5,6 +5,8 @@ import io.voxrelay.common.audio.Pcm16;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.BusRequests;
+import io.voxrelay.common.bus.ControlsWithdrawn;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.RelayControlDone;
@@ -12,6 +14,7 @@ import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.SessionTimes;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.bus.UpstreamClosed;
+import io.voxrelay.common.bus.WithdrawControls;
 import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
@@ -95,6 +98,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     this.cuts = new AnswerCuts(state, recorder::recordWith);
     turns.holdTextsWhile(toolCalls::running);
     turns.holdAnswersFor(() -> rateLimits.waitMs(timers.now()));
+    turns.bound(this::withdraw, metrics::typedTurnsWaiting);
     this.supervisor = new LinkSupervisor<>(snapshot.sessionId(),
         () -> connector.connect().map(socket -> {
           UpstreamLink link = new UpstreamLink(socket, sessionId(), mayAct, this::onEvent, this::onAudio, this::onLost,
@@ -193,7 +197,6 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
         }
         return;
       }
-      turns.audioForwarded(now);
       activity.audio(sessionId(), now);
       lastActivityAt = now;
     }
@@ -298,6 +301,28 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
           } else {
             LOG.warn("[Relay] carrying out client message {} of {} was not recorded: {}", clientSeq, sessionId(),
                 e.getMessage());
+          }
+        });
+  }
+
+  /**
+   * Takes back typed turns that could not enter the conversation in time: the session service forgets it
+   * processed {@code seqs}, then the client is told of each (a stored error carrying its seq) and sends it
+   * again. Refused as fenced: this relay lost the session.
+   */
+  private Future<Boolean> withdraw(java.util.List<Long> seqs) {
+    return BusRequests.<ControlsWithdrawn>request(vertx, Addresses.SESSION_WITHDRAW_CONTROLS,
+            new WithdrawControls(sessionId(), epoch, seqs), new io.vertx.core.eventbus.DeliveryOptions()
+                .setSendTimeout(config.busTimeoutMs()))
+        .map(reply -> {
+          if (reply.body().withdrawn()) {
+            seqs.forEach(seq -> toClient(ServerEvents.turnWithdrawn(seq), 0));
+          }
+          return reply.body().withdrawn();
+        })
+        .onFailure(e -> {
+          if (e instanceof ReplyException re && re.failureCode() == BusFailure.FENCED) {
+            fenced();
           }
         });
   }

@@ -1,35 +1,60 @@
 package io.voxrelay.relay;
 
 import io.voxrelay.common.bus.Turn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
- * Whose turn it is in one session's conversation: every item the relay adds gets exactly one answer
- * ({@link AnswerTracker}), and a typed turn enters the conversation only when no answer is under way or owed,
- * so each typed turn gets its own answer and the transcript reads in the order the conversation happened. It
- * also remembers which client seqs were accepted, so a control resent after a reconnect is carried out once.
- * Confined to the relay's event loop; time comes from {@link Timers}.
+ * Whose turn it is in one session's conversation. The relay asks for every answer itself, one at a time and
+ * oldest turn first ({@link AnswerTracker}): turn detection only commits speech. A typed turn enters the
+ * conversation only when no answer is under way or owed, and its answer is asked for as soon as the upstream
+ * has it, whether or not turn detection hears speech, so each typed turn gets the answer asked for it and
+ * speech that came with it gets its own afterwards. Both waits are bounded: a typed turn that cannot enter
+ * within {@link #ENTER_WAIT_MS} is withdrawn (the client sends it again), and an owed answer that has not begun
+ * {@link #ANSWER_WAIT_MS} after it was owed or last asked for is asked for again, once. It also remembers which
+ * client seqs were accepted, so a control resent after a reconnect is carried out once. Confined to the
+ * relay's event loop; time comes from {@link Timers}.
  */
 final class TurnTaking {
 
-  /**
-   * Speech with no audio for this long has stalled (the microphone stopped mid-word): turn detection will
-   * never hear it end, so it no longer holds back an answer that is owed.
-   */
-  static final long SPEECH_STALL_MS = 1_000;
+  private static final Logger LOG = LoggerFactory.getLogger(TurnTaking.class);
+
   /** Typed turns waiting for the AI's current answer to finish (or for an upstream); more are refused. */
   static final int MAX_WAITING_TEXTS = 16;
+  /** T_enter: a typed turn that has not entered the conversation by then is withdrawn. */
+  static final long ENTER_WAIT_MS = 10_000;
+  /** T_answer: an owed answer that has not begun by then (since owed, or since last asked for) is asked again. */
+  static final long ANSWER_WAIT_MS = 5_000;
 
   /** Where a typed turn goes once it enters the conversation: recorded, with the client seq it carried out. */
   interface Recorder {
     void record(Turn turn, long clientSeq);
   }
 
+  /**
+   * Takes back typed turns that waited too long to enter, client seqs {@code fromSeq} to {@code toSeq}: the
+   * session service forgets it processed them (only if it processed nothing after them), and the client is
+   * told, so it sends them again under the same seqs.
+   */
+  interface Withdrawal {
+    /** Completes with true once they are withdrawn, false when they cannot be (a later control was processed). */
+    io.vertx.core.Future<Boolean> withdraw(List<Long> seqs);
+  }
+
+  /** Where the typed turns waiting here are counted (the relay's metrics). */
+  interface WaitGauge {
+    /** This session has {@code count} typed turns waiting (to enter, or for their answer), the oldest since {@code since}. */
+    void waiting(Object session, int count, long since);
+  }
+
   /** A typed turn accepted from the client, not yet in the upstream conversation. */
-  private record WaitingText(String text, long clientSeq) {
+  private record WaitingText(String text, long clientSeq, long acceptedAt) {
   }
 
   private final ConversationState state;
@@ -42,15 +67,26 @@ final class TurnTaking {
    * after a reconnect is carried out once.
    */
   private long lastAcceptedClientSeq;
-  /** When audio was last forwarded upstream. */
-  private long lastAudioAt;
-  private long stallTimer = -1;
-  private UpstreamChannel stalledOn;
   /** While true (a tool call is under way), typed turns wait: the model answers the call first. */
   private BooleanSupplier holdTexts = () -> false;
   /** How long an owed answer must still wait before it is asked for (the upstream's rate limit); 0: not. */
-  private java.util.function.LongSupplier answerWaitMs = () -> 0;
+  private LongSupplier answerWaitMs = () -> 0;
+  private Withdrawal withdrawal = seqs -> io.vertx.core.Future.succeededFuture(false);
+  private WaitGauge gauge = (session, count, since) -> { };
   private long answerTimer = -1;
+  private long enterTimer = -1;
+  private long answerWatch = -1;
+  /** The link the last move was made on: the timers act on it. */
+  private UpstreamChannel lastLink;
+  /** The turn whose answer was last asked for, and when (-1: not since it was last owed). */
+  private String askedFor;
+  private long askedAt = -1;
+  /** The turn whose answer was asked for again already: once per turn. */
+  private String askedAgainFor;
+  /** A withdrawal is under way: no waiting typed turn enters until it is settled. */
+  private boolean withdrawing;
+  /** What the oldest waiting typed turn waited for when it was last logged. */
+  private String loggedWait;
 
   TurnTaking(ConversationState state, Timers timers, long appliedClientSeq, Recorder recorder) {
     this.state = state;
@@ -65,8 +101,14 @@ final class TurnTaking {
   }
 
   /** Owed answers wait {@code waitMs} (the upstream's rate limit refused one): asked for once it is 0. */
-  void holdAnswersFor(java.util.function.LongSupplier waitMs) {
+  void holdAnswersFor(LongSupplier waitMs) {
     this.answerWaitMs = waitMs;
+  }
+
+  /** Where typed turns that waited {@link #ENTER_WAIT_MS} go, and where waiting turns are counted. */
+  void bound(Withdrawal withdrawal, WaitGauge gauge) {
+    this.withdrawal = withdrawal;
+    this.gauge = gauge;
   }
 
   /** Whether client message {@code clientSeq} was accepted here already (0: the client sent no seq). */
@@ -80,7 +122,8 @@ final class TurnTaking {
   }
 
   /**
-   * A typed turn from the client: it waits for its moment (also while the upstream reconnects).
+   * A typed turn from the client: it waits for its moment (also while the upstream reconnects), at most
+   * {@link #ENTER_WAIT_MS}.
    *
    * @return false, accepting nothing, when {@link #MAX_WAITING_TEXTS} already wait
    */
@@ -89,28 +132,28 @@ final class TurnTaking {
       return false;
     }
     accepted(clientSeq);
-    waitingTexts.add(new WaitingText(text, clientSeq));
+    waitingTexts.add(new WaitingText(text, clientSeq, timers.now()));
+    watchEntry();
+    report();
     return true;
   }
 
-  /** The relay added {@code itemId} (a system turn) and wants it answered. */
+  /** The relay added {@code itemId} (a system turn, a tool's output) and wants it answered. */
   void expect(String itemId) {
     answers.expect(itemId);
   }
 
-  /** Audio went upstream at {@code at}: the user may be speaking. */
-  void audioForwarded(long at) {
-    lastAudioAt = at;
-  }
-
   /** Takes an upstream event into account. */
   void observe(UpstreamEvent event) {
+    long now = timers.now();
     if (event instanceof UpstreamEvent.ItemAdded added) {
-      answers.itemAdded(added.itemId());
-    } else if (event instanceof UpstreamEvent.ResponseCreated) {
-      answers.responseCreated();
+      answers.itemAdded(added.itemId(), now);
+    } else if (event instanceof UpstreamEvent.SpeechCommitted committed) {
+      answers.spoken(committed.itemId(), now);
+    } else if (event instanceof UpstreamEvent.ResponseCreated created) {
+      answers.responseCreated(created.answersItem());
     } else if (event instanceof UpstreamEvent.ResponseDone done) {
-      answers.responseDone(done.status());
+      answers.responseDone(done.status(), now);
     } else if (event instanceof UpstreamEvent.Failure failure) {
       String refused = RealtimeClientEvents.itemRefusedBy(failure.eventId());
       if (refused != null) {
@@ -122,71 +165,222 @@ final class TurnTaking {
   /** Whether {@code event} may have made room for an owed answer or a waiting typed turn. */
   boolean mayMoveOn(UpstreamEvent event) {
     return event instanceof UpstreamEvent.ItemAdded || event instanceof UpstreamEvent.ResponseDone
-        || event instanceof UpstreamEvent.Failure || event instanceof UpstreamEvent.SpeechEnded;
+        || event instanceof UpstreamEvent.Failure || event instanceof UpstreamEvent.SpeechCommitted;
   }
 
   /** A new upstream conversation, with the history restored: nothing is being answered on it. */
   void conversationRestored() {
-    answers.conversationRestored();
+    answers.conversationRestored(timers.now());
+    askedAt = -1;
   }
 
   /**
-   * Moves the conversation on at a moment when that is safe: asks for the answer an item still owes, or
-   * else lets the next waiting typed turn in. Called after every change that can allow either.
+   * Moves the conversation on: asks for the answer the oldest owed turn is due, or else lets the next waiting
+   * typed turn in. Called after every change that can allow either.
    */
   void progress(UpstreamChannel link) {
+    lastLink = link;
+    try {
+      move(link);
+    } finally {
+      report();
+    }
+  }
+
+  private void move(UpstreamChannel link) {
     if (link == null || !link.canSend()) {
-      // Nothing would reach the upstream (the relay is fenced): a turn recorded now would be echoed yet never
-      // carried out, and a response marked as asked for would never come. Called again once it can send.
+      // Nothing would reach the upstream (the relay is fenced, or reconnects): a turn recorded now would be
+      // echoed yet never carried out, and a response marked as asked for would never come. Called again once
+      // it can send.
       return;
     }
-    LinkActivity activity = link.activity();
-    if (answers.owesAnswer()) {
-      if (state.gated() || !activity.noResponse()) {
-        return;
-      }
-      long wait = answerWaitMs.getAsLong();
-      if (wait > 0) {
-        if (answerTimer < 0) {
-          answerTimer = timers.schedule(wait, () -> {
-            answerTimer = -1;
-            progress(link);
-          });
-        }
-        return;
-      }
-      long silentFor = timers.now() - lastAudioAt;
-      if (activity.idle() || silentFor >= SPEECH_STALL_MS) {
-        link.requestResponse();
-      } else if (stallTimer < 0) {
-        // The user is speaking: the answer follows when the speech ends, or once it has stalled.
-        stalledOn = link;
-        stallTimer = timers.schedule(SPEECH_STALL_MS - silentFor + 10, () -> {
-          stallTimer = -1;
-          progress(stalledOn);
-        });
-      }
+    String owed = answers.nextToAnswer();
+    if (owed != null) {
+      askFor(owed, link);
       return;
     }
-    if (answers.pending() == 0 && !activity.responseActive() && !holdTexts.getAsBoolean()
-        && !waitingTexts.isEmpty()) {
+    if (answers.pending() == 0 && !link.activity().responseActive() && !holdTexts.getAsBoolean()
+        && !withdrawing && !waitingTexts.isEmpty()) {
       WaitingText next = waitingTexts.poll();
       Turn turn = new Turn(RealtimeClientEvents.newItemId(), Turn.USER, next.text());
       link.send(RealtimeClientEvents.conversationItemCreate(turn.itemId(), turn.role(), turn.text()));
       answers.expect(turn.itemId());
       recorder.record(turn, next.clientSeq());
+      LOG.debug("[Relay] typed turn {} of {} entered as {} after {} ms", next.clientSeq(), state.sessionId(),
+          turn.itemId(), timers.now() - next.acceptedAt());
+      watchEntry();
+    }
+  }
+
+  /** Asks for the answer {@code owed} is due, when a response may begin now; watches that it does begin. */
+  private void askFor(String owed, UpstreamChannel link) {
+    if (state.gated() || !link.activity().noResponse()) {
+      watchAnswer();
+      return;
+    }
+    long wait = answerWaitMs.getAsLong();
+    if (wait > 0) {
+      if (answerTimer < 0) {
+        answerTimer = timers.schedule(wait, () -> {
+          answerTimer = -1;
+          progress(lastLink);
+        });
+      }
+      return;
+    }
+    if (link.requestResponse(owed)) {
+      askedFor = owed;
+      askedAt = timers.now();
+    }
+    watchAnswer();
+  }
+
+  /** Checks, {@link #ANSWER_WAIT_MS} after the oldest owed answer was owed or asked for, that it began. */
+  private void watchAnswer() {
+    String owed = answers.nextToAnswer();
+    if (owed == null || answerWatch >= 0 || state.gated() || answerWaitMs.getAsLong() > 0) {
+      // Paused or rate-limited, the wait is the user's or the upstream's: the watch starts again once the
+      // answer may be asked for (progress asks, and watches, then).
+      return;
+    }
+    long due = waitingSince(owed) + ANSWER_WAIT_MS;
+    if (owed.equals(askedAgainFor) && due <= timers.now()) {
+      return; // asked for again once already
+    }
+    answerWatch = timers.schedule(Math.max(1, due - timers.now()), () -> {
+      answerWatch = -1;
+      answerOverdue();
+    });
+  }
+
+  /** The oldest owed answer may be overdue: asked for again once, if it is (not while paused or rate-limited). */
+  private void answerOverdue() {
+    String owed = answers.nextToAnswer();
+    UpstreamChannel link = lastLink;
+    if (owed == null || link == null || !link.canSend()) {
+      return;
+    }
+    long since = waitingSince(owed);
+    boolean overdue = timers.now() - since >= ANSWER_WAIT_MS;
+    if (overdue && !state.gated() && answerWaitMs.getAsLong() == 0 && !owed.equals(askedAgainFor)) {
+      LOG.warn("[Relay] the answer to {} of {} has not begun {} ms after it was owed or asked for; asking again",
+          owed, state.sessionId(), timers.now() - since);
+      askedAgainFor = owed;
+      askedFor = owed;
+      askedAt = timers.now();
+      link.requestResponseAgain(owed);
+    }
+    watchAnswer();
+  }
+
+  /** Since when the answer {@code owed} is due has been waiting: since it was owed, or last asked for. */
+  private long waitingSince(String owed) {
+    return Math.max(answers.owedSince(owed), owed.equals(askedFor) ? askedAt : -1);
+  }
+
+  /** Withdraws the waiting typed turns once the oldest has waited {@link #ENTER_WAIT_MS}. */
+  private void watchEntry() {
+    if (enterTimer >= 0) {
+      timers.cancel(enterTimer);
+      enterTimer = -1;
+    }
+    WaitingText oldest = waitingTexts.peek();
+    if (oldest == null) {
+      return;
+    }
+    long due = oldest.acceptedAt() + ENTER_WAIT_MS - timers.now();
+    enterTimer = timers.schedule(Math.max(1, due), () -> {
+      enterTimer = -1;
+      withdrawWaiting();
+    });
+  }
+
+  /**
+   * The oldest typed turn waited {@link #ENTER_WAIT_MS}: it and every typed turn behind it are withdrawn, if
+   * no control after them was accepted (taking them back then would change the order the client sent).
+   */
+  private void withdrawWaiting() {
+    if (waitingTexts.isEmpty() || withdrawing) {
+      return;
+    }
+    List<WaitingText> all = List.copyOf(waitingTexts);
+    long first = all.get(0).clientSeq();
+    long last = all.get(all.size() - 1).clientSeq();
+    if (first <= 0 || last != lastAcceptedClientSeq) {
+      LOG.debug("[Relay] typed turns of {} wait past {} ms but cannot be withdrawn (a later control was carried out)",
+          state.sessionId(), ENTER_WAIT_MS);
+      return;
+    }
+    withdrawing = true;
+    List<Long> seqs = all.stream().map(WaitingText::clientSeq).toList();
+    LOG.warn("[Relay] typed turns {} of {} could not enter the conversation within {} ms ({}); withdrawing them",
+        seqs, state.sessionId(), ENTER_WAIT_MS, waitReason(lastLink));
+    withdrawal.withdraw(seqs).onComplete(ar -> {
+      withdrawing = false;
+      if (ar.succeeded() && ar.result()) {
+        waitingTexts.removeIf(w -> seqs.contains(w.clientSeq()));
+        lastAcceptedClientSeq = Math.min(lastAcceptedClientSeq, first - 1);
+      } else {
+        // Still here: they enter when they can (the error was not sent, so the client does not send them again).
+        LOG.debug("[Relay] typed turns {} of {} were not withdrawn: {}", seqs, state.sessionId(),
+            ar.failed() ? ar.cause().getMessage() : "a later control was processed");
+      }
+      watchEntry();
+      progress(lastLink);
+    });
+  }
+
+  /** What the oldest waiting typed turn waits for, in words (for the log). */
+  private String waitReason(UpstreamChannel link) {
+    if (link == null) {
+      return "no upstream: it reconnects";
+    }
+    if (!link.canSend()) {
+      return "the relay may not act on the session now";
+    }
+    String owed = answers.nextToAnswer();
+    if (owed != null) {
+      return state.gated() ? "an owed answer (to " + owed + ") while the session is paused"
+          : "an owed answer (to " + owed + ")";
+    }
+    if (answers.pending() > 0 || link.activity().responseActive()) {
+      return "the answer under way to finish";
+    }
+    if (holdTexts.getAsBoolean()) {
+      return "a tool call to finish";
+    }
+    return withdrawing ? "its withdrawal" : "nothing: it enters now";
+  }
+
+  /** Counts the typed turns waiting here, and logs at DEBUG what the oldest waits for when that changes. */
+  private void report() {
+    WaitingText oldest = waitingTexts.peek();
+    gauge.waiting(this, waitingTexts.size(), oldest == null ? -1 : oldest.acceptedAt());
+    if (oldest == null) {
+      loggedWait = null;
+      return;
+    }
+    if (LOG.isDebugEnabled()) {
+      String reason = waitReason(lastLink);
+      if (!reason.equals(loggedWait)) {
+        loggedWait = reason;
+        LOG.debug("[Relay] typed turn {} of {} waits for {} ({} ms so far)", oldest.clientSeq(), state.sessionId(),
+            reason, timers.now() - oldest.acceptedAt());
+      }
     }
   }
 
   /** The session closed: nothing more moves on. */
   void close() {
-    if (stallTimer >= 0) {
-      timers.cancel(stallTimer);
-      stallTimer = -1;
+    for (long timer : new long[] {answerTimer, enterTimer, answerWatch}) {
+      if (timer >= 0) {
+        timers.cancel(timer);
+      }
     }
-    if (answerTimer >= 0) {
-      timers.cancel(answerTimer);
-      answerTimer = -1;
-    }
+    answerTimer = -1;
+    enterTimer = -1;
+    answerWatch = -1;
+    waitingTexts.clear();
+    report();
   }
 }

@@ -36,8 +36,15 @@ sealed interface UpstreamEvent {
   record ItemAdded(String itemId) implements UpstreamEvent {
   }
 
-  /** A response began. */
-  record ResponseCreated() implements UpstreamEvent {
+  /**
+   * A response began; {@code answersItem} is the turn the relay asked it for (its metadata's
+   * {@link RealtimeClientEvents#ANSWERS_ITEM}), null when it names none.
+   */
+  record ResponseCreated(String answersItem) implements UpstreamEvent {
+  }
+
+  /** Turn detection committed the user's speech to the conversation as {@code itemId}. */
+  record SpeechCommitted(String itemId) implements UpstreamEvent {
   }
 
   /**
@@ -116,7 +123,9 @@ sealed interface UpstreamEvent {
           new AnswerDone(event.path("item_id").asText(), event.path("transcript").asText());
       case "response.output_text.done" -> new AnswerDone(event.path("item_id").asText(), event.path("text").asText());
       case "conversation.item.added" -> new ItemAdded(event.path("item").path("id").asText());
-      case "response.created" -> new ResponseCreated();
+      case "response.created" -> new ResponseCreated(
+          event.path("response").path("metadata").path(RealtimeClientEvents.ANSWERS_ITEM).asText(null));
+      case "input_audio_buffer.committed" -> new SpeechCommitted(event.path("item_id").asText());
       case "response.function_call_arguments.done" -> new FunctionCall(event.path("item_id").asText(),
           event.path("call_id").asText(), event.path("name").asText(), event.path("arguments").asText());
       case "response.done" -> new ResponseDone(event.path("response").path("status").asText("completed"),

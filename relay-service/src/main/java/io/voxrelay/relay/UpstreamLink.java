@@ -177,9 +177,19 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
    * refuses a second with {@code conversation_already_has_active_response}.
    */
   @Override
-  public void requestResponse() {
-    if (activity.requestResponse()) {
-      send(RealtimeClientEvents.responseCreate());
+  public boolean requestResponse(String itemId) {
+    if (!canSend() || !activity.requestResponse()) {
+      return false;
+    }
+    send(RealtimeClientEvents.responseCreate(itemId));
+    return true;
+  }
+
+  @Override
+  public void requestResponseAgain(String itemId) {
+    if (canSend()) {
+      activity.requestedAgain();
+      send(RealtimeClientEvents.responseCreate(itemId));
     }
   }
 

@@ -13,11 +13,11 @@ class LinkActivityTest {
   @Test
   @DisplayName("a response is asked for once until it begins and ends")
   void oneResponseAtATime() {
-    assertThat(activity.idle()).isTrue();
+    assertThat(activity.noResponse()).isTrue();
     assertThat(activity.requestResponse()).isTrue();
     assertThat(activity.requestResponse()).as("already asked for").isFalse();
     assertThat(activity.noResponse()).isFalse();
-    activity.observe(new UpstreamEvent.ResponseCreated());
+    activity.observe(new UpstreamEvent.ResponseCreated(null));
     assertThat(activity.responseActive()).isTrue();
     assertThat(activity.quiet()).isFalse();
     activity.observe(new UpstreamEvent.ResponseDone("completed"));
@@ -40,12 +40,11 @@ class LinkActivityTest {
   void speech() {
     activity.observe(new UpstreamEvent.SpeechStarted());
     assertThat(activity.quiet()).isFalse();
-    assertThat(activity.idle()).isFalse();
-    assertThat(activity.noResponse()).isTrue();
+    assertThat(activity.noResponse()).as("speech does not hold back an answer").isTrue();
     activity.observe(new UpstreamEvent.SpeechEnded(false));
     assertThat(activity.quiet()).isTrue();
     activity.observe(new UpstreamEvent.SpeechStarted());
     activity.observe(new UpstreamEvent.SpeechEnded(true));
-    assertThat(activity.idle()).isTrue();
+    assertThat(activity.quiet()).isTrue();
   }
 }

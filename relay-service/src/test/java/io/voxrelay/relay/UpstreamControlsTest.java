@@ -28,7 +28,7 @@ class UpstreamControlsTest {
   @DisplayName("pause: first no automatic answers, then the buffer cleared, then a running answer cancelled")
   void pause() {
     ConversationState state = state(true);
-    link.activity.observe(new UpstreamEvent.ResponseCreated());
+    link.activity.observe(new UpstreamEvent.ResponseCreated(null));
     UpstreamControls.apply(link, Control.PAUSE, state, UpstreamDefaultsForTest.DEFAULTS, new TurnTaking(state, timers, 0, (t, s) -> { }));
     assertThat(typesSent()).containsExactly("session.update", "input_audio_buffer.clear", "response.cancel");
     assertThat(Json.parse(link.sent.get(0)).path("session").toString()).contains("\"create_response\":false");
@@ -53,7 +53,7 @@ class UpstreamControlsTest {
   void nextQuestion() {
     ConversationState state = state(false);
     TurnTaking turns = new TurnTaking(state, timers, 0, (t, s) -> { });
-    link.activity.observe(new UpstreamEvent.ResponseCreated());
+    link.activity.observe(new UpstreamEvent.ResponseCreated(null));
     UpstreamControls.apply(link, Control.NEXT_QUESTION, state, UpstreamDefaultsForTest.DEFAULTS, turns);
     assertThat(typesSent()).containsExactly("session.update", "conversation.item.create", "response.cancel");
     assertThat(link.sent.get(1)).contains("Q2?");

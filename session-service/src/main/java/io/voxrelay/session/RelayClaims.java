@@ -2,10 +2,12 @@ package io.voxrelay.session;
 
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.CheckClaims;
+import io.voxrelay.common.bus.ControlsWithdrawn;
 import io.voxrelay.common.bus.LostClaims;
 import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.RelayControlDone;
 import io.voxrelay.common.bus.UpstreamClosed;
+import io.voxrelay.common.bus.WithdrawControls;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +66,28 @@ final class RelayClaims {
   /** A relay carried a client message out: recorded once, and only under the current claim. */
   Future<Void> controlApplied(RelayControlDone done) {
     return store.markApplied(done.sessionId(), done.clientSeq(), done.epoch());
+  }
+
+  /**
+   * A relay takes back typed turns that could not enter the conversation: the session forgets it processed
+   * them, so their resends are processed once. Only the current claim may, and only while they are the latest
+   * client messages processed (nothing after them, whose order a resend would change).
+   */
+  Future<ControlsWithdrawn> withdraw(WithdrawControls request) {
+    if (request.seqs().isEmpty()) {
+      return Future.succeededFuture(new ControlsWithdrawn(false));
+    }
+    long first = request.seqs().get(0);
+    long last = request.seqs().get(request.seqs().size() - 1);
+    boolean[] withdrawn = new boolean[1];
+    return store.update(request.sessionId(), s -> {
+          if (request.epoch() < s.relayEpoch()) {
+            throw new StaleClaim(request.sessionId(), request.epoch(), s.relayEpoch());
+          }
+          withdrawn[0] = first > 0 && s.lastClientSeq() == last;
+          return withdrawn[0] ? s.toBuilder().lastClientSeq(first - 1).build() : s;
+        })
+        .map(s -> new ControlsWithdrawn(withdrawn[0]));
   }
 
   /** The sessions among a relay's claims that it lost: claimed anew, no longer bound to it (terminated), or gone. */

@@ -12,6 +12,7 @@ import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.RelayControlDone;
+import io.voxrelay.common.bus.WithdrawControls;
 import io.voxrelay.common.bus.SessionControlReply;
 import io.voxrelay.common.bus.EmitEvents;
 import io.voxrelay.common.bus.EmittedEvents;
@@ -173,7 +174,9 @@ public final class SessionVerticle extends VerticleBase {
               bus.<GetSession>consumer(Addresses.SESSION_GET, this::get),
               bus.<GetTranscript>consumer(Addresses.SESSION_TRANSCRIPT, this::transcript),
               bus.<RelayControlDone>consumer(Addresses.SESSION_CONTROL_APPLIED, m -> answer(m, "control-applied",
-                  claims.controlApplied(m.body())))));
+                  claims.controlApplied(m.body()))),
+              bus.<WithdrawControls>consumer(Addresses.SESSION_WITHDRAW_CONTROLS, m -> answer(m, "withdraw-controls",
+                  claims.withdraw(m.body())))));
           consumers.addAll(apiHandlers.register(bus));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         })

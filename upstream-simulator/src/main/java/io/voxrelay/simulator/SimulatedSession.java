@@ -47,6 +47,8 @@ public final class SimulatedSession {
   private final boolean authorized;
   private final ObjectNode session;
   private final EnergyVad vad = new EnergyVad(0.5, 500);
+  /** The metadata of the {@code response.create} being carried out (null: turn detection's own response). */
+  private JsonNode requestMetadata;
   /** A user turn with these words has its first response refused for the rate limit (for tests). */
   public static final String RATE_LIMIT_TRIGGER = "rate limit";
   static final double RATE_LIMIT_RESET_SECONDS = 1.5;
@@ -319,6 +321,7 @@ public final class SimulatedSession {
       emit(event("input_audio_buffer.speech_stopped").put("audio_end_ms", audioMs).put("item_id", speechItemId));
       if (commitInput(speechItemId) && turnDetection().path("create_response").asBoolean(true)) {
         if (active == null) {
+          requestMetadata = null;
           startResponse(outputModalities(null), null);
         }
       }
@@ -432,6 +435,8 @@ public final class SimulatedSession {
               + ". Wait until the response is finished before creating a new one.", null, clientEventId);
       return;
     }
+    JsonNode metadata = event.path("response").path("metadata");
+    requestMetadata = metadata.isObject() ? metadata.deepCopy() : null;
     startResponse(outputModalities(event.path("response")), event.path("response").path("instructions").asText(null));
   }
 
@@ -469,6 +474,9 @@ public final class SimulatedSession {
     int audioOffset;
     long timer = -1;
 
+    /** The metadata of the {@code response.create} that asked for it (null: turn detection's), echoed as GA does. */
+    final JsonNode metadata = requestMetadata;
+
     Response(boolean audio, String text) {
       this.audio = audio;
       this.words = splitWords(text);
@@ -477,7 +485,7 @@ public final class SimulatedSession {
   }
 
   private void startResponse(String modality, String extraInstructions) {
-    ConversationItem last = lastItem();
+    ConversationItem last = answering();
     if (last != null && "user".equals(last.role())) {
       if (last.text() != null && last.text().contains(RATE_LIMIT_TRIGGER) && rateLimited.add(last.id())) {
         refuseForRateLimit();
@@ -489,7 +497,7 @@ public final class SimulatedSession {
         return;
       }
     }
-    Response response = new Response("audio".equals(modality), answerText());
+    Response response = new Response("audio".equals(modality), answerText(last));
     active = response;
     responsesCreated.incrementAndGet();
     emit(event("response.created").set("response", responseObject(response, "in_progress", null, null)));
@@ -534,6 +542,9 @@ public final class SimulatedSession {
     ObjectNode created = Json.object().put("id", responseId).put("object", "realtime.response")
         .put("status", "in_progress").put("conversation_id", conversationId);
     created.putArray("output");
+    if (requestMetadata != null) {
+      created.set("metadata", requestMetadata.deepCopy());
+    }
     emit(event("response.created").set("response", created));
     ObjectNode item = Json.object().put("id", itemId).put("object", "realtime.item").put("type", "function_call")
         .put("status", "in_progress").put("call_id", call.callId()).put("name", call.name()).put("arguments", "");
@@ -597,14 +608,34 @@ public final class SimulatedSession {
     emit(rateLimits());
   }
 
-  private String answerText() {
-    ConversationItem last = lastItem();
-    if (last != null && "function_call_output".equals(last.contentType())) {
-      return "Thank you. I looked that up: " + last.text() + " Shall we go on?";
+  /**
+   * The item a response answers: the one its request's metadata names ({@code voxrelay_answers}, as the relay
+   * asks for the answer to one turn), else the conversation's last. This stands in for a model asked about one
+   * turn; a real model reads the same conversation.
+   */
+  private ConversationItem answering() {
+    String named = requestMetadata == null ? null : requestMetadata.path("voxrelay_answers").asText(null);
+    if (named != null) {
+      synchronized (items) {
+        for (ConversationItem item : items) {
+          if (item.id().equals(named)) {
+            return item;
+          }
+        }
+      }
+    }
+    return lastItem();
+  }
+
+  /** The answer to {@code answering}: what it says, or for a note or an answer, the user's turn before it. */
+  private String answerText(ConversationItem answering) {
+    if (answering != null && "function_call_output".equals(answering.contentType())) {
+      return "Thank you. I looked that up: " + answering.text() + " Shall we go on?";
     }
     String lastUser = null;
     synchronized (items) {
-      for (int i = items.size() - 1; i >= 0 && lastUser == null; i--) {
+      int from = answering == null ? items.size() - 1 : items.indexOf(answering);
+      for (int i = from; i >= 0 && lastUser == null; i--) {
         if ("user".equals(items.get(i).role())) {
           lastUser = items.get(i).text();
         }
@@ -625,6 +656,9 @@ public final class SimulatedSession {
       output.add(item.deepCopy());
     }
     r.putArray("output_modalities").add(response.audio ? "audio" : "text");
+    if (response.metadata != null) {
+      r.set("metadata", response.metadata.deepCopy());
+    }
     if (!"in_progress".equals(status)) {
       r.set("usage", usage(response.spoken.length() / 4, response.audioOffset / 2_000));
     }
@@ -690,6 +724,9 @@ public final class SimulatedSession {
     refused.set("status_details", Json.object().put("type", "failed")
         .set("error", Json.object().put("type", "tokens").put("code", "rate_limit_exceeded")));
     refused.putArray("output");
+    if (requestMetadata != null) {
+      refused.set("metadata", requestMetadata.deepCopy());
+    }
     emit(event("response.created").set("response", refused.deepCopy().put("status", "in_progress")
         .without("status_details")));
     emit(event("response.done").set("response", refused));

@@ -30,6 +30,8 @@ public final class Addresses {
   public static final String SESSION_CONTROL = "voxrelay.session.control";
   /** {@link RelayControlDone} → empty reply: a relay carried a client message out upstream. */
   public static final String SESSION_CONTROL_APPLIED = "voxrelay.session.control-applied";
+  /** {@link WithdrawControls} → {@link ControlsWithdrawn}: a relay takes back typed turns that could not enter. */
+  public static final String SESSION_WITHDRAW_CONTROLS = "voxrelay.session.withdraw-controls";
 
   /** {@link UpstreamClosed} → empty reply: the session now awaits resume. */
   public static final String SESSION_UPSTREAM_CLOSED = "voxrelay.session.upstream-closed";

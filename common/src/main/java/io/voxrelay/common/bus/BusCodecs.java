@@ -21,7 +21,8 @@ public final class BusCodecs {
       OpenAbandoned.class, DurableReleased.class, RelayClaim.class, UpstreamHeldElsewhere.class,
       CheckClaims.class, LostClaims.class, StoreAnnounce.class, RelayLeaving.class, DescribeSession.class,
       SessionStatus.class, ListSessions.class, SessionList.class, UpdateSession.class, EndSession.class,
-      ClientDisconnected.class, UsageBatch.class, PlaybackTruncated.class);
+      ClientDisconnected.class, UsageBatch.class, PlaybackTruncated.class, WithdrawControls.class,
+      ControlsWithdrawn.class);
 
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 

@@ -53,6 +53,10 @@ public final class MetricNames {
   // relay
   /** Gauge: upstream connections open now. */
   public static final String UPSTREAM_OPEN = "voxrelay.upstream.connections.open";
+  /** Gauge: typed turns waiting at this relay node to enter their conversation (behind an answer, a tool call). */
+  public static final String TYPED_TURNS_WAITING = "voxrelay.turns.typed.waiting";
+  /** Gauge: how long the oldest typed turn waiting at this relay node has waited, in seconds (0: none waits). */
+  public static final String TYPED_TURN_LONGEST_WAIT = "voxrelay.turns.typed.longest.wait";
   /** Counter: upstream connections opened. */
   public static final String UPSTREAM_OPENED = "voxrelay.upstream.connections.opened";
   /** Counter: upstream connections that failed to open. */
