@@ -2,7 +2,7 @@
 // one typed turn, one network cut, one more typed turn; each turn must get its own answer within 15 s.
 // Runs it many times in a row and prints the figures. Not part of a test tier: a measurement to run by hand.
 //
-//   node e2e/typed-turn-runs.js [--runs 50] [--mic beep|speech] [--per-server 2] [--load]
+//   node e2e/typed-turn-runs.js [--runs 50] [--mic beep|speech] [--per-server 2] [--load] [--type-after-ms 1000]
 //
 // --mic beep is Chromium's default fake device; --mic speech feeds the harness's speech file.
 // --load keeps one core busy with another process for the whole series.
@@ -20,6 +20,8 @@ const MIC = option('mic', 'beep');
 const PER_SERVER = Number(option('per-server', '2'));
 const LOAD = args.includes('--load');
 const ANSWER_MS = 15_000;
+/** A person reads the page before typing: about a second after `connected`, when the microphone is on. */
+const TYPE_AFTER_MS = Number(option('type-after-ms', '1000'));
 
 if (!['beep', 'speech'].includes(MIC)) {
   throw new Error(`--mic beep|speech, not ${MIC}`);
@@ -58,12 +60,14 @@ async function oneRun(server, browser, run) {
     await page.click('#start');
     await page.waitForFunction(() => window.__voxrelay?.client.state === 'connected', null, { timeout: 20_000 });
     outcome.sessionId = await page.evaluate(() => window.__voxrelay.client.sessionId);
+    await new Promise((r) => setTimeout(r, TYPE_AFTER_MS));
     await page.fill('#text', 'Hello, I am ready.');
     await page.press('#text', 'Enter');
     outcome.first = await waitForAnswer(page, 'Hello, I am ready.');
     proxy.dropAll();
     await page.waitForFunction(() => window.__voxrelay.client.state !== 'connected', null, { timeout: 10_000 });
     await page.waitForFunction(() => window.__voxrelay.client.state === 'connected', null, { timeout: 30_000 });
+    await new Promise((r) => setTimeout(r, TYPE_AFTER_MS));
     await page.fill('#text', 'Tell me about the role.');
     await page.press('#text', 'Enter');
     outcome.second = await waitForAnswer(page, 'Tell me about the role.');

@@ -46,10 +46,15 @@ export class MessageQueue {
   /** The most messages kept unconfirmed; past it the oldest go (a page offline for a very long time). */
   static MAX = 256;
 
+  /** The most recent typed turns kept to send again if the server withdraws one (`turn_withdrawn`). */
+  static MAX_TEXTS = 32;
+
   constructor() {
     this.nextSeq = 1;
     /** @type {Map<number, string>} */
     this.unprocessed = new Map();
+    /** @type {Map<number, string>} */
+    this.texts = new Map();
   }
 
   /**
@@ -61,10 +66,33 @@ export class MessageQueue {
     const seq = this.nextSeq++;
     const json = JSON.stringify({ ...message, seq });
     this.unprocessed.set(seq, json);
+    if (message.type === 'text') {
+      this.texts.set(seq, json);
+      while (this.texts.size > MessageQueue.MAX_TEXTS) {
+        this.texts.delete(/** @type {number} */ (this.texts.keys().next().value));
+      }
+    }
     while (this.unprocessed.size > MessageQueue.MAX) {
       const oldest = this.unprocessed.keys().next().value;
       this.unprocessed.delete(/** @type {number} */ (oldest));
     }
+    return json;
+  }
+
+  /**
+   * The server withdrew typed turn `seq` (it could not enter the conversation in time) and forgot it had
+   * processed it: it is kept again until processed, and its JSON, under the same seq, is returned to send
+   * now. Null for a seq this queue no longer knows.
+   * @param {number} seq
+   * @returns {string | null}
+   */
+  withdrawn(seq) {
+    const json = this.texts.get(seq);
+    if (json === undefined) {
+      return null;
+    }
+    this.unprocessed.set(seq, json);
+    this.unprocessed = new Map([...this.unprocessed.entries()].sort((a, b) => a[0] - b[0]));
     return json;
   }
 

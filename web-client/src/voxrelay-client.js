@@ -397,6 +397,15 @@ export class VoxrelayClient {
         this.emit('replayTruncated', event);
         break;
       case 'error':
+        if (event.code === 'turn_withdrawn' && typeof event.clientSeq === 'number') {
+          // The server took the typed turn back (it could not enter in time): sent again, under its seq.
+          const json = this.messages.withdrawn(event.clientSeq);
+          if (json !== null && this.state === 'connected') {
+            this.transport.send(json);
+          }
+          this.emit('turnWithdrawn', { seq: event.clientSeq });
+          break;
+        }
         this.emit('error', { code: event.code, message: event.message });
         break;
       default:

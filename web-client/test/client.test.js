@@ -228,6 +228,21 @@ test('messages sent while offline are numbered, queued and sent once after the r
   assert.equal(socket.sentOfType('audio').length, 0, 'audio is never queued');
 });
 
+test('a typed turn the server withdrew (turn_withdrawn) is sent again under its seq, once, and no error is shown', async () => {
+  const { client } = newClient();
+  const errors = [];
+  client.on('error', (e) => errors.push(e));
+  client.connect();
+  const socket = await connectOnce(client);
+  client.sendText('typed while the AI went on and on');
+  socket.serverSend({ seq: 7, type: 'error', code: 'turn_withdrawn', clientSeq: 1, source: 'voxrelay', message: 'm' });
+  await flush();
+  const texts = socket.sent.filter((m) => m.type === 'text');
+  assert.deepEqual(texts.map((m) => [m.seq, m.text]), [[1, 'typed while the AI went on and on'],
+    [1, 'typed while the AI went on and on']]);
+  assert.deepEqual(errors, [], 'handled, not shown');
+});
+
 test('server events are processed once, in order; the last seq and the token survive a reload', async () => {
   const storage = new MemoryStorage();
   const { client } = newClient({ storage });

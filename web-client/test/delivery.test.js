@@ -42,3 +42,27 @@ test('at most MessageQueue.MAX messages wait; the oldest go first', () => {
   assert.equal(waiting.length, MessageQueue.MAX);
   assert.equal(waiting[0].seq, 4);
 });
+
+test('a withdrawn typed turn is sent again under its seq, and kept until processed again', () => {
+  const queue = new MessageQueue();
+  queue.add({ type: 'pause_interview' });
+  queue.add({ type: 'text', text: 'hello' });
+  queue.add({ type: 'text', text: 'again' });
+  assert.deepEqual(queue.settle(3), [], 'all processed, even the ones withdrawn later');
+  assert.equal(queue.withdrawn(1), null, 'only typed turns are withdrawn');
+  const resent = JSON.parse(/** @type {string} */ (queue.withdrawn(3)));
+  assert.deepEqual(resent, { type: 'text', text: 'again', seq: 3 });
+  queue.withdrawn(2);
+  assert.deepEqual(queue.settle(1).map((json) => JSON.parse(json).seq), [2, 3], 'resent in order after a reconnect');
+  assert.deepEqual(queue.settle(3), []);
+  assert.equal(queue.add({ type: 'text', text: 'next' }).includes('"seq":4'), true, 'numbering goes on');
+});
+
+test('at most MessageQueue.MAX_TEXTS typed turns are kept for a withdrawal', () => {
+  const queue = new MessageQueue();
+  for (let i = 0; i < MessageQueue.MAX_TEXTS + 5; i++) {
+    queue.add({ type: 'text', text: `t${i}` });
+  }
+  assert.equal(queue.texts.size, MessageQueue.MAX_TEXTS);
+  assert.equal(queue.withdrawn(1), null, 'the oldest are gone');
+});

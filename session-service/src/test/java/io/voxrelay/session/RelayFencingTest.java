@@ -66,6 +66,37 @@ class RelayFencingTest {
     return new EmitEvents(sessionId, key, epoch, List.of("{\"type\":\"" + type + "\"}"), List.of(turns), 0, 0);
   }
 
+  private io.voxrelay.common.bus.SessionControlReply text(long seq) {
+    return ask(Addresses.SESSION_CONTROL, new io.voxrelay.common.bus.SessionControlRequest(sessionId,
+        io.voxrelay.common.bus.Control.TEXT, "typed " + seq, seq, null));
+  }
+
+  @Test
+  @DisplayName("typed turns withdrawn by the holder are processed again once; not when a later message was processed, nor by an old claim")
+  void withdrawnTypedTurns() {
+    RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    text(1);
+    text(2);
+    text(3);
+    io.voxrelay.common.bus.ControlsWithdrawn withdrawn = ask(Addresses.SESSION_WITHDRAW_CONTROLS,
+        new io.voxrelay.common.bus.WithdrawControls(sessionId, first.epoch(), List.of(2L, 3L)));
+    assertThat(withdrawn.withdrawn()).isTrue();
+    assertThat(text(2).duplicate()).as("the resend is processed").isFalse();
+    assertThat(text(2).duplicate()).as("once").isTrue();
+
+    io.voxrelay.common.bus.ControlsWithdrawn late = ask(Addresses.SESSION_WITHDRAW_CONTROLS,
+        new io.voxrelay.common.bus.WithdrawControls(sessionId, first.epoch(), List.of(1L)));
+    assertThat(late.withdrawn()).as("seq 2 was processed after it: the order would change").isFalse();
+    assertThat(text(1).duplicate()).isTrue();
+
+    RelayClaim takeover = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-b", "relay-a"));
+    assertThat(takeover.granted()).isTrue();
+    assertThat(failureOf(Addresses.SESSION_WITHDRAW_CONTROLS,
+        new io.voxrelay.common.bus.WithdrawControls(sessionId, first.epoch(), List.of(2L))))
+        .as("a replaced claim withdraws nothing").isEqualTo(BusFailure.FENCED);
+    assertThat(text(2).duplicate()).isTrue();
+  }
+
   @Test
   @DisplayName("every grant raises the epoch; a takeover fences the old relay's emits, controls and close notices")
   void takeoverFencesTheOldClaim() {

@@ -56,7 +56,7 @@ public final class MetricNames {
   /** Gauge: typed turns waiting at this relay node to enter their conversation (behind an answer, a tool call). */
   public static final String TYPED_TURNS_WAITING = "voxrelay.turns.typed.waiting";
   /** Gauge: how long the oldest typed turn waiting at this relay node has waited, in seconds (0: none waits). */
-  public static final String TYPED_TURN_LONGEST_WAIT = "voxrelay.turns.typed.longest.wait";
+  public static final String TYPED_TURN_LONGEST_WAIT = "voxrelay.turns.typed.longest.wait.seconds";
   /** Counter: upstream connections opened. */
   public static final String UPSTREAM_OPENED = "voxrelay.upstream.connections.opened";
   /** Counter: upstream connections that failed to open. */

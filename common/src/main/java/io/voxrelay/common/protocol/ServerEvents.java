@@ -260,12 +260,13 @@ public final class ServerEvents {
   }
 
   /**
-   * A typed turn (client {@code seq}) could not enter the conversation in time and was withdrawn: it will
-   * never enter as sent. The client sends it again under the same seq, which is processed once.
+   * A typed turn (client seq {@code seq}, sent as {@code clientSeq}) could not enter the conversation in time
+   * and was withdrawn: it will never enter as sent. The client sends it again under the same seq, which is
+   * processed once.
    */
   public static String turnWithdrawn(long seq) {
     return Json.write(errorEvent("turn_withdrawn",
-        "Your message could not be added to the conversation in time; it is sent again.", "voxrelay").put("seq", seq));
+        "Your message could not be added to the conversation in time; it is sent again.", "voxrelay").put("clientSeq", seq));
   }
 
   /** An error the upstream model reported, passed on with its own code; the session goes on. */
