@@ -154,8 +154,8 @@ final class AnswerTracker {
 
   /**
    * A response finished ({@code response.done}) at {@code now}. Completed (or incomplete: it answered, if
-   * briefly), its turns are answered; cancelled or failed, they owe an answer again, up to
-   * {@link #MAX_ATTEMPTS}.
+   * briefly), its turns are answered; cancelled or failed, the turns the relay added owe an answer again, up
+   * to {@link #MAX_ATTEMPTS}, and spoken turns are done (the user spoke over the answer, or paused).
    */
   void responseDone(String status, long now) {
     boolean answered = !"cancelled".equals(status) && !"failed".equals(status);
@@ -165,7 +165,9 @@ final class AnswerTracker {
       if (item.stage != Stage.ANSWERING) {
         continue;
       }
-      if (answered) {
+      if (answered || item.kind == Kind.SPOKEN) {
+        // A spoken turn's answer cut off was heard in part: the user spoke over it (or paused) and moved on, so
+        // their next words get the next answer. A turn the relay added is answered again.
         it.remove();
       } else if (item.attempts >= MAX_ATTEMPTS) {
         LOG.warn("[Relay] the answer to item {} was cut off {} times; giving up on it", entry.getKey(), item.attempts);

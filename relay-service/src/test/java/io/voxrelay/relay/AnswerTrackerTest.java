@@ -82,6 +82,15 @@ class AnswerTrackerTest {
   }
 
   @Test
+  @DisplayName("a spoken turn's answer cut off (the user spoke over it) is not asked for again: the next words get the next")
+  void spokenTurnCutOffIsDone() {
+    tracker.spoken("item_speech", 0);
+    tracker.responseCreated("item_speech");
+    tracker.responseDone("cancelled", 10);
+    assertThat(tracker.pending()).isZero();
+  }
+
+  @Test
   @DisplayName("a restored conversation carries every owed turn, including one being answered when the link went")
   void restoredConversation() {
     tracker.expect("vr_1");
