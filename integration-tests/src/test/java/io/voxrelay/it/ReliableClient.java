@@ -41,6 +41,8 @@ final class ReliableClient implements AutoCloseable {
   /** From {@code connected}, until {@code interview.resumed} arrives. */
   private volatile boolean awaitingResume;
   private final Map<Long, String> unprocessed = new LinkedHashMap<>();
+  /** The latest typed turns sent, to send again if the server withdraws one ({@code turn_withdrawn}). */
+  private final Map<Long, String> texts = new LinkedHashMap<>();
   private volatile String token;
   private volatile long lastSeq;
   private volatile long nextClientSeq = 1;
@@ -136,6 +138,14 @@ final class ReliableClient implements AutoCloseable {
     }
     lastSeq = Math.max(lastSeq, seq);
     processed.add(event);
+    if ("error".equals(type) && "turn_withdrawn".equals(event.path("code").asText())) {
+      // As the web client does: the withdrawn typed turn goes again under its seq, kept until processed.
+      String json = texts.get(event.path("clientSeq").asLong());
+      if (json != null) {
+        unprocessed.put(event.path("clientSeq").asLong(), json);
+        from.writeTextMessage(json);
+      }
+    }
     if (seq % 8 == 0) {
       from.writeTextMessage("{\"type\":\"ack\",\"seq\":" + seq + "}");
     }
@@ -147,6 +157,12 @@ final class ReliableClient implements AutoCloseable {
       long seq = nextClientSeq++;
       String json = "{\"type\":\"" + type + "\",\"seq\":" + seq + extraFields + "}";
       unprocessed.put(seq, json);
+      if ("text".equals(type)) {
+        texts.put(seq, json);
+        if (texts.size() > 32) {
+          texts.remove(texts.keySet().iterator().next());
+        }
+      }
       if (connected && socket != null && !socket.isClosed()) {
         socket.writeTextMessage(json);
       }

@@ -172,6 +172,33 @@ class TypedTurnsTest {
     }
   }
 
+  @Test
+  @DisplayName("typed while the upstream stays away past T_enter: withdrawn with its seq, sent again, carried out once")
+  void withdrawnPastTheEnterBoundAndResent() {
+    Session s = open();
+    try (VoiceClient client = s.client()) {
+      type(client, "before the outage");
+      awaitSettled(s, List.of("before the outage"));
+      // Reopening fails three times (at about 1.5, 4.5 and 9.5 s) and succeeds at about 14.5 s: past T_enter.
+      deployment.simulator.refuseHandshakes(3);
+      s.upstream().drop();
+      client.awaitEvent("upstream.reconnecting", TIMEOUT);
+      String typed = "{\"type\":\"text\",\"text\":\"typed into a long outage\",\"seq\":1}";
+      client.send(typed);
+      JsonNode withdrawn = client.awaitEvent("the turn withdrawn", TIMEOUT,
+          e -> "error".equals(e.path("type").asText()) && "turn_withdrawn".equals(e.path("code").asText()));
+      assertThat(withdrawn.path("clientSeq").asLong()).isEqualTo(1);
+      assertThat(client.events("transcript.done")).as("it never entered as first sent")
+          .noneMatch(e -> "typed into a long outage".equals(e.path("text").asText()));
+      client.send(typed);
+      client.awaitEvent("upstream.restored", TIMEOUT);
+      SimulatedSession second = InterviewSessionTest.upstreamOf(deployment,
+          deployment.simulator.sessions().indexOf(s.upstream()) + 1);
+      awaitSettled(new Session(client, second), List.of("before the outage", "typed into a long outage"));
+      assertThat(client.events("error")).as("withdrawn once, no other error").hasSize(1);
+    }
+  }
+
   /**
    * Waits until every typed turn was echoed and answered and nothing is under way, then checks both sides.
    */
