@@ -297,7 +297,7 @@ final class TurnTaking {
 
   /**
    * The oldest typed turn waited {@link #ENTER_WAIT_MS}: it and every typed turn behind it are withdrawn, if
-   * no control after them was accepted (taking them back then would change the order the client sent).
+   * no other control came after or among them (taking them back would then change the order the client sent).
    */
   private void withdrawWaiting() {
     if (waitingTexts.isEmpty() || withdrawing) {
@@ -306,9 +306,9 @@ final class TurnTaking {
     List<WaitingText> all = List.copyOf(waitingTexts);
     long first = all.get(0).clientSeq();
     long last = all.get(all.size() - 1).clientSeq();
-    if (first <= 0 || last != lastAcceptedClientSeq) {
-      LOG.debug("[Relay] typed turns of {} wait past {} ms but cannot be withdrawn (a later control was carried out)",
-          state.sessionId(), ENTER_WAIT_MS);
+    if (first <= 0 || last != lastAcceptedClientSeq || last - first + 1 != all.size()) {
+      LOG.debug("[Relay] typed turns of {} wait past {} ms but cannot be withdrawn (another control came after or "
+          + "among them)", state.sessionId(), ENTER_WAIT_MS);
       return;
     }
     withdrawing = true;

@@ -285,6 +285,9 @@ class TurnTakingTest {
     turns.accepted(6);
     timers.advance(TurnTaking.ENTER_WAIT_MS * 2);
     assertThat(withdrawn).as("a later control was carried out: the order stays").hasSize(1);
+    assertThat(turns.acceptText("third", 7)).isTrue();
+    timers.advance(TurnTaking.ENTER_WAIT_MS * 2);
+    assertThat(withdrawn).as("5 and 7 with 6 among them: the order stays").hasSize(1);
   }
 
   @Test

@@ -71,7 +71,8 @@ final class RelayClaims {
   /**
    * A relay takes back typed turns that could not enter the conversation: the session forgets it processed
    * them, so their resends are processed once. Only the current claim may, and only while they are the latest
-   * client messages processed (nothing after them, whose order a resend would change).
+   * client messages processed, one after another (nothing after or among them, whose order a resend would
+   * change).
    */
   Future<ControlsWithdrawn> withdraw(WithdrawControls request) {
     if (request.seqs().isEmpty()) {
@@ -84,7 +85,7 @@ final class RelayClaims {
           if (request.epoch() < s.relayEpoch()) {
             throw new StaleClaim(request.sessionId(), request.epoch(), s.relayEpoch());
           }
-          withdrawn[0] = first > 0 && s.lastClientSeq() == last;
+          withdrawn[0] = first > 0 && s.lastClientSeq() == last && last - first + 1 == request.seqs().size();
           return withdrawn[0] ? s.toBuilder().lastClientSeq(first - 1).build() : s;
         })
         .map(s -> new ControlsWithdrawn(withdrawn[0]));

@@ -87,6 +87,10 @@ class RelayFencingTest {
     io.voxrelay.common.bus.ControlsWithdrawn late = ask(Addresses.SESSION_WITHDRAW_CONTROLS,
         new io.voxrelay.common.bus.WithdrawControls(sessionId, first.epoch(), List.of(1L)));
     assertThat(late.withdrawn()).as("seq 2 was processed after it: the order would change").isFalse();
+    text(3);
+    io.voxrelay.common.bus.ControlsWithdrawn gap = ask(Addresses.SESSION_WITHDRAW_CONTROLS,
+        new io.voxrelay.common.bus.WithdrawControls(sessionId, first.epoch(), List.of(1L, 3L)));
+    assertThat(gap.withdrawn()).as("seq 2 among them").isFalse();
     assertThat(text(1).duplicate()).isTrue();
 
     RelayClaim takeover = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-b", "relay-a"));
