@@ -46,6 +46,11 @@ class TypedTurnsTest {
   }
 
   private record Session(VoiceClient client, SimulatedSession upstream) {
+    /** The same client on the upstream session the relay opened after this one dropped. */
+    Session reopened() {
+      return new Session(client, InterviewSessionTest.upstreamOf(deployment,
+          deployment.simulator.sessions().indexOf(upstream) + 1));
+    }
   }
 
   private static Session open() {
@@ -165,9 +170,7 @@ class TypedTurnsTest {
       client.awaitEvent("upstream.reconnecting", TIMEOUT);
       type(client, "typed while the upstream is away");
       client.awaitEvent("upstream.restored", TIMEOUT);
-      SimulatedSession second = InterviewSessionTest.upstreamOf(deployment,
-          deployment.simulator.sessions().indexOf(s.upstream()) + 1);
-      awaitSettled(new Session(client, second), List.of("before the drop", "typed while the upstream is away"));
+      awaitSettled(s.reopened(), List.of("before the drop", "typed while the upstream is away"));
       assertThat(client.events("error")).as("no error: the relay held the turn").isEmpty();
     }
   }
@@ -192,9 +195,7 @@ class TypedTurnsTest {
           .noneMatch(e -> "typed into a long outage".equals(e.path("text").asText()));
       client.send(typed);
       client.awaitEvent("upstream.restored", TIMEOUT);
-      SimulatedSession second = InterviewSessionTest.upstreamOf(deployment,
-          deployment.simulator.sessions().indexOf(s.upstream()) + 1);
-      awaitSettled(new Session(client, second), List.of("before the outage", "typed into a long outage"));
+      awaitSettled(s.reopened(), List.of("before the outage", "typed into a long outage"));
       assertThat(client.events("error")).as("withdrawn once, no other error").hasSize(1);
     }
   }

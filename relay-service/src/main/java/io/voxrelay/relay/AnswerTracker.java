@@ -89,67 +89,56 @@ final class AnswerTracker {
   }
 
   /**
-   * The turn a response should answer now, or null when none owes one. The oldest owed turn comes first. A
-   * spoken turn is answered together with the spoken turns right after it that owe one too (one answer for
-   * speech that turn detection split), never together with a turn the relay added.
+   * The turn a response should answer now, or null when none owes one: the last of {@link #owedRun()}.
    */
   String nextToAnswer() {
-    String named = null;
+    List<Map.Entry<String, Item>> run = owedRun();
+    return run.isEmpty() ? null : run.get(run.size() - 1).getKey();
+  }
+
+  /**
+   * The turns the next answer is for, oldest first: the oldest owed turn, and when it is spoken, the spoken
+   * turns right after it that owe one too (one answer for speech that turn detection split). A turn the
+   * relay added is always answered on its own.
+   */
+  private List<Map.Entry<String, Item>> owedRun() {
+    List<Map.Entry<String, Item>> run = new ArrayList<>();
     for (Map.Entry<String, Item> entry : items.entrySet()) {
       Item item = entry.getValue();
-      if (named == null) {
-        if (item.stage == Stage.IN_CONVERSATION) {
-          named = entry.getKey();
+      boolean owed = item.stage == Stage.IN_CONVERSATION;
+      if (run.isEmpty()) {
+        if (owed) {
+          run.add(entry);
           if (item.kind == Kind.ADDED) {
-            return named;
+            break;
           }
         }
-      } else if (item.kind == Kind.SPOKEN && item.stage == Stage.IN_CONVERSATION) {
-        named = entry.getKey();
+      } else if (owed && item.kind == Kind.SPOKEN) {
+        run.add(entry);
       } else {
         break;
       }
     }
-    return named;
+    return run;
   }
 
   /**
    * A response began ({@code response.created}) naming {@code answersItem} (null: it named none). It answers
-   * that turn and, for a spoken turn, the owed spoken turns just before it.
+   * that turn and, when the turn closes the {@link #owedRun()}, the turns of the run before it.
    */
   void responseCreated(String answersItem) {
     Item named = answersItem == null ? null : items.get(answersItem);
     if (named == null || named.stage != Stage.IN_CONVERSATION) {
       return;
     }
-    for (Map.Entry<String, Item> entry : answeredWith(answersItem, named)) {
-      Item item = entry.getValue();
+    List<Map.Entry<String, Item>> run = owedRun();
+    int at = run.stream().map(Map.Entry::getKey).toList().indexOf(answersItem);
+    List<Item> answered = at < 0 ? List.of(named) : run.subList(0, at + 1).stream().map(Map.Entry::getValue).toList();
+    for (Item item : answered) {
       item.stage = Stage.ANSWERING;
       item.attempts++;
       item.owedSince = -1;
     }
-  }
-
-  /** The turns a response naming {@code answersItem} answers: it, and for speech the owed speech before it. */
-  private List<Map.Entry<String, Item>> answeredWith(String answersItem, Item named) {
-    List<Map.Entry<String, Item>> run = new ArrayList<>();
-    for (Map.Entry<String, Item> entry : items.entrySet()) {
-      Item item = entry.getValue();
-      boolean owedSpeech = item.kind == Kind.SPOKEN && item.stage == Stage.IN_CONVERSATION;
-      if (entry.getKey().equals(answersItem)) {
-        if (named.kind == Kind.ADDED) {
-          run.clear();
-        }
-        run.add(entry);
-        return run;
-      }
-      if (!owedSpeech) {
-        run.clear();
-      } else {
-        run.add(entry);
-      }
-    }
-    return run;
   }
 
   /**
@@ -203,20 +192,10 @@ final class AnswerTracker {
     }
   }
 
-  /** Whether some turn in the conversation still waits for a response to begin. */
-  boolean owesAnswer() {
-    return nextToAnswer() != null;
-  }
-
   /** Since when {@code itemId} has owed an answer, or -1 when it does not (answered, under way, unknown). */
   long owedSince(String itemId) {
     Item item = items.get(itemId);
     return item == null || item.stage != Stage.IN_CONVERSATION ? -1 : item.owedSince;
-  }
-
-  /** Whether {@code itemId} is a turn the relay added that still waits for its answer to finish. */
-  boolean tracks(String itemId) {
-    return items.containsKey(itemId);
   }
 
   /** Turns not answered yet, in any stage. */

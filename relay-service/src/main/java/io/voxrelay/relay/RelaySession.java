@@ -23,10 +23,12 @@ import io.voxrelay.common.protocol.ToolTurns;
 import io.voxrelay.common.rate.IntervalGate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 
@@ -310,10 +312,9 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    * processed {@code seqs}, then the client is told of each (a stored error carrying its seq) and sends it
    * again. Refused as fenced: this relay lost the session.
    */
-  private Future<Boolean> withdraw(java.util.List<Long> seqs) {
+  private Future<Boolean> withdraw(List<Long> seqs) {
     return BusRequests.<ControlsWithdrawn>request(vertx, Addresses.SESSION_WITHDRAW_CONTROLS,
-            new WithdrawControls(sessionId(), epoch, seqs), new io.vertx.core.eventbus.DeliveryOptions()
-                .setSendTimeout(config.busTimeoutMs()))
+            new WithdrawControls(sessionId(), epoch, seqs), new DeliveryOptions().setSendTimeout(config.busTimeoutMs()))
         .map(reply -> {
           if (reply.body().withdrawn()) {
             seqs.forEach(seq -> toClient(ServerEvents.turnWithdrawn(seq), 0));

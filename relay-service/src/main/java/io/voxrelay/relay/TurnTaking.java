@@ -38,18 +38,18 @@ final class TurnTaking {
   }
 
   /**
-   * Takes back typed turns that waited too long to enter, client seqs {@code fromSeq} to {@code toSeq}: the
-   * session service forgets it processed them (only if it processed nothing after them), and the client is
-   * told, so it sends them again under the same seqs.
+   * Takes back typed turns that waited too long to enter, client seqs {@code seqs}: the session service
+   * forgets it processed them (only if it processed nothing after or among them), and the client is told, so
+   * it sends them again under the same seqs.
    */
   interface Withdrawal {
-    /** Completes with true once they are withdrawn, false when they cannot be (a later control was processed). */
+    /** Completes with true once they are withdrawn, false when they cannot be (another control came after or among them). */
     io.vertx.core.Future<Boolean> withdraw(List<Long> seqs);
   }
 
   /** Where the typed turns waiting here are counted (the relay's metrics). */
   interface WaitGauge {
-    /** This session has {@code count} typed turns waiting (to enter, or for their answer), the oldest since {@code since}. */
+    /** This session has {@code count} typed turns waiting to enter, the oldest since {@code since} (-1: none). */
     void waiting(Object session, int count, long since);
   }
 

@@ -14,12 +14,12 @@ class AnswerTrackerTest {
   @DisplayName("an item owes an answer once the upstream has it, and the completed response that names it settles it")
   void answeredByTheResponseThatNamesIt() {
     tracker.expect("vr_1");
-    assertThat(tracker.owesAnswer()).as("not before the upstream confirms the item").isFalse();
+    assertThat(tracker.nextToAnswer()).as("not before the upstream confirms the item").isNull();
     tracker.itemAdded("vr_1", 100);
     assertThat(tracker.nextToAnswer()).isEqualTo("vr_1");
     assertThat(tracker.owedSince("vr_1")).isEqualTo(100);
     tracker.responseCreated("vr_1");
-    assertThat(tracker.owesAnswer()).as("a response is answering it").isFalse();
+    assertThat(tracker.nextToAnswer()).as("a response is answering it").isNull();
     tracker.responseDone("completed", 200);
     assertThat(tracker.pending()).isZero();
   }
@@ -77,7 +77,7 @@ class AnswerTrackerTest {
     }
     tracker.responseCreated("vr_1");
     tracker.responseDone("failed", 100);
-    assertThat(tracker.owesAnswer()).as("given up after %d attempts", AnswerTracker.MAX_ATTEMPTS).isFalse();
+    assertThat(tracker.nextToAnswer()).as("given up after %d attempts", AnswerTracker.MAX_ATTEMPTS).isNull();
     assertThat(tracker.pending()).isZero();
   }
 

@@ -47,8 +47,6 @@ public final class SimulatedSession {
   private final boolean authorized;
   private final ObjectNode session;
   private final EnergyVad vad = new EnergyVad(0.5, 500);
-  /** The metadata of the {@code response.create} being carried out (null: turn detection's own response). */
-  private JsonNode requestMetadata;
   /** A user turn with these words has its first response refused for the rate limit (for tests). */
   public static final String RATE_LIMIT_TRIGGER = "rate limit";
   static final double RATE_LIMIT_RESET_SECONDS = 1.5;
@@ -321,7 +319,6 @@ public final class SimulatedSession {
       emit(event("input_audio_buffer.speech_stopped").put("audio_end_ms", audioMs).put("item_id", speechItemId));
       if (commitInput(speechItemId) && turnDetection().path("create_response").asBoolean(true)) {
         if (active == null) {
-          requestMetadata = null;
           startResponse(outputModalities(null), null);
         }
       }
@@ -436,8 +433,7 @@ public final class SimulatedSession {
       return;
     }
     JsonNode metadata = event.path("response").path("metadata");
-    requestMetadata = metadata.isObject() ? metadata.deepCopy() : null;
-    startResponse(outputModalities(event.path("response")), event.path("response").path("instructions").asText(null));
+    startResponse(outputModalities(event.path("response")), metadata.isObject() ? metadata.deepCopy() : null);
   }
 
   private void responseCancel(String clientEventId) {
@@ -475,29 +471,34 @@ public final class SimulatedSession {
     long timer = -1;
 
     /** The metadata of the {@code response.create} that asked for it (null: turn detection's), echoed as GA does. */
-    final JsonNode metadata = requestMetadata;
+    final JsonNode metadata;
 
-    Response(boolean audio, String text) {
+    Response(boolean audio, String text, JsonNode metadata) {
       this.audio = audio;
+      this.metadata = metadata;
       this.words = splitWords(text);
       this.audioBytes = audio ? Pcm16.bytesOf(config.responseAudioMs()) : 0;
     }
   }
 
-  private void startResponse(String modality, String extraInstructions) {
-    ConversationItem last = answering();
+  /**
+   * Starts a response; {@code metadata} is that of the {@code response.create} that asked for it (null: turn
+   * detection's own), echoed in the response as GA does.
+   */
+  private void startResponse(String modality, JsonNode metadata) {
+    ConversationItem last = answering(metadata);
     if (last != null && "user".equals(last.role())) {
       if (last.text() != null && last.text().contains(RATE_LIMIT_TRIGGER) && rateLimited.add(last.id())) {
-        refuseForRateLimit();
+        refuseForRateLimit(metadata);
         return;
       }
       Optional<SimulatedTools.Call> call = tools.choose(session, last.text(), "call_" + shortId());
       if (call.isPresent()) {
-        callTool(call.get());
+        callTool(call.get(), metadata);
         return;
       }
     }
-    Response response = new Response("audio".equals(modality), answerText(last));
+    Response response = new Response("audio".equals(modality), answerText(last), metadata);
     active = response;
     responsesCreated.incrementAndGet();
     emit(event("response.created").set("response", responseObject(response, "in_progress", null, null)));
@@ -535,15 +536,15 @@ public final class SimulatedSession {
   }
 
   /** A response whose one output is a function call, all at once, as the GA API streams it. */
-  private void callTool(SimulatedTools.Call call) {
+  private void callTool(SimulatedTools.Call call, JsonNode metadata) {
     String responseId = "resp_" + shortId();
     String itemId = "item_" + shortId();
     responsesCreated.incrementAndGet();
     ObjectNode created = Json.object().put("id", responseId).put("object", "realtime.response")
         .put("status", "in_progress").put("conversation_id", conversationId);
     created.putArray("output");
-    if (requestMetadata != null) {
-      created.set("metadata", requestMetadata.deepCopy());
+    if (metadata != null) {
+      created.set("metadata", metadata.deepCopy());
     }
     emit(event("response.created").set("response", created));
     ObjectNode item = Json.object().put("id", itemId).put("object", "realtime.item").put("type", "function_call")
@@ -613,8 +614,8 @@ public final class SimulatedSession {
    * asks for the answer to one turn), else the conversation's last. This stands in for a model asked about one
    * turn; a real model reads the same conversation.
    */
-  private ConversationItem answering() {
-    String named = requestMetadata == null ? null : requestMetadata.path("voxrelay_answers").asText(null);
+  private ConversationItem answering(JsonNode metadata) {
+    String named = metadata == null ? null : metadata.path("voxrelay_answers").asText(null);
     if (named != null) {
       synchronized (items) {
         for (ConversationItem item : items) {
@@ -711,7 +712,7 @@ public final class SimulatedSession {
    * The upstream's rate limit refuses this response, as GA reports it: the limits with no tokens left, then a
    * response that failed with {@code rate_limit_exceeded}. The next request for the same item is answered.
    */
-  private void refuseForRateLimit() {
+  private void refuseForRateLimit(JsonNode metadata) {
     responsesCreated.incrementAndGet();
     ObjectNode limits = event("rate_limits.updated");
     limits.putArray("rate_limits")
@@ -724,8 +725,8 @@ public final class SimulatedSession {
     refused.set("status_details", Json.object().put("type", "failed")
         .set("error", Json.object().put("type", "tokens").put("code", "rate_limit_exceeded")));
     refused.putArray("output");
-    if (requestMetadata != null) {
-      refused.set("metadata", requestMetadata.deepCopy());
+    if (metadata != null) {
+      refused.set("metadata", metadata.deepCopy());
     }
     emit(event("response.created").set("response", refused.deepCopy().put("status", "in_progress")
         .without("status_details")));

@@ -266,7 +266,8 @@ public final class ServerEvents {
    */
   public static String turnWithdrawn(long seq) {
     return Json.write(errorEvent("turn_withdrawn",
-        "Your message could not be added to the conversation in time; it is sent again.", "voxrelay").put("clientSeq", seq));
+        "Your message could not be added to the conversation in time; it is sent again.", "voxrelay")
+        .put("clientSeq", seq));
   }
 
   /** An error the upstream model reported, passed on with its own code; the session goes on. */
