@@ -12,19 +12,23 @@ import java.util.UUID;
  * Clustered Vert.x nodes in one JVM, on loopback, under a cluster name of their own so concurrent test runs
  * never join each other. {@code -Dvoxrelay.test.clusterPort=5801} moves them (and {@code ProcessCluster}'s
  * processes) to ports of their own, 20 from there, so a long run elsewhere on the machine (a chaos run on
- * 5701–5720) does not see their join attempts.
+ * 5701–5720) does not see their join attempts. Each surefire fork ({@code voxrelay.test.fork}, 1 to n) takes
+ * the next 20 ports, so parallel forks never try to join each other's members.
  */
 public final class TestCluster implements AutoCloseable {
 
-  /** The first Hazelcast port of test clusters. */
-  public static final int PORT = Integer.getInteger("voxrelay.test.clusterPort", 5701);
+  private static final int PORTS_PER_FORK = 20;
+
+  /** The first Hazelcast port of test clusters in this fork. */
+  public static final int PORT = Integer.getInteger("voxrelay.test.clusterPort", 5701)
+      + PORTS_PER_FORK * (Math.max(1, Integer.getInteger("voxrelay.test.fork", 1)) - 1);
 
   private final String name = "voxrelay-test-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<Vertx> nodes = new ArrayList<>();
 
   /** The join list of test clusters: their first port and the 19 after it. */
   public static String membersList() {
-    return "127.0.0.1:" + PORT + "-" + (PORT + 19);
+    return "127.0.0.1:" + PORT + "-" + (PORT + PORTS_PER_FORK - 1);
   }
 
   public String name() {
@@ -64,6 +68,9 @@ public final class TestCluster implements AutoCloseable {
       all = new ArrayList<>(nodes);
       nodes.clear();
     }
+    // Last started, first stopped: clients' side first, the session service last, as an orderly shutdown goes.
+    // A relay stopped after the session service would wait out its durable requests' retries on close.
+    java.util.Collections.reverse(all);
     for (Vertx vertx : all) {
       try {
         Await.result(vertx.close());

@@ -6,6 +6,7 @@ import io.voxrelay.session.SessionServiceMain;
 import io.voxrelay.simulator.SimulatedSession;
 import io.voxrelay.testing.Await;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SQLite write lock for twice the bus timeout while the AI answers. The relay sends the batch again under the
  * same idempotency key, and the store answers it with what it stored the first time.
  */
+@Tag("full")
 @DisplayName("An emit whose commit outlasts the bus timeout")
 class DelayedCommitTest {
 

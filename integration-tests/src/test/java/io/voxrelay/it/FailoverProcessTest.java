@@ -11,6 +11,7 @@ import io.voxrelay.testing.Await;
 import io.voxrelay.watchdog.WatchdogServiceMain;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("full")
 @DisplayName("Failover across processes (two gateways, two relays)")
 class FailoverProcessTest {
 

@@ -8,6 +8,7 @@ import io.vertx.core.http.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * victim holds voice turns. Checked at the end: no violation, the victim's turns all complete, no service
  * event loop held for 100 ms, the heap back near its baseline, no secret in a log line, no error logged.
  */
+@Tag("full")
 @DisplayName("Hostile clients, fuzzed: every bad frame gets its documented answer and no one else is harmed")
 class HostileClientFuzzTest {
 
@@ -43,7 +45,7 @@ class HostileClientFuzzTest {
   private static Deployment deployment;
   private static Vertx probeVertx;
 
-  private final long seed = Long.getLong("voxrelay.fuzz.seed", System.nanoTime());
+  private final long seed = io.voxrelay.testing.Seeds.of("HostileClientFuzzTest", "voxrelay.fuzz.seed", 20261206L);
   private final long target = Long.getLong("voxrelay.fuzz.frames", 100_000);
   private final FuzzTally tally = new FuzzTally();
 
@@ -86,8 +88,7 @@ class HostileClientFuzzTest {
       + "no event-loop stall, heap back to baseline, no secret or error in the logs")
   void fuzz() throws Exception {
     int port = deployment.gatewayPort(0);
-    System.out.printf("[HostileClientFuzzTest] seed %d, %d frames (replay: -Dvoxrelay.fuzz.seed=%d)%n", seed, target,
-        seed);
+    System.out.printf("[HostileClientFuzzTest] seed %d, %d frames%n", seed, target);
     tally.secret(KEY);
     tally.secret(UPSTREAM_KEY);
     FuzzSessions sessions = new FuzzSessions(port, KEY, tally);

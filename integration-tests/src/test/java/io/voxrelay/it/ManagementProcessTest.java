@@ -11,6 +11,7 @@ import io.voxrelay.testing.ManagementPort;
 import io.voxrelay.testing.SpeechLikeAudio;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * resume, flood and die, and its JSON logs parse line by line, name the session each line is about, and hold
  * no key and no token.
  */
+@Tag("full")
 @DisplayName("A voxrelay process's management port and logs")
 class ManagementProcessTest {
 

@@ -3,6 +3,7 @@ package io.voxrelay.it;
 import io.voxrelay.simulator.SimulatedSession;
 import io.voxrelay.testing.Await;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One relay process carries many sessions (Vert.x's WebSocket client allows 50 connections per host unless
  * told otherwise), and an upstream whose open the gateway gave up on never stays open without a client.
  */
+@Tag("full")
 @DisplayName("Relay capacity and abandoned opens")
 class RelayCapacityTest {
 

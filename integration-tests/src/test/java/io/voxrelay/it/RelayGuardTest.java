@@ -2,78 +2,122 @@ package io.voxrelay.it;
 
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.HygieneConfig;
-import io.voxrelay.gateway.GatewayServiceMain;
-import io.voxrelay.relay.RelayServiceMain;
-import io.voxrelay.session.SessionServiceMain;
 import io.voxrelay.simulator.SimulatedSession;
-import io.voxrelay.simulator.UpstreamSimulator;
 import io.voxrelay.testing.Await;
-import io.voxrelay.watchdog.WatchdogServiceMain;
-import io.vertx.core.Vertx;
+import io.voxrelay.testing.SpeechLikeAudio;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * The relay's cost guard, from its own clocks, with no session service and no watchdog running: it closes the
+ * upstreams of clients that vanished (no heartbeat), of an idle session and of one past its maximum age, each
+ * within its bound, and keeps a heartbeating, speaking session's upstream until then. The guard never needs
+ * another process to die: stopping the session service's node here is what an outage looks like to the relay.
+ */
 @DisplayName("The relay's cost guard")
 class RelayGuardTest {
 
+  private static final Map<String, String> ENV = Map.of(
+      "VOXRELAY_HEARTBEAT_TIMEOUT_MS", "2000",
+      "VOXRELAY_RELAY_GUARD_GRACE_MS", "1000",
+      "VOXRELAY_SESSION_IDLE_TIMEOUT_MS", "6000",
+      "VOXRELAY_SESSION_MAX_AGE_MS", "12000",
+      // Neither the detach grace nor a watchdog may be what closes the upstreams here.
+      "VOXRELAY_DETACH_GRACE_MS", "600000");
+  private static final HygieneConfig LIMITS = HygieneConfig.fromEnv(new Env(ENV));
+  /** Scheduling slack on two busy cores; the bounds themselves are the guard's. */
+  private static final long SLACK_MS = 1_000;
+
   @Test
-  @DisplayName("closes the upstreams of vanished clients within its bound while the session service and watchdog are dead")
+  @DisplayName("alone, closes vanished, idle and too-old sessions' upstreams within their bounds, and no other")
   void guardWorksAlone() {
-    try (ProcessCluster cluster = new ProcessCluster("guard", Map.of(
-        "VOXRELAY_HEARTBEAT_TIMEOUT_MS", "2000",
-        "VOXRELAY_RELAY_GUARD_GRACE_MS", "1000",
-        // Neither the detach grace nor the watchdog may be what closes the upstreams here.
-        "VOXRELAY_DETACH_GRACE_MS", "600000",
-        "VOXRELAY_WATCHDOG_INTERVAL_MS", "600000"))) {
-      guardWorksAlone(cluster);
+    try (Deployment deployment = Deployment.start(ENV, 1, 1, 0, 1)) {
+      int port = deployment.gatewayPort(0);
+      VoiceClient idle = connect(deployment, port, "guard-idle");
+      long idleSince = System.nanoTime();
+      VoiceClient busy = connect(deployment, port, "guard-busy");
+      long busySince = System.nanoTime();
+      List<VoiceClient> vanishing = List.of(connect(deployment, port, "guard-gone-0"),
+          connect(deployment, port, "guard-gone-1"));
+      List<SimulatedSession> abandoned = List.of(upstream(deployment, "guard-gone-0"),
+          upstream(deployment, "guard-gone-1"));
+      SimulatedSession idleUpstream = upstream(deployment, "guard-idle");
+      SimulatedSession busyUpstream = upstream(deployment, "guard-busy");
+      deployment.stopSessionService(0);
+
+      // Two clients vanish: no heartbeat, no close from their side that any service acts on in time.
+      for (VoiceClient gone : vanishing) {
+        gone.stopHeartbeats();
+        gone.close();
+      }
+      long vanishedAt = System.nanoTime();
+      Await.until("the guard closes both abandoned upstreams within its heartbeat bound",
+          Duration.ofMillis(LIMITS.relayGuardBoundMs() + SLACK_MS), () -> {
+            speak(busy);
+            return abandoned.stream().noneMatch(SimulatedSession::isOpen);
+          });
+      for (SimulatedSession upstream : abandoned) {
+        assertThat(msSince(vanishedAt, upstream.closedAtNanos())).as("closed after the heartbeat timeout")
+            .isGreaterThanOrEqualTo(LIMITS.heartbeatTimeoutMs());
+      }
+
+      long idleBound = LIMITS.sessionIdleTimeoutMs() + LIMITS.relayGuardGraceMs() + LIMITS.relayGuardIntervalMs();
+      Await.until("the idle upstream closes", Duration.ofMillis(idleBound + SLACK_MS), () -> {
+        speak(busy);
+        return !idleUpstream.isOpen();
+      });
+      assertThat(msSince(idleSince, idleUpstream.closedAtNanos())).as("closed past the idle timeout, within one check")
+          .isBetween(LIMITS.sessionIdleTimeoutMs(), idleBound + SLACK_MS);
+      assertThat(busyUpstream.isOpen()).as("a heartbeating, speaking session keeps its upstream").isTrue();
+
+      long ageBound = LIMITS.sessionMaxAgeMs() + LIMITS.relayGuardGraceMs() + LIMITS.relayGuardIntervalMs();
+      Await.until("the upstream past max age closes", Duration.ofMillis(ageBound + SLACK_MS), () -> {
+        speak(busy);
+        return !busyUpstream.isOpen();
+      });
+      assertThat(msSince(busySince, busyUpstream.closedAtNanos())).as("closed past max age, within one check")
+          .isBetween(LIMITS.sessionMaxAgeMs(), ageBound + SLACK_MS);
+      Await.until("the clients are told why", Duration.ofSeconds(5),
+          () -> idle.events("error").stream().anyMatch(e -> "idle_timeout".equals(e.path("code").asText()))
+              && busy.events("error").stream().anyMatch(e -> "max_age_exceeded".equals(e.path("code").asText())));
+      idle.close();
+      busy.close();
     }
   }
 
-  private static void guardWorksAlone(ProcessCluster cluster) {
-    Vertx vertx = cluster.vertx;
-    UpstreamSimulator simulator = cluster.simulator;
-    int httpPort = cluster.httpPort;
-    long bound = HygieneConfig.fromEnv(new Env(cluster.env())).relayGuardBoundMs();
-    ServiceProcess sessionService = cluster.start("guard-session-service", SessionServiceMain.class);
-    ServiceProcess relay = cluster.start("guard-relay-service", RelayServiceMain.class);
-    ServiceProcess watchdog = cluster.start("guard-watchdog-service", WatchdogServiceMain.class);
-    cluster.start("guard-gateway-service", GatewayServiceMain.class);
+  private static VoiceClient connect(Deployment deployment, int port, String marker) {
+    VoiceClient client = VoiceClient.connect(deployment.clientVertx(), port,
+        VoiceClient.createSession(deployment.clientVertx(), port, null, marker));
+    client.startHeartbeats(300);
+    return client;
+  }
 
-    List<VoiceClient> clients = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      VoiceClient client = VoiceClient.connect(vertx, httpPort, VoiceClient.createSession(vertx, httpPort));
-      client.startHeartbeats(300);
-      InterviewSessionTest.voiceTurn(client);
-      clients.add(client);
+  /** 200 ms of speech from the busy client, while its socket is open (the guard closes it with the upstream). */
+  private static void speak(VoiceClient busy) {
+    if (!busy.isClosed()) {
+      try {
+        busy.streamAudio(SpeechLikeAudio.speech(200), 0);
+      } catch (AssertionError closedMeanwhile) {
+        if (!busy.isClosed()) {
+          throw closedMeanwhile;
+        }
+      }
     }
-    List<SimulatedSession> upstreams = simulator.openSessions();
-    assertThat(upstreams).hasSize(3);
-    // Sessions were opened in order, one at a time: the last upstream belongs to the last client.
-    SimulatedSession keptAlive = upstreams.get(2);
-    List<SimulatedSession> abandoned = upstreams.subList(0, 2);
+    Await.sleep(200);
+  }
 
-    sessionService.kill();
-    watchdog.kill();
-    // Two clients vanish: no heartbeat, no close from their side that any service would act on in time.
-    for (VoiceClient gone : clients.subList(0, 2)) {
-      gone.stopHeartbeats();
-      gone.close();
-    }
-    long vanishedAt = System.nanoTime();
+  private static long msSince(long startNanos, long endNanos) {
+    return (endNanos - startNanos) / 1_000_000;
+  }
 
-    Await.until("the relay's guard closes both abandoned upstreams within " + bound + " ms (plus slack)",
-        Duration.ofMillis(bound + 5_000), () -> abandoned.stream().noneMatch(SimulatedSession::isOpen));
-    assertThat(relay.lines()).anyMatch(l -> l.contains("cost guard: closing upstream"));
-    // The third client still heartbeats (through the gateway, straight to the relay): it keeps its upstream.
-    Await.sleep(Math.max(0, bound + 1_000 - (System.nanoTime() - vanishedAt) / 1_000_000));
-    assertThat(keptAlive.isOpen()).as("an upstream whose client heartbeats stays open past the bound").isTrue();
-    clients.get(2).close();
+  private static SimulatedSession upstream(Deployment deployment, String marker) {
+    return Await.value(marker + "'s upstream", Duration.ofSeconds(10), () -> deployment.simulator.sessions().stream()
+        .filter(s -> s.instructions() != null && s.instructions().startsWith(marker)).findFirst().orElse(null));
   }
 }

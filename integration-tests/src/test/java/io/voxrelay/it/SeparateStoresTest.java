@@ -5,6 +5,7 @@ import io.voxrelay.standalone.Standalone;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Each cluster has one store: separate runs on one machine stay apart, and a second store is refused loudly. */
+@Tag("full")
 @DisplayName("One store per cluster")
 class SeparateStoresTest {
 

@@ -7,6 +7,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each, drops their audio, closes them once they stay full past the stall bound, and other sessions go on
  * unharmed; when they read again and reconnect, every sequenced event arrives exactly once.
  */
+@Tag("full")
 @DisplayName("Slow readers: bounded memory, audio dropped, 1013 past the stall bound, nothing lost or doubled")
 class SlowReaderTest {
 

@@ -7,6 +7,7 @@ import io.voxrelay.session.SessionServiceMain;
 import io.voxrelay.testing.Await;
 import io.voxrelay.watchdog.WatchdogServiceMain;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from outside: upstream overlaps at the simulator, each typed turn carried out once, and each event and item
  * once at the clients.
  */
+@Tag("full")
 @DisplayName("A stalled relay (SIGSTOP, then SIGCONT)")
 class StalledRelayTest {
 

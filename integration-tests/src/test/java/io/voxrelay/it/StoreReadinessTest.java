@@ -5,6 +5,7 @@ import io.voxrelay.session.TestPostgres;
 import io.voxrelay.testing.Await;
 import io.voxrelay.testing.ManagementPort;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -15,6 +16,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A session-service process whose database goes away is not ready, and says why. */
+@Tag("full")
 @DisplayName("A session service's readiness")
 class StoreReadinessTest {
 

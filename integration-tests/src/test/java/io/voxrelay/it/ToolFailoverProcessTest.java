@@ -7,6 +7,7 @@ import io.voxrelay.session.SessionServiceMain;
 import io.voxrelay.simulator.SimulatedSession;
 import io.voxrelay.testing.Await;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A relay killed with {@code kill -9} while one of its sessions' tool calls is under way. */
+@Tag("full")
 @DisplayName("Tool calls across a relay failover")
 class ToolFailoverProcessTest {
 

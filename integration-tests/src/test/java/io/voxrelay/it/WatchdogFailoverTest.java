@@ -6,6 +6,7 @@ import io.voxrelay.testing.Await;
 import io.voxrelay.watchdog.WatchdogServiceMain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("full")
 @DisplayName("Two watchdog processes")
 class WatchdogFailoverTest {
 

@@ -7,6 +7,7 @@ import io.voxrelay.session.SessionServiceMain;
 import io.voxrelay.session.TestPostgres;
 import io.voxrelay.testing.Await;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Lifecycle webhooks across processes: two session-service instances on one PostgreSQL, the one delivering
  * killed with {@code kill -9} while events wait, and a receiver dead for a while.
  */
+@Tag("full")
 @DisplayName("Lifecycle webhooks across processes")
 class WebhookProcessTest {
 

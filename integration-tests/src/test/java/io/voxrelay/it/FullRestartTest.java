@@ -1,13 +1,9 @@
 package io.voxrelay.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.voxrelay.gateway.GatewayServiceMain;
-import io.voxrelay.relay.RelayServiceMain;
-import io.voxrelay.session.SessionServiceMain;
 import io.voxrelay.simulator.ConversationItem;
 import io.voxrelay.simulator.UpstreamSimulator;
 import io.voxrelay.testing.Await;
-import io.voxrelay.watchdog.WatchdogServiceMain;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -19,31 +15,28 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayName("A full restart of every process")
-class ProcessRestartTest {
+/**
+ * Every service stopped and started again on the same store: the session comes back from what was stored, not
+ * from any service's memory. The chaos suite's full restart checks the same across OS processes, for loss and
+ * duplication under load.
+ */
+@DisplayName("A full restart of every service")
+class FullRestartTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-  private static void startAll(ProcessCluster cluster) {
-    cluster.start("session-service", SessionServiceMain.class);
-    cluster.start("relay-service", RelayServiceMain.class);
-    cluster.start("watchdog-service", WatchdogServiceMain.class);
-    cluster.start("gateway-service", GatewayServiceMain.class);
-  }
 
   @Test
   @DisplayName("brings a session back from the store with its question index and history")
   void resumeAfterRestartingEverything() {
-    try (ProcessCluster cluster = new ProcessCluster("restart", Map.of())) {
-      resumeAfterRestart(cluster);
+    try (Deployment deployment = Deployment.start(Map.of(), 1, 1, 1, 1)) {
+      resumeAfterRestart(deployment);
     }
   }
 
-  private static void resumeAfterRestart(ProcessCluster cluster) {
-    Vertx vertx = cluster.vertx;
-    UpstreamSimulator simulator = cluster.simulator;
-    int httpPort = cluster.httpPort;
-    startAll(cluster);
+  private static void resumeAfterRestart(Deployment deployment) {
+    Vertx vertx = deployment.clientVertx();
+    UpstreamSimulator simulator = deployment.simulator;
+    int httpPort = deployment.gatewayPort(0);
 
     VoiceClient.Created session = VoiceClient.createSession(vertx, httpPort);
     List<String> spoken = new ArrayList<>();
@@ -59,8 +52,9 @@ class ProcessRestartTest {
       session = client.resumeWith();
     }
 
-    cluster.stopAll();
-    startAll(cluster);
+    deployment.stopServices();
+    deployment.startServices(1, 1, 1, 1);
+    httpPort = deployment.gatewayPort(0);
 
     try (VoiceClient client = VoiceClient.connect(vertx, httpPort, session)) {
       JsonNode connected = client.events("connected").get(0);
