@@ -112,6 +112,28 @@ final class Deployment implements AutoCloseable {
     watchdogs.clear();
   }
 
+  /** Starts one more gateway, on {@code port} (a gateway started again where its clients look for it). */
+  Vertx startGateway(int port) {
+    GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.fromEnv(new Env(env)).withHttpPort(port));
+    Vertx node = deploy(gateway);
+    gatewayNodes.add(node);
+    gateways.add(gateway);
+    return node;
+  }
+
+  /** Stops one service node cleanly (it leaves the cluster), as an operator's stop of that instance would. */
+  void stop(Vertx node) {
+    for (var nodesAndServices : List.of(List.of(sessionNodes, sessions), List.of(relayNodes, relays),
+        List.of(watchdogNodes, watchdogs), List.of(gatewayNodes, gateways))) {
+      int index = nodesAndServices.get(0).indexOf(node);
+      if (index >= 0) {
+        nodesAndServices.get(0).remove(index);
+        nodesAndServices.get(1).remove(index);
+      }
+    }
+    cluster.stop(node);
+  }
+
   /** Stops one session-service node, as a crash or an outage of that service would look to the others. */
   void stopSessionService(int index) {
     Await.result(sessionNodes.remove(index).close());
