@@ -101,6 +101,7 @@ final class Deployment implements AutoCloseable {
 
   /** Stops every service node, as a full shutdown would; the simulator and the data directory stay. */
   void stopServices() {
+    stopByRole();
     cluster.close();
     gateways.clear();
     gatewayNodes.clear();
@@ -110,6 +111,23 @@ final class Deployment implements AutoCloseable {
     sessions.clear();
     watchdogNodes.clear();
     watchdogs.clear();
+  }
+
+  /**
+   * Stops every service node in an orderly shutdown's order, whatever order they were started in: gateways,
+   * watchdogs, relays, then session services. A relay stopped after the session service would wait out its
+   * durable requests' retries (about 10 s) on close; a session service started again mid-test is started last.
+   */
+  private void stopByRole() {
+    for (List<Vertx> nodes : List.of(gatewayNodes, watchdogNodes, relayNodes, sessionNodes)) {
+      for (Vertx node : List.copyOf(nodes)) {
+        try {
+          cluster.stop(node);
+        } catch (AssertionError ignored) {
+          // Best effort, as TestCluster.close: a node that cannot close cleanly must not hide the test's failure.
+        }
+      }
+    }
   }
 
   /** Starts one more gateway, on {@code port} (a gateway started again where its clients look for it). */
@@ -136,8 +154,13 @@ final class Deployment implements AutoCloseable {
 
   /** Stops one session-service node, as a crash or an outage of that service would look to the others. */
   void stopSessionService(int index) {
-    Await.result(sessionNodes.remove(index).close());
-    sessions.remove(index);
+    stop(sessionNodes.get(index));
+  }
+
+  /** The simulator's session opened for the voxrelay session created with {@code marker} as its instructions. */
+  io.voxrelay.simulator.SimulatedSession upstream(String marker) {
+    return Await.value(marker + "'s upstream", java.time.Duration.ofSeconds(10), () -> simulator.sessions().stream()
+        .filter(s -> s.instructions() != null && s.instructions().startsWith(marker)).findFirst().orElse(null));
   }
 
   /**
@@ -179,6 +202,7 @@ final class Deployment implements AutoCloseable {
 
   @Override
   public void close() {
+    stopByRole();
     cluster.close();
     Await.result(simulatorVertx.close());
   }

@@ -45,10 +45,10 @@ class RelayGuardTest {
       long busySince = System.nanoTime();
       List<VoiceClient> vanishing = List.of(connect(deployment, port, "guard-gone-0"),
           connect(deployment, port, "guard-gone-1"));
-      List<SimulatedSession> abandoned = List.of(upstream(deployment, "guard-gone-0"),
-          upstream(deployment, "guard-gone-1"));
-      SimulatedSession idleUpstream = upstream(deployment, "guard-idle");
-      SimulatedSession busyUpstream = upstream(deployment, "guard-busy");
+      List<SimulatedSession> abandoned = List.of(deployment.upstream("guard-gone-0"),
+          deployment.upstream("guard-gone-1"));
+      SimulatedSession idleUpstream = deployment.upstream("guard-idle");
+      SimulatedSession busyUpstream = deployment.upstream("guard-busy");
       deployment.stopSessionService(0);
 
       // Two clients vanish: no heartbeat, no close from their side that any service acts on in time.
@@ -67,28 +67,30 @@ class RelayGuardTest {
             .isGreaterThanOrEqualTo(LIMITS.heartbeatTimeoutMs());
       }
 
-      long idleBound = LIMITS.sessionIdleTimeoutMs() + LIMITS.relayGuardGraceMs() + LIMITS.relayGuardIntervalMs();
-      Await.until("the idle upstream closes", Duration.ofMillis(idleBound + SLACK_MS), () -> {
-        speak(busy);
-        return !idleUpstream.isOpen();
-      });
-      assertThat(msSince(idleSince, idleUpstream.closedAtNanos())).as("closed past the idle timeout, within one check")
-          .isBetween(LIMITS.sessionIdleTimeoutMs(), idleBound + SLACK_MS);
+      awaitClosedPast("the idle timeout", idleUpstream, idleSince, LIMITS.sessionIdleTimeoutMs(), busy);
       assertThat(busyUpstream.isOpen()).as("a heartbeating, speaking session keeps its upstream").isTrue();
-
-      long ageBound = LIMITS.sessionMaxAgeMs() + LIMITS.relayGuardGraceMs() + LIMITS.relayGuardIntervalMs();
-      Await.until("the upstream past max age closes", Duration.ofMillis(ageBound + SLACK_MS), () -> {
-        speak(busy);
-        return !busyUpstream.isOpen();
-      });
-      assertThat(msSince(busySince, busyUpstream.closedAtNanos())).as("closed past max age, within one check")
-          .isBetween(LIMITS.sessionMaxAgeMs(), ageBound + SLACK_MS);
+      awaitClosedPast("max age", busyUpstream, busySince, LIMITS.sessionMaxAgeMs(), busy);
       Await.until("the clients are told why", Duration.ofSeconds(5),
           () -> idle.events("error").stream().anyMatch(e -> "idle_timeout".equals(e.path("code").asText()))
               && busy.events("error").stream().anyMatch(e -> "max_age_exceeded".equals(e.path("code").asText())));
       idle.close();
       busy.close();
     }
+  }
+
+  /**
+   * Waits, the busy client speaking, until the guard closes {@code upstream}; asserts it closed past
+   * {@code limitMs} from {@code sinceNanos} and within the guard's grace and one check after it.
+   */
+  private static void awaitClosedPast(String limit, SimulatedSession upstream, long sinceNanos, long limitMs,
+                                      VoiceClient busy) {
+    long bound = limitMs + LIMITS.relayGuardGraceMs() + LIMITS.relayGuardIntervalMs();
+    Await.until("the upstream past " + limit + " closes", Duration.ofMillis(bound + SLACK_MS), () -> {
+      speak(busy);
+      return !upstream.isOpen();
+    });
+    assertThat(msSince(sinceNanos, upstream.closedAtNanos())).as("closed past %s, within one check", limit)
+        .isBetween(limitMs, bound + SLACK_MS);
   }
 
   private static VoiceClient connect(Deployment deployment, int port, String marker) {
@@ -114,10 +116,5 @@ class RelayGuardTest {
 
   private static long msSince(long startNanos, long endNanos) {
     return (endNanos - startNanos) / 1_000_000;
-  }
-
-  private static SimulatedSession upstream(Deployment deployment, String marker) {
-    return Await.value(marker + "'s upstream", Duration.ofSeconds(10), () -> deployment.simulator.sessions().stream()
-        .filter(s -> s.instructions() != null && s.instructions().startsWith(marker)).findFirst().orElse(null));
   }
 }

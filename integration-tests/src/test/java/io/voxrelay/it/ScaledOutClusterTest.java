@@ -68,8 +68,7 @@ class ScaledOutClusterTest {
       assertThat(answer.path("text").asText()).contains("I spoke for 2.0 seconds");
       Await.until("the AI's audio arrived", TURN_TIMEOUT, () -> client.aiAudioBytes() >= Pcm16.bytesOf(1_000));
 
-      SimulatedSession upstream = deployment.simulator.sessions().stream()
-          .filter(s -> s.instructions() != null && s.instructions().startsWith("end-to-end")).findFirst().orElseThrow();
+      SimulatedSession upstream = deployment.upstream("end-to-end");
       assertThat(upstream.audioBytesReceived()).isEqualTo(turn.length);
       assertThat(upstream.receivedTypes()).first().isEqualTo("session.update");
       assertThat(upstream.responsesCreated()).isEqualTo(1);
