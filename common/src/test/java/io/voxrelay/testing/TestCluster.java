@@ -21,7 +21,7 @@ public final class TestCluster implements AutoCloseable {
 
   /** The first Hazelcast port of test clusters in this fork. */
   public static final int PORT = Integer.getInteger("voxrelay.test.clusterPort", 5701)
-      + PORTS_PER_FORK * (Math.max(1, Integer.getInteger("voxrelay.test.fork", 1)) - 1);
+      + PORTS_PER_FORK * (TestPorts.FORK - 1);
 
   private final String name = "voxrelay-test-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<Vertx> nodes = new ArrayList<>();

@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,11 +91,8 @@ final class ProcessCluster implements AutoCloseable {
     Await.result(vertx.close());
   }
 
+  /** A port for a service process's HTTP server (see {@link io.voxrelay.testing.TestPorts}). */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return io.voxrelay.testing.TestPorts.next();
   }
 }
