@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /** Blocking waits for tests that drive a scenario step by step from the test thread. */
@@ -43,12 +44,21 @@ public final class Await {
 
   /** Polls {@code condition} until it holds, failing with {@code description} after {@code timeout}. */
   public static void until(String description, Duration timeout, BooleanSupplier condition) {
+    until(description, timeout, Duration.ofMillis(20), condition);
+  }
+
+  /**
+   * {@link #until(String, Duration, BooleanSupplier)}, polling every {@code every}: for conditions that cost
+   * a process to check (a {@code podman exec}), which at the default pace would take the CPU from what they wait
+   * for.
+   */
+  public static void until(String description, Duration timeout, Duration every, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out after " + timeout + " waiting until " + description);
       }
-      sleep(20);
+      sleep(every.toMillis());
     }
   }
 
@@ -63,6 +73,28 @@ public final class Await {
       sleep(20);
     }
     return value;
+  }
+
+  /**
+   * Polls {@code value} until it has not changed for {@code quiet}, and returns it: for counters that settle
+   * after work whose end nothing announces (a fixed sleep instead would race the slowest write).
+   */
+  public static long settled(String description, Duration quiet, Duration timeout, LongSupplier value) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long last = value.getAsLong();
+    long since = System.nanoTime();
+    while (System.nanoTime() - since < quiet.toNanos()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting until " + description + " settles");
+      }
+      sleep(20);
+      long now = value.getAsLong();
+      if (now != last) {
+        last = now;
+        since = System.nanoTime();
+      }
+    }
+    return last;
   }
 
   /**

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class Compose implements AutoCloseable {
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
+  /** How often a wait that runs {@code podman exec} checks again: each check costs a process in the container. */
+  static final Duration POLL = Duration.ofMillis(250);
 
   private final String project;
   private final Path composeFile;
@@ -64,7 +66,7 @@ final class Compose implements AutoCloseable {
 
   /** Waits until {@code container}'s readiness is UP. */
   void awaitReady(String container, Duration timeout) {
-    Await.until(container + " ready (see target/compose/commands.log)", timeout,
+    Await.until(container + " ready (see target/compose/commands.log)", timeout, POLL,
         () -> management(container, "/health/ready") != null);
   }
 

@@ -85,7 +85,7 @@ class ComposeDeploymentTest {
       driver.startHeartbeats();
       ScriptedSession.talk(sessions, "start", false);
       // Counted where it is carried out, before the rolling restart below starts those counters again.
-      Await.until("the silent session is terminated for its heartbeat, and counted", READY,
+      Await.until("the silent session is terminated for its heartbeat, and counted", READY, Compose.POLL,
           () -> sum(compose, "session", "voxrelay_terminations_total", "reason=\"heartbeat_timeout\"") >= 1);
       assertThat(silent.awaitClose(Duration.ofSeconds(30))).isEqualTo(4000);
       step(SESSIONS + " sessions talking through the load balancer", t);
@@ -102,7 +102,7 @@ class ComposeDeploymentTest {
       }
       sessions.addAll(later);
       ScriptedSession.talk(sessions, "scaled", false);
-      Await.until("the third relay takes new sessions", READY,
+      Await.until("the third relay takes new sessions", READY, Compose.POLL,
           () -> metric(compose, third, "voxrelay_upstream_connections_opened_total") > 0);
       step("relays scaled 2 -> 3", t);
 
@@ -153,7 +153,7 @@ class ComposeDeploymentTest {
       assertThat(sum(compose, "relay", "voxrelay_upstream_connections_open", "")).as("upstreams open now")
           .isGreaterThanOrEqualTo(sessions.size());
       assertThat(sum(compose, "relay", "voxrelay_upstream_connections_opened_total", "")).isPositive();
-      Await.until("the dropped audio is counted", Duration.ofSeconds(30),
+      Await.until("the dropped audio is counted", Duration.ofSeconds(30), Compose.POLL,
           () -> sum(compose, "gateway", "voxrelay_audio_frames_dropped_total", "direction=\"in\"") > 0);
       assertThat(sum(compose, "gateway", "voxrelay_audio_frames_total", "direction=\"out\"")).isPositive();
       assertThat(sum(compose, "gateway", "voxrelay_resumes_total", "")).as("clients came back after the kills")

@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LivePathTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** No store write for this long: the writes a step caused are done. */
+  private static final Duration QUIET = Duration.ofMillis(500);
 
   @Test
   @DisplayName("with the session service stopped, speech.started and deltas still reach the client; after it "
@@ -92,13 +94,13 @@ class LivePathTest {
     VoiceClient.Created session = VoiceClient.createSession(d.clientVertx(), d.gatewayPort(0));
     try (ReliableClient client = new ReliableClient(d.clientVertx(), () -> d.gatewayPort(0), session)) {
       client.connect();
-      Await.sleep(300);
-      long before = d.sessions.get(0).storeWriteTransactions();
+      long before = Await.settled("the connect's writes", QUIET, TIMEOUT,
+          () -> d.sessions.get(0).storeWriteTransactions());
       client.send("text", ",\"text\":\"" + text + "\"");
       Await.until("the answer's turn", TIMEOUT, () -> client.processed("transcript.done").stream()
           .anyMatch(e -> "assistant".equals(e.path("role").asText())));
-      Await.sleep(300);
-      long writes = d.sessions.get(0).storeWriteTransactions() - before;
+      long writes = Await.settled("the answer's writes", QUIET, TIMEOUT,
+          () -> d.sessions.get(0).storeWriteTransactions()) - before;
       assertThat(client.violations()).isEmpty();
       assertThat(client.deltaMismatches()).isEmpty();
       return new Answer(client.processed("transcript.delta").size(), writes);
