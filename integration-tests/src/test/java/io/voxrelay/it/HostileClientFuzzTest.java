@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * event loop held for 100 ms, the heap back near its baseline, no secret in a log line, no error logged.
  */
 @Tag("full")
+@Tag("alone")
 @DisplayName("Hostile clients, fuzzed: every bad frame gets its documented answer and no one else is harmed")
 class HostileClientFuzzTest {
 

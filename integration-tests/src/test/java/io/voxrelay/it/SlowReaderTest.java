@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * unharmed; when they read again and reconnect, every sequenced event arrives exactly once.
  */
 @Tag("full")
+@Tag("alone")
 @DisplayName("Slow readers: bounded memory, audio dropped, 1013 past the stall bound, nothing lost or doubled")
 class SlowReaderTest {
 
