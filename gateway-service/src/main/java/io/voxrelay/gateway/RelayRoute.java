@@ -35,6 +35,8 @@ final class RelayRoute {
   /** How many relays an open asks in turn while the ones it reaches are stopping. */
   private static final int STOPPING_RELAY_ATTEMPTS = 4;
   private static final long STOPPING_RELAY_RETRY_MS = 100;
+  /** How soon a move off a relay whose lease still holds is tried again. */
+  static final long MOVE_RETRY_MS = 250;
 
   private final Vertx vertx;
   private final String sessionId;
@@ -238,9 +240,7 @@ final class RelayRoute {
     // From now on nothing from the old relay reaches the client (see ClientConnection#deliver).
     use(null);
     LOG.warn("[Gateway] moving {} off relay {} ({})", sessionId, fromNode, reason);
-    takeover = BusRequests.<SessionSnapshot>request(vertx, Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
-        .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture((UpstreamOpened) null)
-            : open(reply.body(), reason, lastDelivered, lastDelivered))
+    takeover = moveAttempt(reason, lastDelivered, System.currentTimeMillis() + openWaitMs())
         .andThen(ar -> {
           takeover = null;
           if (ar.succeeded()) {
@@ -248,6 +248,25 @@ final class RelayRoute {
           }
         });
     return takeover;
+  }
+
+  /**
+   * One attempt at the move. A relay gone from the cluster keeps its sessions until its lease runs out (it may
+   * only be cut off, and still acting): until then every relay's claim is refused, naming it, and it cannot be
+   * reached. The move is tried again every {@link #MOVE_RETRY_MS} until it succeeds, or until {@code until}.
+   */
+  private Future<UpstreamOpened> moveAttempt(String reason, long lastDelivered, long until) {
+    return BusRequests.<SessionSnapshot>request(vertx, Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
+        .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture((UpstreamOpened) null)
+            : open(reply.body(), reason, lastDelivered, lastDelivered))
+        .recover(e -> {
+          if (!isRelayGone(e) || System.currentTimeMillis() + MOVE_RETRY_MS >= until) {
+            return Future.failedFuture(e);
+          }
+          Promise<UpstreamOpened> next = Promise.promise();
+          vertx.setTimer(MOVE_RETRY_MS, t -> moveAttempt(reason, lastDelivered, until).onComplete(next));
+          return next.future();
+        });
   }
 
   /** The relay numbered transient events before a durable event this client has: it hears of that event. */

@@ -1,6 +1,7 @@
 package io.voxrelay.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.voxrelay.common.config.LeaseConfig;
 import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.testing.Await;
 import io.voxrelay.testing.SpeechLikeAudio;
@@ -70,6 +71,48 @@ class LivePathTest {
         assertThat(client.deltaMismatches()).as("every delta once, in order").isEmpty();
         assertThat(client.processed("transcript.delta")).hasSizeGreaterThan(5);
         assertThat(client.processed("response.done")).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("a session-service outage past the relay lease's time to live stops no conversation: speech reaches "
+      + "the upstream and its answer the client; past the lease and its outage allowance, the relay holds off")
+  void outageLongerThanTheLease() {
+    LeaseConfig lease = LeaseConfig.defaults();
+    try (Deployment d = Deployment.start(Map.of("VOXRELAY_SIMULATOR_RESPONSE_AUDIO_MS", "1000"), 1, 1, 0, 1)) {
+      VoiceClient.Created session = VoiceClient.createSession(d.clientVertx(), d.gatewayPort(0), null, "outage-lease");
+      try (ReliableClient client = new ReliableClient(d.clientVertx(), () -> d.gatewayPort(0), session)) {
+        client.connect();
+        var upstream = d.upstream("outage-lease");
+        d.stopSessionService(0);
+        long stoppedAt = System.nanoTime();
+        // The store would count the relay's lease out a time to live after its last renewal: past that now.
+        Await.sleep(lease.ttlMs() + 500);
+        long audioBefore = upstream.audioBytesReceived();
+        for (String chunk : SpeechLikeAudio.base64Chunks(SpeechLikeAudio.turn(1_000), 40)) {
+          client.sendAudio(chunk);
+        }
+        Await.until("the answer's first delta while the session service is down", TIMEOUT,
+            () -> !client.processed("transcript.delta").isEmpty());
+        long answeredMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+        assertThat(upstream.audioBytesReceived()).as("the microphone reached the upstream").isGreaterThan(audioBefore);
+        assertThat(answeredMs).as("answered within the lease and its outage allowance")
+            .isLessThan(lease.ttlMs() - lease.marginMs() + lease.outageMs());
+
+        // Past the allowance the relay acts on nothing: its microphone audio no longer goes upstream.
+        Await.sleep(Math.max(0, lease.ttlMs() + lease.outageMs() + 1_000 - (System.nanoTime() - stoppedAt) / 1_000_000));
+        long heldFrom = upstream.audioBytesReceived();
+        for (String chunk : SpeechLikeAudio.base64Chunks(SpeechLikeAudio.turn(500), 40)) {
+          client.sendAudio(chunk);
+        }
+        Await.sleep(500);
+        assertThat(upstream.audioBytesReceived()).as("nothing sent upstream past the allowance").isEqualTo(heldFrom);
+
+        d.startServices(1, 0, 0, 0);
+        Await.until("the turns stored once the service is back", TIMEOUT,
+            () -> client.processed("transcript.done").size() >= 2);
+        assertThat(client.violations()).as("seqs out of order, duplicated or missing").isEmpty();
       }
     }
   }

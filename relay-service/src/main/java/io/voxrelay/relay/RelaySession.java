@@ -61,8 +61,6 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
   private long lastHeartbeatAt;
   /** When this relay last forwarded audio or carried out a control (its own clock): the guard's idle input. */
   private long lastActivityAt;
-  /** When a gateway's once-a-second probe last named this session (its own clock). */
-  private long lastRoutedAt;
   private boolean closed;
   /** The relay is stopping and hands this session over: nothing new is carried out here. */
   private boolean leaving;
@@ -89,7 +87,6 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     this.feed = feed;
     this.lastHeartbeatAt = timers.now();
     this.lastActivityAt = timers.now();
-    this.lastRoutedAt = timers.now();
     feed.onFenced(this::fenced);
     this.recorder = new TurnRecorder(state, feed, this::giveUpUnstored);
     this.turns = new TurnTaking(state, timers, snapshot.appliedClientSeq(), recorder::record);
@@ -221,16 +218,6 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     }
   }
 
-  /** A gateway's probe named this session: a gateway routes it here now. */
-  void routed(long at) {
-    lastRoutedAt = Math.max(lastRoutedAt, at);
-  }
-
-  /** When a gateway's probe last named this session (this relay's clock); the open counts as the first. */
-  long lastRoutedAt() {
-    return lastRoutedAt;
-  }
-
   /** The client showed a heartbeat (reported by its gateway). */
   void heartbeat(long receivedAt) {
     lastHeartbeatAt = Math.max(lastHeartbeatAt, receivedAt);
@@ -341,7 +328,6 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
    */
   TransientRing.Replay attach(String node, String connection, SessionSnapshot snapshot, long afterSeq) {
     heartbeat(timers.now());
-    routed(timers.now());
     state.update(snapshot);
     if (detachTimer >= 0) {
       timers.cancel(detachTimer);
@@ -422,7 +408,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
     close(true);
   }
 
-  /** The relay may act again after a stall: what the upstream sent meanwhile is read now. */
+  /** The relay may act again (its lease holds again): what the upstream sent meanwhile is read now. */
   void release() {
     UpstreamLink link = supervisor.current();
     if (!closed && link != null) {

@@ -95,8 +95,10 @@ public final class RelayVerticle extends VerticleBase {
   static final long USAGE_SOON_MS = 100;
   /** Bus timeouts a session past its budget waits for the session service to end it before the relay does. */
   static final int BUDGET_BACKSTOP_TIMEOUTS = 3;
+  private static final String NO_LEASE = "this relay holds no valid lease now (it is checking its claims, or cannot "
+      + "reach the session service)";
   private UpstreamConnector connector;
-  private StallFence fence;
+  private RelayLease lease;
   private MessageConsumer<OpenUpstream> openConsumer;
   private boolean stopping;
   private RelayGuard guard;
@@ -144,8 +146,8 @@ public final class RelayVerticle extends VerticleBase {
     tools = new ToolEndpoint(vertx, toolConfig);
     RelayMetrics metrics = connector.metrics();
     Telemetry.of(vertx).readiness("upstream", metrics::readiness);
-    fence = new StallFence(config.stallFenceMs(), System::currentTimeMillis);
-    new ClaimKeeper(vertx, nodeId, sessions, fence, config.busTimeoutMs(), config.stallFenceMs()).start();
+    lease = new RelayLease(config.lease(), () -> System.nanoTime() / 1_000_000);
+    LeaseKeeper keeper = new LeaseKeeper(vertx, nodeId, sessions, lease, config.busTimeoutMs());
     guard = new RelayGuard(hygiene);
     vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
     vertx.setPeriodic(USAGE_REPORT_MS, t -> reportUsage());
@@ -155,6 +157,9 @@ public final class RelayVerticle extends VerticleBase {
         (openConsumer = bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, this::openNew)).completion(),
         bus.<RelayCommand>consumer(Addresses.relayNode(nodeId), this::onCommand).completion(),
         bus.<OpenAbandoned>consumer(Addresses.RELAY_OPEN_ABANDONED, m -> abandoned(m.body())).completion())
+        // Started once the relay may act (its first lease), or after a bus timeout without one: it refuses
+        // opens until then, and takes them once the session service grants the lease.
+        .compose(v -> keeper.start(config.busTimeoutMs()))
         .onSuccess(v -> LOG.info("[Relay] Started {} (upstream {}, model {})", nodeId, config.upstreamUrl(),
             config.model()));
   }
@@ -211,11 +216,11 @@ public final class RelayVerticle extends VerticleBase {
     if (command instanceof OpenUpstream open) {
       open(message, open);
     } else if (command instanceof ClientAudio audio) {
-      if (session != null && fence.mayAct()) {
+      if (session != null && lease.mayAct()) {
         session.audio(audio.connectionId(), audio.base64Pcm());
       }
     } else if (command instanceof PlaybackTruncated cut) {
-      if (session != null && fence.mayAct()) {
+      if (session != null && lease.mayAct()) {
         session.playbackTruncated(cut.connectionId(), cut.itemId(), cut.audioEndMs());
       }
     } else if (command instanceof ClientDetached detached) {
@@ -231,7 +236,6 @@ public final class RelayVerticle extends VerticleBase {
           notHeld.add(a.sessionId());
           continue;
         }
-        held.routed(now);
         if (a.heartbeatAt() > 0) {
           held.heartbeat(now);
         }
@@ -252,8 +256,8 @@ public final class RelayVerticle extends VerticleBase {
         message.fail(BusFailure.NOT_FOUND, "this relay does not hold the session");
         return;
       }
-      if (!fence.mayAct()) {
-        message.fail(BusFailure.UNAVAILABLE, "this relay is checking its claims after a stall");
+      if (!lease.mayAct()) {
+        message.fail(BusFailure.UNAVAILABLE, NO_LEASE);
         return;
       }
       session.apply(control.control(), control.text(), control.clientSeq(), control.session())
@@ -278,8 +282,8 @@ public final class RelayVerticle extends VerticleBase {
    * connects upstream: a session never has two upstreams. A lost claim answers {@link UpstreamHeldElsewhere}.
    */
   private void open(Message<?> message, OpenUpstream request) {
-    if (!fence.mayAct()) {
-      message.fail(BusFailure.UNAVAILABLE, "this relay is checking its claims after a stall");
+    if (!lease.mayAct()) {
+      message.fail(BusFailure.UNAVAILABLE, NO_LEASE);
       return;
     }
     RelaySession existing = sessions.get(request.sessionId());
@@ -311,10 +315,11 @@ public final class RelayVerticle extends VerticleBase {
     }
     String key = request.sessionId() + "/" + request.connectionId();
     String expected = request.session().relayNode();
-    Future<RelaySession> opened = BusRequests.<RelayClaim>request(vertx, Addresses.SESSION_BIND_RELAY, BindRelay.claim(request.sessionId(), nodeId, expected),
+    Future<RelaySession> opened = BusRequests.<RelayClaim>request(vertx, Addresses.SESSION_BIND_RELAY, BindRelay.claim(request.sessionId(), nodeId, expected,
+            request.holderDisowned()),
             busOptions())
         .compose(claim -> !claim.body().granted() ? Future.failedFuture(new ClaimRefused(claim.body().holder()))
-            : RelaySession.open(vertx, nodeId, claim.body().epoch(), config, connector, tools, fence::mayAct, activity,
+            : RelaySession.open(vertx, nodeId, claim.body().epoch(), config, connector, tools, lease::mayAct, activity,
                 request.session(), request.gatewayNode(), request.connectionId(),
                 new TransientRing(Math.max(request.afterSeq(), request.storedSeq()), request.transientsLost()))
             .onFailure(e -> giveBack(request.sessionId(), claim.body().epoch())));

@@ -35,6 +35,8 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
   private boolean closedByRelay;
   /** Whether the relay may act on this session now ({@link StallFence}); while not, nothing is sent. */
   private final BooleanSupplier mayAct;
+  /** The socket is paused because the relay may not act: {@link #release} resumes it. */
+  private boolean fencePaused;
   /** Frames that arrived while the relay was fenced, in order: the socket is paused until {@link #release}. */
   private final List<String> held = new ArrayList<>();
   private final Consumer<String> reader;
@@ -99,6 +101,7 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
       if (!held.isEmpty() || !mayAct.getAsBoolean()) {
         // Paused: at most the frames already on their way arrive before the pause holds.
         socket.pause();
+        fencePaused = true;
         if (held.size() >= MAX_HELD) {
           LOG.warn("[Relay] upstream of {} kept sending while paused; dropping the link", sessionId);
           close();
@@ -141,14 +144,23 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
     socket.pause();
   }
 
-  /** The relay may act again: what arrived while it was fenced is read, in order, and the socket resumes. */
-  void release() {
+  /**
+   * The relay may act again: what arrived while it was fenced is read, in order, and the socket resumes.
+   *
+   * @return false when nothing was held (the link never paused for the fence): nothing changed
+   */
+  boolean release() {
+    if (!fencePaused) {
+      return false;
+    }
+    fencePaused = false;
     List<String> frames = List.copyOf(held);
     held.clear();
     frames.forEach(reader);
     if (!closedByRelay) {
       socket.resume();
     }
+    return true;
   }
 
   /**

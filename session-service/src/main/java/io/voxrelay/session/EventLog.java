@@ -67,7 +67,7 @@ final class EventLog {
           epoch = rs.getLong(2);
         }
       }
-      if (relayEpoch > 0 && relayEpoch < epoch) {
+      if (LeaseTable.stale(relayEpoch, epoch)) {
         throw new StaleClaim(sessionId, relayEpoch, epoch);
       }
       List<NumberedEvent> stored = emitKey == null ? null : storedBatch(c, sessionId, emitKey);

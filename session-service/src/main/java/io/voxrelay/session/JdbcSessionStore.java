@@ -3,6 +3,9 @@ package io.voxrelay.session;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.voxrelay.common.Polls;
+import io.voxrelay.common.bus.BindRelay;
+import io.voxrelay.common.bus.LeaseGrant;
+import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.ExpiredSessions;
 import io.voxrelay.common.bus.FindExpired;
@@ -56,6 +59,7 @@ final class JdbcSessionStore implements SessionStore, WebhookStore {
   private final StoreQueue readQueue;
   private final StoreQueue writeQueue;
   private final EventLog events;
+  private final LeaseRows leases;
   private final String storeId;
   private final Vertx vertx;
   /** Whether changes queue lifecycle webhooks ({@link LifecycleEvents}) in their transaction. */
@@ -73,6 +77,7 @@ final class JdbcSessionStore implements SessionStore, WebhookStore {
     this.readQueue = new StoreQueue("read", workers, metrics.storeLatency("read"));
     this.writeQueue = new StoreQueue("write", writer, metrics.storeLatency("write"));
     this.events = new EventLog(config.replayMaxEvents(), config.replayMaxAgeMs());
+    this.leases = new LeaseRows(new LeaseTable(config.leaseTtlMs()), config.kind() == StoreConfig.Kind.POSTGRES);
   }
 
   /** Opens the store described by {@code config} and brings its schema up to date; it queues no webhooks. */
@@ -354,6 +359,30 @@ final class JdbcSessionStore implements SessionStore, WebhookStore {
           EventLog.markApplied(c, sessionId, clientSeq);
           return null;
         });
+      }
+    });
+  }
+
+  @Override
+  public Future<LeaseGrant> renewLease(String relayNode, long heldId) {
+    return batchWrite(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return leases.renew(c, relayNode, heldId);
+      }
+    });
+  }
+
+  @Override
+  public Future<RelayClaim> claim(BindRelay request) {
+    return write(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+          RelayClaim claim = leases.claim(c, request);
+          if (claim != null) {
+            return claim;
+          }
+        }
+        throw new IllegalStateException("too much contention on session " + request.sessionId());
       }
     });
   }

@@ -3,22 +3,22 @@ package io.voxrelay.session;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.CheckClaims;
 import io.voxrelay.common.bus.ControlsWithdrawn;
+import io.voxrelay.common.bus.LeaseGrant;
 import io.voxrelay.common.bus.LostClaims;
 import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.RelayControlDone;
+import io.voxrelay.common.bus.RenewLease;
 import io.voxrelay.common.bus.UpstreamClosed;
 import io.voxrelay.common.bus.WithdrawControls;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Objects;
-
 /**
- * The session service's side of relay claims: which relay holds each session's upstream, under which fencing
- * epoch. A grant raises the epoch; whatever a relay reports under an older one (a give-back, a closed
- * upstream, a carried-out control) is refused or ignored, so a relay that lost its claim cannot touch the
- * session.
+ * The session service's side of relay leases and claims: which relay holds each session's upstream, under which
+ * fencing epoch, and for how long its relay node is alive. A grant raises the epoch; whatever a relay reports
+ * under an older one (a give-back, a closed upstream, a carried-out control) is refused or ignored, so a relay
+ * that lost its claim cannot touch the session. {@link LeaseTable} holds every rule.
  */
 final class RelayClaims {
 
@@ -30,33 +30,20 @@ final class RelayClaims {
     this.store = store;
   }
 
-  /**
-   * A claim succeeds if the session is held by the relay the claimant expected (or by the claimant itself, a
-   * claim sent again); a give-back only if it names the current claim.
-   */
+  /** A claim, or a give-back: {@link LeaseTable#mayClaim} and {@link LeaseTable#givesBack} decide. */
   Future<RelayClaim> bind(BindRelay request) {
-    return store.update(request.sessionId(), s -> {
-          if (request.relayNode() == null) {
-            boolean current = Objects.equals(s.relayNode(), request.expectedRelayNode())
-                && (request.epoch() == 0 || request.epoch() == s.relayEpoch());
-            return current && s.relayNode() != null ? s.toBuilder().relayNode(null).build() : s;
-          }
-          if (Objects.equals(s.relayNode(), request.relayNode())) {
-            return s;
-          }
-          if (!Objects.equals(s.relayNode(), request.expectedRelayNode())) {
-            return s;
-          }
-          return s.toBuilder().relayNode(request.relayNode()).relayEpoch(s.relayEpoch() + 1).build();
-        })
-        .map(s -> Objects.equals(s.relayNode(), request.relayNode())
-            ? RelayClaim.granted(s.relayNode(), s.relayEpoch()) : RelayClaim.refused(s.relayNode(), s.relayEpoch()));
+    return store.claim(request);
+  }
+
+  /** A relay node's lease renewal ({@link LeaseTable#renew}). */
+  Future<LeaseGrant> renew(RenewLease renewal) {
+    return store.renewLease(renewal.relayNode(), renewal.leaseId());
   }
 
   /** The relay let its upstream go: the session awaits resume, unless the notice is about an older claim. */
   Future<Void> upstreamClosed(UpstreamClosed event) {
-    return store.update(event.sessionId(), s -> event.relayNode().equals(s.relayNode())
-            && event.epoch() == s.relayEpoch() ? s.toBuilder().relayNode(null).awaitingResume(!s.ended())
+    return store.update(event.sessionId(), s -> LeaseTable.current(event.relayNode(), event.epoch(), s.relayNode(),
+            s.relayEpoch()) ? s.toBuilder().relayNode(null).awaitingResume(!s.ended())
             .upstreamFailures(s.upstreamFailures() + (event.failed() ? 1 : 0)).build() : s)
         .onSuccess(s -> LOG.info("[SessionService] upstream of {} closed (epoch {}); awaiting resume: {}",
             s.sessionId(), event.epoch(), s.awaitingResume()))
@@ -82,7 +69,7 @@ final class RelayClaims {
     long last = request.seqs().get(request.seqs().size() - 1);
     boolean[] withdrawn = new boolean[1];
     return store.update(request.sessionId(), s -> {
-          if (request.epoch() < s.relayEpoch()) {
+          if (LeaseTable.stale(request.epoch(), s.relayEpoch())) {
             throw new StaleClaim(request.sessionId(), request.epoch(), s.relayEpoch());
           }
           withdrawn[0] = first > 0 && s.lastClientSeq() == last && last - first + 1 == request.seqs().size();

@@ -34,7 +34,7 @@ final class RelayEpochs {
     try (PreparedStatement ps = c.prepareStatement("SELECT relay_epoch FROM sessions WHERE session_id = ?")) {
       ps.setString(1, sessionId);
       try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next() && rs.getLong(1) > epoch) {
+        if (rs.next() && LeaseTable.stale(epoch, rs.getLong(1))) {
           throw new StaleClaim(sessionId, epoch, rs.getLong(1));
         }
       }
@@ -70,8 +70,7 @@ final class RelayEpochs {
     }
     List<String> lost = new ArrayList<>();
     epochs.forEach((sessionId, epoch) -> {
-      Long now = current.get(sessionId);
-      if (now == null || now > epoch || !relayNode.equals(holders.get(sessionId))) {
+      if (LeaseTable.lost(relayNode, epoch, holders.get(sessionId), current.get(sessionId))) {
         lost.add(sessionId);
       }
     });

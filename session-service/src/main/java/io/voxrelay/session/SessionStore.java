@@ -112,6 +112,12 @@ interface SessionStore {
    */
   Future<Void> markApplied(String sessionId, long clientSeq, long relayEpoch);
 
+  /** Renews relay {@code relayNode}'s lease, which it names {@code heldId} (0: none yet); see {@link LeaseTable}. */
+  Future<io.voxrelay.common.bus.LeaseGrant> renewLease(String relayNode, long heldId);
+
+  /** A relay's claim of a session, or its give-back of one, as {@link LeaseTable} rules. */
+  Future<io.voxrelay.common.bus.RelayClaim> claim(io.voxrelay.common.bus.BindRelay request);
+
   /**
    * Of the sessions and claim epochs relay {@code relayNode} holds, those it lost: claimed since under a newer
    * epoch, no longer bound to it, or gone.

@@ -4,6 +4,7 @@ import io.voxrelay.common.bus.Budget;
 import io.voxrelay.common.bus.ActivityBatch;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
+import io.voxrelay.common.bus.RenewLease;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.CheckClaims;
@@ -155,6 +156,8 @@ public final class SessionVerticle extends VerticleBase {
               bus.<ConnectSession>consumer(Addresses.SESSION_CONNECT, this::connect),
               bus.<BindRelay>consumer(Addresses.SESSION_BIND_RELAY, m -> answer(m, "bind-relay",
                   claims.bind(m.body()))),
+              bus.<RenewLease>consumer(Addresses.SESSION_RELAY_LEASE, m -> answer(m, "relay-lease",
+                  claims.renew(m.body()))),
               bus.<SessionControlRequest>consumer(Addresses.SESSION_CONTROL, this::control),
               bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, m -> answer(m, "upstream-closed",
                   claims.upstreamClosed(m.body()))),

@@ -36,6 +36,7 @@ class PostgresSessionStoreTest extends SessionStoreContract {
       s.execute("CREATE DATABASE " + name);
     }
     String url = postgres.jdbcUrl().replace("/postgres?", "/" + name + "?");
-    return new StoreConfig(StoreConfig.Kind.POSTGRES, null, url, null, Optional.empty(), 4, 60_000, 100, 60_000);
+    return new StoreConfig(StoreConfig.Kind.POSTGRES, null, url, null, Optional.empty(), 4, 60_000, 100, 60_000,
+        io.voxrelay.common.config.LeaseConfig.TTL_MS);
   }
 }

@@ -12,6 +12,7 @@ import io.voxrelay.common.bus.GetSession;
 import io.voxrelay.common.bus.LostClaims;
 import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.RelayControlDone;
+import io.voxrelay.common.bus.RenewLease;
 import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.SessionSnapshot;
@@ -44,6 +45,8 @@ class RelayFencingTest {
     service = LocalSessionService.start(dir);
     vertx = service.vertx;
     sessionId = service.sessionId();
+    ask(Addresses.SESSION_RELAY_LEASE, new RenewLease("relay-a", 0));
+    ask(Addresses.SESSION_RELAY_LEASE, new RenewLease("relay-b", 0));
   }
 
   @AfterEach
@@ -74,7 +77,7 @@ class RelayFencingTest {
   @Test
   @DisplayName("typed turns withdrawn by the holder are processed again once; not when a later message was processed, nor by an old claim")
   void withdrawnTypedTurns() {
-    RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null, false));
     text(1);
     text(2);
     text(3);
@@ -93,7 +96,7 @@ class RelayFencingTest {
     assertThat(gap.withdrawn()).as("seq 2 among them").isFalse();
     assertThat(text(1).duplicate()).isTrue();
 
-    RelayClaim takeover = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-b", "relay-a"));
+    RelayClaim takeover = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-b", "relay-a", true));
     assertThat(takeover.granted()).isTrue();
     assertThat(failureOf(Addresses.SESSION_WITHDRAW_CONTROLS,
         new io.voxrelay.common.bus.WithdrawControls(sessionId, first.epoch(), List.of(2L))))
@@ -104,13 +107,13 @@ class RelayFencingTest {
   @Test
   @DisplayName("every grant raises the epoch; a takeover fences the old relay's emits, controls and close notices")
   void takeoverFencesTheOldClaim() {
-    RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
-    RelayClaim again = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null, false));
+    RelayClaim again = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null, false));
     assertThat(first.granted()).isTrue();
     assertThat(again.granted()).as("a claim sent again is granted").isTrue();
     assertThat(again.epoch()).as("a claim sent again keeps its epoch").isEqualTo(first.epoch());
 
-    RelayClaim takeover = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-b", "relay-a"));
+    RelayClaim takeover = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-b", "relay-a", true));
     assertThat(takeover.granted()).isTrue();
     assertThat(takeover.epoch()).isGreaterThan(first.epoch());
 
@@ -149,7 +152,7 @@ class RelayFencingTest {
   @Test
   @DisplayName("a batch sent again under its key is stored once and answered with its first seqs, turns included")
   void batchSentAgainIsStoredOnce() {
-    RelayClaim claim = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    RelayClaim claim = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null, false));
     Turn turn = new Turn("item-1", Turn.USER, "hello");
     EmittedEvents first = ask(Addresses.SESSION_EMIT, batch("k-1", claim.epoch(), "transcript.done", turn));
     EmittedEvents between = ask(Addresses.SESSION_EMIT, batch("k-2", claim.epoch(), "other"));
@@ -166,9 +169,9 @@ class RelayFencingTest {
   @Test
   @DisplayName("a give-back of an older claim leaves the newer one alone")
   void staleGiveBack() {
-    RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null, false));
     ask(Addresses.SESSION_BIND_RELAY, BindRelay.giveBack(sessionId, "relay-a", first.epoch()));
-    RelayClaim second = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null));
+    RelayClaim second = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null, false));
     assertThat(second.epoch()).isGreaterThan(first.epoch());
     RelayClaim late = ask(Addresses.SESSION_BIND_RELAY, BindRelay.giveBack(sessionId, "relay-a", first.epoch()));
     assertThat(late.granted()).isFalse();

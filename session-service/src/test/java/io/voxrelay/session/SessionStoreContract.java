@@ -1,5 +1,8 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.bus.BindRelay;
+import io.voxrelay.common.bus.LeaseGrant;
+import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.Activity;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.ExpiredSessions;
@@ -28,6 +31,7 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 
@@ -38,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 abstract class SessionStoreContract {
 
   protected Vertx vertx;
+  /** A short lease, so that one runs out within a test: two seconds, which a loaded machine's pauses stay under. */
+  private static final long LEASE_TTL_MS = 2_000;
   private final List<SessionStore> opened = new ArrayList<>();
 
   /** A fresh, empty database for one test. */
@@ -728,4 +734,60 @@ abstract class SessionStoreContract {
         ? DriverManager.getConnection("jdbc:sqlite:" + config.dataDir().resolve("voxrelay.db").toAbsolutePath())
         : DriverManager.getConnection(config.jdbcUrl());
   }
+
+  @Test
+  @DisplayName("relay leases by the store's clock, alike on two instances: a live holder keeps its session; once "
+      + "its lease runs out another relay takes it, and the holder's next renewal is a new lease")
+  void relayLeases() throws Exception {
+    StoreConfig config = freshDatabase().withLeaseTtlMs(LEASE_TTL_MS);
+    SessionStore a = open(config);
+    SessionStore b = open(sameDatabase(config));
+    SessionRecord session = newSession();
+    Await.result(a.insert(session));
+    String id = session.sessionId();
+    LeaseGrant leaseA = Await.result(a.renewLease("relay-a", 0));
+    LeaseGrant leaseB = Await.result(b.renewLease("relay-b", 0));
+    assertThat(leaseA.continued()).as("a first lease").isFalse();
+    assertThat(leaseA.ttlMs()).isEqualTo(LEASE_TTL_MS);
+    RelayClaim first = Await.result(a.claim(BindRelay.claim(id, "relay-a", null, false)));
+    assertThat(first.granted()).isTrue();
+    RelayClaim refused = Await.result(b.claim(BindRelay.claim(id, "relay-b", "relay-a", false)));
+    assertThat(refused.granted()).as("relay-a's lease holds").isFalse();
+    assertThat(refused.holder()).isEqualTo("relay-a");
+
+    // relay-b renews every 300 ms; relay-a has stopped.
+    long until = System.nanoTime() + (LEASE_TTL_MS + 500) * 1_000_000;
+    while (System.nanoTime() < until) {
+      Await.sleep(300);
+      assertThat(Await.result(b.renewLease("relay-b", leaseB.leaseId())).continued()).isTrue();
+    }
+    RelayClaim taken = Await.result(b.claim(BindRelay.claim(id, "relay-b", "relay-a", false)));
+    assertThat(taken.granted()).as("relay-a's lease ran out").isTrue();
+    assertThat(taken.epoch()).isGreaterThan(first.epoch());
+    LeaseGrant late = Await.result(a.renewLease("relay-a", leaseA.leaseId()));
+    assertThat(late.continued()).as("relay-a must check its claims: it lost one").isFalse();
+    assertThat(Await.result(a.lostClaims("relay-a", Map.of(id, first.epoch())))).containsExactly(id);
+  }
+
+  @Test
+  @DisplayName("after an outage of every session-service instance, each lease valid when it began runs one more "
+      + "time to live before its sessions can move")
+  void leasesHonouredAfterAnOutage() throws Exception {
+    SessionStore store = open(freshDatabase().withLeaseTtlMs(LEASE_TTL_MS));
+    SessionRecord session = newSession();
+    Await.result(store.insert(session));
+    String id = session.sessionId();
+    LeaseGrant leaseA = Await.result(store.renewLease("relay-a", 0));
+    LeaseGrant leaseB = Await.result(store.renewLease("relay-b", 0));
+    assertThat(Await.result(store.claim(BindRelay.claim(id, "relay-a", null, false))).granted()).isTrue();
+
+    Await.sleep(LEASE_TTL_MS + 500); // no renewal reaches the store: an outage
+    LeaseGrant backB = Await.result(store.renewLease("relay-b", leaseB.leaseId()));
+    assertThat(backB.continued()).as("relay-b's lease was honoured").isTrue();
+    assertThat(Await.result(store.claim(BindRelay.claim(id, "relay-b", "relay-a", false))).granted())
+        .as("relay-a's too: it gets one time to live to renew").isFalse();
+    assertThat(Await.result(store.renewLease("relay-a", leaseA.leaseId())).continued())
+        .as("relay-a renews after the outage and goes on").isTrue();
+  }
+
 }

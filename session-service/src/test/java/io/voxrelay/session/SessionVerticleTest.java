@@ -82,11 +82,11 @@ class SessionVerticleTest {
   @Test
   @DisplayName("lets exactly one of two relays claim a session")
   void relayClaims(Vertx vertx, VertxTestContext ctx) {
-    create(vertx).compose(created -> io.vertx.core.Future.all(
+    create(vertx).compose(created -> renew(vertx, "relay-a", "relay-b", "relay-c").compose(v -> io.vertx.core.Future.all(
             vertx.eventBus().<RelayClaim>request(Addresses.SESSION_BIND_RELAY,
-                BindRelay.claim(created.sessionId(), "relay-a", null)),
+                BindRelay.claim(created.sessionId(), "relay-a", null, false)),
             vertx.eventBus().<RelayClaim>request(Addresses.SESSION_BIND_RELAY,
-                BindRelay.claim(created.sessionId(), "relay-b", null)))
+                BindRelay.claim(created.sessionId(), "relay-b", null, false))))
         .compose(race -> {
           RelayClaim a = race.<io.vertx.core.eventbus.Message<RelayClaim>>resultAt(0).body();
           RelayClaim b = race.<io.vertx.core.eventbus.Message<RelayClaim>>resultAt(1).body();
@@ -95,10 +95,10 @@ class SessionVerticleTest {
             assertThat(a.holder()).isEqualTo(b.holder()).isIn("relay-a", "relay-b");
           });
           return vertx.eventBus().<RelayClaim>request(Addresses.SESSION_BIND_RELAY,
-              BindRelay.claim(created.sessionId(), "relay-c", "relay-dead"));
+              BindRelay.claim(created.sessionId(), "relay-c", "relay-dead", true));
         }))
         .onComplete(ctx.succeeding(m -> ctx.verify(() -> {
-          assertThat(m.body().granted()).as("the session is not held by the relay the claim expected").isFalse();
+          assertThat(m.body().granted()).as("the holder is alive and is not the relay that disowned it").isFalse();
           assertThat(m.body().holder()).isIn("relay-a", "relay-b");
           ctx.completeNow();
         })));
@@ -107,10 +107,11 @@ class SessionVerticleTest {
   @Test
   @DisplayName("keeps both of two concurrent updates to one session")
   void concurrentUpdates(Vertx vertx, VertxTestContext ctx) {
-    create(vertx).compose(created -> io.vertx.core.Future.all(
-            vertx.eventBus().request(Addresses.SESSION_BIND_RELAY, BindRelay.claim(created.sessionId(), "relay-9", null)),
+    create(vertx).compose(created -> renew(vertx, "relay-9").compose(v -> io.vertx.core.Future.all(
+            vertx.eventBus().request(Addresses.SESSION_BIND_RELAY,
+                BindRelay.claim(created.sessionId(), "relay-9", null, false)),
             vertx.eventBus().<SessionConnected>request(Addresses.SESSION_CONNECT,
-                new ConnectSession(created.sessionId(), created.token(), "gw-7", "c-7", 0)))
+                new ConnectSession(created.sessionId(), created.token(), "gw-7", "c-7", 0))))
         .compose(all -> vertx.eventBus().<SessionSnapshot>request(Addresses.SESSION_GET,
             new GetSession(created.sessionId()))))
         .onComplete(ctx.succeeding(m -> ctx.verify(() -> {
@@ -118,5 +119,12 @@ class SessionVerticleTest {
           assertThat(m.body().gatewayNode()).isEqualTo("gw-7");
           ctx.completeNow();
         })));
+  }
+
+  /** Each relay renews its lease: only a relay with a valid lease may claim. */
+  private static io.vertx.core.Future<Void> renew(Vertx vertx, String... relays) {
+    return io.vertx.core.Future.all(java.util.Arrays.stream(relays)
+        .map(r -> vertx.eventBus().request(Addresses.SESSION_RELAY_LEASE, new io.voxrelay.common.bus.RenewLease(r, 0)))
+        .toList()).mapEmpty();
   }
 }

@@ -23,7 +23,13 @@ public final class Addresses {
    */
   public static final String SESSION_BIND_RELAY = "voxrelay.session.bind-relay";
 
-  /** {@link CheckClaims} → {@link LostClaims}: a relay's periodic check that it still holds its sessions. */
+  /**
+   * {@link RenewLease} → {@link LeaseGrant}: a relay node's once-a-second lease renewal. A session's claim is
+   * valid while its relay node's lease is.
+   */
+  public static final String SESSION_RELAY_LEASE = "voxrelay.session.relay-lease";
+
+  /** {@link CheckClaims} → {@link LostClaims}: a relay's check, under a new lease, that it still holds its sessions. */
   public static final String SESSION_CHECK_CLAIMS = "voxrelay.session.check-claims";
 
   /** {@link SessionControlRequest} → {@link SessionControlReply}: applies a client's control to the session state. */

@@ -27,6 +27,14 @@ public record OpenUpstream(String sessionId, String gatewayNode, String connecti
     return takeover != null;
   }
 
+  /**
+   * Whether the relay the session's snapshot names no longer holds it by its own word: it is handing the session
+   * over, or it answered that it does not hold it (an open that found it gone is {@link #transientsLost}).
+   */
+  public boolean holderDisowned() {
+    return RELAY_HANDOFF.equals(takeover) || !transientsLost;
+  }
+
   /** The same open, after the relay it was meant for turned out to be gone. */
   public OpenUpstream afterRelayLost() {
     return new OpenUpstream(sessionId, gatewayNode, connectionId, session, takeover, afterSeq, storedSeq, true);

@@ -22,13 +22,11 @@ import java.util.Optional;
  * @param reconnectBaseDelayMs first reconnection delay, doubled per attempt up to 5 s ({@code VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS})
  * @param maxSessions          upstreams one relay process holds at most; past it, opens are refused with a clear
  *                             error so another relay can take them ({@code VOXRELAY_RELAY_MAX_SESSIONS})
- * @param stallFenceMs         a relay whose own process stalled this long acts on no session until the session
- *                             service confirms its claims ({@code VOXRELAY_RELAY_STALL_FENCE_MS}; default 1.5 s under
- *                             the cluster's failure timeout)
+ * @param lease                the relay's lease: its margin and its outage allowance ({@link LeaseConfig})
  */
 public record RelayConfig(String upstreamUrl, String model, Optional<Secret> apiKey, UpstreamOptions upstreamDefaults,
                           long detachGraceMs, long busTimeoutMs, long upstreamMaxSessionMs, long rolloverMarginMs,
-                          int reconnectAttempts, long reconnectBaseDelayMs, int maxSessions, long stallFenceMs) {
+                          int reconnectAttempts, long reconnectBaseDelayMs, int maxSessions, LeaseConfig lease) {
 
   public static final String OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime";
   /** How long the relay waits for an upstream WebSocket to open. */
@@ -57,18 +55,7 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
         env.integer("VOXRELAY_UPSTREAM_RECONNECT_ATTEMPTS", 6),
         env.millis("VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS", 250),
         env.integer("VOXRELAY_RELAY_MAX_SESSIONS", 10_000),
-        env.millis("VOXRELAY_RELAY_STALL_FENCE_MS", defaultStallFenceMs(
-            env.integer("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", ClusterConfig.DEFAULT_FAILURE_TIMEOUT_S))));
-  }
-
-  /**
-   * A relay that finds its own process stalled this long may have been removed from the cluster, and its
-   * sessions taken over: it acts on none of them until the session service confirms its claims. The cluster
-   * removes a member after its failure timeout without a heartbeat (sent every second): so a second and a half
-   * under that timeout.
-   */
-  static long defaultStallFenceMs(int clusterFailureTimeoutS) {
-    return Math.max(1_000, clusterFailureTimeoutS * 1_000L - 1_500);
+        LeaseConfig.fromEnv(env));
   }
 
   /**
@@ -88,11 +75,11 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
   public RelayConfig perInstance(int instances) {
     return new RelayConfig(upstreamUrl, model, apiKey, upstreamDefaults, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
         rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, (maxSessions + instances - 1) / instances,
-        stallFenceMs);
+        lease);
   }
 
   public RelayConfig withUpstreamUrl(String url) {
     return new RelayConfig(url, model, apiKey, upstreamDefaults, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
-        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, maxSessions, stallFenceMs);
+        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, maxSessions, lease);
   }
 }

@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param tokenTtlMs  how long a resume token stays valid after it was issued ({@code VOXRELAY_RESUME_TOKEN_TTL_MS}, 24 h)
  * @param replayMaxEvents unacknowledged events kept per session for replay ({@code VOXRELAY_REPLAY_MAX_EVENTS})
  * @param replayMaxAgeMs  how long an unacknowledged event is kept ({@code VOXRELAY_REPLAY_MAX_AGE_MS}, 15 min)
+ * @param leaseTtlMs  the time to live of the relay leases the store grants ({@link LeaseConfig#ttlMs})
  */
 public record StoreConfig(Kind kind, Path dataDir, String jdbcUrl, String user, Optional<Secret> password,
-                          int poolSize, long tokenTtlMs, int replayMaxEvents, long replayMaxAgeMs) {
+                          int poolSize, long tokenTtlMs, int replayMaxEvents, long replayMaxAgeMs,
+                          long leaseTtlMs) {
 
   public static final int REPLAY_MAX_EVENTS = 5_000;
   public static final long REPLAY_MAX_AGE_MS = 15 * 60_000;
@@ -45,13 +47,14 @@ public record StoreConfig(Kind kind, Path dataDir, String jdbcUrl, String user, 
         env.integer("VOXRELAY_DB_POOL_SIZE", 4),
         env.millis("VOXRELAY_RESUME_TOKEN_TTL_MS", 24 * 60 * 60_000L),
         env.integer("VOXRELAY_REPLAY_MAX_EVENTS", REPLAY_MAX_EVENTS),
-        env.millis("VOXRELAY_REPLAY_MAX_AGE_MS", REPLAY_MAX_AGE_MS));
+        env.millis("VOXRELAY_REPLAY_MAX_AGE_MS", REPLAY_MAX_AGE_MS),
+        LeaseConfig.fromEnv(env).ttlMs());
   }
 
   /** The SQLite store in {@code dir}, with defaults otherwise. */
   public static StoreConfig sqlite(Path dir) {
     return new StoreConfig(Kind.SQLITE, dir, null, null, Optional.empty(), 4, 24 * 60 * 60_000L, REPLAY_MAX_EVENTS,
-        REPLAY_MAX_AGE_MS);
+        REPLAY_MAX_AGE_MS, LeaseConfig.TTL_MS);
   }
 
   /** Where the store is, for messages: the SQLite file, or the JDBC URL without its query (credentials). */
@@ -64,10 +67,17 @@ public record StoreConfig(Kind kind, Path dataDir, String jdbcUrl, String user, 
   }
 
   public StoreConfig withTokenTtlMs(long ttl) {
-    return new StoreConfig(kind, dataDir, jdbcUrl, user, password, poolSize, ttl, replayMaxEvents, replayMaxAgeMs);
+    return new StoreConfig(kind, dataDir, jdbcUrl, user, password, poolSize, ttl, replayMaxEvents, replayMaxAgeMs,
+        leaseTtlMs);
+  }
+
+  public StoreConfig withLeaseTtlMs(long ttl) {
+    return new StoreConfig(kind, dataDir, jdbcUrl, user, password, poolSize, tokenTtlMs, replayMaxEvents,
+        replayMaxAgeMs, ttl);
   }
 
   public StoreConfig withReplayBounds(int maxEvents, long maxAgeMs) {
-    return new StoreConfig(kind, dataDir, jdbcUrl, user, password, poolSize, tokenTtlMs, maxEvents, maxAgeMs);
+    return new StoreConfig(kind, dataDir, jdbcUrl, user, password, poolSize, tokenTtlMs, maxEvents, maxAgeMs,
+        leaseTtlMs);
   }
 }
