@@ -113,7 +113,7 @@ final class RelaySession implements LinkSupervisor.Listener<UpstreamLink> {
 
   /**
    * Opens the first upstream link, configured and with any earlier conversation restored, under claim
-   * {@code epoch}. While {@code mayAct} is false (the relay stalled and may have lost its sessions) the
+   * {@code epoch}. While {@code mayAct} is false (the relay's lease does not hold: it may have lost its sessions) the
    * session sends nothing upstream and holds what its upstream sends.
    */
   static Future<RelaySession> open(Vertx vertx, String relayNode, long epoch, RelayConfig config,

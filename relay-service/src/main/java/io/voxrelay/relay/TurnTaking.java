@@ -189,7 +189,7 @@ final class TurnTaking {
 
   private void move(UpstreamChannel link) {
     if (link == null || !link.canSend()) {
-      // Nothing would reach the upstream (the relay is fenced, or reconnects): a turn recorded now would be
+      // Nothing would reach the upstream (the relay may not act, or reconnects): a turn recorded now would be
       // echoed yet never carried out, and a response marked as asked for would never come. Called again once
       // it can send.
       return;

@@ -24,7 +24,7 @@ interface UpstreamChannel {
   void send(String clientEvent);
 
   /**
-   * Whether a client event sent now goes upstream: not while the relay is fenced after a stall, nor after the
+   * Whether a client event sent now goes upstream: not while the relay may not act (its lease does not hold), nor after the
    * relay closed the link. Turn taking moves nothing on while it cannot, so no turn is recorded unsent.
    */
   boolean canSend();

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamLink.class);
-  /** Frames held while fenced, at most: a paused socket delivers only those already on their way. */
+  /** Frames held while the relay may not act, at most: a paused socket delivers only those already on their way. */
   private static final int MAX_HELD = 256;
 
   private final WebSocket socket;
@@ -33,11 +33,11 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
   private final String sessionId;
   private final LinkActivity activity = new LinkActivity();
   private boolean closedByRelay;
-  /** Whether the relay may act on this session now ({@link StallFence}); while not, nothing is sent. */
+  /** Whether the relay may act on this session now ({@link RelayLease}); while not, nothing is sent. */
   private final BooleanSupplier mayAct;
   /** The socket is paused because the relay may not act: {@link #release} resumes it. */
-  private boolean fencePaused;
-  /** Frames that arrived while the relay was fenced, in order: the socket is paused until {@link #release}. */
+  private boolean pausedByLease;
+  /** Frames that arrived while the relay could not act, in order: the socket is paused until {@link #release}. */
   private final List<String> held = new ArrayList<>();
   private final Consumer<String> reader;
   /** Upstream links open on this node: this one counts from now until it closes, either way. */
@@ -101,7 +101,7 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
       if (!held.isEmpty() || !mayAct.getAsBoolean()) {
         // Paused: at most the frames already on their way arrive before the pause holds.
         socket.pause();
-        fencePaused = true;
+        pausedByLease = true;
         if (held.size() >= MAX_HELD) {
           LOG.warn("[Relay] upstream of {} kept sending while paused; dropping the link", sessionId);
           close();
@@ -125,7 +125,7 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
 
   /**
    * Sends a client event; nothing once the upstream stopped reading (see {@link #stoppedReading}), nor while
-   * the relay is fenced (it may have lost the session to another relay).
+   * the relay may not act (its lease does not hold: it may have lost the session to another relay).
    */
   @Override
   public void send(String clientEvent) {
@@ -145,15 +145,15 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
   }
 
   /**
-   * The relay may act again: what arrived while it was fenced is read, in order, and the socket resumes.
+   * The relay may act again: what arrived while it could not is read, in order, and the socket resumes.
    *
-   * @return false when nothing was held (the link never paused for the fence): nothing changed
+   * @return false when nothing was held (the link never paused while the relay could not act): nothing changed
    */
   boolean release() {
-    if (!fencePaused) {
+    if (!pausedByLease) {
       return false;
     }
-    fencePaused = false;
+    pausedByLease = false;
     List<String> frames = List.copyOf(held);
     held.clear();
     frames.forEach(reader);
