@@ -75,8 +75,9 @@ class ChaosTest {
   private static final long OVERLAP_AFTER_RESUME_MS = 3_000;
   /**
    * How long after a fault ends a relay it cut off from the cluster (its members' views can take a while to
-   * agree again) may still hold upstreams its sessions' gateways moved: the failure timeout, the relay's
-   * cut-off (its stall fence) and one check, plus slack.
+   * agree again) may still hold upstreams its sessions' gateways moved: the failure timeout, 3.5 s and one
+   * check, plus slack. The 3.5 s was the stall fence's; the bound stays as it was under leases, which hold a cut-off
+   * relay to its lease less the margin plus the outage allowance (7.5 s) after its last granted renewal.
    */
   private static final long OVERLAP_AFTER_FAULT_MS = FAILURE_TIMEOUT_S * 1_000L + 3_500 + 1_000 + 3_000;
 

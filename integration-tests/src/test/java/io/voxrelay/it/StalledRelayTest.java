@@ -57,8 +57,8 @@ class StalledRelayTest {
         relayA.stall();
         Await.sleep(8_000);
         relayA.resume();
-        // A relay that measured its stall past the fence (a loaded machine adds to the 8 s) refuses controls until
-        // its claims check is answered, a moment later; the turns after the stall come after that moment.
+        // The stalled relay's lease ran out meanwhile: it refuses controls until a renewal sent after the stall is
+        // granted and its claims are checked, a moment later; the turns after the stall come after that moment.
         Await.sleep(1_000);
         ScriptedSession.talk(sessions, "after the short stall", false);
         for (ScriptedSession s : sessions) {
