@@ -29,8 +29,8 @@ final class RelayLease {
 
   private final LeaseConfig config;
   private final LongSupplier clockMs;
+  /** The lease held (0: none granted yet; the session service numbers leases from 1). */
   private long leaseId;
-  private boolean granted;
   /** Until when (clock ms) the lease is valid, margin deducted. */
   private long validUntil;
   private long lastSentAt;
@@ -82,17 +82,16 @@ final class RelayLease {
    */
   boolean granted(long sentAt, LeaseGrant grant) {
     long until = sentAt + grant.ttlMs() - config.marginMs();
-    if (granted && grant.leaseId() < leaseId) {
+    if (grant.leaseId() < leaseId) {
       return unchecked; // a late answer about a lease already replaced: nothing to learn
     }
-    if (granted && grant.continued() && grant.leaseId() == leaseId) {
+    if (grant.continued() && grant.leaseId() == leaseId) {
       validUntil = Math.max(validUntil, until);
-    } else if (grant.leaseId() != leaseId || !granted) {
+    } else if (grant.leaseId() != leaseId) {
       leaseId = grant.leaseId();
       validUntil = until;
       unchecked = true;
     }
-    granted = true;
     onSchedule = true;
     return unchecked;
   }
@@ -111,7 +110,7 @@ final class RelayLease {
 
   /** Whether the relay may act on its sessions now. A no is remembered until {@link #takeRefusals}. */
   boolean mayAct() {
-    boolean may = granted && !unchecked && within(clockMs.getAsLong());
+    boolean may = leaseId > 0 && !unchecked && within(clockMs.getAsLong());
     refusedSinceTaken |= !may;
     return may;
   }
@@ -131,11 +130,6 @@ final class RelayLease {
     }
     refusedSinceTaken = false;
     return true;
-  }
-
-  /** Whether the lease itself has run out by this relay's clock (an outage allowance may still let it act). */
-  boolean expired() {
-    return !granted || clockMs.getAsLong() >= validUntil;
   }
 
   /**

@@ -145,13 +145,12 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
   }
 
   /**
-   * The relay may act again: what arrived while it could not is read, in order, and the socket resumes.
-   *
-   * @return false when nothing was held (the link never paused while the relay could not act): nothing changed
+   * The relay may act again: what arrived while it could not is read, in order, and the socket resumes. Nothing
+   * changes for a link that never paused for that (one paused for a hand-off stays paused).
    */
-  boolean release() {
+  void release() {
     if (!pausedByLease) {
-      return false;
+      return;
     }
     pausedByLease = false;
     List<String> frames = List.copyOf(held);
@@ -160,7 +159,6 @@ final class UpstreamLink implements LinkSupervisor.Link, UpstreamChannel {
     if (!closedByRelay) {
       socket.resume();
     }
-    return true;
   }
 
   /**

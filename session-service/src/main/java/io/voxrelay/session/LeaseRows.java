@@ -9,8 +9,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * The {@code relay_leases} and {@code relay_lease_clock} tables, and the two transactions on them: a relay's
@@ -61,7 +66,7 @@ final class LeaseRows {
 
   /**
    * A claim of a session for {@code request.relayNode()}, or the give-back of one, in one transaction on
-   * {@code c}. Empty when another write to the session won the race (the caller tries again).
+   * {@code c}. Null when another write to the session won the race (the caller tries again).
    */
   RelayClaim claim(Connection c, BindRelay request) throws SQLException {
     return Sql.inTransaction(c, () -> {
@@ -80,16 +85,9 @@ final class LeaseRows {
       long now = now(c);
       String claimant = request.relayNode();
       String holder = s.relayNode();
-      // Two rows locked in one order everywhere, so two claims between the same relays never deadlock.
-      boolean other = holder != null && !holder.equals(claimant);
-      boolean holderFirst = other && holder.compareTo(claimant) < 0;
-      LeaseTable.Lease holderLease = holderFirst ? lock(c, holder) : null;
-      LeaseTable.Lease claimantLease = lock(c, claimant);
-      if (other && !holderFirst) {
-        holderLease = lock(c, holder);
-      } else if (!other) {
-        holderLease = holder == null ? null : claimantLease;
-      }
+      Map<String, LeaseTable.Lease> leases = lockAll(c, claimant, holder);
+      LeaseTable.Lease claimantLease = leases.get(claimant);
+      LeaseTable.Lease holderLease = holder == null ? null : leases.get(holder);
       if (!LeaseTable.mayClaim(claimant, claimantLease, holder, holderLease, request.expectedRelayNode(),
           request.disowned(), now)) {
         return RelayClaim.refused(holder, s.relayEpoch());
@@ -123,6 +121,22 @@ final class LeaseRows {
          ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getLong(1) : 0;
     }
+  }
+
+  /**
+   * The leases of the named nodes (nulls and repeats skipped), their rows locked for the rest of the
+   * transaction, in one order everywhere, so two claims between the same relays never deadlock. A node without a
+   * lease is not in the map.
+   */
+  private static Map<String, LeaseTable.Lease> lockAll(Connection c, String... relayNodes) throws SQLException {
+    Map<String, LeaseTable.Lease> leases = new HashMap<>();
+    for (String node : new TreeSet<>(Arrays.stream(relayNodes).filter(Objects::nonNull).toList())) {
+      LeaseTable.Lease lease = lock(c, node);
+      if (lease != null) {
+        leases.put(node, lease);
+      }
+    }
+    return leases;
   }
 
   /** The node's lease, its row locked for the rest of the transaction; null when it has none. */

@@ -27,10 +27,6 @@ final class LeaseTable {
     this.ttlMs = ttlMs;
   }
 
-  long ttlMs() {
-    return ttlMs;
-  }
-
   /** Whether {@code lease} (null: none) is valid at {@code now}. */
   static boolean live(Lease lease, long now) {
     return lease != null && lease.expiresAt() >= now;
