@@ -62,7 +62,7 @@ final class ClientConnection {
   /** @param clientAddress where the client connects from ({@link ClientAddresses}), for the hello limits */
   ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String clientAddress, String gatewayNode,
                    ClientRegistry registry, GatewayLimits limits, ActivityAccumulator activity,
-                   GatewayConfig config) {
+                   GatewayConfig config, LiveRelayView relays) {
     this.vertx = vertx;
     this.socket = socket;
     this.sessionId = sessionId;
@@ -73,7 +73,7 @@ final class ClientConnection {
     this.rates = new ClientRates(System.currentTimeMillis(), config.audioBurstMs());
     DeliveryOptions busOptions = new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
     this.route = new RelayRoute(vertx, sessionId, gatewayNode, connectionId, busOptions, config.openWaitMs(),
-        () -> state != State.CLOSED);
+        relays, () -> state != State.CLOSED);
     this.handshake = new ClientHandshake(vertx, sessionId, gatewayNode, connectionId, busOptions,
         limits.helloFailures(), limits.helloFailuresPerSession(), clientAddress, route);
     this.delivery = new ClientDelivery(vertx, socket, sessionId, busOptions, config.clientWrites(), this::close,
@@ -188,9 +188,14 @@ final class ClientConnection {
     });
   }
 
+  /** Whether the relay this session is routed to lost its lease since ({@link RelayRoute#relayLeaseLost}). */
+  boolean relayLeaseLost() {
+    return route.relayLeaseLost();
+  }
+
   /**
-   * The relay holding this session is gone from the cluster: another one takes the session over, with the
-   * conversation restored from the store. Completes when the session has a relay again.
+   * The relay holding this session lost its lease, or said it does not hold it: another one takes the session
+   * over, with the conversation restored from the store. Completes when the session has a relay again.
    */
   Future<Void> relayLost(String lostNode) {
     return moveOff(lostNode, OpenUpstream.RELAY_FAILOVER);

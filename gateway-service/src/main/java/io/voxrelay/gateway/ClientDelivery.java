@@ -170,7 +170,7 @@ final class ClientDelivery {
       return;
     }
     filling = true;
-    BusRequests.<Replay>request(vertx, Addresses.SESSION_REPLAY, new ReplayRequest(sessionId, order.lastDelivered()),
+    BusRequests.<Replay>requestService(vertx, Addresses.SESSION_REPLAY, new ReplayRequest(sessionId, order.lastDelivered()),
             busOptions)
         .onComplete(ar -> {
           filling = false;

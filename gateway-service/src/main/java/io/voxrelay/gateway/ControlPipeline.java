@@ -14,9 +14,12 @@ import io.voxrelay.common.bus.UpstreamOpened;
 import io.voxrelay.common.protocol.ClientMessage;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
@@ -62,7 +65,7 @@ final class ControlPipeline {
   /**
    * @param outbox    where error events go (stored, so the client gets them after a reconnect too)
    * @param reopen    opens an upstream on resume and hands the connection its replay
-   * @param relayLost moves the session off a relay that is gone; completes when it has one again
+   * @param relayLost moves the session off a relay that let it go; completes when it has one again
    * @param sendLocal sends an event to this connection only, unstored
    * @param refuse    answers a control refused on arrival (code, message) as a bad frame is answered: at most
    *                  once a second, so a flood gets no flood of errors back
@@ -107,8 +110,13 @@ final class ControlPipeline {
 
   private Future<Void> apply(ClientMessage.ControlMessage message) {
     Control control = message.control();
-    return BusRequests.<SessionControlReply>request(vertx, Addresses.SESSION_CONTROL,
-            new SessionControlRequest(sessionId, control, message.text(), message.seq(), connectionId), busOptions)
+    SessionControlRequest request = new SessionControlRequest(sessionId, control, message.text(), message.seq(),
+        connectionId);
+    // A numbered control is applied once however often it arrives, so a timed-out one is sent once more.
+    Future<Message<SessionControlReply>> sent = message.seq() > 0
+        ? BusRequests.requestService(vertx, Addresses.SESSION_CONTROL, request, busOptions)
+        : BusRequests.request(vertx, Addresses.SESSION_CONTROL, request, busOptions);
+    return sent
         .compose(reply -> {
           SessionSnapshot session = reply.body().session();
           if (session.ended()) {
@@ -164,40 +172,73 @@ final class ControlPipeline {
 
   /**
    * Sends {@code apply} to relay {@code target}. The relay carries each client seq out once, so sending it again
-   * is harmless; what a failure means decides where it goes next.
+   * is harmless; what a failure means decides where it goes next. A control still waiting when the session
+   * moves off {@code target} (its lease ran out: it acts on nothing now) goes to the relay it moved to at once,
+   * not after the bus timeout.
    */
-  private Future<Void> sendToRelay(String target, RelayControlRequest apply, long reprobeUntil) {
-    return BusRequests.request(vertx, route.relayAddress(), apply, busOptions).<Void>mapEmpty()
-        .recover(e -> {
-          LOG.warn("[Gateway] {} of {} failed at relay {}: {}", apply.control(), sessionId, target,
-              ControlErrors.describe(e));
-          if (RelayRoute.isRelayGone(e)) {
-            // The relay died with the control in flight: once another relay holds the session, it carries the
-            // control out (it knows from the store whether the old one had).
-            return relayLost.apply(target).compose(moved -> retryElsewhere(target, apply, e));
+  private Future<Void> sendToRelay(String target, RelayControlRequest apply, long until) {
+    Promise<Void> result = Promise.promise();
+    BusRequests.request(vertx, route.relayAddress(), apply, busOptions).<Void>mapEmpty()
+        .recover(e -> afterFailure(target, apply, until, e))
+        .onComplete(ar -> settle(result, ar));
+    Polls.until(vertx, () -> result.future().isComplete() || hasMovedOff(target), busOptions.getSendTimeout())
+        .compose(v -> route.moveSettled())
+        .onSuccess(v -> {
+          if (!result.future().isComplete() && hasMovedOff(target) && route.relayNode() != null) {
+            retryElsewhere(target, apply, null).onComplete(ar -> settle(result, ar));
           }
-          if (e instanceof ReplyException re && re.failureCode() == BusFailure.MOVING) {
-            // The relay is stopping and hands the session over: the control goes to the next one.
-            return movedOff(target, route.openWaitMs()).compose(moved -> retryElsewhere(target, apply, e));
-          }
-          if (route.takeover() != null) {
-            return route.takeover().compose(moved -> retryElsewhere(target, apply, e));
-          }
-          if (!target.equals(route.relayNode())) {
-            return retryElsewhere(target, apply, e);
-          }
-          // A timeout alone moves nothing while the cluster still lists the relay: it is asked again (it may be
-          // paused, or dead and not yet dropped from the cluster, when the gateway's probe moves the session).
-          // Past the wait for an open, or for a control without a seq, the client hears of the failure.
-          if (isTimeout(e) && apply.clientSeq() > 0 && System.currentTimeMillis() < reprobeUntil) {
-            return sendToRelay(target, apply, reprobeUntil);
-          }
-          return Future.failedFuture(e);
         });
+    return result.future();
+  }
+
+  private Future<Void> afterFailure(String target, RelayControlRequest apply, long until, Throwable e) {
+    LOG.warn("[Gateway] {} of {} failed at relay {}: {}", apply.control(), sessionId, target,
+        ControlErrors.describe(e));
+    if (e instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND) {
+      // The relay does not hold the session (it let it go): once another relay holds it, that one carries the
+      // control out (it knows from the store whether the first had).
+      return relayLost.apply(target).compose(moved -> retryElsewhere(target, apply, e));
+    }
+    if (e instanceof ReplyException re && re.failureCode() == BusFailure.MOVING) {
+      // The relay is stopping and hands the session over: the control goes to the next one.
+      return movedOff(target, route.openWaitMs()).compose(moved -> retryElsewhere(target, apply, e));
+    }
+    if (route.takeover() != null) {
+      return route.takeover().compose(moved -> retryElsewhere(target, apply, e));
+    }
+    if (!target.equals(route.relayNode())) {
+      return retryElsewhere(target, apply, e);
+    }
+    // Neither a timeout nor a relay out of reach moves a session: its lease does (a relay that is paused, or
+    // cut off, may still act). Until the wait for an open runs out, a control the relay did not answer is sent
+    // to it again, and one it could not be reached for waits for the session to move and goes where it went.
+    // A control without a seq fails at once.
+    long left = until - System.currentTimeMillis();
+    if (apply.clientSeq() > 0 && left > 0) {
+      if (isTimeout(e)) {
+        return sendToRelay(target, apply, until);
+      }
+      if (RelayRoute.isNoHandlers(e)) {
+        return movedOff(target, left).compose(v -> retryElsewhere(target, apply, e));
+      }
+    }
+    return Future.failedFuture(e);
+  }
+
+  private static void settle(Promise<Void> result, AsyncResult<Void> ar) {
+    if (ar.succeeded()) {
+      result.tryComplete();
+    } else {
+      result.tryFail(ar.cause());
+    }
   }
 
   private static boolean isTimeout(Throwable e) {
     return e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT;
+  }
+
+  private boolean hasMovedOff(String target) {
+    return route.takeover() != null || !target.equals(route.relayNode());
   }
 
   /** Completes once the session is no longer routed to {@code from}, its move finished (or after {@code timeoutMs}). */
@@ -206,10 +247,14 @@ final class ControlPipeline {
         .compose(v -> route.moveSettled());
   }
 
-  /** Sends {@code apply} again to the relay the session moved to from {@code failed}, or fails with {@code e}. */
+  /**
+   * Sends {@code apply} again to the relay the session moved to from {@code failed}, or fails with {@code e}
+   * (null: the session is still at {@code failed}, or at none).
+   */
   private Future<Void> retryElsewhere(String failed, RelayControlRequest apply, Throwable e) {
     String now = route.relayNode();
-    return now == null || now.equals(failed) ? Future.failedFuture(e)
+    return now == null || now.equals(failed)
+        ? Future.failedFuture(e != null ? e : new ReplyException(ReplyFailure.NO_HANDLERS, "no relay holds the session"))
         : BusRequests.request(vertx, route.relayAddress(), apply, busOptions).mapEmpty();
   }
 

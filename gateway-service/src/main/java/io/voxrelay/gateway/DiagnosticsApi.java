@@ -63,7 +63,7 @@ final class DiagnosticsApi {
       return;
     }
     String userAgent = ctx.request().getHeader("User-Agent");
-    BusRequests.<SessionSnapshot>request(vertx, Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
+    BusRequests.<SessionSnapshot>requestService(vertx, Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
         .onSuccess(session -> {
           if (debug) {
             LOG.info("[Diagnostics] disconnect report for {}: code={}, reason={}, state={}, online={}, visibility={}, "

@@ -6,10 +6,11 @@ import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.ActivityBatch;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusCodecs;
+import io.voxrelay.common.bus.ClientHeartbeats;
 import io.voxrelay.common.bus.ConnectionReplaced;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.GatewayCommand;
-import io.voxrelay.common.bus.LostClaims;
+import io.voxrelay.common.bus.NotHeld;
 import io.voxrelay.common.bus.RelayLeaving;
 import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.cluster.NodeIds;
@@ -22,8 +23,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -34,8 +33,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -59,6 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final BrowserOrigins origins;
   private final ActivityAccumulator activity = new ActivityAccumulator();
   private HttpServer server;
+  private LiveRelayView relays;
 
   public GatewayVerticle() {
     this(GatewayConfig.fromEnv(Env.system()));
@@ -94,6 +96,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
+    relays = new LiveRelayView(vertx, config.busTimeoutMs(), () -> System.nanoTime() / 1_000_000);
     ApiKeyCheck apiKeyCheck = new ApiKeyCheck(config.apiKey(), addresses, config.allowedHosts());
     if (!apiKeyCheck.keyConfigured()) {
       LOG.warn("[Gateway] VOXRELAY_API_KEY is not set: only loopback callers may create sessions");
@@ -148,6 +151,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setIdleTimeout((int) config.httpIdleTimeoutMs())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
+    relays.start(this::moveOffLapsedRelays);
     return vertx.eventBus().<GatewayCommand>consumer(Addresses.gatewayNode(nodeId), this::onCommand)
         .completion()
         .compose(v -> server.requestHandler(router).listen())
@@ -184,55 +188,57 @@ public final class GatewayVerticle extends VerticleBase {
     String client = addresses.clientOf(ctx.request().remoteAddress(), ctx.request().headers());
     ctx.request().toWebSocket()
         .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, client, nodeId, clients, limits, activity,
-            config))
+            config, relays))
         .onFailure(e -> LOG.debug("[Gateway] WebSocket upgrade failed: {}", e.toString()));
   }
 
   /**
    * Once a second: the heartbeats and acknowledgements of the last second go to the session service in one
-   * message, and every relay instance holding one of these sessions gets its clients' heartbeats (its cost
-   * guard closes upstreams whose client went silent). That message doubles as a probe: a relay the cluster
-   * no longer knows has its sessions taken over by another relay.
+   * message, and every relay instance holding one of these sessions hears which of them it is routed and which had
+   * a client heartbeat (its cost guard closes upstreams whose client went silent). A relay that answers that it
+   * does not hold a session has it moved on; a relay that does not answer moves nothing (its lease decides).
    */
   private void reportActivity() {
     List<Activity> activities = activity.drain();
     if (!activities.isEmpty()) {
       vertx.eventBus().send(Addresses.SESSION_ACTIVITY, new ActivityBatch(activities));
     }
-    Map<String, Activity> heartbeats = new HashMap<>();
+    Set<String> heartbeated = new HashSet<>();
     for (Activity a : activities) {
       if (a.heartbeatAt() > 0) {
-        heartbeats.put(a.sessionId(), a);
+        heartbeated.add(a.sessionId());
       }
     }
-    // Every routed session goes in its relay's probe, with its heartbeat if it had one.
-    Map<String, List<Activity>> byRelay = new HashMap<>();
+    Map<String, List<String>> byRelay = new HashMap<>();
     for (ClientConnection client : clients.all()) {
       if (client.relayNode() != null) {
-        Activity heartbeat = heartbeats.get(client.sessionId());
-        byRelay.computeIfAbsent(client.relayNode(), r -> new ArrayList<>())
-            .add(heartbeat != null ? heartbeat : new Activity(client.sessionId(), 0, 0, 0));
+        byRelay.computeIfAbsent(client.relayNode(), r -> new ArrayList<>()).add(client.sessionId());
       }
     }
-    DeliveryOptions probe = new DeliveryOptions().setSendTimeout(ACTIVITY_REPORT_MS);
-    byRelay.forEach((relay, routed) -> BusRequests.<LostClaims>request(vertx, Addresses.relayNode(relay), new ActivityBatch(routed), probe)
-        .onSuccess(reply -> {
-          // The relay is there but no longer holds these sessions (it closed or lost their upstreams): their
-          // clients are moved on, as off a relay that is gone.
-          for (String sessionId : reply.body().sessionIds()) {
-            ClientConnection client = clients.get(sessionId);
-            if (client != null) {
-              client.relayLost(relay);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(ACTIVITY_REPORT_MS);
+    byRelay.forEach((relay, routed) -> {
+      ClientHeartbeats heartbeats = new ClientHeartbeats(routed,
+          routed.stream().filter(heartbeated::contains).toList());
+      BusRequests.<NotHeld>request(vertx, Addresses.relayNode(relay), heartbeats, options)
+          .onSuccess(reply -> {
+            for (String sessionId : reply.body().sessionIds()) {
+              ClientConnection client = clients.get(sessionId);
+              if (client != null) {
+                client.relayLost(relay);
+              }
             }
-          }
-        })
-        .onFailure(e -> {
-          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-            for (ClientConnection client : clients.all()) {
-              client.relayLost(relay);
-            }
-          }
-        }));
+          });
+    });
+  }
+
+  /** The live relays answered: the sessions of a relay whose lease ran out move to another relay. */
+  private void moveOffLapsedRelays(LiveRelayView relays) {
+    for (ClientConnection client : clients.all()) {
+      String relay = client.relayNode();
+      if (relay != null && client.relayLeaseLost()) {
+        client.relayLost(relay);
+      }
+    }
   }
 
   /**

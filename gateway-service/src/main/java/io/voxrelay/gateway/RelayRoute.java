@@ -22,21 +22,21 @@ import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
  * Which relay instance holds one connection's session, and how to reach it: re-attach to the relay already
- * holding it, open it at any relay, join the relay that won a race for it, and move it to another relay when
- * its relay is gone (takeover). Confined to the gateway verticle's event loop.
+ * holding it, open it at a live relay, join the relay that won a race for it, and move it to another relay when
+ * its relay lost its lease or let it go (takeover). Confined to the gateway verticle's event loop.
  */
 final class RelayRoute {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayRoute.class);
-  /** How many relays an open asks in turn while the ones it reaches are stopping. */
-  private static final int STOPPING_RELAY_ATTEMPTS = 4;
+  /** How many live relays an open asks in turn while the ones it reaches are stopping or gone. */
+  private static final int RELAY_ATTEMPTS = 4;
   private static final long STOPPING_RELAY_RETRY_MS = 100;
-  /** How soon a move off a relay whose lease still holds is tried again. */
-  static final long MOVE_RETRY_MS = 250;
 
   private final Vertx vertx;
   private final String sessionId;
@@ -47,7 +47,10 @@ final class RelayRoute {
   private final DeliveryOptions openOptions;
   /** Whether the client still waits for an upstream (false once it left). */
   private final BooleanSupplier clientWaiting;
+  private final LiveRelayView relays;
   private String relayNode;
+  /** When the session was routed to {@link #relayNode} (monotonic ms). */
+  private long routedAt;
   /** The node address of {@link #relayNode}, built once rather than per audio frame. */
   private String relayAddress;
   /** Whether the client got {@code connected}: a give-up after that detaches rather than discards. */
@@ -60,9 +63,11 @@ final class RelayRoute {
   /**
    * @param openWaitMs how long to wait for a relay to open (or re-attach) the upstream: at least the relay's own
    *                   path, its claim and the upstream's connect ({@link RelayConfig#gatewayOpenWaitMs})
+   * @param relays     where a session no relay holds is opened, and whether its relay's lease holds
    */
   RelayRoute(Vertx vertx, String sessionId, String gatewayNode, String connectionId, DeliveryOptions busOptions,
-             long openWaitMs, BooleanSupplier clientWaiting) {
+             long openWaitMs, LiveRelayView relays, BooleanSupplier clientWaiting) {
+    this.relays = relays;
     this.vertx = vertx;
     this.sessionId = sessionId;
     this.gatewayNode = gatewayNode;
@@ -116,11 +121,12 @@ final class RelayRoute {
   void use(UpstreamOpened opened) {
     relayNode = opened == null ? null : opened.relayNode();
     relayAddress = relayNode == null ? null : Addresses.relayNode(relayNode);
+    routedAt = relays.now();
   }
 
   /**
-   * Re-attaches to the relay already holding the session, or asks any relay to open it. If this gateway
-   * gives up waiting, the relays are told, so an upstream this client never got does not stay open.
+   * Re-attaches to the relay already holding the session, or opens it at a live relay. If this gateway gives up
+   * waiting, the relays are told, so an upstream this client never got does not stay open.
    *
    * @param afterSeq  the client has every event up to it
    * @param storedSeq the latest durable seq stored
@@ -133,7 +139,7 @@ final class RelayRoute {
         ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay bound"))
         : request(Addresses.relayNode(bound), open);
     return attempt
-        .recover(e -> isRelayGone(e) ? requestAnyRelay(relayGone(open, e), 1) : Future.failedFuture(e))
+        .recover(e -> isRelayGone(e) ? openAtLiveRelay(relayGone(open, e), new HashSet<>()) : Future.failedFuture(e))
         .onFailure(e -> {
           if (e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
             // Gave up waiting: an upstream opened for a client never connected closes at once; otherwise, and
@@ -149,22 +155,27 @@ final class RelayRoute {
   }
 
   /**
-   * Asks any relay to open the session. One that is stopping refuses ({@link BusFailure#MOVING}), and the next
-   * is asked, up to {@link #STOPPING_RELAY_ATTEMPTS} times in all.
+   * Opens the session at a relay picked from the live ones. One that is stopping refuses
+   * ({@link BusFailure#MOVING}), and one that left since the last answer has no handler: the next is asked, up
+   * to {@link #RELAY_ATTEMPTS} relays in all.
    */
-  private Future<UpstreamOpened> requestAnyRelay(OpenUpstream open, int attempt) {
-    return request(Addresses.RELAY_OPEN, open).recover(e -> {
-      if (attempt >= STOPPING_RELAY_ATTEMPTS || !(e instanceof ReplyException re && re.failureCode() == BusFailure.MOVING)) {
-        return Future.failedFuture(e);
-      }
-      Promise<UpstreamOpened> next = Promise.promise();
-      vertx.setTimer(STOPPING_RELAY_RETRY_MS, t -> requestAnyRelay(open, attempt + 1).onComplete(next));
-      return next.future();
+  private Future<UpstreamOpened> openAtLiveRelay(OpenUpstream open, Set<String> tried) {
+    return relays.pick(tried).compose(node -> {
+      tried.add(node);
+      return request(Addresses.relayNode(node), open).recover(e -> {
+        boolean stopping = e instanceof ReplyException re && re.failureCode() == BusFailure.MOVING;
+        if (tried.size() >= RELAY_ATTEMPTS || !stopping && !isNoHandlers(e)) {
+          return Future.failedFuture(e);
+        }
+        Promise<UpstreamOpened> next = Promise.promise();
+        vertx.setTimer(stopping ? STOPPING_RELAY_RETRY_MS : 1, t -> openAtLiveRelay(open, tried).onComplete(next));
+        return next.future();
+      });
     });
   }
 
   /**
-   * Asks one relay (or any, on the shared address) to open or re-attach; if another relay won the session
+   * Asks one relay to open or re-attach; if another relay won the session
    * (a racing connection), joins it there. One hop only: a session that moves again meanwhile is unavailable
    * for now, and the client retries.
    */
@@ -205,18 +216,29 @@ final class RelayRoute {
   }
 
   /**
-   * Whether a failed request to a relay means that relay no longer holds the session: no instance has its
-   * address (it left the cluster), or it answered that it does not hold it. A timeout is not enough: a relay
-   * that is slow (a GC pause, a stall) still holds its upstream, and moving the session would open a second
-   * one. The caller gives up for now and the client retries, reaching the same relay again.
+   * Whether a failed open at a relay sends it to another: no instance has the relay's address (it left the
+   * cluster), or the relay answered that it does not hold the session. The other relay's claim decides: it is
+   * refused while the first relay's lease holds. A timeout is not enough: a relay that is slow (a GC pause, a
+   * stall) still holds its upstream. The caller gives up for now and the client retries.
    */
   static boolean isRelayGone(Throwable e) {
-    return e instanceof ReplyException re
-        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureCode() == BusFailure.NOT_FOUND);
+    return isNoHandlers(e) || e instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND;
+  }
+
+  static boolean isNoHandlers(Throwable e) {
+    return e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
   }
 
   /**
-   * The relay holding this session is gone from the cluster: another one takes the session over, with the
+   * Whether the relay this session is routed to lost its lease since the route was taken, in the live relays'
+   * latest answer: it acts on nothing now, and another relay may claim the session.
+   */
+  boolean relayLeaseLost() {
+    return relayNode != null && relays.gone(relayNode, routedAt);
+  }
+
+  /**
+   * The relay holding this session lost its lease, or said it does not hold it: another one takes the session over, with the
    * conversation restored from the store. Completes with the new relay's answer (null when the session
    * awaits resume and needs none); a takeover under way is joined, and a relay this route does not use is
    * ignored (completes with null at once).
@@ -240,7 +262,10 @@ final class RelayRoute {
     // From now on nothing from the old relay reaches the client (see ClientConnection#deliver).
     use(null);
     LOG.warn("[Gateway] moving {} off relay {} ({})", sessionId, fromNode, reason);
-    takeover = moveAttempt(reason, lastDelivered, System.currentTimeMillis() + openWaitMs())
+    takeover = BusRequests.<SessionSnapshot>requestService(vertx, Addresses.SESSION_GET, new GetSession(sessionId),
+            busOptions)
+        .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture((UpstreamOpened) null)
+            : open(reply.body(), reason, lastDelivered, lastDelivered))
         .andThen(ar -> {
           takeover = null;
           if (ar.succeeded()) {
@@ -248,25 +273,6 @@ final class RelayRoute {
           }
         });
     return takeover;
-  }
-
-  /**
-   * One attempt at the move. A relay gone from the cluster keeps its sessions until its lease runs out (it may
-   * only be cut off, and still acting): until then every relay's claim is refused, naming it, and it cannot be
-   * reached. The move is tried again every {@link #MOVE_RETRY_MS} until it succeeds, or until {@code until}.
-   */
-  private Future<UpstreamOpened> moveAttempt(String reason, long lastDelivered, long until) {
-    return BusRequests.<SessionSnapshot>request(vertx, Addresses.SESSION_GET, new GetSession(sessionId), busOptions)
-        .compose(reply -> reply.body().awaitingResume() ? Future.succeededFuture((UpstreamOpened) null)
-            : open(reply.body(), reason, lastDelivered, lastDelivered))
-        .recover(e -> {
-          if (!isRelayGone(e) || System.currentTimeMillis() + MOVE_RETRY_MS >= until) {
-            return Future.failedFuture(e);
-          }
-          Promise<UpstreamOpened> next = Promise.promise();
-          vertx.setTimer(MOVE_RETRY_MS, t -> moveAttempt(reason, lastDelivered, until).onComplete(next));
-          return next.future();
-        });
   }
 
   /** The relay numbered transient events before a durable event this client has: it hears of that event. */

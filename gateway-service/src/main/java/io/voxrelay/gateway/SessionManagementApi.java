@@ -54,7 +54,7 @@ final class SessionManagementApi {
   }
 
   void get(RoutingContext ctx) {
-    answer(ctx, "reading a session", BusRequests.<SessionStatus>request(vertx, Addresses.SESSION_DESCRIBE,
+    answer(ctx, "reading a session", BusRequests.<SessionStatus>requestService(vertx, Addresses.SESSION_DESCRIBE,
         new DescribeSession(ctx.pathParam("sessionId")), busOptions), s -> status(s));
   }
 
@@ -77,7 +77,7 @@ final class SessionManagementApi {
       HttpErrors.send(ctx, 400, "invalid_request", e.getMessage());
       return;
     }
-    answer(ctx, "listing sessions", BusRequests.<SessionList>request(vertx, Addresses.SESSION_LIST,
+    answer(ctx, "listing sessions", BusRequests.<SessionList>requestService(vertx, Addresses.SESSION_LIST,
         new ListSessions(state, before, limit), busOptions), page -> {
           ObjectNode body = Json.object();
           var sessions = body.putArray("sessions");

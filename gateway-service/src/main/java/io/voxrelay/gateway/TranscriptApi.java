@@ -47,7 +47,7 @@ final class TranscriptApi {
       return;
     }
     String sessionId = ctx.pathParam("sessionId");
-    BusRequests.<TranscriptPage>request(vertx, Addresses.SESSION_TRANSCRIPT, new GetTranscript(sessionId, after, limit), busOptions)
+    BusRequests.<TranscriptPage>requestService(vertx, Addresses.SESSION_TRANSCRIPT, new GetTranscript(sessionId, after, limit), busOptions)
         .onSuccess(reply -> {
           TranscriptPage page = reply.body();
           ObjectNode body = Json.object().put("sessionId", sessionId);

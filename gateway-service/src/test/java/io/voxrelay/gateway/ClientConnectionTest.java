@@ -7,6 +7,8 @@ import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.bus.ClientDetached;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
+import io.voxrelay.common.bus.FindLiveRelays;
+import io.voxrelay.common.bus.LiveRelays;
 import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.RelayCommand;
 import io.voxrelay.common.bus.Replay;
@@ -70,13 +72,19 @@ class ClientConnectionTest {
       confirms.add(m.body());
       m.reply(null);
     });
-    vertx.eventBus().<OpenUpstream>consumer(Addresses.RELAY_OPEN, m ->
-        m.reply(new UpstreamOpened("s1", "r1", List.of(), false)));
-    vertx.eventBus().<RelayCommand>consumer(Addresses.relayNode("r1"), m -> atRelay.add(m.body()));
+    vertx.eventBus().<FindLiveRelays>consumer(Addresses.SESSION_LIVE_RELAYS, m -> m.reply(new LiveRelays(List.of("r1"))));
+    vertx.eventBus().<RelayCommand>consumer(Addresses.relayNode("r1"), m -> {
+      if (m.body() instanceof OpenUpstream) {
+        m.reply(new UpstreamOpened("s1", "r1", List.of(), false));
+      } else {
+        atRelay.add(m.body());
+      }
+    });
     GatewayConfig config = GatewayConfig.fromEnv(new Env(env));
     ClientRegistry registry = new ClientRegistry();
     var server = vertx.createHttpServer().webSocketHandler(ws -> new ClientConnection(vertx, ws, "s1", "127.0.0.1",
-        "gw-1", registry, GatewayLimits.of(config), new ActivityAccumulator(), config));
+        "gw-1", registry, GatewayLimits.of(config), new ActivityAccumulator(), config,
+        new LiveRelayView(vertx, config.busTimeoutMs(), () -> System.nanoTime() / 1_000_000)));
     vertx.eventBus().<ToClient>consumer(Addresses.gatewayNode("gw-1"), m -> {
       ClientConnection connection = registry.get(m.body().sessionId());
       if (connection != null) {

@@ -5,6 +5,8 @@ import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ConnectSession;
 import io.voxrelay.common.bus.ConnectionReplaced;
+import io.voxrelay.common.bus.FindLiveRelays;
+import io.voxrelay.common.bus.LiveRelays;
 import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.SessionConnected;
@@ -44,7 +46,8 @@ class ClientHandshakeTest {
 
   ClientHandshakeTest() {
     BusCodecs.register(vertx);
-    vertx.eventBus().<OpenUpstream>consumer(Addresses.RELAY_OPEN, m -> {
+    vertx.eventBus().<FindLiveRelays>consumer(Addresses.SESSION_LIVE_RELAYS, m -> m.reply(new LiveRelays(List.of("r1"))));
+    vertx.eventBus().<OpenUpstream>consumer(Addresses.relayNode("r1"), m -> {
       opens.add(m.body());
       m.reply(new UpstreamOpened("s1", "r1", List.of(), false));
     });
@@ -78,7 +81,8 @@ class ClientHandshakeTest {
   private Future<ClientHandshake.Joined> start(String frame, String sessionId, String address) {
     return Await.onLoop(vertx, () -> {
       DeliveryOptions bus = new DeliveryOptions().setSendTimeout(2_000);
-      RelayRoute route = new RelayRoute(vertx, sessionId, "gw-1", "c-1", bus, bus.getSendTimeout(), () -> true);
+      RelayRoute route = new RelayRoute(vertx, sessionId, "gw-1", "c-1", bus, bus.getSendTimeout(),
+          new LiveRelayView(vertx, bus.getSendTimeout(), () -> 0), () -> true);
       return new ClientHandshake(vertx, sessionId, "gw-1", "c-1", bus, limiter, perSession, address, route)
           .start(frame);
     });
@@ -140,7 +144,8 @@ class ClientHandshakeTest {
       BusCodecs.register(other);
       Future<ClientHandshake.Joined> result = Await.onLoop(other, () -> {
         DeliveryOptions bus = new DeliveryOptions().setSendTimeout(300);
-        RelayRoute route = new RelayRoute(other, "s1", "gw-1", "c-1", bus, bus.getSendTimeout(), () -> true);
+        RelayRoute route = new RelayRoute(other, "s1", "gw-1", "c-1", bus, bus.getSendTimeout(),
+            new LiveRelayView(other, bus.getSendTimeout(), () -> 0), () -> true);
         return new ClientHandshake(other, "s1", "gw-1", "c-1", bus, limiter, perSession, "10.0.0.2", route)
             .start(HELLO.formatted(0));
       });

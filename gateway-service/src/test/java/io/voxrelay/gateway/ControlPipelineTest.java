@@ -98,7 +98,8 @@ class ControlPipelineTest {
   private ControlPipeline pipeline(String relayNode, SessionSnapshot start) {
     return Await.onLoop(vertx, () -> {
       DeliveryOptions bus = new DeliveryOptions().setSendTimeout(BUS_TIMEOUT_MS);
-      RelayRoute route = new RelayRoute(vertx, "s1", "gw-1", "c-1", bus, OPEN_WAIT_MS, () -> true);
+      RelayRoute route = new RelayRoute(vertx, "s1", "gw-1", "c-1", bus, OPEN_WAIT_MS,
+          new LiveRelayView(vertx, BUS_TIMEOUT_MS, () -> System.nanoTime() / 1_000_000), () -> true);
       if (relayNode != null) {
         route.use(new UpstreamOpened("s1", relayNode, List.of(), false));
       }

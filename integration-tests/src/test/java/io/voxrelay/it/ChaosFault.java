@@ -6,6 +6,7 @@ enum ChaosFault {
   KILL_GATEWAY("kill -9", "gateway"),
   KILL_SESSION("kill -9", "session"),
   KILL_WATCHDOG("kill -9", "watchdog"),
+  KILL_GATEWAY_THEN_RELAY("kill -9, 0.5 s apart", "gateway and relay"),
   SHORT_STALL_RELAY("SIGSTOP past the bus timeout", "relay"),
   LONG_STALL_RELAY("SIGSTOP past the failure timeout", "relay"),
   SHORT_STALL_GATEWAY("SIGSTOP past the bus timeout", "gateway"),

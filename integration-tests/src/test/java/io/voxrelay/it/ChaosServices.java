@@ -76,6 +76,16 @@ final class ChaosServices {
         Await.sleep(1_000);
         start(fault.service, i);
       }
+      case KILL_GATEWAY_THEN_RELAY -> {
+        // Two members leaving moments apart: the case that once left routes to a departed node.
+        int relay = random.nextInt(2);
+        down("gateway" + i).kill();
+        Await.sleep(500);
+        down("relay" + relay).kill();
+        Await.sleep(1_000);
+        start("gateway", i);
+        start("relay", relay);
+      }
       case SHORT_STALL_RELAY, SHORT_STALL_GATEWAY -> stall(name, shortStallMs, false);
       case LONG_STALL_RELAY, LONG_STALL_SESSION -> {
         stall(name, longStallMs, "relay".equals(fault.service));

@@ -6,6 +6,7 @@ import io.voxrelay.session.SessionServiceMain;
 import io.voxrelay.simulator.ConversationItem;
 import io.voxrelay.simulator.SimulatedSession;
 import io.voxrelay.simulator.UpstreamSimulator;
+import io.voxrelay.common.config.LeaseConfig;
 import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.testing.Await;
 import io.voxrelay.watchdog.WatchdogServiceMain;
@@ -107,14 +108,91 @@ class FailoverProcessTest {
     }
   }
 
+  /** Sessions per run: the figure was taken with 20 sessions on two relays. */
+  private static final int SESSIONS = 20;
+
+  @Test
+  @DisplayName("a relay killed with live sessions: each one's next typed turn is answered within the lease's time to live + 1.5 s")
+  void relayKilledAnswersWithinTheLease() {
+    // Default settings but the lease's time to live, which this bound follows (VOXRELAY_RELAY_LEASE_TTL_MS).
+    long ttlMs = Long.getLong("voxrelay.test.leaseTtlMs", LeaseConfig.TTL_MS);
+    long boundMs = ttlMs + 1_500;
+    try (ProcessCluster cluster = new ProcessCluster("relay-kill",
+        Map.of("VOXRELAY_RELAY_LEASE_TTL_MS", String.valueOf(ttlMs)))) {
+      Vertx vertx = cluster.vertx;
+      cluster.start("rk-session-service", SessionServiceMain.class);
+      ServiceProcess killed = cluster.start("rk-relay-a", RelayServiceMain.class);
+      cluster.start("rk-gateway", GatewayServiceMain.class);
+      List<Conversation> conversations = new ArrayList<>();
+      for (int i = 0; i < SESSIONS / 2; i++) {
+        conversations.add(conversation(vertx, cluster.httpPort, "relay-kill-a-" + i + ";"));
+      }
+      // The second relay starts once the first holds half the sessions, so that both hold some.
+      cluster.start("rk-relay-b", RelayServiceMain.class);
+      for (int i = 0; i < SESSIONS / 2; i++) {
+        conversations.add(conversation(vertx, cluster.httpPort, "relay-kill-b-" + i + ";"));
+      }
+      try {
+        talk(conversations, 0);
+        killed.kill();
+        long killedAt = System.nanoTime();
+        talk(conversations, 1, false);
+        Map<String, Long> answeredMs = new java.util.LinkedHashMap<>();
+        Await.until("every session answered its turn after the kill", Duration.ofSeconds(30), Duration.ofMillis(10),
+            () -> {
+              for (Conversation c : conversations) {
+                if (!answeredMs.containsKey(c.marker()) && answers(c) > 1) {
+                  answeredMs.put(c.marker(), (System.nanoTime() - killedAt) / 1_000_000);
+                }
+              }
+              return answeredMs.size() == conversations.size();
+            });
+        long slowest = answeredMs.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        System.out.printf("[failover] relay kill -9, %d sessions: next typed turn answered %s ms after the kill "
+            + "(slowest %d ms; bound %d ms)%n", conversations.size(), answeredMs.values().stream().sorted().toList(),
+            slowest, boundMs);
+        assertThat(answeredMs).allSatisfy((marker, ms) ->
+            assertThat(ms).as("%s answered within the lease's time to live + 1.5 s", marker).isLessThanOrEqualTo(boundMs));
+        assertThat(conversations.stream().filter(c -> !c.client().processed("upstream.restored").isEmpty()))
+            .as("the killed relay's sessions moved").isNotEmpty();
+        Await.sleep(1_000);
+        for (Conversation c : conversations) {
+          assertThat(c.client().violations()).as("%s: seqs out of order, duplicated or missing", c.marker()).isEmpty();
+          assertThat(echoed(c)).as("%s: each typed turn once, in order", c.marker()).containsExactlyElementsOf(c.texts());
+          assertThat(cluster.simulator.sessions().stream()
+              .filter(s -> s.instructions().startsWith(c.marker()))
+              .filter(SimulatedSession::isOpen)).as("%s: one upstream", c.marker()).hasSize(1);
+        }
+      } finally {
+        conversations.forEach(c -> c.client().close());
+      }
+    }
+  }
+
+  private static Conversation conversation(Vertx vertx, int port, String marker) {
+    VoiceClient.Created session = VoiceClient.createSession(vertx, port, null, marker);
+    ReliableClient client = new ReliableClient(vertx, () -> port, session);
+    client.connect();
+    return new Conversation(marker, client, new ArrayList<>());
+  }
+
+  private static long answers(Conversation c) {
+    return c.client().processed("transcript.done").stream().filter(e -> "assistant".equals(e.path("role").asText()))
+        .count();
+  }
+
   private static List<String> echoed(Conversation c) {
     return c.client().processed("transcript.done").stream()
         .filter(e -> "user".equals(e.path("role").asText()) && e.path("text").asText().startsWith("turn "))
         .map(e -> e.path("text").asText()).toList();
   }
 
-  /** One typed turn per conversation, reconnecting any client whose gateway went away. */
+  /** One typed turn per conversation, reconnecting any client whose gateway went away; waits for the answers. */
   private static void talk(List<Conversation> conversations, int round) {
+    talk(conversations, round, true);
+  }
+
+  private static void talk(List<Conversation> conversations, int round, boolean awaitAnswers) {
     for (Conversation c : conversations) {
       if (!c.client().isConnected()) {
         Await.until(c.marker() + " reconnects", TIMEOUT, () -> {
@@ -130,6 +208,9 @@ class FailoverProcessTest {
       String text = "turn " + round + " of " + c.marker();
       c.texts().add(text);
       c.client().send("text", ",\"text\":\"" + text + "\"");
+    }
+    if (!awaitAnswers) {
+      return;
     }
     for (Conversation c : conversations) {
       Await.until(c.marker() + " round " + round + " answered", TIMEOUT,

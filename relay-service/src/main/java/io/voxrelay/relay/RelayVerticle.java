@@ -10,6 +10,8 @@ import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ClientAudio;
+import io.voxrelay.common.bus.ClientHeartbeats;
+import io.voxrelay.common.bus.NotHeld;
 import io.voxrelay.common.bus.ClientDetached;
 import io.voxrelay.common.bus.DurableReleased;
 import io.voxrelay.common.bus.DurableRequests;
@@ -17,7 +19,6 @@ import io.voxrelay.common.bus.UsageBatch;
 import io.voxrelay.common.bus.PlaybackTruncated;
 import io.voxrelay.common.protocol.TerminationReason;
 import io.voxrelay.common.bus.UsageReport;
-import io.voxrelay.common.bus.LostClaims;
 import io.voxrelay.common.bus.OpenAbandoned;
 import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.RelayClaim;
@@ -36,7 +37,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +48,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The relay service: holds one upstream realtime connection per live session. New sessions arrive on the
- * shared {@link Addresses#RELAY_OPEN} address (the bus picks an instance); everything else for a session
- * arrives on this instance's node address, found through the session service.
+ * The relay service: holds one upstream realtime connection per live session. Everything for a session arrives
+ * on this instance's node address: an open of a new session from a gateway that picked this relay among the live
+ * ones (its lease valid), and everything else for the sessions it holds.
  */
 public final class RelayVerticle extends VerticleBase {
 
@@ -99,7 +99,6 @@ public final class RelayVerticle extends VerticleBase {
       + "reach the session service)";
   private UpstreamConnector connector;
   private RelayLease lease;
-  private MessageConsumer<OpenUpstream> openConsumer;
   private boolean stopping;
   private RelayGuard guard;
   private final ToolConfig toolConfig;
@@ -154,7 +153,6 @@ public final class RelayVerticle extends VerticleBase {
     vertx.setPeriodic(hygiene.relayGuardIntervalMs(), t -> guard.sweep(sessions.values(), System.currentTimeMillis()));
     var bus = vertx.eventBus();
     return Future.all(
-        (openConsumer = bus.<OpenUpstream>consumer(Addresses.RELAY_OPEN, this::openNew)).completion(),
         bus.<RelayCommand>consumer(Addresses.relayNode(nodeId), this::onCommand).completion(),
         bus.<OpenAbandoned>consumer(Addresses.RELAY_OPEN_ABANDONED, m -> abandoned(m.body())).completion())
         // Started once the relay may act (its first lease), or after a bus timeout without one: it refuses
@@ -172,12 +170,9 @@ public final class RelayVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    // New sessions are refused from now on, not unregistered at once: a gateway that has not yet seen the
-    // unregistration would send here, and the bus drops a message for a handler that is gone (its sender waits
-    // out its timeout). The refusal makes it ask another relay.
+    // New sessions are refused from now on (MOVING): the gateway asks another live relay.
     stopping = true;
     return Future.join(List.copyOf(sessions.values()).stream().map(this::handOff).toList())
-        .eventually(() -> openConsumer == null ? Future.succeededFuture() : openConsumer.unregister())
         // What the upstreams closed here cost goes to the store before the process leaves.
         .eventually(this::reportUsage)
         .eventually(() -> connector.close())
@@ -227,21 +222,15 @@ public final class RelayVerticle extends VerticleBase {
       if (session != null) {
         session.detach(detached.connectionId());
       }
-    } else if (command instanceof ActivityBatch batch) {
+    } else if (command instanceof ClientHeartbeats heartbeats) {
       long now = System.currentTimeMillis();
-      List<String> notHeld = new ArrayList<>();
-      for (Activity a : batch.activities()) {
-        RelaySession held = sessions.get(a.sessionId());
-        if (held == null) {
-          notHeld.add(a.sessionId());
-          continue;
-        }
-        if (a.heartbeatAt() > 0) {
+      for (String sessionId : heartbeats.heartbeated()) {
+        RelaySession held = sessions.get(sessionId);
+        if (held != null) {
           held.heartbeat(now);
         }
       }
-      // Gateways use this message as a probe: of this relay's presence, and of the sessions it holds.
-      message.reply(new LostClaims(notHeld));
+      message.reply(new NotHeld(heartbeats.routed().stream().filter(id -> !sessions.containsKey(id)).toList()));
     } else if (command instanceof DurableReleased released) {
       if (session != null) {
         session.durableReleased(released.seq());
@@ -267,15 +256,6 @@ public final class RelayVerticle extends VerticleBase {
     }
   }
 
-  /** A request on the shared address, for any relay: refused once this relay is stopping. */
-  private void openNew(Message<OpenUpstream> message) {
-    if (stopping) {
-      message.fail(BusFailure.MOVING, "this relay is stopping; ask another");
-      return;
-    }
-    open(message, message.body());
-  }
-
   /**
    * Opens a session's upstream here, or re-attaches its client if this relay holds it. The relay first
    * claims the session with the session service (only if the relay the gateway saw still holds it), then
@@ -287,6 +267,10 @@ public final class RelayVerticle extends VerticleBase {
       return;
     }
     RelaySession existing = sessions.get(request.sessionId());
+    if (existing == null && stopping) {
+      message.fail(BusFailure.MOVING, "this relay is stopping; ask another");
+      return;
+    }
     if (existing != null) {
       existing.durableReleased(request.storedSeq());
       TransientRing.Replay missed = existing.attach(request.gatewayNode(), request.connectionId(), request.session(),

@@ -373,6 +373,15 @@ final class JdbcSessionStore implements SessionStore, WebhookStore {
   }
 
   @Override
+  public Future<List<String>> liveRelays() {
+    return blocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return leases.liveNodes(c);
+      }
+    });
+  }
+
+  @Override
   public Future<RelayClaim> claim(BindRelay request) {
     return write(() -> {
       try (Connection c = dataSource.getConnection()) {

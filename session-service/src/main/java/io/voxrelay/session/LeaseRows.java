@@ -18,8 +18,8 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * The {@code relay_leases} and {@code relay_lease_clock} tables, and the two transactions on them: a relay's
- * renewal and a claim of a session. The rules are {@link LeaseTable}'s; this class reads the store's clock and
+ * The {@code relay_leases} and {@code relay_lease_clock} tables, and the two transactions on them (a relay's
+ * renewal and a claim of a session) and the one read (the live relays). The rules are {@link LeaseTable}'s; this class reads the store's clock and
  * the rows, and writes what the rules decide. A lease row is locked (an update of itself) before it is read, so
  * a claim that ends a lease and that lease's renewal take turns.
  */
@@ -105,6 +105,19 @@ final class LeaseRows {
     });
   }
 
+  /** The relay nodes whose lease is valid now ({@link LeaseTable#liveAfter}); reads only, locks nothing. */
+  List<String> liveNodes(Connection c) throws SQLException {
+    long lastRenewalAt = lastRenewalAt(c);
+    long now = now(c);
+    List<String> nodes = new ArrayList<>();
+    for (LeaseTable.Lease lease : all(c)) {
+      if (table.liveAfter(lease, lastRenewalAt, now)) {
+        nodes.add(lease.relayNode());
+      }
+    }
+    return nodes;
+  }
+
   private long now(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(nowQuery); ResultSet rs = ps.executeQuery()) {
       rs.next();
@@ -117,6 +130,10 @@ final class LeaseRows {
         "UPDATE relay_lease_clock SET last_renewal_at = last_renewal_at WHERE id = 1")) {
       lock.executeUpdate();
     }
+    return lastRenewalAt(c);
+  }
+
+  private static long lastRenewalAt(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT last_renewal_at FROM relay_lease_clock WHERE id = 1");
          ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getLong(1) : 0;

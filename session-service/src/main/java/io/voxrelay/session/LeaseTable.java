@@ -68,6 +68,15 @@ final class LeaseTable {
   }
 
   /**
+   * Whether {@code lease} is valid at {@code now} as a claim would judge it: after an outage (no renewal taken
+   * since {@code lastRenewalAt}), one that was valid when the outage began counts as {@link #honoured}, before
+   * any renewal has written that down.
+   */
+  boolean liveAfter(Lease lease, long lastRenewalAt, long now) {
+    return live(lease, now) || outage(lastRenewalAt, now) && lease.expiresAt() >= lastRenewalAt;
+  }
+
+  /**
    * Whether {@code claimant} may claim a session now held by {@code holder} (null: none). The claimant must hold a
    * valid lease. A claim sent again (the claimant holds it) is granted. Otherwise the session must still be held
    * by the relay the claimant saw ({@code expectedHolder}): a session let go since (it awaits resume) or moved to

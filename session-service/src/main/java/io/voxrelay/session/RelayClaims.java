@@ -4,6 +4,7 @@ import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.CheckClaims;
 import io.voxrelay.common.bus.ControlsWithdrawn;
 import io.voxrelay.common.bus.LeaseGrant;
+import io.voxrelay.common.bus.LiveRelays;
 import io.voxrelay.common.bus.LostClaims;
 import io.voxrelay.common.bus.RelayClaim;
 import io.voxrelay.common.bus.RelayControlDone;
@@ -38,6 +39,11 @@ final class RelayClaims {
   /** A relay node's lease renewal ({@link LeaseTable#renew}). */
   Future<LeaseGrant> renew(RenewLease renewal) {
     return store.renewLease(renewal.relayNode(), renewal.leaseId());
+  }
+
+  /** The relay nodes with a valid lease: where gateways open sessions, and whose sessions stay put. */
+  Future<LiveRelays> liveRelays() {
+    return store.liveRelays().map(LiveRelays::new);
   }
 
   /** The relay let its upstream go: the session awaits resume, unless the notice is about an older claim. */

@@ -115,6 +115,9 @@ interface SessionStore {
   /** Renews relay {@code relayNode}'s lease, which it names {@code heldId} (0: none yet); see {@link LeaseTable}. */
   Future<io.voxrelay.common.bus.LeaseGrant> renewLease(String relayNode, long heldId);
 
+  /** The relay nodes whose lease is valid now, as a claim would judge them ({@link LeaseTable#liveAfter}). */
+  Future<List<String>> liveRelays();
+
   /** A relay's claim of a session, or its give-back of one, as {@link LeaseTable} rules. */
   Future<io.voxrelay.common.bus.RelayClaim> claim(io.voxrelay.common.bus.BindRelay request);
 

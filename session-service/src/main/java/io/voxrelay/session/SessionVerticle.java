@@ -8,6 +8,7 @@ import io.voxrelay.common.bus.RenewLease;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.CheckClaims;
+import io.voxrelay.common.bus.FindLiveRelays;
 import io.voxrelay.common.bus.ClientDisconnected;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.ConnectSession;
@@ -158,6 +159,8 @@ public final class SessionVerticle extends VerticleBase {
                   claims.bind(m.body()))),
               bus.<RenewLease>consumer(Addresses.SESSION_RELAY_LEASE, m -> answer(m, "relay-lease",
                   claims.renew(m.body()))),
+              bus.<FindLiveRelays>consumer(Addresses.SESSION_LIVE_RELAYS, m -> answer(m, "live-relays",
+                  claims.liveRelays())),
               bus.<SessionControlRequest>consumer(Addresses.SESSION_CONTROL, this::control),
               bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, m -> answer(m, "upstream-closed",
                   claims.upstreamClosed(m.body()))),

@@ -4,16 +4,11 @@ import java.util.List;
 
 /**
  * The activity one node saw in the last second, for all its sessions at once: hygiene never costs a cluster
- * message per audio frame or per session. Sent to {@link Addresses#SESSION_ACTIVITY} and, for heartbeats, by
- * a gateway to the relay nodes holding its sessions (their cost guard).
+ * message per audio frame or per session. Sent to {@link Addresses#SESSION_ACTIVITY}; a relay hears of its
+ * sessions' heartbeats through {@link ClientHeartbeats}.
  */
-public record ActivityBatch(List<Activity> activities) implements RelayCommand {
+public record ActivityBatch(List<Activity> activities) {
   public ActivityBatch {
     activities = List.copyOf(activities);
-  }
-
-  @Override
-  public String sessionId() {
-    return null;
   }
 }

@@ -29,6 +29,12 @@ public final class Addresses {
    */
   public static final String SESSION_RELAY_LEASE = "voxrelay.session.relay-lease";
 
+  /**
+   * {@link FindLiveRelays} → {@link LiveRelays}: the relay nodes whose lease is valid now. Gateways ask twice a
+   * second: they open sessions at these nodes, and move a session off a relay that is not listed.
+   */
+  public static final String SESSION_LIVE_RELAYS = "voxrelay.session.live-relays";
+
   /** {@link CheckClaims} → {@link LostClaims}: a relay's check, under a new lease, that it still holds its sessions. */
   public static final String SESSION_CHECK_CLAIMS = "voxrelay.session.check-claims";
 
@@ -42,7 +48,10 @@ public final class Addresses {
   /** {@link UpstreamClosed} → empty reply: the session now awaits resume. */
   public static final String SESSION_UPSTREAM_CLOSED = "voxrelay.session.upstream-closed";
 
-  /** {@link ActivityBatch}, no reply: heartbeats and forwarded audio of many sessions, at most once a second per node. */
+  /**
+   * {@link ActivityBatch}, no reply: the heartbeats, acknowledgements and forwarded audio of many sessions, at
+   * most once a second per node (the session service's idle and heartbeat limits, and acked events).
+   */
   public static final String SESSION_ACTIVITY = "voxrelay.session.activity";
   /** {@link FindExpired} → {@link ExpiredSessions}: one indexed query per limit, whatever the number of sessions. */
   public static final String SESSION_FIND_EXPIRED = "voxrelay.session.find-expired";
@@ -80,12 +89,6 @@ public final class Addresses {
   /** {@link EndSession} → {@link SessionStatus}: ends the interview with its client told; fails 404 for no session. */
   public static final String SESSION_END = "voxrelay.session.end";
 
-  /**
-   * {@link OpenUpstream} → {@link UpstreamOpened}. Any relay instance: the one that answers takes the session.
-   * For an upstream it opened, the relay asks back ({@code replyAndRequest}) and the gateway confirms that its
-   * client is still waiting; without that confirmation the relay closes the upstream at once.
-   */
-  public static final String RELAY_OPEN = "voxrelay.relay.open";
   /** {@link OpenAbandoned}, published to every relay instance: a gateway gave up on an open. */
   public static final String RELAY_OPEN_ABANDONED = "voxrelay.relay.open-abandoned";
 

@@ -22,7 +22,8 @@ public final class BusCodecs {
       CheckClaims.class, LostClaims.class, StoreAnnounce.class, RelayLeaving.class, DescribeSession.class,
       SessionStatus.class, ListSessions.class, SessionList.class, UpdateSession.class, EndSession.class,
       ClientDisconnected.class, UsageBatch.class, PlaybackTruncated.class, WithdrawControls.class,
-      ControlsWithdrawn.class, RenewLease.class, LeaseGrant.class);
+      ControlsWithdrawn.class, RenewLease.class, LeaseGrant.class, FindLiveRelays.class, LiveRelays.class,
+      ClientHeartbeats.class, NotHeld.class);
 
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 

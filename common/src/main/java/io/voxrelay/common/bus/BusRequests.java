@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 
 import java.util.Locale;
 
@@ -31,6 +32,19 @@ public final class BusRequests {
             .tag("outcome", ar.succeeded() ? "ok" : outcomeOf(ar.cause()))
             .register(registry)
             .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+  }
+
+  /**
+   * As {@link #request}, to a service address (any instance of a service answers) and for a request that may
+   * arrive twice: one that times out is sent once more, which the bus routes to the service's next instance. A
+   * route can lead to an instance that is gone for as long as the cluster takes to notice (its failure timeout);
+   * the second try reaches a live one. Waits at most twice {@code options}' timeout.
+   */
+  public static <T> Future<Message<T>> requestService(Vertx vertx, String address, Object body,
+                                                      DeliveryOptions options) {
+    return BusRequests.<T>request(vertx, address, body, options).recover(e ->
+        e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT
+            ? request(vertx, address, body, options) : Future.failedFuture(e));
   }
 
   private static String outcomeOf(Throwable e) {

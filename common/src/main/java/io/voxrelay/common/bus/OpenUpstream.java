@@ -3,7 +3,10 @@ package io.voxrelay.common.bus;
 /**
  * Opens the upstream of a session, or re-attaches the client when this relay already holds it.
  * {@code connectionId} names the client connection, so a late detach of an older one is ignored.
- * Sent to {@link Addresses#RELAY_OPEN} for a new session, to a relay's node address for an existing one.
+ * Sent to a relay's node address: the relay holding the session, or for one no relay holds, a relay the gateway
+ * picked from the live ones ({@link LiveRelays}). For an upstream it opened, the relay asks back
+ * ({@code replyAndRequest}) and the gateway confirms that its client is still waiting; without that confirmation
+ * the relay closes the upstream at once.
  *
  * @param takeover       why the session moves here from the relay that held it ({@code relay_failover}: that relay
  *                       is gone; {@code relay_handoff}: it is stopping), told to the client in {@code upstream.restored};

@@ -18,7 +18,6 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +40,7 @@ public final class ClusteredVertx {
         .setPort(config.eventBusPort())
         .setClusterPublicHost(config.publicAddress().map(ClusteredVertx::hostOf).orElse(null)));
     Telemetry telemetry = Telemetry.forBuilder(options);
-    HazelcastClusterManager clusterManager = new DepartureAwareClusterManager(hazelcastConfig(config));
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig(config));
     return telemetry.withMetrics(Vertx.builder().with(options))
         .withClusterManager(clusterManager)
         .buildClustered()
@@ -49,7 +48,6 @@ public final class ClusteredVertx {
           BusCodecs.register(vertx);
           telemetry.attach(vertx);
           telemetry.readiness("cluster", ClusterReadiness.of(clusterManager));
-          StaleRegistrationSweeper.start(vertx, clusterManager, Duration.ofSeconds(config.failureTimeoutSeconds()));
         });
   }
 

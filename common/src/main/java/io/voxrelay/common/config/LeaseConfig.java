@@ -19,6 +19,11 @@ public record LeaseConfig(long ttlMs, long marginMs, long outageMs) {
 
   /** How often a relay renews its lease. */
   public static final long RENEW_EVERY_MS = 1_000;
+  /**
+   * How often a gateway asks which relays hold a valid lease: a relay's sessions move at most this long after its
+   * lease ran out.
+   */
+  public static final long LIVE_RELAYS_EVERY_MS = RENEW_EVERY_MS / 2;
   public static final long TTL_MS = 3_000;
   public static final long MARGIN_MS = 500;
   public static final long OUTAGE_MS = 5_000;
