@@ -7,7 +7,6 @@ import io.voxrelay.common.bus.ClientDisconnected;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.EventOutbox;
-import io.voxrelay.common.bus.OpenUpstream;
 import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.ToClient;
@@ -32,7 +31,8 @@ import java.util.UUID;
  * One client WebSocket on this gateway: waits for {@code hello}, authenticates it with the session service,
  * then routes the client's frames (audio to the relay, controls to the {@link ControlPipeline}, heartbeats
  * and acks to the activity report) and the server's events to the {@link ClientDelivery}. Which relay holds
- * the session is the {@link RelayRoute}'s. Confined to the gateway verticle's event loop.
+ * the session is the {@link RelayRoute}'s, and moving it {@link SessionMoves}'. Confined to the gateway
+ * verticle's event loop.
  */
 final class ClientConnection {
 
@@ -54,6 +54,7 @@ final class ClientConnection {
   private final ClientHandshake handshake;
   private final ClientDelivery delivery;
   private final ControlPipeline controls;
+  private final SessionMoves moves;
   private final ClientRates rates;
   private final AudioUplink audioUplink;
   private State state = State.AWAITING_HELLO;
@@ -79,8 +80,9 @@ final class ClientConnection {
     this.delivery = new ClientDelivery(vertx, socket, sessionId, busOptions, config.clientWrites(), this::close,
         route::relayBehind);
     this.outbox = new EventOutbox(vertx, sessionId, config.busTimeoutMs(), delivery::deliverStored);
+    this.moves = new SessionMoves(sessionId, route, delivery, () -> state == State.CONNECTED, this::close);
     this.controls = new ControlPipeline(vertx, sessionId, connectionId, busOptions, route, outbox,
-        this::reopen, this::relayLost, this::sendLocal, this::sendFrameError);
+        moves::reopen, moves::relayLost, this::sendLocal, this::sendFrameError);
     this.audioUplink = new AudioUplink(vertx, sessionId, connectionId, controls::audioGated, route::relayAddress,
         rates, delivery::send);
     this.helloTimer = vertx.setTimer(config.helloTimeoutMs(), id -> {
@@ -178,72 +180,19 @@ final class ClientConnection {
 
   // ---- relays --------------------------------------------------------------------------------------------
 
-  /** A resume of a session without an upstream: one opens, and the client gets what its relay replays. */
-  private Future<UpstreamOpened> reopen(SessionSnapshot session) {
-    long at = delivery.lastDelivered();
-    return route.open(session, null, at, at).map(opened -> {
-      tookUpstream(opened);
-      LOG.info("[Gateway] upstream of {} reopened on resume", sessionId);
-      return opened;
-    });
-  }
-
   /** Whether the relay this session is routed to lost its lease since ({@link RelayRoute#relayLeaseLost}). */
   boolean relayLeaseLost() {
     return route.relayLeaseLost();
   }
 
-  /**
-   * The relay holding this session lost its lease, or said it does not hold it: another one takes the session
-   * over, with the conversation restored from the store. Completes when the session has a relay again.
-   */
+  /** The relay holding this session lost its lease, or said it does not hold it ({@link SessionMoves}). */
   Future<Void> relayLost(String lostNode) {
-    return moveOff(lostNode, OpenUpstream.RELAY_FAILOVER);
+    return moves.relayLost(lostNode);
   }
 
-  /**
-   * The relay holding this session is stopping and hands it over: another one takes the session over, as from
-   * a relay that is gone. Completes when the session has a relay again (or awaits resume).
-   */
+  /** The relay holding this session is stopping and hands it over ({@link SessionMoves}). */
   Future<Void> relayLeaving(String leavingNode) {
-    return moveOff(leavingNode, OpenUpstream.RELAY_HANDOFF);
-  }
-
-  private Future<Void> moveOff(String fromNode, String reason) {
-    if (route.isEnded()) {
-      // The relay closed the upstream for end_interview: interview.ended and the close come from it as usual.
-      return Future.succeededFuture();
-    }
-    if (route.takeover() != null) {
-      return route.takeover().mapEmpty();
-    }
-    if (state != State.CONNECTED || !fromNode.equals(route.relayNode())) {
-      return Future.succeededFuture();
-    }
-    return route.moveOff(fromNode, delivery.lastDelivered(), reason)
-        .andThen(ar -> {
-          if (ar.succeeded() && ar.result() == null && state == State.CONNECTED) {
-            // The relay let the upstream go and the session awaits resume: the client reconnects, and its
-            // `connected` says so (awaitingResume), rather than talking to no upstream.
-            LOG.info("[Gateway] the upstream of {} was let go; the client reconnects to resume", sessionId);
-            route.use(null);
-            close(CloseCode.SERVICE_RESTART);
-          } else if (ar.succeeded()) {
-            tookUpstream(ar.result());
-          } else {
-            LOG.warn("[Gateway] takeover of {} failed: {}", sessionId, ar.cause().toString());
-            close(CloseCode.TRY_AGAIN_LATER);
-          }
-        })
-        .mapEmpty();
-  }
-
-  /** A relay holds this connected client's session now (after a takeover or a resume). */
-  private void tookUpstream(UpstreamOpened opened) {
-    route.use(opened);
-    if (opened != null && state == State.CONNECTED) {
-      delivery.deliverTransients(opened.transients(), opened.transientsLost());
-    }
+    return moves.relayLeaving(leavingNode);
   }
 
   // ---- client → server -----------------------------------------------------------------------------------

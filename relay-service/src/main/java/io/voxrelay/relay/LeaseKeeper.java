@@ -120,7 +120,7 @@ final class LeaseKeeper {
           for (String lost : reply.body().sessionIds()) {
             RelaySession session = sessions.get(lost);
             if (session != null && RelayLease.stillLost(session.epoch(), epochs.getOrDefault(lost, Long.MAX_VALUE))) {
-              session.fenced();
+              session.end(SessionLife.Exit.FENCED);
             }
           }
           lease.claimsChecked(leaseId);

@@ -30,12 +30,12 @@ final class RelayGuard {
   /** Closes the upstream of each session past a limit plus the grace; the client hears why. */
   void sweep(Collection<RelaySession> sessions, long now) {
     for (RelaySession session : List.copyOf(sessions)) {
-      Optional<TerminationReason> past = SessionLimits.evaluate(session.times(), now, limits,
+      Optional<TerminationReason> past = SessionLimits.evaluate(session.input().times(), now, limits,
           limits.relayGuardGraceMs());
       past.ifPresent(reason -> {
         LOG.warn("[Relay] cost guard: closing upstream of {}: {} (the watchdog did not end it in time)",
             session.sessionId(), reason.code());
-        session.guardClose(reason);
+        session.end(SessionLife.Exit.guard(reason));
       });
     }
   }

@@ -17,9 +17,9 @@ import java.util.function.LongSupplier;
  * has it, whether or not turn detection hears speech, so each typed turn gets the answer asked for it and
  * speech that came with it gets its own afterwards. Both waits are bounded: a typed turn that cannot enter
  * within {@link #ENTER_WAIT_MS} is withdrawn (the client sends it again), and an owed answer that has not begun
- * {@link #ANSWER_WAIT_MS} after it was owed or last asked for is asked for again, once. It also remembers which
- * client seqs were accepted, so a control resent after a reconnect is carried out once. Confined to the
- * relay's event loop; time comes from {@link Timers}.
+ * {@link #ANSWER_WAIT_MS} after it was owed or last asked for is asked for again, once ({@link AnswerRequests}).
+ * It also remembers which client seqs were accepted, so a control resent after a reconnect is carried out once.
+ * Confined to the relay's event loop; time comes from {@link Timers}.
  */
 final class TurnTaking {
 
@@ -69,20 +69,12 @@ final class TurnTaking {
   private long lastAcceptedClientSeq;
   /** While true (a tool call is under way), typed turns wait: the model answers the call first. */
   private BooleanSupplier holdTexts = () -> false;
-  /** How long an owed answer must still wait before it is asked for (the upstream's rate limit); 0: not. */
-  private LongSupplier answerWaitMs = () -> 0;
   private Withdrawal withdrawal = seqs -> io.vertx.core.Future.succeededFuture(false);
   private WaitGauge gauge = (session, count, since) -> { };
-  private long answerTimer = -1;
+  private final AnswerRequests asking;
   private long enterTimer = -1;
-  private long answerWatch = -1;
   /** The link the last move was made on: the timers act on it. */
   private UpstreamChannel lastLink;
-  /** The turn whose answer was last asked for, and when (-1: not since it was last owed). */
-  private String askedFor;
-  private long askedAt = -1;
-  /** The turn whose answer was asked for again already: once per turn. */
-  private String askedAgainFor;
   /** A withdrawal is under way: no waiting typed turn enters until it is settled. */
   private boolean withdrawing;
   /** What the oldest waiting typed turn waited for when it was last logged. */
@@ -93,6 +85,7 @@ final class TurnTaking {
     this.timers = timers;
     this.lastAcceptedClientSeq = appliedClientSeq;
     this.recorder = recorder;
+    this.asking = new AnswerRequests(state, timers, answers, () -> lastLink, () -> progress(lastLink));
   }
 
   /** Typed turns wait while {@code hold} is true (a tool call is under way). */
@@ -102,7 +95,7 @@ final class TurnTaking {
 
   /** Owed answers wait {@code waitMs} (the upstream's rate limit refused one): asked for once it is 0. */
   void holdAnswersFor(LongSupplier waitMs) {
-    this.answerWaitMs = waitMs;
+    asking.holdFor(waitMs);
   }
 
   /** Where typed turns that waited {@link #ENTER_WAIT_MS} go, and where waiting turns are counted. */
@@ -171,7 +164,7 @@ final class TurnTaking {
   /** A new upstream conversation, with the history restored: nothing is being answered on it. */
   void conversationRestored() {
     answers.conversationRestored(timers.now());
-    askedAt = -1;
+    asking.restored();
   }
 
   /**
@@ -196,7 +189,7 @@ final class TurnTaking {
     }
     String owed = answers.nextToAnswer();
     if (owed != null) {
-      askFor(owed, link);
+      asking.askFor(owed, link);
       return;
     }
     if (answers.pending() == 0 && !link.activity().responseActive() && !holdTexts.getAsBoolean()
@@ -210,72 +203,6 @@ final class TurnTaking {
           turn.itemId(), timers.now() - next.acceptedAt());
       watchEntry();
     }
-  }
-
-  /** Asks for the answer {@code owed} is due, when a response may begin now; watches that it does begin. */
-  private void askFor(String owed, UpstreamChannel link) {
-    if (state.gated() || !link.activity().noResponse()) {
-      watchAnswer();
-      return;
-    }
-    long wait = answerWaitMs.getAsLong();
-    if (wait > 0) {
-      if (answerTimer < 0) {
-        answerTimer = timers.schedule(wait, () -> {
-          answerTimer = -1;
-          progress(lastLink);
-        });
-      }
-      return;
-    }
-    if (link.requestResponse(owed)) {
-      askedFor = owed;
-      askedAt = timers.now();
-    }
-    watchAnswer();
-  }
-
-  /** Checks, {@link #ANSWER_WAIT_MS} after the oldest owed answer was owed or asked for, that it began. */
-  private void watchAnswer() {
-    String owed = answers.nextToAnswer();
-    if (owed == null || answerWatch >= 0 || state.gated() || answerWaitMs.getAsLong() > 0) {
-      // Paused or rate-limited, the wait is the user's or the upstream's: the watch starts again once the
-      // answer may be asked for (progress asks, and watches, then).
-      return;
-    }
-    long due = waitingSince(owed) + ANSWER_WAIT_MS;
-    if (owed.equals(askedAgainFor) && due <= timers.now()) {
-      return; // asked for again once already
-    }
-    answerWatch = timers.schedule(Math.max(1, due - timers.now()), () -> {
-      answerWatch = -1;
-      answerOverdue();
-    });
-  }
-
-  /** The oldest owed answer may be overdue: asked for again once, if it is (not while paused or rate-limited). */
-  private void answerOverdue() {
-    String owed = answers.nextToAnswer();
-    UpstreamChannel link = lastLink;
-    if (owed == null || link == null || !link.canSend()) {
-      return;
-    }
-    long since = waitingSince(owed);
-    boolean overdue = timers.now() - since >= ANSWER_WAIT_MS;
-    if (overdue && !state.gated() && answerWaitMs.getAsLong() == 0 && !owed.equals(askedAgainFor)) {
-      LOG.warn("[Relay] the answer to {} of {} has not begun {} ms after it was owed or asked for; asking again",
-          owed, state.sessionId(), timers.now() - since);
-      askedAgainFor = owed;
-      askedFor = owed;
-      askedAt = timers.now();
-      link.requestResponseAgain(owed);
-    }
-    watchAnswer();
-  }
-
-  /** Since when the answer {@code owed} is due has been waiting: since it was owed, or last asked for. */
-  private long waitingSince(String owed) {
-    return Math.max(answers.owedSince(owed), owed.equals(askedFor) ? askedAt : -1);
   }
 
   /** Withdraws the waiting typed turns once the oldest has waited {@link #ENTER_WAIT_MS}. */
@@ -372,14 +299,11 @@ final class TurnTaking {
 
   /** The session closed: nothing more moves on. */
   void close() {
-    for (long timer : new long[] {answerTimer, enterTimer, answerWatch}) {
-      if (timer >= 0) {
-        timers.cancel(timer);
-      }
+    asking.close();
+    if (enterTimer >= 0) {
+      timers.cancel(enterTimer);
+      enterTimer = -1;
     }
-    answerTimer = -1;
-    enterTimer = -1;
-    answerWatch = -1;
     waitingTexts.clear();
     report();
   }
