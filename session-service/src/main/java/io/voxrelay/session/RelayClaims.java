@@ -1,8 +1,10 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.CheckClaims;
 import io.voxrelay.common.bus.ControlsWithdrawn;
+import io.voxrelay.common.bus.FindLiveRelays;
 import io.voxrelay.common.bus.LeaseGrant;
 import io.voxrelay.common.bus.LiveRelays;
 import io.voxrelay.common.bus.LostClaims;
@@ -12,8 +14,14 @@ import io.voxrelay.common.bus.RenewLease;
 import io.voxrelay.common.bus.UpstreamClosed;
 import io.voxrelay.common.bus.WithdrawControls;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+import static io.voxrelay.session.BusReplies.answer;
 
 /**
  * The session service's side of relay leases and claims: which relay holds each session's upstream, under which
@@ -29,6 +37,21 @@ final class RelayClaims {
 
   RelayClaims(SessionStore store) {
     this.store = store;
+  }
+
+  /** Registers this instance's consumers on the shared session-service addresses. */
+  List<MessageConsumer<?>> register(EventBus bus) {
+    return List.of(
+        bus.<BindRelay>consumer(Addresses.SESSION_BIND_RELAY, m -> answer(m, "bind-relay", bind(m.body()))),
+        bus.<RenewLease>consumer(Addresses.SESSION_RELAY_LEASE, m -> answer(m, "relay-lease", renew(m.body()))),
+        bus.<FindLiveRelays>consumer(Addresses.SESSION_LIVE_RELAYS, m -> answer(m, "live-relays", liveRelays())),
+        bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, m -> answer(m, "upstream-closed",
+            upstreamClosed(m.body()))),
+        bus.<CheckClaims>consumer(Addresses.SESSION_CHECK_CLAIMS, m -> answer(m, "check-claims", check(m.body()))),
+        bus.<RelayControlDone>consumer(Addresses.SESSION_CONTROL_APPLIED, m -> answer(m, "control-applied",
+            controlApplied(m.body()))),
+        bus.<WithdrawControls>consumer(Addresses.SESSION_WITHDRAW_CONTROLS, m -> answer(m, "withdraw-controls",
+            withdraw(m.body()))));
   }
 
   /** A claim, or a give-back: {@link LeaseTable#mayClaim} and {@link LeaseTable#givesBack} decide. */

@@ -1,0 +1,84 @@
+package io.voxrelay.session;
+
+import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.bus.EmitEvents;
+import io.voxrelay.common.bus.EmittedEvents;
+import io.voxrelay.common.bus.GetSession;
+import io.voxrelay.common.bus.GetTranscript;
+import io.voxrelay.common.bus.ReplayRequest;
+import io.voxrelay.common.bus.SessionControlReply;
+import io.voxrelay.common.bus.SessionControlRequest;
+import io.voxrelay.common.bus.SessionSnapshot;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+import static io.voxrelay.session.BusReplies.answer;
+
+/**
+ * The session service's side of a conversation: a client's control applied to the state, the numbered events
+ * stored and replayed, the session's snapshot and its whole transcript.
+ */
+final class ConversationHandlers {
+
+  private final SessionStore store;
+  private final Clock clock;
+
+  ConversationHandlers(SessionStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Registers this instance's consumers on the shared session-service addresses. */
+  List<MessageConsumer<?>> register(EventBus bus) {
+    return List.of(
+        bus.<SessionControlRequest>consumer(Addresses.SESSION_CONTROL, m -> answer(m, "control", control(m.body()))),
+        bus.<EmitEvents>consumer(Addresses.SESSION_EMIT, m -> answer(m, "emit", emit(m.body()))),
+        bus.<ReplayRequest>consumer(Addresses.SESSION_REPLAY, m -> answer(m, "replay",
+            store.replay(m.body().sessionId(), m.body().afterSeq()))),
+        bus.<GetSession>consumer(Addresses.SESSION_GET, m -> answer(m, "get", get(m.body().sessionId()))),
+        bus.<GetTranscript>consumer(Addresses.SESSION_TRANSCRIPT, m -> answer(m, "transcript",
+            store.transcript(m.body().sessionId(), m.body().afterPosition(), m.body().limit()))));
+  }
+
+  /**
+   * Applies a control once per client seq: a resend of a seq already processed changes nothing and is
+   * answered as a duplicate. Only the session's live connection may control it.
+   */
+  Future<SessionControlReply> control(SessionControlRequest request) {
+    long now = clock.millis();
+    boolean[] duplicate = new boolean[1];
+    return store.update(request.sessionId(), s -> {
+          if (request.connectionId() != null && !request.connectionId().equals(s.connectionId())) {
+            throw new ControlRules.Refused(BusFailure.SUPERSEDED, "a newer connection took this session over");
+          }
+          duplicate[0] = request.clientSeq() > 0 && request.clientSeq() <= s.lastClientSeq();
+          if (duplicate[0]) {
+            return s;
+          }
+          SessionRecord applied = ControlRules.apply(s, request.control(), now);
+          return request.clientSeq() > 0 ? applied.toBuilder().lastClientSeq(request.clientSeq()).build() : applied;
+        })
+        // Only a resume may open a new upstream (from the gateway), which needs the conversation to restore.
+        .compose(session -> request.control() == Control.RESUME ? store.find(session.sessionId())
+            : Future.succeededFuture(session))
+        .map(session -> new SessionControlReply(session.snapshot(), duplicate[0]));
+  }
+
+  private Future<EmittedEvents> emit(EmitEvents request) {
+    return store.appendEvents(request.sessionId(), request.emitKey(), request.relayEpoch(), request.events(),
+            request.turns(), request.appliedClientSeq(), clock.millis())
+        .map(EmittedEvents::new);
+  }
+
+  private Future<SessionSnapshot> get(String sessionId) {
+    return store.find(sessionId).compose(s -> s == null ? Future.failedFuture(new NoSuchElementException())
+        : Future.succeededFuture(s.snapshot()));
+  }
+}
