@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The watchdog sweep's store query ({@link SessionStore#findExpired}) over many stored live sessions of which a
+ * The watchdog sweep's store query ({@link ActivityStore#findExpired}) over many stored live sessions of which a
  * fraction has expired: the work per cycle beyond the terminations themselves. Lives in the store's package
  * because the store is internal to the session service.
  */
@@ -62,12 +62,12 @@ public final class SweepBench {
       fill(jdbcUrl, sessions, expired);
       FindExpired query = new FindExpired(NOW, 3_600_000, HEARTBEAT_TIMEOUT_MS, 300_000);
       for (int i = 0; i < 5; i++) {
-        check(await(store.findExpired(query)), expired, sessions);
+        check(await(store.activity().findExpired(query)), expired, sessions);
       }
       List<Double> millis = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
         long started = System.nanoTime();
-        check(await(store.findExpired(query)), expired, sessions);
+        check(await(store.activity().findExpired(query)), expired, sessions);
         millis.add((System.nanoTime() - started) / 1e6);
       }
       Collections.sort(millis);

@@ -68,7 +68,7 @@ final class BudgetChecks {
   private Future<?> check(String sessionId) {
     long now = clock.millis();
     Decision[] decision = new Decision[1];
-    return store.update(sessionId, s -> {
+    return store.sessions().update(sessionId, s -> {
       decision[0] = decide(s, warnFraction);
       return decision[0] == Decision.WARN ? s.toBuilder().budgetWarnedAt(now).build() : s;
     }).compose(s -> switch (decision[0]) {

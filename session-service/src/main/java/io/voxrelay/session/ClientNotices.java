@@ -65,7 +65,7 @@ final class ClientNotices {
 
   /** Stores the notice, retrying with backoff ({@link #STORE_ATTEMPTS} attempts in all). */
   private Future<List<NumberedEvent>> storeOnce(String sessionId, String key, String event, int attempt) {
-    return store.appendEvents(sessionId, key, 0, List.of(event), List.of(), 0, clock.millis())
+    return store.events().appendEvents(sessionId, key, 0, List.of(event), List.of(), 0, clock.millis())
         .recover(e -> {
           if (attempt >= STORE_ATTEMPTS) {
             return Future.failedFuture(e);

@@ -68,7 +68,7 @@ final class ConnectionHandlers {
     SessionRecord session = SessionRecord.create(Tokens.newSessionId(), request.instructions(),
         request.questions(), request.tools(), request.upstream(), Tokens.hash(token), now + tokenTtlMs, now)
         .toBuilder().limits(limits).build();
-    store.insert(session)
+    store.sessions().insert(session)
         .onSuccess(v -> {
           LOG.info("[SessionService] Session created: {} ({} questions)", session.sessionId(),
               session.questions().size());
@@ -94,7 +94,7 @@ final class ConnectionHandlers {
     long now = clock.millis();
     boolean[] resumed = new boolean[1];
     String[] previous = new String[2];
-    store.update(request.sessionId(), s -> {
+    store.sessions().update(request.sessionId(), s -> {
           if (request.deadline() > 0 && clock.millis() > request.deadline()) {
             // The gateway gave up on this hello and its client has retried: applying it now could rotate the
             // token, or take the session from the retry's connection, after the retry was answered.
@@ -119,7 +119,7 @@ final class ConnectionHandlers {
         })
         // The history comes with the replay, read after the latest seq: it holds every turn whose event the
         // client may have processed, so a client never loses a turn it already showed.
-        .compose(s -> store.replay(s.sessionId(), request.lastSeq(), true)
+        .compose(s -> store.events().replay(s.sessionId(), request.lastSeq(), true)
             .map(replay -> new SessionConnected(s.toBuilder().history(replay.history()).build().snapshot(), newToken,
                 resumed[0], replay, previous[0], previous[1])))
         .onSuccess(message::reply)
@@ -128,14 +128,14 @@ final class ConnectionHandlers {
 
   /** The client has its new token: the one it replaced stops working. */
   private Future<Void> confirm(ConfirmConnection request) {
-    return store.update(request.sessionId(), s -> request.connectionId().equals(s.connectionId())
+    return store.sessions().update(request.sessionId(), s -> request.connectionId().equals(s.connectionId())
             && s.previousTokenHash() != null ? s.toBuilder().previousTokenHash(null).build() : s)
         .mapEmpty();
   }
 
   /** No client is connected now, unless a newer connection took the session over before this came. */
   private Future<Void> disconnected(ClientDisconnected request) {
-    return store.update(request.sessionId(), s -> request.connectionId().equals(s.connectionId())
+    return store.sessions().update(request.sessionId(), s -> request.connectionId().equals(s.connectionId())
             ? s.toBuilder().connectionId(null).gatewayNode(null).build() : s)
         .mapEmpty();
   }

@@ -41,10 +41,10 @@ final class ConversationHandlers {
         bus.<SessionControlRequest>consumer(Addresses.SESSION_CONTROL, m -> answer(m, "control", control(m.body()))),
         bus.<EmitEvents>consumer(Addresses.SESSION_EMIT, m -> answer(m, "emit", emit(m.body()))),
         bus.<ReplayRequest>consumer(Addresses.SESSION_REPLAY, m -> answer(m, "replay",
-            store.replay(m.body().sessionId(), m.body().afterSeq()))),
+            store.events().replay(m.body().sessionId(), m.body().afterSeq()))),
         bus.<GetSession>consumer(Addresses.SESSION_GET, m -> answer(m, "get", get(m.body().sessionId()))),
         bus.<GetTranscript>consumer(Addresses.SESSION_TRANSCRIPT, m -> answer(m, "transcript",
-            store.transcript(m.body().sessionId(), m.body().afterPosition(), m.body().limit()))));
+            store.events().transcript(m.body().sessionId(), m.body().afterPosition(), m.body().limit()))));
   }
 
   /**
@@ -54,7 +54,7 @@ final class ConversationHandlers {
   Future<SessionControlReply> control(SessionControlRequest request) {
     long now = clock.millis();
     boolean[] duplicate = new boolean[1];
-    return store.update(request.sessionId(), s -> {
+    return store.sessions().update(request.sessionId(), s -> {
           if (request.connectionId() != null && !request.connectionId().equals(s.connectionId())) {
             throw new ControlRules.Refused(BusFailure.SUPERSEDED, "a newer connection took this session over");
           }
@@ -66,19 +66,19 @@ final class ConversationHandlers {
           return request.clientSeq() > 0 ? applied.toBuilder().lastClientSeq(request.clientSeq()).build() : applied;
         })
         // Only a resume may open a new upstream (from the gateway), which needs the conversation to restore.
-        .compose(session -> request.control() == Control.RESUME ? store.find(session.sessionId())
+        .compose(session -> request.control() == Control.RESUME ? store.sessions().find(session.sessionId())
             : Future.succeededFuture(session))
         .map(session -> new SessionControlReply(session.snapshot(), duplicate[0]));
   }
 
   private Future<EmittedEvents> emit(EmitEvents request) {
-    return store.appendEvents(request.sessionId(), request.emitKey(), request.relayEpoch(), request.events(),
+    return store.events().appendEvents(request.sessionId(), request.emitKey(), request.relayEpoch(), request.events(),
             request.turns(), request.appliedClientSeq(), clock.millis())
         .map(EmittedEvents::new);
   }
 
   private Future<SessionSnapshot> get(String sessionId) {
-    return store.find(sessionId).compose(s -> s == null ? Future.failedFuture(new NoSuchElementException())
+    return store.sessions().find(sessionId).compose(s -> s == null ? Future.failedFuture(new NoSuchElementException())
         : Future.succeededFuture(s.snapshot()));
   }
 }

@@ -42,17 +42,17 @@ final class HygieneHandlers {
     return List.of(
         bus.<ActivityBatch>consumer(Addresses.SESSION_ACTIVITY, this::activity),
         bus.<FindExpired>consumer(Addresses.SESSION_FIND_EXPIRED, m -> answer(m, "find-expired",
-            store.findExpired(m.body()))),
+            store.activity().findExpired(m.body()))),
         bus.<TerminateSessions>consumer(Addresses.SESSION_TERMINATE, m -> answer(m, "terminate",
             terminations.terminate(m.body().terminations()).map(TerminatedSessions::new))),
         bus.<UsageBatch>consumer(Addresses.SESSION_USAGE, m -> answer(m, "usage",
-            store.recordUsage(m.body().reports(), budgetConfig.prices())
+            store.usage().recordUsage(m.body().reports(), budgetConfig.prices())
                 .onSuccess(budgets::check).mapEmpty())));
   }
 
   /** Activity has no reply: a batch lost is followed by the next one within a second. */
   private void activity(Message<ActivityBatch> message) {
-    store.recordActivity(message.body().activities())
+    store.activity().recordActivity(message.body().activities())
         .onFailure(e -> LOG.warn("[SessionService] activity of {} sessions not recorded: {}",
             message.body().activities().size(), e.toString()));
   }

@@ -56,22 +56,22 @@ final class RelayClaims {
 
   /** A claim, or a give-back: {@link LeaseTable#mayClaim} and {@link LeaseTable#givesBack} decide. */
   Future<RelayClaim> bind(BindRelay request) {
-    return store.claim(request);
+    return store.claims().claim(request);
   }
 
   /** A relay node's lease renewal ({@link LeaseTable#renew}). */
   Future<LeaseGrant> renew(RenewLease renewal) {
-    return store.renewLease(renewal.relayNode(), renewal.leaseId());
+    return store.claims().renewLease(renewal.relayNode(), renewal.leaseId());
   }
 
   /** The relay nodes with a valid lease: where gateways open sessions, and whose sessions stay put. */
   Future<LiveRelays> liveRelays() {
-    return store.liveRelays().map(LiveRelays::new);
+    return store.claims().liveRelays().map(LiveRelays::new);
   }
 
   /** The relay let its upstream go: the session awaits resume, unless the notice is about an older claim. */
   Future<Void> upstreamClosed(UpstreamClosed event) {
-    return store.update(event.sessionId(), s -> LeaseTable.current(event.relayNode(), event.epoch(), s.relayNode(),
+    return store.sessions().update(event.sessionId(), s -> LeaseTable.current(event.relayNode(), event.epoch(), s.relayNode(),
             s.relayEpoch()) ? s.toBuilder().relayNode(null).awaitingResume(!s.ended())
             .upstreamFailures(s.upstreamFailures() + (event.failed() ? 1 : 0)).build() : s)
         .onSuccess(s -> LOG.info("[SessionService] upstream of {} closed (epoch {}); awaiting resume: {}",
@@ -81,7 +81,7 @@ final class RelayClaims {
 
   /** A relay carried a client message out: recorded once, and only under the current claim. */
   Future<Void> controlApplied(RelayControlDone done) {
-    return store.markApplied(done.sessionId(), done.clientSeq(), done.epoch());
+    return store.events().markApplied(done.sessionId(), done.clientSeq(), done.epoch());
   }
 
   /**
@@ -97,7 +97,7 @@ final class RelayClaims {
     long first = request.seqs().get(0);
     long last = request.seqs().get(request.seqs().size() - 1);
     boolean[] withdrawn = new boolean[1];
-    return store.update(request.sessionId(), s -> {
+    return store.sessions().update(request.sessionId(), s -> {
           if (LeaseTable.stale(request.epoch(), s.relayEpoch())) {
             throw new StaleClaim(request.sessionId(), request.epoch(), s.relayEpoch());
           }
@@ -109,6 +109,6 @@ final class RelayClaims {
 
   /** The sessions among a relay's claims that it lost: claimed anew, no longer bound to it (terminated), or gone. */
   Future<LostClaims> check(CheckClaims check) {
-    return store.lostClaims(check.relayNode(), check.epochs()).map(LostClaims::new);
+    return store.claims().lostClaims(check.relayNode(), check.epochs()).map(LostClaims::new);
   }
 }

@@ -58,8 +58,8 @@ final class RetentionSweep {
     sweeping = true;
     long now = clock.millis();
     long cutoff = now - config.retentionMs();
-    return batches(b -> store.purgeRetired(cutoff, b), 0, 0)
-        .compose(deleted -> batches(b -> store.pruneExpiredEvents(now - replayMaxAgeMs, b), 0, 0)
+    return batches(b -> store.retention().purgeRetired(cutoff, b), 0, 0)
+        .compose(deleted -> batches(b -> store.retention().pruneExpiredEvents(now - replayMaxAgeMs, b), 0, 0)
             .map(pruned -> {
               if (deleted > 0 || pruned > 0) {
                 LOG.info("[SessionService] retention: deleted {} sessions finished before {}; pruned the expired "

@@ -64,7 +64,7 @@ final class SessionApiHandlers {
   }
 
   Future<SessionStatus> describe(String sessionId) {
-    return store.find(sessionId).compose(s -> s == null ? Future.failedFuture(new NoSuchElementException())
+    return store.sessions().find(sessionId).compose(s -> s == null ? Future.failedFuture(new NoSuchElementException())
         : Future.succeededFuture(s.status()));
   }
 
@@ -82,7 +82,7 @@ final class SessionApiHandlers {
     }
     int limit = Math.max(1, Math.min(MAX_PAGE, request.limit()));
     // One more than the page: whether a next page exists, without a count.
-    return store.list(state, before, limit + 1).map(found -> {
+    return store.sessions().list(state, before, limit + 1).map(found -> {
       List<SessionRecord> page = found.size() > limit ? found.subList(0, limit) : found;
       String next = found.size() > limit ? ListCursor.after(page.get(page.size() - 1)).text() : null;
       return new SessionList(page.stream().map(SessionRecord::status).toList(), next);
@@ -97,7 +97,7 @@ final class SessionApiHandlers {
         return refused(e.getMessage());
       }
     }
-    return store.update(request.sessionId(), s -> {
+    return store.sessions().update(request.sessionId(), s -> {
       String metadata = request.setMetadata() ? request.metadata() : s.metadata();
       var limits = request.setLimits() ? request.limits() : s.limits();
       // New limits are warned about afresh.
@@ -116,7 +116,7 @@ final class SessionApiHandlers {
     long now = clock.millis();
     String[] nodes = new String[2];
     boolean[] endedNow = new boolean[1];
-    return store.update(sessionId, s -> {
+    return store.sessions().update(sessionId, s -> {
           endedNow[0] = !s.ended();
           if (!endedNow[0]) {
             return s;

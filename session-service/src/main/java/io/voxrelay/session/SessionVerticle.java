@@ -141,7 +141,7 @@ public final class SessionVerticle extends VerticleBase {
   private void census() {
     SessionStore opened = store;
     if (opened != null) {
-      opened.countByState()
+      opened.sessions().countByState()
           .onSuccess(SessionMetrics.of(vertx)::counted)
           .onFailure(e -> LOG.debug("[SessionService] counting sessions failed: {}", e.toString()));
     }

@@ -31,6 +31,23 @@ final class Sql {
     }
   }
 
+  /** How often a write that lost a version race to another writer of the same session is tried again. */
+  static final int MAX_ATTEMPTS = 32;
+
+  /**
+   * Runs {@code attempt} until it returns a value: null means another writer of session {@code sessionId} won the
+   * race, and the attempt reads the fresh row again. Fails after {@link #MAX_ATTEMPTS}.
+   */
+  static <T> T untilWritten(String sessionId, Work<T> attempt) throws SQLException {
+    for (int i = 1; i <= MAX_ATTEMPTS; i++) {
+      T written = attempt.run();
+      if (written != null) {
+        return written;
+      }
+    }
+    throw new IllegalStateException("too much contention on session " + sessionId);
+  }
+
   /** An expression that keeps the later of {@code column} and a bound value (bind it with {@link #bindLater}). */
   static String later(String column) {
     return "CASE WHEN ? > " + column + " THEN ? ELSE " + column + " END";

@@ -45,7 +45,7 @@ final class Terminations {
     List<Future<TerminatedSession>> claims = new ArrayList<>();
     for (Termination order : orders) {
       String[] nodes = new String[2];
-      claims.add(store.update(order.sessionId(), s -> {
+      claims.add(store.sessions().update(order.sessionId(), s -> {
             if (s.ended() || s.awaitingResume()) {
               throw new AlreadyTerminated();
             }

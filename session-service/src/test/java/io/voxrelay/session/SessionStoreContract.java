@@ -93,9 +93,9 @@ abstract class SessionStoreContract {
     StoreConfig config = freshDatabase();
     SessionStore first = open(config);
     SessionRecord session = newSession();
-    Await.result(first.insert(session));
+    Await.result(first.sessions().insert(session));
     SessionStore second = open(sameDatabase(config));
-    assertThat(Await.result(second.find(session.sessionId()))).isNotNull();
+    assertThat(Await.result(second.sessions().find(session.sessionId()))).isNotNull();
   }
 
   @Test
@@ -103,11 +103,11 @@ abstract class SessionStoreContract {
   void roundTrip() throws Exception {
     SessionStore store = open(freshDatabase());
     SessionRecord session = newSession();
-    Await.result(store.insert(session));
-    SessionRecord changed = Await.result(store.update(session.sessionId(), s -> s.toBuilder()
+    Await.result(store.sessions().insert(session));
+    SessionRecord changed = Await.result(store.sessions().update(session.sessionId(), s -> s.toBuilder()
         .paused(true).textOnly(true).currentQuestionIndex(2).relayNode("relay-1").gatewayNode("gw-1")
         .connections(3).token("cd".repeat(32), 99_000).terminationReason("idle_timeout").build()));
-    SessionRecord read = Await.result(store.find(session.sessionId()));
+    SessionRecord read = Await.result(store.sessions().find(session.sessionId()));
     assertThat(read).isEqualTo(changed);
     assertThat(read.version()).isEqualTo(1);
     assertThat(read.questions()).containsExactly("One?", "Two?", "Three?");
@@ -115,8 +115,8 @@ abstract class SessionStoreContract {
     assertThat(read.tokenExpiresAt()).isEqualTo(99_000);
     assertThat(read.paused()).isTrue();
     assertThat(read.awaitingResume()).isFalse();
-    assertThat(Await.result(store.find("s_missing"))).isNull();
-    assertThatThrownBy(() -> Await.result(store.update("s_missing", s -> s)))
+    assertThat(Await.result(store.sessions().find("s_missing"))).isNull();
+    assertThatThrownBy(() -> Await.result(store.sessions().update("s_missing", s -> s)))
         .hasCauseInstanceOf(NoSuchElementException.class);
   }
 
@@ -130,23 +130,23 @@ abstract class SessionStoreContract {
         .startedAt(1_111).lastHeartbeatAt(2_222).lastAudioActivityAt(3_333).lastInteractionAt(4_444)
         .lastClientSeq(55).appliedClientSeq(66).connectionId("conn-77").previousTokenHash("ef".repeat(32))
         .metadata("{\"candidate\":\"c-12\"}").limits(new io.voxrelay.common.bus.Budget(5_000L, null, 900L, 2.5)).budgetWarnedAt(8_888).build();
-    Await.result(store.insert(distinct));
-    assertThat(Await.result(store.find(distinct.sessionId()))).isEqualTo(distinct);
+    Await.result(store.sessions().insert(distinct));
+    assertThat(Await.result(store.sessions().find(distinct.sessionId()))).isEqualTo(distinct);
     SessionRecord withTools = SessionRecord.create("s_" + UUID.randomUUID(), "x", List.of("q"),
         new io.voxrelay.common.bus.SessionTools(List.of(new io.voxrelay.common.bus.ToolDefinition("lookup", "Looks up.",
             "{\"type\":\"object\"}", true)), "lookup"), new io.voxrelay.common.bus.UpstreamOptions("semantic_vad", null,
         null, null, "high", "gpt-4o-transcribe", "far_field", "marin", 512, "retention_ratio", 0.6), "ab".repeat(32),
         10_000, 1_000);
-    Await.result(store.insert(withTools));
-    assertThat(Await.result(store.find(withTools.sessionId())).tools()).isEqualTo(withTools.tools());
-    assertThat(Await.result(store.find(withTools.sessionId())).upstream()).isEqualTo(withTools.upstream());
+    Await.result(store.sessions().insert(withTools));
+    assertThat(Await.result(store.sessions().find(withTools.sessionId())).tools()).isEqualTo(withTools.tools());
+    assertThat(Await.result(store.sessions().find(withTools.sessionId())).upstream()).isEqualTo(withTools.upstream());
 
-    SessionRecord changed = Await.result(store.update(distinct.sessionId(), s -> s.toBuilder()
+    SessionRecord changed = Await.result(store.sessions().update(distinct.sessionId(), s -> s.toBuilder()
         .currentQuestionIndex(1).paused(false).awaitingResume(true).textOnly(true).ended(false)
         .terminationReason("heartbeat_timeout").relayNode("relay-9").gatewayNode("gw-10").connections(11)
         .startedAt(5_555).lastHeartbeatAt(6_666).lastInteractionAt(7_777).lastClientSeq(88)
         .connectionId("conn-99").previousTokenHash(null).token("cd".repeat(32), 12_345).metadata(null).build()));
-    SessionRecord read = Await.result(store.find(distinct.sessionId()));
+    SessionRecord read = Await.result(store.sessions().find(distinct.sessionId()));
     assertThat(read).isEqualTo(changed);
     assertThat(read.lastAudioActivityAt()).as("written by activity reports only").isEqualTo(3_333);
     assertThat(read.appliedClientSeq()).as("written by markApplied only").isEqualTo(66);
@@ -157,26 +157,26 @@ abstract class SessionStoreContract {
   void history() throws Exception {
     SessionStore store = open(freshDatabase());
     SessionRecord session = newSession();
-    Await.result(store.insert(session));
+    Await.result(store.sessions().insert(session));
     int total = SessionSnapshot.MAX_HISTORY + 5;
     for (int i = 1; i <= total; i++) {
       Turn turn = new Turn("item_" + i, i % 2 == 1 ? Turn.USER : Turn.ASSISTANT, "turn " + i);
-      Await.result(store.appendEvents(session.sessionId(), List.of(doneEvent(turn)), List.of(turn), 0, i));
+      Await.result(store.events().appendEvents(session.sessionId(), List.of(doneEvent(turn)), List.of(turn), 0, i));
     }
-    List<Turn> history = Await.result(store.find(session.sessionId())).history();
+    List<Turn> history = Await.result(store.sessions().find(session.sessionId())).history();
     assertThat(history).hasSize(SessionSnapshot.MAX_HISTORY);
     assertThat(history.get(0).text()).isEqualTo("turn 6");
     assertThat(history.get(history.size() - 1)).isEqualTo(new Turn("item_" + total, Turn.USER, "turn " + total));
 
-    TranscriptPage first = Await.result(store.transcript(session.sessionId(), 0, 150));
+    TranscriptPage first = Await.result(store.events().transcript(session.sessionId(), 0, 150));
     assertThat(first.turns()).hasSize(150);
     assertThat(first.turns().get(0).text()).isEqualTo("turn 1");
     assertThat(first.more()).isTrue();
-    TranscriptPage last = Await.result(store.transcript(session.sessionId(), 150, 150));
+    TranscriptPage last = Await.result(store.events().transcript(session.sessionId(), 150, 150));
     assertThat(last.turns()).hasSize(total - 150);
     assertThat(last.turns().get(last.turns().size() - 1).text()).isEqualTo("turn " + total);
     assertThat(last.more()).isFalse();
-    assertThatThrownBy(() -> Await.result(store.transcript("s_missing", 0, 10)))
+    assertThatThrownBy(() -> Await.result(store.events().transcript("s_missing", 0, 10)))
         .hasCauseInstanceOf(NoSuchElementException.class);
   }
 
@@ -187,14 +187,14 @@ abstract class SessionStoreContract {
     SessionStore a = open(config);
     SessionStore b = open(sameDatabase(config));
     SessionRecord session = newSession();
-    Await.result(a.insert(session));
+    Await.result(a.sessions().insert(session));
     List<Future<SessionRecord>> updates = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       SessionStore store = i % 2 == 0 ? a : b;
-      updates.add(store.update(session.sessionId(), s -> s.toBuilder().connections(s.connections() + 1).build()));
+      updates.add(store.sessions().update(session.sessionId(), s -> s.toBuilder().connections(s.connections() + 1).build()));
     }
     Await.result(Future.all(updates));
-    SessionRecord read = Await.result(b.find(session.sessionId()));
+    SessionRecord read = Await.result(b.sessions().find(session.sessionId()));
     assertThat(read.connections()).isEqualTo(40);
     assertThat(read.version()).isEqualTo(40);
   }
@@ -204,38 +204,38 @@ abstract class SessionStoreContract {
   void eventsAndTheReplayBound() throws Exception {
     SessionStore store = open(freshDatabase().withReplayBounds(4, 60_000));
     SessionRecord session = newSession();
-    Await.result(store.insert(session));
+    Await.result(store.sessions().insert(session));
     List<String> stamped = new ArrayList<>();
     for (int i = 1; i <= 10; i++) {
-      stamped.addAll(jsons(Await.result(store.appendEvents(session.sessionId(),
+      stamped.addAll(jsons(Await.result(store.events().appendEvents(session.sessionId(),
           List.of("{\"type\":\"e\",\"n\":" + i + "}"), 1_000))));
     }
     assertThat(stamped.get(0)).isEqualTo("{\"seq\":" + d(1) + ",\"type\":\"e\",\"n\":1}");
     assertThat(stamped.get(9)).startsWith("{\"seq\":" + d(10) + ",");
 
-    Replay fromStart = Await.result(store.replay(session.sessionId(), 0));
+    Replay fromStart = Await.result(store.events().replay(session.sessionId(), 0));
     assertThat(fromStart.truncated()).as("events 1 to 6 are past the bound of 4").isTrue();
     assertThat(jsons(fromStart.events())).containsExactlyElementsOf(stamped.subList(6, 10));
     assertThat(fromStart.lastSeq()).isEqualTo(d(10));
     assertThat(fromStart.events()).as("each replayed event's seq is the one its JSON carries")
         .allSatisfy(e -> assertThat(e.json()).startsWith("{\"seq\":" + e.seq() + ","))
         .extracting(NumberedEvent::seq).containsExactly(d(7), d(8), d(9), d(10));
-    Replay recent = Await.result(store.replay(session.sessionId(), d(8)));
+    Replay recent = Await.result(store.events().replay(session.sessionId(), d(8)));
     assertThat(recent.truncated()).isFalse();
     assertThat(jsons(recent.events())).containsExactlyElementsOf(stamped.subList(8, 10));
-    assertThat(jsons(Await.result(store.replay(session.sessionId(), d(10))).events())).isEmpty();
-    Replay afterTransient = Await.result(store.replay(session.sessionId(), d(6) + 17));
+    assertThat(jsons(Await.result(store.events().replay(session.sessionId(), d(10))).events())).isEmpty();
+    Replay afterTransient = Await.result(store.events().replay(session.sessionId(), d(6) + 17));
     assertThat(afterTransient.truncated()).as("a client past durable 6 (transient events after it) lacks nothing")
         .isFalse();
     assertThat(jsons(afterTransient.events())).containsExactlyElementsOf(stamped.subList(6, 10));
-    assertThat(Await.result(store.replay(session.sessionId(), d(5) + 17)).truncated()).as("durable 6 is gone")
+    assertThat(Await.result(store.events().replay(session.sessionId(), d(5) + 17)).truncated()).as("durable 6 is gone")
         .isTrue();
 
-    Await.result(store.recordActivity(List.of(new Activity(session.sessionId(), 0, 0, d(9)))));
-    Replay afterAck = Await.result(store.replay(session.sessionId(), d(9)));
+    Await.result(store.activity().recordActivity(List.of(new Activity(session.sessionId(), 0, 0, d(9)))));
+    Replay afterAck = Await.result(store.events().replay(session.sessionId(), d(9)));
     assertThat(afterAck.truncated()).as("acknowledged events are gone, but nothing the client lacks").isFalse();
     assertThat(jsons(afterAck.events())).containsExactly(stamped.get(9));
-    assertThat(Await.result(store.replay(session.sessionId(), d(7))).truncated()).isTrue();
+    assertThat(Await.result(store.events().replay(session.sessionId(), d(7))).truncated()).isTrue();
   }
 
   @Test
@@ -243,10 +243,10 @@ abstract class SessionStoreContract {
   void eventAgeBound() throws Exception {
     SessionStore store = open(freshDatabase().withReplayBounds(100, 5_000));
     SessionRecord session = newSession();
-    Await.result(store.insert(session));
-    Await.result(store.appendEvents(session.sessionId(), List.of("{\"type\":\"old\"}"), 1_000));
-    Await.result(store.appendEvents(session.sessionId(), List.of("{\"type\":\"new\"}"), 10_000));
-    Replay replay = Await.result(store.replay(session.sessionId(), 0));
+    Await.result(store.sessions().insert(session));
+    Await.result(store.events().appendEvents(session.sessionId(), List.of("{\"type\":\"old\"}"), 1_000));
+    Await.result(store.events().appendEvents(session.sessionId(), List.of("{\"type\":\"new\"}"), 10_000));
+    Replay replay = Await.result(store.events().replay(session.sessionId(), 0));
     assertThat(replay.truncated()).isTrue();
     assertThat(jsons(replay.events())).containsExactly("{\"seq\":" + d(2) + ",\"type\":\"new\"}");
   }
@@ -258,15 +258,15 @@ abstract class SessionStoreContract {
     SessionStore a = open(config);
     SessionStore b = open(sameDatabase(config));
     SessionRecord session = newSession();
-    Await.result(a.insert(session));
+    Await.result(a.sessions().insert(session));
     List<Future<List<NumberedEvent>>> appends = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       Turn turn = new Turn("i" + i, Turn.USER, "t" + i);
-      appends.add((i % 2 == 0 ? a : b).appendEvents(session.sessionId(), List.of(doneEvent(turn)), List.of(turn),
+      appends.add((i % 2 == 0 ? a : b).events().appendEvents(session.sessionId(), List.of(doneEvent(turn)), List.of(turn),
           i + 1, i));
     }
     Await.result(Future.all(appends));
-    SessionRecord read = Await.result(a.find(session.sessionId()));
+    SessionRecord read = Await.result(a.sessions().find(session.sessionId()));
     assertThat(read.history()).hasSize(30).extracting(Turn::text).doesNotHaveDuplicates();
     assertThat(read.appliedClientSeq()).as("the highest carried-out client seq").isEqualTo(30);
     assertHistoryFollowsEvents(a, session.sessionId());
@@ -281,30 +281,30 @@ abstract class SessionStoreContract {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       SessionRecord s = SessionRecord.create("s_sweep_" + i, "x", List.of("Q?"), "ab".repeat(32), now * 2, now - 1_000);
-      Await.result(store.insert(s));
+      Await.result(store.sessions().insert(s));
       ids.add(s.sessionId());
     }
-    assertThat(Await.result(store.findExpired(query)).liveSessions()).as("never connected: not live").isZero();
+    assertThat(Await.result(store.activity().findExpired(query)).liveSessions()).as("never connected: not live").isZero();
     for (String id : ids) {
-      Await.result(store.update(id, s -> s.toBuilder().connections(1).lastHeartbeatAt(now - 1_000).build()));
+      Await.result(store.sessions().update(id, s -> s.toBuilder().connections(1).lastHeartbeatAt(now - 1_000).build()));
     }
-    assertThat(Await.result(store.findExpired(query)).liveSessions()).isEqualTo(4);
+    assertThat(Await.result(store.activity().findExpired(query)).liveSessions()).isEqualTo(4);
     // Silent past the heartbeat timeout (timestamps only move forward, so this one was never refreshed).
     SessionRecord silent = SessionRecord.create("s_sweep_silent", "x", List.of("Q?"), "ab".repeat(32), now * 2,
         now - 200_000);
-    Await.result(store.insert(silent));
-    Await.result(store.update(silent.sessionId(), s -> s.toBuilder().connections(1).build()));
-    ExpiredSessions found = Await.result(store.findExpired(query));
+    Await.result(store.sessions().insert(silent));
+    Await.result(store.sessions().update(silent.sessionId(), s -> s.toBuilder().connections(1).build()));
+    ExpiredSessions found = Await.result(store.activity().findExpired(query));
     assertThat(found.liveSessions()).isEqualTo(5);
     assertThat(found.candidates()).extracting(SessionTimes::sessionId).containsExactly(silent.sessionId());
 
-    Await.result(store.update(ids.get(0), s -> s.toBuilder().awaitingResume(true).build()));
-    Await.result(store.update(ids.get(1), s -> s.toBuilder().ended(true).build()));
-    Await.result(store.update(ids.get(2), s -> s.toBuilder().paused(true).build()));
-    assertThat(Await.result(store.findExpired(query)).liveSessions()).as("terminated and ended are not live")
+    Await.result(store.sessions().update(ids.get(0), s -> s.toBuilder().awaitingResume(true).build()));
+    Await.result(store.sessions().update(ids.get(1), s -> s.toBuilder().ended(true).build()));
+    Await.result(store.sessions().update(ids.get(2), s -> s.toBuilder().paused(true).build()));
+    assertThat(Await.result(store.activity().findExpired(query)).liveSessions()).as("terminated and ended are not live")
         .isEqualTo(3);
-    Await.result(store.update(ids.get(0), s -> s.toBuilder().awaitingResume(false).build()));
-    assertThat(Await.result(store.findExpired(query)).liveSessions()).as("resumed").isEqualTo(4);
+    Await.result(store.sessions().update(ids.get(0), s -> s.toBuilder().awaitingResume(false).build()));
+    assertThat(Await.result(store.activity().findExpired(query)).liveSessions()).as("resumed").isEqualTo(4);
   }
 
   @Test
@@ -313,9 +313,9 @@ abstract class SessionStoreContract {
     StoreConfig config = freshDatabase();
     SessionStore store = open(config);
     SessionRecord session = newSession();
-    Await.result(store.insert(session));
+    Await.result(store.sessions().insert(session));
     Turn first = new Turn("item_1", Turn.USER, "hello");
-    Await.result(store.appendEvents(session.sessionId(), List.of(doneEvent(first)), List.of(first), 0, 1_000));
+    Await.result(store.events().appendEvents(session.sessionId(), List.of(doneEvent(first)), List.of(first), 0, 1_000));
 
     // The failure: seq 2 is taken by a row written behind the store's back, so storing the event fails after
     // the turn was inserted in the same transaction.
@@ -326,13 +326,13 @@ abstract class SessionStoreContract {
       ps.executeUpdate();
     }
     Turn second = new Turn("item_2", Turn.ASSISTANT, "hi there");
-    assertThatThrownBy(() -> Await.result(store.appendEvents(session.sessionId(), List.of(doneEvent(second)),
+    assertThatThrownBy(() -> Await.result(store.events().appendEvents(session.sessionId(), List.of(doneEvent(second)),
         List.of(second), 7, 2_000))).isNotNull();
 
-    SessionRecord read = Await.result(store.find(session.sessionId()));
+    SessionRecord read = Await.result(store.sessions().find(session.sessionId()));
     assertThat(read.history()).as("the turn went with its event").containsExactly(first);
     assertThat(read.appliedClientSeq()).as("and so did the client seq it carried out").isZero();
-    Replay replay = Await.result(store.replay(session.sessionId(), 0));
+    Replay replay = Await.result(store.events().replay(session.sessionId(), 0));
     assertThat(replay.lastSeq()).as("no seq was taken").isEqualTo(d(1));
     assertThat(jsons(replay.events())).as("the first event and the blocking row, nothing of the failed batch")
         .containsExactly(doneEvent(first).replace("{", "{\"seq\":" + d(1) + ","), "{}");
@@ -343,29 +343,29 @@ abstract class SessionStoreContract {
   void turnsAreIdempotentAndHistoryFollowsEvents() throws Exception {
     SessionStore store = open(freshDatabase());
     SessionRecord session = newSession();
-    Await.result(store.insert(session));
+    Await.result(store.sessions().insert(session));
     Turn user = new Turn("item_u", Turn.USER, "question");
     Turn answer = new Turn("item_a", Turn.ASSISTANT, "answer");
     List<String> batch = List.of(doneEvent(user), "{\"type\":\"response.done\"}", doneEvent(answer));
-    Await.result(store.appendEvents(session.sessionId(), batch, List.of(user, answer), 0, 1_000));
-    Await.result(store.appendEvents(session.sessionId(), batch, List.of(user, answer), 0, 1_000));
+    Await.result(store.events().appendEvents(session.sessionId(), batch, List.of(user, answer), 0, 1_000));
+    Await.result(store.events().appendEvents(session.sessionId(), batch, List.of(user, answer), 0, 1_000));
 
-    Replay withHistory = Await.result(store.replay(session.sessionId(), 0, true));
+    Replay withHistory = Await.result(store.events().replay(session.sessionId(), 0, true));
     assertThat(withHistory.history()).containsExactly(user, answer);
     assertThat(withHistory.lastSeq()).isEqualTo(d(6));
-    assertThat(Await.result(store.replay(session.sessionId(), 0)).history()).as("only on request").isEmpty();
+    assertThat(Await.result(store.events().replay(session.sessionId(), 0)).history()).as("only on request").isEmpty();
     assertHistoryFollowsEvents(store, session.sessionId());
 
     // The user spoke over the answer: its text becomes what was heard, in its place, once however often sent.
     Turn cut = new Turn("item_a", Turn.ASSISTANT, "ans", 350L);
     String truncated = "{\"type\":\"transcript.truncated\",\"itemId\":\"item_a\",\"text\":\"ans\"}";
-    Await.result(store.appendEvents(session.sessionId(), List.of(truncated), List.of(cut), 0, 2_000));
-    Await.result(store.appendEvents(session.sessionId(), List.of(truncated), List.of(cut), 0, 2_000));
-    assertThat(Await.result(store.replay(session.sessionId(), 0, true)).history()).containsExactly(user, cut);
-    assertThat(Await.result(store.transcript(session.sessionId(), 0, 10)).turns()).containsExactly(user, cut);
+    Await.result(store.events().appendEvents(session.sessionId(), List.of(truncated), List.of(cut), 0, 2_000));
+    Await.result(store.events().appendEvents(session.sessionId(), List.of(truncated), List.of(cut), 0, 2_000));
+    assertThat(Await.result(store.events().replay(session.sessionId(), 0, true)).history()).containsExactly(user, cut);
+    assertThat(Await.result(store.events().transcript(session.sessionId(), 0, 10)).turns()).containsExactly(user, cut);
     Turn later = new Turn("item_b", Turn.USER, "more");
-    Await.result(store.appendEvents(session.sessionId(), List.of(doneEvent(later)), List.of(later), 0, 3_000));
-    assertThat(Await.result(store.replay(session.sessionId(), 0, true)).history()).containsExactly(user, cut, later);
+    Await.result(store.events().appendEvents(session.sessionId(), List.of(doneEvent(later)), List.of(later), 0, 3_000));
+    assertThat(Await.result(store.events().replay(session.sessionId(), 0, true)).history()).containsExactly(user, cut, later);
   }
 
   @Test
@@ -377,22 +377,22 @@ abstract class SessionStoreContract {
       // Two sessions per creation time: the cursor must order by id within one.
       SessionRecord s = SessionRecord.create(String.format("s_%032x", i), "x", List.of("q"), "ab".repeat(32), 10_000,
           1_000 + i / 2);
-      Await.result(store.insert(s));
+      Await.result(store.sessions().insert(s));
       live.add(s);
     }
     SessionRecord terminated = live.get(1);
     SessionRecord ended = live.get(4);
     SessionRecord awaiting = live.get(5);
-    Await.result(store.update(terminated.sessionId(), s -> s.toBuilder().awaitingResume(true)
+    Await.result(store.sessions().update(terminated.sessionId(), s -> s.toBuilder().awaitingResume(true)
         .terminationReason("idle_timeout").build()));
-    Await.result(store.update(ended.sessionId(), s -> ControlRules.apply(s, io.voxrelay.common.bus.Control.END, 2_000)));
-    Await.result(store.update(awaiting.sessionId(), s -> s.toBuilder().awaitingResume(true).build()));
+    Await.result(store.sessions().update(ended.sessionId(), s -> ControlRules.apply(s, io.voxrelay.common.bus.Control.END, 2_000)));
+    Await.result(store.sessions().update(awaiting.sessionId(), s -> s.toBuilder().awaitingResume(true).build()));
     live.removeAll(List.of(terminated, ended, awaiting));
 
     List<String> paged = new ArrayList<>();
     ListCursor before = ListCursor.FIRST;
     for (int page = 0; page < 10; page++) {
-      List<SessionRecord> found = Await.result(store.list(SessionState.LIVE, before, 3));
+      List<SessionRecord> found = Await.result(store.sessions().list(SessionState.LIVE, before, 3));
       found.forEach(s -> paged.add(s.sessionId()));
       if (found.size() < 3) {
         break;
@@ -402,21 +402,21 @@ abstract class SessionStoreContract {
     assertThat(paged).as("live sessions, newest first, each once").containsExactlyElementsOf(live.stream()
         .sorted(java.util.Comparator.comparingLong(SessionRecord::createdAt).thenComparing(SessionRecord::sessionId)
             .reversed()).map(SessionRecord::sessionId).toList());
-    assertThat(Await.result(store.list(SessionState.TERMINATED, ListCursor.FIRST, 10)))
+    assertThat(Await.result(store.sessions().list(SessionState.TERMINATED, ListCursor.FIRST, 10)))
         .extracting(SessionRecord::sessionId).containsExactly(terminated.sessionId());
-    assertThat(Await.result(store.list(SessionState.ENDED, ListCursor.FIRST, 10)))
+    assertThat(Await.result(store.sessions().list(SessionState.ENDED, ListCursor.FIRST, 10)))
         .extracting(SessionRecord::sessionId).containsExactly(ended.sessionId());
-    assertThat(Await.result(store.list(SessionState.AWAITING_RESUME, ListCursor.FIRST, 10)))
+    assertThat(Await.result(store.sessions().list(SessionState.AWAITING_RESUME, ListCursor.FIRST, 10)))
         .extracting(SessionRecord::sessionId).containsExactly(awaiting.sessionId());
-    assertThat(Await.result(store.list(null, ListCursor.FIRST, 100))).hasSize(7);
-    assertThat(Await.result(store.countByState())).containsEntry("live", 4L).containsEntry("terminated", 1L)
+    assertThat(Await.result(store.sessions().list(null, ListCursor.FIRST, 100))).hasSize(7);
+    assertThat(Await.result(store.sessions().countByState())).containsEntry("live", 4L).containsEntry("terminated", 1L)
         .containsEntry("ended", 1L).containsEntry("awaiting_resume", 1L);
 
     // A resume clears the termination: the session is live again, and a later cleanup makes it awaiting.
-    Await.result(store.update(terminated.sessionId(), s -> ControlRules.apply(s, io.voxrelay.common.bus.Control.RESUME,
+    Await.result(store.sessions().update(terminated.sessionId(), s -> ControlRules.apply(s, io.voxrelay.common.bus.Control.RESUME,
         3_000)));
-    Await.result(store.update(terminated.sessionId(), s -> s.toBuilder().awaitingResume(true).build()));
-    assertThat(Await.result(store.find(terminated.sessionId())).state()).isEqualTo(SessionState.AWAITING_RESUME);
+    Await.result(store.sessions().update(terminated.sessionId(), s -> s.toBuilder().awaitingResume(true).build()));
+    assertThat(Await.result(store.sessions().find(terminated.sessionId())).state()).isEqualTo(SessionState.AWAITING_RESUME);
   }
 
   @Test
@@ -426,8 +426,8 @@ abstract class SessionStoreContract {
     SessionStore store = open(config);
     SessionRecord terminated = newSession();
     SessionRecord live = newSession();
-    Await.result(store.insert(terminated));
-    Await.result(store.insert(live));
+    Await.result(store.sessions().insert(terminated));
+    Await.result(store.sessions().insert(live));
     try (Connection c = jdbc(config); Statement st = c.createStatement()) {
       st.execute("UPDATE sessions SET awaiting_resume = 1, termination_reason = 'max_age_exceeded', state = 'live'"
           + " WHERE session_id = '" + terminated.sessionId() + "'");
@@ -439,9 +439,9 @@ abstract class SessionStoreContract {
         }
       }
     }
-    assertThat(Await.result(store.list(SessionState.TERMINATED, ListCursor.FIRST, 10)))
+    assertThat(Await.result(store.sessions().list(SessionState.TERMINATED, ListCursor.FIRST, 10)))
         .extracting(SessionRecord::sessionId).containsExactly(terminated.sessionId());
-    assertThat(Await.result(store.list(SessionState.LIVE, ListCursor.FIRST, 10)))
+    assertThat(Await.result(store.sessions().list(SessionState.LIVE, ListCursor.FIRST, 10)))
         .extracting(SessionRecord::sessionId).containsExactly(live.sessionId());
   }
 
@@ -451,36 +451,36 @@ abstract class SessionStoreContract {
     JdbcSessionStore store = openWithWebhooks(freshDatabase());
     SessionRecord a = newSession();
     SessionRecord b = newSession();
-    Await.result(store.insert(a));
-    Await.result(store.insert(b));
-    Await.result(store.update(a.sessionId(), s -> s.toBuilder().connectionId("c1").connections(1).build()));
-    Await.result(store.update(a.sessionId(), s -> s.toBuilder().lastHeartbeatAt(5_000).build()));
-    Await.result(store.update(a.sessionId(), s -> ControlRules.apply(s, io.voxrelay.common.bus.Control.END, 6_000)));
-    assertThat(Await.result(store.find(a.sessionId())).webhookSeq()).isEqualTo(3);
-    assertThat(Await.result(store.queuedWebhooks())).isEqualTo(4);
+    Await.result(store.sessions().insert(a));
+    Await.result(store.sessions().insert(b));
+    Await.result(store.sessions().update(a.sessionId(), s -> s.toBuilder().connectionId("c1").connections(1).build()));
+    Await.result(store.sessions().update(a.sessionId(), s -> s.toBuilder().lastHeartbeatAt(5_000).build()));
+    Await.result(store.sessions().update(a.sessionId(), s -> ControlRules.apply(s, io.voxrelay.common.bus.Control.END, 6_000)));
+    assertThat(Await.result(store.sessions().find(a.sessionId())).webhookSeq()).isEqualTo(3);
+    assertThat(Await.result(store.webhooks().queuedWebhooks())).isEqualTo(4);
 
     String holder = "session-1";
-    assertThat(Await.result(store.leaseWebhooks(holder, 10_000))).isTrue();
+    assertThat(Await.result(store.webhooks().leaseWebhooks(holder, 10_000))).isTrue();
     List<String> sent = new ArrayList<>();
     for (int round = 0; round < 10; round++) {
-      List<WebhookOutbox.Entry> due = Await.result(store.dueWebhooks(10));
+      List<WebhookOutbox.Entry> due = Await.result(store.webhooks().dueWebhooks(10));
       if (due.isEmpty()) {
         break;
       }
       assertThat(due).extracting(WebhookOutbox.Entry::sessionId).as("one per session at a time").doesNotHaveDuplicates();
       for (WebhookOutbox.Entry e : due) {
-        assertThat(Await.result(store.claimWebhookAttempt(holder, e, Long.MAX_VALUE))).isTrue();
-        assertThat(Await.result(store.claimWebhookAttempt(holder, e, Long.MAX_VALUE)))
+        assertThat(Await.result(store.webhooks().claimWebhookAttempt(holder, e, Long.MAX_VALUE))).isTrue();
+        assertThat(Await.result(store.webhooks().claimWebhookAttempt(holder, e, Long.MAX_VALUE)))
             .as("one claim per attempt").isFalse();
         assertThat(Json.parse(e.body()).path("id").asText()).isEqualTo(e.eventId());
         sent.add(e.sessionId().equals(a.sessionId()) ? e.type() : "b:" + e.type());
-        Await.result(store.webhookDelivered(e.eventId()));
+        Await.result(store.webhooks().webhookDelivered(e.eventId()));
       }
     }
     assertThat(sent.stream().filter(t -> !t.startsWith("b:")).toList())
         .containsExactly("session.created", "session.connected", "session.ended");
     assertThat(sent).contains("b:session.created");
-    assertThat(Await.result(store.queuedWebhooks())).isZero();
+    assertThat(Await.result(store.webhooks().queuedWebhooks())).isZero();
   }
 
   @Test
@@ -489,31 +489,31 @@ abstract class SessionStoreContract {
     StoreConfig config = freshDatabase();
     JdbcSessionStore first = openWithWebhooks(config);
     JdbcSessionStore second = openWithWebhooks(sameDatabase(config));
-    assertThat(Await.result(first.leaseWebhooks("one", 300))).isTrue();
-    assertThat(Await.result(second.leaseWebhooks("two", 300))).isFalse();
-    assertThat(Await.result(first.leaseWebhooks("one", 300))).as("renewed").isTrue();
+    assertThat(Await.result(first.webhooks().leaseWebhooks("one", 300))).isTrue();
+    assertThat(Await.result(second.webhooks().leaseWebhooks("two", 300))).isFalse();
+    assertThat(Await.result(first.webhooks().leaseWebhooks("one", 300))).as("renewed").isTrue();
     Await.sleep(400);
-    assertThat(Await.result(second.leaseWebhooks("two", 10_000))).as("taken over once it ran out").isTrue();
-    assertThat(Await.result(first.leaseWebhooks("one", 300))).isFalse();
+    assertThat(Await.result(second.webhooks().leaseWebhooks("two", 10_000))).as("taken over once it ran out").isTrue();
+    assertThat(Await.result(first.webhooks().leaseWebhooks("one", 300))).isFalse();
 
     SessionRecord s = newSession();
-    Await.result(first.insert(s));
-    WebhookOutbox.Entry created = Await.result(first.dueWebhooks(10)).get(0);
-    assertThat(Await.result(first.claimWebhookAttempt("one", created, Long.MAX_VALUE)))
+    Await.result(first.sessions().insert(s));
+    WebhookOutbox.Entry created = Await.result(first.webhooks().dueWebhooks(10)).get(0);
+    assertThat(Await.result(first.webhooks().claimWebhookAttempt("one", created, Long.MAX_VALUE)))
         .as("no claim without the lease").isFalse();
-    assertThat(Await.result(second.claimWebhookAttempt("two", created, Long.MAX_VALUE))).isTrue();
-    Await.result(second.retryWebhookAt(created.eventId(), 1, System.currentTimeMillis() + 60_000));
-    assertThat(Await.result(second.dueWebhooks(10))).as("waiting out its backoff").isEmpty();
-    Await.result(second.releaseWebhooks("two"));
-    assertThat(Await.result(first.leaseWebhooks("one", 10_000))).as("released: taken at once").isTrue();
+    assertThat(Await.result(second.webhooks().claimWebhookAttempt("two", created, Long.MAX_VALUE))).isTrue();
+    Await.result(second.webhooks().retryWebhookAt(created.eventId(), 1, System.currentTimeMillis() + 60_000));
+    assertThat(Await.result(second.webhooks().dueWebhooks(10))).as("waiting out its backoff").isEmpty();
+    Await.result(second.webhooks().releaseWebhooks("two"));
+    assertThat(Await.result(first.webhooks().leaseWebhooks("one", 10_000))).as("released: taken at once").isTrue();
 
     for (int i = 0; i < 4; i++) {
-      Await.result(first.insert(newSession()));
+      Await.result(first.sessions().insert(newSession()));
     }
-    assertThat(Await.result(first.dropStaleWebhooks(0, 3))).containsExactly(0, 2);
-    assertThat(Await.result(first.queuedWebhooks())).isEqualTo(3);
-    assertThat(Await.result(first.dropStaleWebhooks(System.currentTimeMillis() + 1, 100))).containsExactly(3, 0);
-    assertThat(Await.result(first.queuedWebhooks())).isZero();
+    assertThat(Await.result(first.webhooks().dropStaleWebhooks(0, 3))).containsExactly(0, 2);
+    assertThat(Await.result(first.webhooks().queuedWebhooks())).isEqualTo(3);
+    assertThat(Await.result(first.webhooks().dropStaleWebhooks(System.currentTimeMillis() + 1, 100))).containsExactly(3, 0);
+    assertThat(Await.result(first.webhooks().queuedWebhooks())).isZero();
   }
 
   @Test
@@ -521,39 +521,39 @@ abstract class SessionStoreContract {
   void countsUsageOnce() throws Exception {
     SessionStore store = open(freshDatabase());
     SessionRecord s = newSession();
-    Await.result(store.insert(s));
+    Await.result(store.sessions().insert(s));
     io.voxrelay.common.bus.Usage one = new io.voxrelay.common.bus.Usage(100, 40, 20, 30, 70, 10, 30);
     io.voxrelay.common.bus.UsageReport first = new io.voxrelay.common.bus.UsageReport(s.sessionId(), "gpt-realtime",
         List.of(new io.voxrelay.common.bus.UsageReport.ResponseUsage("resp_1", one)),
         List.of(new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_1", 1_000, 4_000)));
-    assertThat(Await.result(store.recordUsage(List.of(first), PRICES))).as("no limits: nothing to check").isEmpty();
-    Await.result(store.recordUsage(List.of(first), PRICES));
+    assertThat(Await.result(store.usage().recordUsage(List.of(first), PRICES))).as("no limits: nothing to check").isEmpty();
+    Await.result(store.usage().recordUsage(List.of(first), PRICES));
     io.voxrelay.common.bus.UsageReport later = new io.voxrelay.common.bus.UsageReport(s.sessionId(), "gpt-realtime",
         List.of(new io.voxrelay.common.bus.UsageReport.ResponseUsage("resp_1", one),
             new io.voxrelay.common.bus.UsageReport.ResponseUsage("resp_2", one)),
         List.of(new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_1", 1_000, 6_000),
             new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_2", 10_000, 10_500)));
-    Await.result(store.update(s.sessionId(), r -> r.toBuilder()
+    Await.result(store.sessions().update(s.sessionId(), r -> r.toBuilder()
         .limits(new io.voxrelay.common.bus.Budget(1_000L, null, null, null)).build()));
-    assertThat(Await.result(store.recordUsage(List.of(later), PRICES))).as("limits, and the totals moved")
+    assertThat(Await.result(store.usage().recordUsage(List.of(later), PRICES))).as("limits, and the totals moved")
         .containsExactly(s.sessionId());
-    assertThat(Await.result(store.recordUsage(List.of(new io.voxrelay.common.bus.UsageReport(s.sessionId(),
+    assertThat(Await.result(store.usage().recordUsage(List.of(new io.voxrelay.common.bus.UsageReport(s.sessionId(),
         "gpt-realtime", List.of(), List.of(new io.voxrelay.common.bus.UsageReport.UpstreamTime("up_1", 1_000,
         5_000)))), PRICES))).as("nothing new: nothing to check").isEmpty();
-    SessionRecord read = Await.result(store.find(s.sessionId()));
+    SessionRecord read = Await.result(store.sessions().find(s.sessionId()));
     assertThat(read.spend().usage()).isEqualTo(one.plus(one));
     assertThat(read.spend().upstreamMs()).as("5 s on the first upstream, 0.5 s on the second").isEqualTo(5_500);
     // Per response: 30 text input tokens less the 20 cached (taken from the text first), 70 audio input, 20
     // cached, 10 text and 30 audio output tokens, at 1, 10, 0.5, 2 and 20 dollars per million.
     double perResponse = (10 * 1 + 70 * 10 + 20 * 0.5 + 10 * 2 + 30 * 20) / 1_000_000.0;
     assertThat(read.spend().costUsd()).isCloseTo(2 * perResponse, org.assertj.core.data.Offset.offset(1e-6));
-    assertThat(Await.result(store.recordUsage(List.of(new io.voxrelay.common.bus.UsageReport("s_gone",
+    assertThat(Await.result(store.usage().recordUsage(List.of(new io.voxrelay.common.bus.UsageReport("s_gone",
         "gpt-realtime", List.of(), List.of())), PRICES))).isEmpty();
     SessionRecord unpriced = newSession();
-    Await.result(store.insert(unpriced));
-    Await.result(store.recordUsage(List.of(new io.voxrelay.common.bus.UsageReport(unpriced.sessionId(), "other-model",
+    Await.result(store.sessions().insert(unpriced));
+    Await.result(store.usage().recordUsage(List.of(new io.voxrelay.common.bus.UsageReport(unpriced.sessionId(), "other-model",
         List.of(new io.voxrelay.common.bus.UsageReport.ResponseUsage("resp_1", one)), List.of())), PRICES));
-    assertThat(Await.result(store.find(unpriced.sessionId())).spend().costUsd()).as("no prices for its model")
+    assertThat(Await.result(store.sessions().find(unpriced.sessionId())).spend().costUsd()).as("no prices for its model")
         .isNull();
   }
 
@@ -563,7 +563,7 @@ abstract class SessionStoreContract {
     StoreConfig config = freshDatabase();
     SessionStore store = open(config);
     SessionRecord session = newSession();
-    Await.result(store.insert(session));
+    Await.result(store.sessions().insert(session));
     try (Connection c = jdbc(config)) {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, ?, 0, ?)")) {
@@ -585,12 +585,12 @@ abstract class SessionStoreContract {
         }
       }
     }
-    Replay replay = Await.result(store.replay(session.sessionId(), 0));
+    Replay replay = Await.result(store.events().replay(session.sessionId(), 0));
     assertThat(replay.lastSeq()).isEqualTo(d(13));
     assertThat(replay.truncated()).as("durable 1 is below the floor").isTrue();
     assertThat(jsons(replay.events())).containsExactly("{\"seq\":" + d(2) + ",\"type\":\"e\",\"n\":2}",
         "{\"seq\":" + d(13) + ",\"type\":\"e\",\"n\":13}");
-    assertThat(Await.result(store.replay(session.sessionId(), d(1))).truncated()).isFalse();
+    assertThat(Await.result(store.events().replay(session.sessionId(), d(1))).truncated()).isFalse();
   }
 
   @Test
@@ -606,19 +606,19 @@ abstract class SessionStoreContract {
     SessionRecord endedRecent = newSession().toBuilder().ended(true).lastHeartbeatAt(9_000).build();
     SessionRecord awaitingRecent = newSession().toBuilder().awaitingResume(true).lastHeartbeatAt(9_000).build();
     for (SessionRecord s : List.of(live, endedOld, awaitingOld, bothOld, endedRecent, awaitingRecent)) {
-      Await.result(store.insert(s));
+      Await.result(store.sessions().insert(s));
     }
     Turn turn = new Turn("i1", Turn.USER, "kept until the end");
-    Await.result(store.appendEvents(endedOld.sessionId(), List.of(doneEvent(turn)), List.of(turn), 0, 1_000));
+    Await.result(store.events().appendEvents(endedOld.sessionId(), List.of(doneEvent(turn)), List.of(turn), 0, 1_000));
 
-    assertThat(Await.result(store.purgeRetired(5_000, 2))).as("a batch of 2").isEqualTo(2);
-    assertThat(Await.result(store.purgeRetired(5_000, 2))).as("the rest").isEqualTo(1);
-    assertThat(Await.result(store.purgeRetired(5_000, 2))).isZero();
+    assertThat(Await.result(store.retention().purgeRetired(5_000, 2))).as("a batch of 2").isEqualTo(2);
+    assertThat(Await.result(store.retention().purgeRetired(5_000, 2))).as("the rest").isEqualTo(1);
+    assertThat(Await.result(store.retention().purgeRetired(5_000, 2))).isZero();
     for (SessionRecord gone : List.of(endedOld, awaitingOld, bothOld)) {
-      assertThat(Await.result(store.find(gone.sessionId()))).as("deleted").isNull();
+      assertThat(Await.result(store.sessions().find(gone.sessionId()))).as("deleted").isNull();
     }
     for (SessionRecord kept : List.of(live, endedRecent, awaitingRecent)) {
-      assertThat(Await.result(store.find(kept.sessionId()))).as("kept").isNotNull();
+      assertThat(Await.result(store.sessions().find(kept.sessionId()))).as("kept").isNotNull();
     }
     try (Connection c = jdbc(config)) {
       for (String table : List.of("session_events", "session_turns")) {
@@ -653,25 +653,25 @@ abstract class SessionStoreContract {
     SessionRecord ended = newSession().toBuilder().ended(true).build();
     SessionRecord live = newSession().toBuilder().connections(1).build();
     for (SessionRecord s : List.of(ended, live)) {
-      Await.result(store.insert(s));
+      Await.result(store.sessions().insert(s));
     }
     // More expired events in one session than a batch's query reads (8 a session): it still goes whole.
-    Await.result(store.appendEvents(ended.sessionId(), java.util.Collections.nCopies(19, "{\"type\":\"e\"}"), 1_000));
-    Await.result(store.appendEvents(ended.sessionId(), List.of("{\"type\":\"e\",\"n\":20}"), 2_000));
-    Await.result(store.appendEvents(live.sessionId(), List.of("{\"type\":\"e\",\"n\":1}"), 1_000));
-    Await.result(store.appendEvents(live.sessionId(), List.of("{\"type\":\"e\",\"n\":2}"), 50_000));
+    Await.result(store.events().appendEvents(ended.sessionId(), java.util.Collections.nCopies(19, "{\"type\":\"e\"}"), 1_000));
+    Await.result(store.events().appendEvents(ended.sessionId(), List.of("{\"type\":\"e\",\"n\":20}"), 2_000));
+    Await.result(store.events().appendEvents(live.sessionId(), List.of("{\"type\":\"e\",\"n\":1}"), 1_000));
+    Await.result(store.events().appendEvents(live.sessionId(), List.of("{\"type\":\"e\",\"n\":2}"), 50_000));
 
-    assertThat(Await.result(store.pruneExpiredEvents(10_000, 1))).as("a batch of one session").isEqualTo(1);
-    assertThat(Await.result(store.pruneExpiredEvents(10_000, 1))).as("the other").isEqualTo(1);
-    assertThat(Await.result(store.pruneExpiredEvents(10_000, 1))).as("nothing left past the age").isZero();
+    assertThat(Await.result(store.retention().pruneExpiredEvents(10_000, 1))).as("a batch of one session").isEqualTo(1);
+    assertThat(Await.result(store.retention().pruneExpiredEvents(10_000, 1))).as("the other").isEqualTo(1);
+    assertThat(Await.result(store.retention().pruneExpiredEvents(10_000, 1))).as("nothing left past the age").isZero();
 
-    Replay endedReplay = Await.result(store.replay(ended.sessionId(), 0));
+    Replay endedReplay = Await.result(store.events().replay(ended.sessionId(), 0));
     assertThat(endedReplay.events()).as("an ended session keeps no expired event").isEmpty();
     assertThat(endedReplay.truncated()).isTrue();
     assertThat(endedReplay.lastSeq()).as("its numbering stays").isEqualTo(d(20));
-    assertThat(Await.result(store.replay(ended.sessionId(), d(20))).truncated())
+    assertThat(Await.result(store.events().replay(ended.sessionId(), d(20))).truncated())
         .as("a client that had everything misses nothing").isFalse();
-    Replay liveReplay = Await.result(store.replay(live.sessionId(), 0));
+    Replay liveReplay = Await.result(store.events().replay(live.sessionId(), 0));
     assertThat(jsons(liveReplay.events())).containsExactly("{\"seq\":" + d(2) + ",\"type\":\"e\",\"n\":2}");
     assertThat(liveReplay.truncated()).isTrue();
 
@@ -718,7 +718,7 @@ abstract class SessionStoreContract {
 
   /** Every transcript.done event stored has its turn in the history, in the same order. */
   private static void assertHistoryFollowsEvents(SessionStore store, String sessionId) {
-    Replay replay = Await.result(store.replay(sessionId, 0, true));
+    Replay replay = Await.result(store.events().replay(sessionId, 0, true));
     List<String> fromEvents = jsons(replay.events()).stream().map(e -> Json.parse(e))
         .filter(e -> "transcript.done".equals(e.path("type").asText()))
         .map(e -> e.path("itemId").asText()).distinct().toList();
@@ -743,15 +743,15 @@ abstract class SessionStoreContract {
     SessionStore a = open(config);
     SessionStore b = open(sameDatabase(config));
     SessionRecord session = newSession();
-    Await.result(a.insert(session));
+    Await.result(a.sessions().insert(session));
     String id = session.sessionId();
-    LeaseGrant leaseA = Await.result(a.renewLease("relay-a", 0));
-    LeaseGrant leaseB = Await.result(b.renewLease("relay-b", 0));
+    LeaseGrant leaseA = Await.result(a.claims().renewLease("relay-a", 0));
+    LeaseGrant leaseB = Await.result(b.claims().renewLease("relay-b", 0));
     assertThat(leaseA.continued()).as("a first lease").isFalse();
     assertThat(leaseA.ttlMs()).isEqualTo(LEASE_TTL_MS);
-    RelayClaim first = Await.result(a.claim(BindRelay.claim(id, "relay-a", null, false)));
+    RelayClaim first = Await.result(a.claims().claim(BindRelay.claim(id, "relay-a", null, false)));
     assertThat(first.granted()).isTrue();
-    RelayClaim refused = Await.result(b.claim(BindRelay.claim(id, "relay-b", "relay-a", false)));
+    RelayClaim refused = Await.result(b.claims().claim(BindRelay.claim(id, "relay-b", "relay-a", false)));
     assertThat(refused.granted()).as("relay-a's lease holds").isFalse();
     assertThat(refused.holder()).isEqualTo("relay-a");
 
@@ -759,14 +759,14 @@ abstract class SessionStoreContract {
     long until = System.nanoTime() + (LEASE_TTL_MS + 500) * 1_000_000;
     while (System.nanoTime() < until) {
       Await.sleep(300);
-      assertThat(Await.result(b.renewLease("relay-b", leaseB.leaseId())).continued()).isTrue();
+      assertThat(Await.result(b.claims().renewLease("relay-b", leaseB.leaseId())).continued()).isTrue();
     }
-    RelayClaim taken = Await.result(b.claim(BindRelay.claim(id, "relay-b", "relay-a", false)));
+    RelayClaim taken = Await.result(b.claims().claim(BindRelay.claim(id, "relay-b", "relay-a", false)));
     assertThat(taken.granted()).as("relay-a's lease ran out").isTrue();
     assertThat(taken.epoch()).isGreaterThan(first.epoch());
-    LeaseGrant late = Await.result(a.renewLease("relay-a", leaseA.leaseId()));
+    LeaseGrant late = Await.result(a.claims().renewLease("relay-a", leaseA.leaseId()));
     assertThat(late.continued()).as("relay-a must check its claims: it lost one").isFalse();
-    assertThat(Await.result(a.lostClaims("relay-a", Map.of(id, first.epoch())))).containsExactly(id);
+    assertThat(Await.result(a.claims().lostClaims("relay-a", Map.of(id, first.epoch())))).containsExactly(id);
   }
 
   @Test
@@ -775,18 +775,18 @@ abstract class SessionStoreContract {
   void leasesHonouredAfterAnOutage() throws Exception {
     SessionStore store = open(freshDatabase().withLeaseTtlMs(LEASE_TTL_MS));
     SessionRecord session = newSession();
-    Await.result(store.insert(session));
+    Await.result(store.sessions().insert(session));
     String id = session.sessionId();
-    LeaseGrant leaseA = Await.result(store.renewLease("relay-a", 0));
-    LeaseGrant leaseB = Await.result(store.renewLease("relay-b", 0));
-    assertThat(Await.result(store.claim(BindRelay.claim(id, "relay-a", null, false))).granted()).isTrue();
+    LeaseGrant leaseA = Await.result(store.claims().renewLease("relay-a", 0));
+    LeaseGrant leaseB = Await.result(store.claims().renewLease("relay-b", 0));
+    assertThat(Await.result(store.claims().claim(BindRelay.claim(id, "relay-a", null, false))).granted()).isTrue();
 
     Await.sleep(LEASE_TTL_MS + 500); // no renewal reaches the store: an outage
-    LeaseGrant backB = Await.result(store.renewLease("relay-b", leaseB.leaseId()));
+    LeaseGrant backB = Await.result(store.claims().renewLease("relay-b", leaseB.leaseId()));
     assertThat(backB.continued()).as("relay-b's lease was honoured").isTrue();
-    assertThat(Await.result(store.claim(BindRelay.claim(id, "relay-b", "relay-a", false))).granted())
+    assertThat(Await.result(store.claims().claim(BindRelay.claim(id, "relay-b", "relay-a", false))).granted())
         .as("relay-a's too: it gets one time to live to renew").isFalse();
-    assertThat(Await.result(store.renewLease("relay-a", leaseA.leaseId())).continued())
+    assertThat(Await.result(store.claims().renewLease("relay-a", leaseA.leaseId())).continued())
         .as("relay-a renews after the outage and goes on").isTrue();
   }
 

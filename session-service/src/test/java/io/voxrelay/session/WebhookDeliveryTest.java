@@ -79,7 +79,7 @@ class WebhookDeliveryTest {
   }
 
   private WebhookDelivery deliver(JdbcSessionStore store, String holder) {
-    WebhookDelivery delivery = new WebhookDelivery(vertx, store, config(), holder);
+    WebhookDelivery delivery = new WebhookDelivery(vertx, store.webhooks(), config(), holder);
     deliveries.add(delivery);
     vertx.runOnContext(v -> delivery.start());
     return delivery;
@@ -87,13 +87,13 @@ class WebhookDeliveryTest {
 
   /** A session's life: created, connected, reconnected, terminated, resumed, ended. */
   private static void live(JdbcSessionStore store, SessionRecord s) {
-    Await.result(store.insert(s));
-    Await.result(store.update(s.sessionId(), r -> r.toBuilder().connectionId("c1").connections(1).build()));
-    Await.result(store.update(s.sessionId(), r -> r.toBuilder().connectionId("c2").connections(2).build()));
-    Await.result(store.update(s.sessionId(), r -> r.toBuilder().awaitingResume(true).terminationReason("idle_timeout")
+    Await.result(store.sessions().insert(s));
+    Await.result(store.sessions().update(s.sessionId(), r -> r.toBuilder().connectionId("c1").connections(1).build()));
+    Await.result(store.sessions().update(s.sessionId(), r -> r.toBuilder().connectionId("c2").connections(2).build()));
+    Await.result(store.sessions().update(s.sessionId(), r -> r.toBuilder().awaitingResume(true).terminationReason("idle_timeout")
         .build()));
-    Await.result(store.update(s.sessionId(), r -> ControlRules.apply(r, Control.RESUME, 5_000)));
-    Await.result(store.update(s.sessionId(), r -> ControlRules.apply(r, Control.END, 6_000)));
+    Await.result(store.sessions().update(s.sessionId(), r -> ControlRules.apply(r, Control.RESUME, 5_000)));
+    Await.result(store.sessions().update(s.sessionId(), r -> ControlRules.apply(r, Control.END, 6_000)));
   }
 
   private static final List<String> LIFE = List.of("session.created", "session.connected", "session.disconnected",
@@ -136,11 +136,11 @@ class WebhookDeliveryTest {
     live(store, during);
     Await.sleep(2_000);
     assertThat(received).isEmpty();
-    assertThat(Await.result(store.queuedWebhooks())).isEqualTo(LIFE.size());
+    assertThat(Await.result(store.webhooks().queuedWebhooks())).isEqualTo(LIFE.size());
     status = 200;
     Await.until("the waiting events delivered", TIMEOUT, () -> received.size() == LIFE.size());
     assertThat(bySession().get(during.sessionId())).containsExactlyElementsOf(LIFE);
-    Await.until("the outbox empties", TIMEOUT, () -> Await.result(store.queuedWebhooks()) == 0);
+    Await.until("the outbox empties", TIMEOUT, () -> Await.result(store.webhooks().queuedWebhooks()) == 0);
   }
 
   @Test
