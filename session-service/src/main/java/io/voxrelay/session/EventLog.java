@@ -1,8 +1,6 @@
 package io.voxrelay.session;
 
 import io.voxrelay.common.bus.Replay;
-import io.voxrelay.common.bus.SessionSnapshot;
-import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.protocol.EventSeq;
 import io.voxrelay.common.protocol.NumberedEvent;
@@ -12,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -22,9 +19,8 @@ import static io.voxrelay.session.Sql.bindLater;
 import static io.voxrelay.session.Sql.later;
 
 /**
- * A session's durable event stream and its history ({@code session_events}, {@code session_turns}): events
- * numbered gap-free and stored with the turns they finish, replayed after a seq, pruned past the replay
- * bound. Each method runs on a connection the caller holds, on a worker thread.
+ * A session's durable event stream ({@code session_events}): events numbered gap-free and stored with the
+ * turns they finish ({@link HistoryRows}), replayed after a seq, pruned past the replay bound. Each method runs on a connection the caller holds, on a worker thread.
  */
 final class EventLog {
 
@@ -77,7 +73,7 @@ final class EventLog {
         throw new AlreadyStored(stored);
       }
       for (Turn turn : turns) {
-        insertTurn(c, sessionId, turn, now);
+        HistoryRows.insertTurn(c, sessionId, turn, now);
       }
       if (appliedClientSeq > 0) {
         markApplied(c, sessionId, appliedClientSeq);
@@ -181,63 +177,6 @@ final class EventLog {
     }
   }
 
-  /**
-   * Appends a turn at the next position of the session's history, unless a turn with its item id is there
-   * already; a truncated turn (the user spoke over the answer) replaces that turn's text where it stands.
-   * Runs inside the transaction that holds the session row's write lock, so positions never race.
-   */
-  private static void insertTurn(Connection c, String sessionId, Turn turn, long now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT 1 FROM session_turns WHERE session_id = ? AND item_id = ?")) {
-      ps.setString(1, sessionId);
-      ps.setString(2, turn.itemId());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          if (turn.truncated()) {
-            truncateTurn(c, sessionId, turn);
-          }
-          return;
-        }
-      }
-    }
-    int next;
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT COALESCE(MAX(seq), 0) FROM session_turns WHERE session_id = ?")) {
-      ps.setString(1, sessionId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        next = rs.getInt(1) + 1;
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO session_turns (session_id, seq, item_id, role, "
-        + "text, created_at, played_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, sessionId);
-      ps.setInt(2, next);
-      ps.setString(3, turn.itemId());
-      ps.setString(4, turn.role());
-      ps.setString(5, turn.text());
-      ps.setLong(6, now);
-      if (turn.truncated()) {
-        ps.setLong(7, turn.playedMs());
-      } else {
-        ps.setNull(7, java.sql.Types.BIGINT);
-      }
-      ps.executeUpdate();
-    }
-  }
-
-  /** The user spoke over an answer: its stored text becomes the part that was heard (the same values again: no change). */
-  private static void truncateTurn(Connection c, String sessionId, Turn turn) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE session_turns SET text = ?, played_ms = ? WHERE session_id = ? AND item_id = ?")) {
-      ps.setString(1, turn.text());
-      ps.setLong(2, turn.playedMs());
-      ps.setString(3, sessionId);
-      ps.setString(4, turn.itemId());
-      ps.executeUpdate();
-    }
-  }
-
   /** Finds the sessions that have events created before a cutoff, oldest first, through {@code session_events_by_age}. */
   static final String EXPIRED_QUERY =
       "SELECT session_id FROM session_events WHERE created_at < ? ORDER BY created_at LIMIT ?";
@@ -318,7 +257,7 @@ final class EventLog {
       }
     }
     // Read after last_event_seq: turns are stored with their events, so this holds every turn up to it.
-    List<Turn> history = withHistory ? recentTurns(c, sessionId) : List.of();
+    List<Turn> history = withHistory ? HistoryRows.recentTurns(c, sessionId) : List.of();
     List<NumberedEvent> events = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT seq, event FROM session_events WHERE session_id = ? AND seq > ? ORDER BY seq")) {
@@ -332,55 +271,5 @@ final class EventLog {
     }
     // Some durable event after afterSeq is gone when the first one the client needs is below the floor.
     return new Replay(events, afterSeq < last && EventSeq.nextDurable(afterSeq) < floor, last, history);
-  }
-
-  /** The most recent turns of a session ({@link SessionSnapshot#MAX_HISTORY} at most), oldest first. */
-  static List<Turn> recentTurns(Connection c, String sessionId) throws SQLException {
-    List<Turn> turns = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT item_id, role, text, played_ms FROM session_turns "
-        + "WHERE session_id = ? ORDER BY seq DESC LIMIT " + SessionSnapshot.MAX_HISTORY)) {
-      ps.setString(1, sessionId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          turns.add(turn(rs));
-        }
-      }
-    }
-    Collections.reverse(turns);
-    return turns;
-  }
-
-  /** A page of the whole history: the turns after position {@code afterPosition}, {@code limit} at most. */
-  static TranscriptPage transcript(Connection c, String sessionId, long afterPosition, int limit)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ?")) {
-      ps.setString(1, sessionId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new NoSuchElementException("no session " + sessionId);
-        }
-      }
-    }
-    List<Turn> turns = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT item_id, role, text, played_ms FROM session_turns "
-        + "WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
-      ps.setString(1, sessionId);
-      ps.setLong(2, afterPosition);
-      ps.setInt(3, limit + 1);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          turns.add(turn(rs));
-        }
-      }
-    }
-    boolean more = turns.size() > limit;
-    return new TranscriptPage(afterPosition, more ? turns.subList(0, limit) : turns, more);
-  }
-
-  private static Turn turn(ResultSet rs) throws SQLException {
-    long played = rs.getLong("played_ms");
-    // wasNull() speaks of the column read last: asked before any other is read.
-    Long playedMs = rs.wasNull() ? null : played;
-    return new Turn(rs.getString("item_id"), rs.getString("role"), rs.getString("text"), playedMs);
   }
 }

@@ -48,7 +48,7 @@ final class JdbcEvents implements EventsStore {
 
   @Override
   public Future<TranscriptPage> transcript(String sessionId, long afterPosition, int limit) {
-    return executor.read(c -> EventLog.transcript(c, sessionId, afterPosition, limit));
+    return executor.read(c -> HistoryRows.transcript(c, sessionId, afterPosition, limit));
   }
 
   @Override

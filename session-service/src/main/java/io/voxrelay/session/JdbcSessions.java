@@ -50,7 +50,7 @@ final class JdbcSessions implements SessionsStore {
   public Future<SessionRecord> find(String sessionId) {
     return executor.read(c -> {
       SessionRecord row = SessionRows.read(c, sessionId);
-      return row == null ? null : row.toBuilder().history(EventLog.recentTurns(c, sessionId)).build();
+      return row == null ? null : row.toBuilder().history(HistoryRows.recentTurns(c, sessionId)).build();
     });
   }
 
