@@ -29,7 +29,7 @@ public final class Bench {
 
   private final Path repo;
   private final boolean quick;
-  /** The parts to run: latency, capacity, storm, idle, sweep (all by default). */
+  /** The parts to run: latency, capacity, storm, typed, idle, sweep (all by default). */
   private final java.util.Set<String> parts;
   private final StringBuilder report = new StringBuilder();
 
@@ -78,6 +78,7 @@ public final class Bench {
     List<LoadRun.Result> capacity = new ArrayList<>();
     List<ReconnectStorm.Result> storms = new ArrayList<>();
     IdleSessions.Result idle = null;
+    List<TypedTurns.Result> typed = new ArrayList<>();
 
     if (runs("latency")) {
       log("latency at " + streams + " streams: direct");
@@ -94,7 +95,7 @@ public final class Bench {
         }
       }
     }
-    if (runs("latency") || runs("capacity") || runs("storm") || runs("idle")) {
+    if (runs("latency") || runs("capacity") || runs("storm") || runs("idle") || runs("typed")) {
       try (Target one = Target.oneJvm(repo, upstreamUrl, freePort(), Files.createTempDirectory("voxrelay-bench"))) {
         if (runs("latency")) {
           log("latency: voxrelay one JVM");
@@ -107,13 +108,17 @@ public final class Bench {
           log("reconnect storm: one JVM");
           storms.add(ReconnectStorm.run(generator, one, quick ? 200 : 500));
         }
+        if (runs("typed")) {
+          log("typed turns: one JVM");
+          typed.add(TypedTurns.run(generator, one, quick ? 20 : 50, quick ? 5 : 10));
+        }
         if (runs("idle")) {
           log("idle sessions: one JVM");
           idle = IdleSessions.run(generator, upstream, one, quick ? 300 : 1_000);
         }
       }
     }
-    if (runs("latency") || runs("storm")) {
+    if (runs("latency") || runs("storm") || runs("typed")) {
       try (Target four = Target.fourProcesses(repo, upstreamUrl, freePort(),
           Files.createTempDirectory("voxrelay-bench"))) {
         if (runs("latency")) {
@@ -123,6 +128,10 @@ public final class Bench {
         if (runs("storm")) {
           log("reconnect storm: four processes");
           storms.add(ReconnectStorm.run(generator, four, quick ? 200 : 500));
+        }
+        if (runs("typed")) {
+          log("typed turns: four processes");
+          typed.add(TypedTurns.run(generator, four, quick ? 20 : 50, quick ? 5 : 10));
         }
       }
     }
@@ -141,6 +150,9 @@ public final class Bench {
     }
     if (!storms.isEmpty()) {
       stormTable(storms);
+    }
+    if (!typed.isEmpty()) {
+      typedTable(typed);
     }
     if (idle != null) {
       idleTable(idle);
@@ -229,6 +241,19 @@ public final class Bench {
     for (ReconnectStorm.Result r : results) {
       report.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %d |%n", r.target(), r.sessions(),
           r.toOpen().millis(), r.toConnected().millis(), r.failed()));
+    }
+    report.append('\n');
+  }
+
+  private void typedTable(List<TypedTurns.Result> results) {
+    report.append("## Typed turns\n\nSessions each send typed turns one after another; the time from the client's ")
+        .append("`text` to the user turn's `transcript.done` at that client (through the gateway, the session service ")
+        .append("and the relay, into the upstream conversation, stored). The fake upstream acknowledges items and ")
+        .append("answers at once.\n\n| target | sessions | turns each | to `transcript.done` ms p50 / p90 / p99 / max ")
+        .append("| failed |\n|---|---|---|---|---|\n");
+    for (TypedTurns.Result r : results) {
+      report.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %d |%n", r.target(), r.sessions(),
+          r.turnsEach(), r.toStored().millis(), r.failed()));
     }
     report.append('\n');
   }

@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A GA Realtime upstream cut down to what the bench measures: it reads the stamp of every
  * {@code input_audio_buffer.append} (client → upstream latency) and, once a connection's stream is known,
- * sends a stamped {@code response.output_audio.delta} every 20 ms (upstream → client latency). It runs in
- * the bench's process, so its clock is the load generator's.
+ * sends a stamped {@code response.output_audio.delta} every 20 ms (upstream → client latency). Items and
+ * responses a typed turn asks for are acknowledged as GA does ({@link TypedTurns#acknowledge}). It runs in the
+ * bench's process, so its clock is the load generator's.
  */
 final class FakeUpstream {
 
@@ -69,6 +70,7 @@ final class FakeUpstream {
     socket.writeTextMessage("{\"type\":\"session.created\",\"event_id\":\"event_1\",\"session\":{\"type\":\"realtime\"}}");
     socket.textMessageHandler(text -> {
       if (!text.contains("\"input_audio_buffer.append\"")) {
+        TypedTurns.acknowledge(socket, text);
         return;
       }
       Stamp.Read stamp = Stamp.read(Stamp.field(text, "audio"));

@@ -50,6 +50,8 @@ final class StreamClient {
   String sessionId;
   String token;
   long lastSeq;
+  /** Hears every numbered event (voxrelay only), parsed. */
+  java.util.function.Consumer<JsonNode> events = e -> { };
 
   /** What the generator measures across streams. */
   static final class Stats {
@@ -132,7 +134,9 @@ final class StreamClient {
           }
           ready.tryComplete();
         } else if (text.startsWith("{\"seq\":")) {
-          lastSeq = Math.max(lastSeq, Json.parse(text).path("seq").asLong());
+          JsonNode event = Json.parse(text);
+          lastSeq = Math.max(lastSeq, event.path("seq").asLong());
+          events.accept(event);
         }
       }
     }
@@ -162,6 +166,11 @@ final class StreamClient {
           ? "{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + data + "\"}"
           : "{\"type\":\"audio\",\"data\":\"" + data + "\"}");
     });
+  }
+
+  /** Sends a message as it is (a control, a typed turn). */
+  void send(String json) {
+    socket.writeTextMessage(json);
   }
 
   void stopStreaming() {
