@@ -228,7 +228,11 @@ final class RelaySession implements RelayOpens.Held, SessionLife.Ends, SessionCo
   @Override
   public void end(SessionLife.Exit exit) {
     if (life.end(exit)) {
-      LOG.info("[Relay] upstream of {} closed: {}", sessionId(), exit);
+      if (exit.unplanned()) {
+        LOG.warn("[Relay] upstream of {} closed: {}", sessionId(), exit);
+      } else {
+        LOG.info("[Relay] upstream of {} closed: {}", sessionId(), exit);
+      }
     }
   }
 

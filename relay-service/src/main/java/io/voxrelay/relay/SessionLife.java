@@ -78,6 +78,11 @@ final class SessionLife {
     /** The close code the client's socket gets, or 0 for none. */
     final int closeCode;
 
+    /** Whether the session ended against the plan (logged as a warning): the upstream failed, or the service did. */
+    boolean unplanned() {
+      return this == GAVE_UP_REOPENING || this == FENCED || this == LEFT_UNMOVED || this == UNSTORED;
+    }
+
     Exit(StoreNotice store, ClientNotice client, String errorCode, String errorMessage, CloseCode close) {
       this(store, client, errorCode, errorMessage, close.code());
     }

@@ -85,6 +85,14 @@ class SessionLifeTest {
   }
 
   @Test
+  @DisplayName("only the exits against the plan are warnings: a failed upstream, a lost claim, a failed hand-off or store")
+  void unplanned() {
+    assertThat(java.util.Arrays.stream(SessionLife.Exit.values()).filter(SessionLife.Exit::unplanned))
+        .containsExactlyInAnyOrder(SessionLife.Exit.GAVE_UP_REOPENING, SessionLife.Exit.FENCED,
+            SessionLife.Exit.LEFT_UNMOVED, SessionLife.Exit.UNSTORED);
+  }
+
+  @Test
   @DisplayName("the guard's reasons map to their exits")
   void guardExits() {
     assertThat(SessionLife.Exit.guard(TerminationReason.IDLE_TIMEOUT)).isEqualTo(SessionLife.Exit.GUARD_IDLE);
