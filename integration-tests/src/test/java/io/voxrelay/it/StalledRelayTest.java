@@ -33,10 +33,12 @@ class StalledRelayTest {
   static final Duration OVERLAP_AFTER_RESUME = Duration.ofSeconds(3);
 
   @Test
-  @DisplayName("8 s: nothing moves, nothing doubles; 20 s: the sessions move once, the old upstreams close as it resumes")
+  @DisplayName("8 s, within its lease: nothing moves, nothing doubles; 20 s: the sessions move once, the old upstreams close as it resumes")
   void stalls() {
+    // A lease of 10 s: the short stall is past the bus timeout but within the lease, so only the long one moves
+    // the sessions (a relay's lease, not a timeout, decides; with the default 3 s lease, 8 s would move them).
     try (ProcessCluster cluster = new ProcessCluster("stall", Map.of("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", "10",
-        "VOXRELAY_CLUSTER_MERGE_DELAY_S", "5"))) {
+        "VOXRELAY_CLUSTER_MERGE_DELAY_S", "5", "VOXRELAY_RELAY_LEASE_TTL_MS", "10000"))) {
       cluster.start("st-session-service", SessionServiceMain.class);
       cluster.start("st-watchdog-service", WatchdogServiceMain.class);
       ServiceProcess relayA = cluster.start("st-relay-a", RelayServiceMain.class);
@@ -51,14 +53,15 @@ class StalledRelayTest {
         cluster.start("st-relay-b", RelayServiceMain.class);
         ScriptedSession.talk(sessions, "before", false);
 
-        // 8 s: longer than the bus timeout, shorter than the failure timeout.
+        // 8 s: longer than the bus timeout, shorter than the lease (and the failure timeout).
         long before8 = System.nanoTime();
         ScriptedSession.talk(sessions, "into the short stall", true);
         relayA.stall();
         Await.sleep(8_000);
         relayA.resume();
-        // The stalled relay's lease ran out meanwhile: it refuses controls until a renewal sent after the stall is
-        // granted and its claims are checked, a moment later; the turns after the stall come after that moment.
+        // The stalled relay counts its own lease out sooner (less the margin, from when it sent the renewal): it
+        // may refuse controls until a renewal sent after the stall is granted, a moment later; the turns after the
+        // stall come after that moment.
         Await.sleep(1_000);
         ScriptedSession.talk(sessions, "after the short stall", false);
         for (ScriptedSession s : sessions) {
@@ -67,7 +70,8 @@ class StalledRelayTest {
           assertThat(s.upstreams(cluster.simulator)).as("%s: still its first upstream", s.marker).hasSize(1);
         }
 
-        // 20 s: the cluster removes relay A and its sessions move to B; A runs again, acts on none, and exits.
+        // 20 s: relay A's lease runs out and its sessions move to B; the cluster removes A, which runs again, acts
+        // on none, and exits.
         ScriptedSession.talk(sessions, "into the long stall", true);
         relayA.stall();
         Await.sleep(20_000);
