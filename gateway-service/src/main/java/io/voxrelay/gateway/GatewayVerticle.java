@@ -232,7 +232,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** The live relays answered: the sessions of a relay whose lease ran out move to another relay. */
-  private void moveOffLapsedRelays(LiveRelayView relays) {
+  private void moveOffLapsedRelays() {
     for (ClientConnection client : clients.all()) {
       String relay = client.relayNode();
       if (relay != null && client.relayLeaseLost()) {

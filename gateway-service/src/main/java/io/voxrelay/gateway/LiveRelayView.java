@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,7 +37,7 @@ final class LiveRelayView {
   private long answerAskedAt = -1;
   private Future<Void> asking;
   private int turn;
-  private Consumer<LiveRelayView> onAnswer = view -> { };
+  private Runnable onAnswer = () -> { };
 
   /** @param clock monotonic milliseconds */
   LiveRelayView(Vertx vertx, long busTimeoutMs, LongSupplier clock) {
@@ -48,7 +47,7 @@ final class LiveRelayView {
   }
 
   /** Asks now and then every {@link LeaseConfig#LIVE_RELAYS_EVERY_MS}; {@code onAnswer} runs after each answer. */
-  long start(Consumer<LiveRelayView> onAnswer) {
+  long start(Runnable onAnswer) {
     this.onAnswer = onAnswer;
     ask();
     return vertx.setPeriodic(LeaseConfig.LIVE_RELAYS_EVERY_MS, t -> ask());
@@ -70,7 +69,7 @@ final class LiveRelayView {
         .andThen(ar -> {
           asking = null;
           if (ar.succeeded()) {
-            onAnswer.accept(this);
+            onAnswer.run();
           }
         });
     return asking;
