@@ -26,6 +26,14 @@ final class ControlErrors {
         : "'" + control.name().toLowerCase() + "' could not be carried out now; try again";
   }
 
+  /**
+   * Whether {@code e} refuses the control itself (it does not fit the session, or came on a replaced
+   * connection): sending it elsewhere changes nothing.
+   */
+  static boolean isRefusal(Throwable e) {
+    return refusalCode(e) != null || e instanceof ReplyException re && re.failureCode() == BusFailure.SUPERSEDED;
+  }
+
   /** The client's code for a refusal of the control itself (its message may be shown), or null for a fault. */
   private static String refusalCode(Throwable e) {
     if (e instanceof ReplyException re) {

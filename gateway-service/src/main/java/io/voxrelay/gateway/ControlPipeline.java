@@ -30,9 +30,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * One connection's controls: carried out one after another in the order the client sent them, first on the
- * session state (the session service decides whether each fits, and whether its client seq was processed
- * already), then upstream at the relay, which carries each client seq out once. A control that fails becomes
+ * One connection's controls: carried out one after another in the order the client sent them, each where it must
+ * be: at the relay holding the session, which stores it with its event and the client cursor in one transaction
+ * and carries each client seq out once, or, for a session no relay holds, at the session service (a resume then
+ * opens a relay, which carries it out). A control that fails becomes
  * an {@code error} event with a code the client can act on ({@link ControlErrors}). It also keeps the
  * connection's audio gate, from the session's own flag ({@link SessionSnapshot#audioGated()}). Confined to
  * the gateway verticle's event loop.
@@ -110,27 +111,15 @@ final class ControlPipeline {
 
   private Future<Void> apply(ClientMessage.ControlMessage message) {
     Control control = message.control();
-    SessionControlRequest request = new SessionControlRequest(sessionId, control, message.text(), message.seq(),
-        connectionId);
-    // A numbered control is applied once however often it arrives, so a timed-out one is sent once more.
-    Future<Message<SessionControlReply>> sent = message.seq() > 0
-        ? BusRequests.requestService(vertx, Addresses.SESSION_CONTROL, request, busOptions)
-        : BusRequests.request(vertx, Addresses.SESSION_CONTROL, request, busOptions);
-    return sent
-        .compose(reply -> {
-          SessionSnapshot session = reply.body().session();
-          if (session.ended()) {
+    // While the session moves to another relay, the control waits for it rather than miss the upstream.
+    return route.moveSettled()
+        .compose(v -> route.relayNode() != null ? applyAtRelay(message) : applyWithoutRelay(message))
+        .<Void>map(reply -> {
+          if (reply.session().ended()) {
             route.ended();
           }
-          // While the session moves to another relay, the control waits for it rather than miss the upstream.
-          Future<Void> moved = route.takeover() == null ? Future.succeededFuture() : route.takeover().otherwiseEmpty().mapEmpty();
-          return moved.compose(v -> route.relayNode() != null || control == Control.RESUME
-                  ? applyAtRelay(message, session)
-                  : applyWithoutUpstream(control, session, reply.body().duplicate()))
-              .map(done -> {
-                audioGated = session.audioGated();
-                return (Void) null;
-              });
+          audioGated = reply.session().audioGated();
+          return null;
         })
         .recover(e -> {
           // The gate stays as it is: a failed pause keeps audio back, a failed resume does not release it.
@@ -148,26 +137,47 @@ final class ControlPipeline {
         });
   }
 
-  /** Carries a control out upstream; a resume of a session without an upstream opens one first. */
-  private Future<Void> applyAtRelay(ClientMessage.ControlMessage message, SessionSnapshot session) {
-    // A move to another relay under way is waited for; only a session with no relay after it reopens one.
-    Future<?> ready = route.moveSettled().compose(v -> route.relayNode() != null ? Future.succeededFuture()
-        : reopen.apply(session));
-    RelayControlRequest apply = new RelayControlRequest(sessionId, message.control(), message.text(), message.seq(),
-        session);
-    return ready
-        .compose(v -> {
-          String target = route.relayNode();
-          if (target == null) {
-            return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay holds the session"));
-          }
-          return sendToRelay(target, apply, System.currentTimeMillis() + route.openWaitMs());
-        })
-        .<Void>mapEmpty()
-        .recover(e -> message.control() == Control.END
-            // The relay could not confirm: still end the interview for the client, as it asked.
-            ? applyWithoutUpstream(Control.END, session, false)
+  /**
+   * The relay holding the session carries the control out and stores it, its event and the client cursor in
+   * one transaction (a typed turn is stored as it enters the conversation).
+   */
+  private Future<SessionControlReply> applyAtRelay(ClientMessage.ControlMessage message) {
+    RelayControlRequest request = new RelayControlRequest(sessionId, message.control(), message.text(),
+        message.seq(), connectionId);
+    String target = route.relayNode();
+    if (target == null) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay holds the session"));
+    }
+    return sendToRelay(target, request, System.currentTimeMillis() + route.openWaitMs())
+        .recover(e -> message.control() == Control.END && !ControlErrors.isRefusal(e)
+            // The relay could not confirm: the session service ends the interview, as the client asked.
+            ? applyWithoutRelay(message)
             : Future.failedFuture(e));
+  }
+
+  /**
+   * A session no relay holds: the session service applies the control to its state, and the client is told from
+   * here. A resume opens a relay, which then carries it out as any control.
+   */
+  private Future<SessionControlReply> applyWithoutRelay(ClientMessage.ControlMessage message) {
+    Control control = message.control();
+    SessionControlRequest request = new SessionControlRequest(sessionId, control, message.text(), message.seq(),
+        connectionId);
+    // A numbered control is applied once however often it arrives, so a timed-out one is sent once more.
+    Future<Message<SessionControlReply>> sent = message.seq() > 0
+        ? BusRequests.requestService(vertx, Addresses.SESSION_CONTROL, request, busOptions)
+        : BusRequests.request(vertx, Addresses.SESSION_CONTROL, request, busOptions);
+    return sent.compose(answer -> {
+      SessionControlReply reply = answer.body();
+      if (control == Control.RESUME && !reply.session().ended()) {
+        return reopen.apply(reply.session()).compose(opened -> applyAtRelay(message));
+      }
+      if (!reply.duplicate()) {
+        ServerEvents.afterControl(control, reply.session())
+            .ifPresent(event -> outbox.emit(event, control == Control.END ? CloseCode.NORMAL.code() : 0));
+      }
+      return Future.succeededFuture(reply);
+    });
   }
 
   /**
@@ -176,9 +186,9 @@ final class ControlPipeline {
    * moves off {@code target} (its lease ran out: it acts on nothing now) goes to the relay it moved to at once,
    * not after the bus timeout.
    */
-  private Future<Void> sendToRelay(String target, RelayControlRequest apply, long until) {
-    Promise<Void> result = Promise.promise();
-    BusRequests.request(vertx, route.relayAddress(), apply, busOptions).<Void>mapEmpty()
+  private Future<SessionControlReply> sendToRelay(String target, RelayControlRequest apply, long until) {
+    Promise<SessionControlReply> result = Promise.promise();
+    BusRequests.<SessionControlReply>request(vertx, route.relayAddress(), apply, busOptions).map(Message::body)
         .recover(e -> afterFailure(target, apply, until, e))
         .onComplete(ar -> settle(result, ar));
     Polls.until(vertx, () -> result.future().isComplete() || hasMovedOff(target), busOptions.getSendTimeout())
@@ -191,7 +201,11 @@ final class ControlPipeline {
     return result.future();
   }
 
-  private Future<Void> afterFailure(String target, RelayControlRequest apply, long until, Throwable e) {
+  private Future<SessionControlReply> afterFailure(String target, RelayControlRequest apply, long until,
+                                                   Throwable e) {
+    if (ControlErrors.isRefusal(e)) {
+      return Future.failedFuture(e);
+    }
     LOG.warn("[Gateway] {} of {} failed at relay {}: {}", apply.control(), sessionId, target,
         ControlErrors.describe(e));
     if (e instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND) {
@@ -225,9 +239,9 @@ final class ControlPipeline {
     return Future.failedFuture(e);
   }
 
-  private static void settle(Promise<Void> result, AsyncResult<Void> ar) {
+  private static void settle(Promise<SessionControlReply> result, AsyncResult<SessionControlReply> ar) {
     if (ar.succeeded()) {
-      result.tryComplete();
+      result.tryComplete(ar.result());
     } else {
       result.tryFail(ar.cause());
     }
@@ -251,19 +265,10 @@ final class ControlPipeline {
    * Sends {@code apply} again to the relay the session moved to from {@code failed}, or fails with {@code e}
    * (null: the session is still at {@code failed}, or at none).
    */
-  private Future<Void> retryElsewhere(String failed, RelayControlRequest apply, Throwable e) {
+  private Future<SessionControlReply> retryElsewhere(String failed, RelayControlRequest apply, Throwable e) {
     String now = route.relayNode();
     return now == null || now.equals(failed)
         ? Future.failedFuture(e != null ? e : new ReplyException(ReplyFailure.NO_HANDLERS, "no relay holds the session"))
-        : BusRequests.request(vertx, route.relayAddress(), apply, busOptions).mapEmpty();
-  }
-
-  /** A session without an upstream (awaiting resume): the state changed; the client is told from here. */
-  private Future<Void> applyWithoutUpstream(Control control, SessionSnapshot session, boolean duplicate) {
-    if (!duplicate) {
-      ServerEvents.afterControl(control, session)
-          .ifPresent(event -> outbox.emit(event, control == Control.END ? CloseCode.NORMAL.code() : 0));
-    }
-    return Future.succeededFuture();
+        : BusRequests.<SessionControlReply>request(vertx, route.relayAddress(), apply, busOptions).map(Message::body);
   }
 }

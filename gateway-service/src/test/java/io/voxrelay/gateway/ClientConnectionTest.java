@@ -63,7 +63,7 @@ class ClientConnectionTest {
   private void connect(Map<String, String> env) {
     BusCodecs.register(vertx);
     SessionSnapshot session = new SessionSnapshot("s1", "i", List.of("Q?"), 0, false, false, false, false, null,
-        "gw-1", 0, 0, List.of(), 0, 0);
+        "gw-1", 0, 0, List.of(), 0);
     vertx.eventBus().<ConnectSession>consumer(Addresses.SESSION_CONNECT, m -> vertx.setTimer(
         Math.max(1, connectDelayMs), t -> m.reply(new SessionConnected(session, "tok-2", false,
             new Replay(List.of(NumberedEvent.of("{\"type\":\"stored\"}", EventSeq.durable(1))), false,

@@ -61,7 +61,7 @@ class ClientHandshakeTest {
 
   private static SessionSnapshot session(boolean awaitingResume) {
     return new SessionSnapshot("s1", "i", List.of("Q?"), 0, false, awaitingResume, false, false, null, "gw-1", 0, 0,
-        List.of(), 0, 0);
+        List.of(), 0);
   }
 
   private void sessionAnswers(SessionConnected connected, int failure) {

@@ -47,8 +47,8 @@ class ControlPipelineTest {
   private final List<String> received = new CopyOnWriteArrayList<>();
   private final List<String> emitted = new CopyOnWriteArrayList<>();
   private final List<String> local = new CopyOnWriteArrayList<>();
-  private final List<Message<SessionControlRequest>> heldSession = new CopyOnWriteArrayList<>();
-  private boolean holdSession;
+  private final List<Message<RelayControlRequest>> heldRelay = new CopyOnWriteArrayList<>();
+  private boolean holdRelay;
   private final List<String> reopened = new CopyOnWriteArrayList<>();
 
   ControlPipelineTest() {
@@ -70,15 +70,27 @@ class ControlPipelineTest {
 
   static SessionSnapshot session(boolean paused, boolean awaitingResume) {
     return new SessionSnapshot("s1", "i", List.of("Q1?", "Q2?"), 0, paused, awaitingResume, false, false, null,
-        "gw-1", 0, 0, List.of(), 0, 0);
+        "gw-1", 0, 0, List.of(), 0);
   }
 
   /** The session service's end: applies every control to a snapshot, or refuses with {@code failure}. */
   private void sessionAnswers(SessionSnapshot after, int failure) {
     vertx.eventBus().<SessionControlRequest>consumer(Addresses.SESSION_CONTROL, m -> {
       received.add("session " + m.body().control() + "#" + m.body().clientSeq());
-      if (holdSession) {
-        heldSession.add(m);
+      if (failure != 0) {
+        m.fail(failure, "refused: " + m.body().control());
+      } else {
+        m.reply(new SessionControlReply(after, false));
+      }
+    });
+  }
+
+  /** The relay's end: carries out every control and answers the session after it, or refuses with {@code failure}. */
+  private void relayAnswers(String node, SessionSnapshot after, int failure) {
+    vertx.eventBus().<RelayControlRequest>consumer(Addresses.relayNode(node), m -> {
+      received.add("relay " + node + " " + m.body().control() + "#" + m.body().clientSeq());
+      if (holdRelay) {
+        heldRelay.add(m);
       } else if (failure != 0) {
         m.fail(failure, "refused: " + m.body().control());
       } else {
@@ -88,10 +100,7 @@ class ControlPipelineTest {
   }
 
   private void relayAnswers(String node) {
-    vertx.eventBus().<RelayControlRequest>consumer(Addresses.relayNode(node), m -> {
-      received.add("relay " + node + " " + m.body().control() + "#" + m.body().clientSeq());
-      m.reply(null);
-    });
+    relayAnswers(node, session(false, false), 0);
   }
 
 
@@ -129,61 +138,76 @@ class ControlPipelineTest {
   }
 
   @Test
-  @DisplayName("each control reaches the session service only after the one before it was carried out")
+  @DisplayName("each control goes to the relay holding the session, in one pass, only after the one before it was "
+      + "carried out")
   void inOrder() {
     sessionAnswers(session(false, false), 0);
     relayAnswers("r1");
-    holdSession = true;
+    holdRelay = true;
     ControlPipeline pipeline = pipeline("r1", session(false, false));
     submit(pipeline, Control.NEXT_QUESTION, 1);
     submit(pipeline, Control.TEXT, 2);
-    Await.until("the first reached the session service", Duration.ofSeconds(5), () -> heldSession.size() == 1);
+    Await.until("the first reached the relay", Duration.ofSeconds(5), () -> heldRelay.size() == 1);
     Await.sleep(100);
-    assertThat(received).as("the second waits for the first").containsExactly("session NEXT_QUESTION#1");
-    holdSession = false;
-    heldSession.get(0).reply(new SessionControlReply(session(false, false), false));
-    Await.until("both carried out", Duration.ofSeconds(5), () -> received.size() == 4);
-    assertThat(received).containsExactly("session NEXT_QUESTION#1", "relay r1 NEXT_QUESTION#1", "session TEXT#2",
-        "relay r1 TEXT#2");
+    assertThat(received).as("the second waits for the first").containsExactly("relay r1 NEXT_QUESTION#1");
+    holdRelay = false;
+    heldRelay.get(0).reply(new SessionControlReply(session(false, false), false));
+    Await.until("both carried out", Duration.ofSeconds(5), () -> received.size() == 2);
+    Await.sleep(100);
+    assertThat(received).as("the session service is not asked: the relay stores what it carries out")
+        .containsExactly("relay r1 NEXT_QUESTION#1", "relay r1 TEXT#2");
   }
 
   @Test
   @DisplayName("a pause gates audio at once; the gate then follows the session's own flag")
   void audioGate() {
-    sessionAnswers(session(true, false), 0);
     relayAnswers("r1");
-    holdSession = true;
+    holdRelay = true;
     ControlPipeline pipeline = pipeline("r1", session(false, false));
     assertThat(Await.onLoop(vertx, pipeline::audioGated)).isFalse();
     submit(pipeline, Control.PAUSE, 1);
-    assertThat(Await.onLoop(vertx, pipeline::audioGated)).as("before the session service answered").isTrue();
-    Await.until("held", Duration.ofSeconds(5), () -> heldSession.size() == 1);
-    heldSession.get(0).reply(new SessionControlReply(session(false, false), false));
-    Await.until("carried out", Duration.ofSeconds(5), () -> received.size() == 2);
+    assertThat(Await.onLoop(vertx, pipeline::audioGated)).as("before the relay answered").isTrue();
+    Await.until("held", Duration.ofSeconds(5), () -> heldRelay.size() == 1);
+    heldRelay.get(0).reply(new SessionControlReply(session(false, false), false));
     Await.until("the gate follows the snapshot", Duration.ofSeconds(5), () -> !Await.onLoop(vertx, pipeline::audioGated));
   }
 
   @Test
   @DisplayName("a refused control becomes a stored error the client can act on; the gate stays closed")
   void refused() {
-    sessionAnswers(null, BusFailure.CONFLICT);
+    relayAnswers("r1", null, BusFailure.CONFLICT);
     ControlPipeline pipeline = pipeline("r1", session(false, false));
     submit(pipeline, Control.PAUSE, 1);
     Await.until("the error was emitted", Duration.ofSeconds(5), () -> emitted.size() == 1);
     assertThat(Json.parse(emitted.get(0)).path("code").asText()).isEqualTo("invalid_state");
     assertThat(Json.parse(emitted.get(0)).path("message").asText()).isEqualTo("refused: PAUSE");
     assertThat(Await.onLoop(vertx, pipeline::audioGated)).as("a failed pause keeps audio back").isTrue();
+    assertThat(received).as("a refusal is not sent elsewhere").containsExactly("relay r1 PAUSE#1");
   }
 
   @Test
   @DisplayName("a connection a newer one replaced hears so on its own socket, and nothing is stored")
   void superseded() {
-    sessionAnswers(null, BusFailure.SUPERSEDED);
+    relayAnswers("r1", null, BusFailure.SUPERSEDED);
     ControlPipeline pipeline = pipeline("r1", session(false, false));
     submit(pipeline, Control.NEXT_QUESTION, 1);
     Await.until("told", Duration.ofSeconds(5), () -> local.size() == 1);
     assertThat(Json.parse(local.get(0)).path("code").asText()).isEqualTo("replaced");
     assertThat(emitted).isEmpty();
+  }
+
+  @Test
+  @DisplayName("an end the relay cannot confirm is applied by the session service, and the client is told")
+  void endWithoutTheRelay() {
+    SessionSnapshot ended = new SessionSnapshot("s1", "i", List.of("Q1?", "Q2?"), 0, false, false, false, true, null,
+        "gw-1", 0, 0, List.of(), 1);
+    sessionAnswers(ended, 0);
+    vertx.eventBus().<RelayControlRequest>consumer(Addresses.relayNode("r1"), m -> received.add("relay r1 (silent)"));
+    ControlPipeline pipeline = pipeline("r1", session(false, false));
+    submit(pipeline, Control.END, 1);
+    Await.until("told", Duration.ofSeconds(15), () -> emitted.size() == 1);
+    assertThat(Json.parse(emitted.get(0)).path("type").asText()).isEqualTo("interview.ended");
+    assertThat(received).contains("session END#1");
   }
 
   @Test
@@ -199,17 +223,19 @@ class ControlPipelineTest {
     Await.until("carried out at the reopened relay", Duration.ofSeconds(5),
         () -> received.contains("relay r2 RESUME#2"));
     assertThat(reopened).containsExactly("reopen");
+    assertThat(received).as("the state first, so a relay may claim the session; then the relay carries it out")
+        .containsExactly("session NEXT_QUESTION#1", "session RESUME#2", "relay r2 RESUME#2");
   }
 
   @Test
   @DisplayName("a relay that times out is asked again while it still holds the session; the seq makes that harmless")
   void timeoutReprobesSameRelay() {
-    sessionAnswers(session(false, false), 0);
     List<Message<RelayControlRequest>> asked = new CopyOnWriteArrayList<>();
     vertx.eventBus().<RelayControlRequest>consumer(Addresses.relayNode("r1"), m -> {
       asked.add(m);
       if (asked.size() > 1) {
-        m.reply(null); // the first request is left unanswered, as a paused relay leaves it
+        // The first request is left unanswered, as a paused relay leaves it.
+        m.reply(new SessionControlReply(session(false, false), false));
       }
     });
     ControlPipeline pipeline = pipeline("r1", session(false, false));
@@ -223,7 +249,6 @@ class ControlPipelineTest {
   @Test
   @DisplayName("a relay that never answers: past the wait for an open, the client gets unavailable")
   void timeoutGivesUp() {
-    sessionAnswers(session(false, false), 0);
     List<String> asked = new CopyOnWriteArrayList<>();
     vertx.eventBus().<RelayControlRequest>consumer(Addresses.relayNode("r1"), m -> asked.add("r1"));
     ControlPipeline pipeline = pipeline("r1", session(false, false));
@@ -237,8 +262,8 @@ class ControlPipelineTest {
   @Test
   @DisplayName("at most MAX_QUEUED controls wait; more are refused on the socket")
   void bounded() {
-    sessionAnswers(session(false, false), 0);
-    holdSession = true;
+    relayAnswers("r1");
+    holdRelay = true;
     ControlPipeline pipeline = pipeline("r1", session(false, false));
     Await.onLoop(vertx, () -> {
       for (int i = 1; i <= ControlPipeline.MAX_QUEUED + 1; i++) {

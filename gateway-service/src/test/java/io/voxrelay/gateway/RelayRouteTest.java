@@ -66,7 +66,7 @@ class RelayRouteTest {
 
   private static SessionSnapshot session(String relayNode) {
     return new SessionSnapshot("s1", "i", List.of("Q?"), 0, false, false, false, false, relayNode, "gw-1", 0, 0,
-        List.of(), 0, 0);
+        List.of(), 0);
   }
 
   /** A relay end that opens the session itself. */

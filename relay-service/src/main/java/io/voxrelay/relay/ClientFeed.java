@@ -1,11 +1,14 @@
 package io.voxrelay.relay;
 
 import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.ClientControl;
 import io.voxrelay.common.bus.EventOutbox;
+import io.voxrelay.common.bus.SessionControlReply;
 import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.protocol.EventKind;
 import io.voxrelay.common.protocol.NumberedEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.List;
@@ -116,9 +119,21 @@ final class ClientFeed {
     return outbox.emit(json, closeCode);
   }
 
-  /** A finished turn's event and the turn itself, stored in one transaction, then delivered. */
+  /**
+   * A finished turn's event and the turn itself, stored in one transaction (with the client cursor moved to
+   * {@code clientSeq}, a typed turn's seq, if not 0), then delivered.
+   */
   boolean sendTurn(String doneEvent, Turn turn, long clientSeq) {
     return outbox.emitTurn(doneEvent, turn, clientSeq);
+  }
+
+  /**
+   * A client's control, stored after every event sent before it with its own event and the client cursor
+   * ({@link EventOutbox#emitControl}); its event is delivered, then the client closed with {@code closeCode} if
+   * not 0.
+   */
+  Future<SessionControlReply> sendControl(ClientControl control, int closeCode) {
+    return outbox.emitControl(control, closeCode);
   }
 
   /** A live event (audio): straight to the client, never stored or replayed. */

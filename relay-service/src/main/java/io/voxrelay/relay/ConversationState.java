@@ -61,6 +61,11 @@ final class ConversationState {
     }
   }
 
+  /** The session service's latest view of the session (its history is not the relay's: see {@link #history}). */
+  SessionSnapshot snapshot() {
+    return snapshot;
+  }
+
   /** The session's audio gate ({@link SessionSnapshot#audioGated()}), as the latest snapshot has it. */
   boolean gated() {
     return snapshot.audioGated();

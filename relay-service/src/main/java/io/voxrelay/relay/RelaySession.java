@@ -3,8 +3,10 @@ package io.voxrelay.relay;
 import io.voxrelay.common.Polls;
 import io.voxrelay.common.bus.ActivityAccumulator;
 import io.voxrelay.common.bus.Addresses;
-import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.bus.ClientControl;
 import io.voxrelay.common.bus.DurableRequests;
+import io.voxrelay.common.bus.RelayControlRequest;
+import io.voxrelay.common.bus.SessionControlReply;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.UpstreamClosed;
 import io.voxrelay.common.config.RelayConfig;
@@ -61,7 +63,7 @@ final class RelaySession implements RelayOpens.Held, SessionLife.Ends, SessionCo
     this.feed = feed;
     feed.onFenced(() -> end(SessionLife.Exit.FENCED));
     this.recorder = new TurnRecorder(state, feed, () -> end(SessionLife.Exit.UNSTORED));
-    this.turns = new TurnTaking(state, timers, snapshot.appliedClientSeq(), recorder::record);
+    this.turns = new TurnTaking(state, timers, snapshot.lastClientSeq(), recorder::record);
     this.toolCalls = new ToolCalls(snapshot.sessionId(), tools, new SessionToolHost(state, recorder, turns,
         life::isClosed, this::currentLink));
     this.billing = new SessionBilling(new UsageMeter(snapshot.sessionId(), config.model()),
@@ -82,8 +84,8 @@ final class RelaySession implements RelayOpens.Held, SessionLife.Ends, SessionCo
             config.upstreamMaxSessionMs(), config.rolloverMarginMs()),
         timers);
     upstream.supervise(supervisor);
-    this.controls = new SessionControls(vertx, epoch, config, state, turns, toolCalls, life, supervisor::current,
-        this);
+    this.controls = new SessionControls(config.upstreamDefaults(), state, turns,
+        () -> toolCalls.cancelAll("the user paused the interview", true), life, supervisor::current, this);
     this.input = new ClientInput(life, state, feed, cuts, supervisor::current, activity, timers, this::live);
     turns.holdTextsWhile(toolCalls::running);
     turns.holdAnswersFor(() -> rateLimits.waitMs(timers.now()));
@@ -132,11 +134,6 @@ final class RelaySession implements RelayOpens.Held, SessionLife.Ends, SessionCo
     return state.sessionId();
   }
 
-  /** The client connection this session's events go to, or null while none is attached. */
-  String connectionId() {
-    return feed.connectionId();
-  }
-
   /**
    * {@code usage}: a response of a session with limits was billed (its usage should reach the session
    * service, which enforces the limits, soon); {@code reached}: by this relay's own count the session reached
@@ -171,9 +168,20 @@ final class RelaySession implements RelayOpens.Held, SessionLife.Ends, SessionCo
     return input;
   }
 
-  /** Carries out a control upstream ({@link SessionControls#apply}). */
-  Future<Void> apply(Control control, String text, long clientSeq, SessionSnapshot snapshot) {
-    return controls.apply(control, text, clientSeq, snapshot);
+  /** Carries out a client's control ({@link SessionControls#apply}). */
+  Future<SessionControlReply> apply(RelayControlRequest request) {
+    return controls.apply(request);
+  }
+
+  @Override
+  public Future<SessionControlReply> storeControl(ClientControl control, int closeCode) {
+    return feed.sendControl(control, closeCode);
+  }
+
+  /** The client connection this session's events go to, or null while none is attached. */
+  @Override
+  public String connectionId() {
+    return feed.connectionId();
   }
 
   @Override

@@ -29,6 +29,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -229,10 +231,16 @@ public final class RelayVerticle extends VerticleBase {
         message.fail(BusFailure.UNAVAILABLE, NO_LEASE);
         return;
       }
-      session.apply(control.control(), control.text(), control.clientSeq(), control.session())
-          .onSuccess(v -> message.reply(null))
-          .onFailure(e -> message.fail(e instanceof SessionControls.Moving ? BusFailure.MOVING : BusFailure.UNAVAILABLE,
-              e.getMessage()));
+      session.apply(control)
+          .onSuccess(message::reply)
+          .onFailure(e -> {
+            if (e instanceof ReplyException refused && refused.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+              message.fail(refused.failureCode(), refused.getMessage());
+            } else {
+              message.fail(e instanceof SessionControls.Moving ? BusFailure.MOVING : BusFailure.UNAVAILABLE,
+                  e.getMessage());
+            }
+          });
     }
   }
 

@@ -1,40 +1,53 @@
 package io.voxrelay.relay;
 
-import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
-import io.voxrelay.common.bus.BusRequests;
+import io.voxrelay.common.bus.ClientControl;
 import io.voxrelay.common.bus.Control;
-import io.voxrelay.common.bus.ControlsWithdrawn;
-import io.voxrelay.common.bus.DurableRequests;
-import io.voxrelay.common.bus.RelayControlDone;
-import io.voxrelay.common.bus.SessionSnapshot;
-import io.voxrelay.common.bus.WithdrawControls;
-import io.voxrelay.common.config.RelayConfig;
+import io.voxrelay.common.bus.ControlFit;
+import io.voxrelay.common.bus.RelayControlRequest;
+import io.voxrelay.common.bus.SessionControlReply;
+import io.voxrelay.common.bus.UpstreamOptions;
 import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * One relay session's controls: a client's control or typed turn carried out upstream once per client seq,
- * recorded in the store under the relay's claim, and typed turns taken back when they could not enter in time.
- * Confined to the relay verticle's event loop.
+ * One relay session's controls, in one pass: a client's control is stored with its event and the client cursor
+ * (the session service checks it against the stored state), then carried out upstream; a typed turn is checked
+ * here ({@link ControlFit}) and waits for its moment ({@link TurnTaking}), to be stored when it enters the
+ * conversation. Each client seq is carried out once: the cursor is mirrored here, and a resend while its control
+ * is being stored waits for that. Typed turns that could not enter in time are taken back. Confined to the relay
+ * verticle's event loop.
  */
 final class SessionControls {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionControls.class);
+  /** Controls being stored at once, at most: a gateway sends one connection's controls one after another. */
+  static final int MAX_STORING = 8;
 
   /** What the controls need from their session. */
   interface Host {
     /** Sends the client an event (stored and replayed), then closes its socket with {@code closeCode} (0: none). */
     void toClient(String json, int closeCode);
+
+    /**
+     * Stores {@code control} after every event sent before it: its state change, its event (delivered, then a
+     * close with {@code closeCode} if not 0) and the client cursor, in one transaction. Completes with the session
+     * after it; fails with the store's refusal.
+     */
+    Future<SessionControlReply> storeControl(ClientControl control, int closeCode);
+
+    /** The client connection events go to now, or null while none is attached. */
+    String connectionId();
 
     /** The session ends by {@code exit} ({@link SessionLife}). */
     void end(SessionLife.Exit exit);
@@ -43,117 +56,137 @@ final class SessionControls {
     void active();
   }
 
-  private final Vertx vertx;
   private final String sessionId;
-  private final long epoch;
-  private final RelayConfig config;
+  private final UpstreamOptions defaults;
   private final ConversationState state;
   private final TurnTaking turns;
-  private final ToolCalls toolCalls;
+  private final Runnable cancelToolCalls;
   private final SessionLife life;
-  private final Supplier<UpstreamLink> link;
+  private final Supplier<UpstreamChannel> link;
   private final Host host;
+  private final Map<Long, Future<SessionControlReply>> storing = new HashMap<>();
 
-  SessionControls(Vertx vertx, long epoch, RelayConfig config, ConversationState state, TurnTaking turns,
-                  ToolCalls toolCalls, SessionLife life, Supplier<UpstreamLink> link, Host host) {
-    this.vertx = vertx;
+  /**
+   * @param defaults        the relay's upstream session options (a session's own override them)
+   * @param cancelToolCalls cancels the tool calls under way (a pause)
+   * @param link            the current upstream link, or null while there is none
+   */
+  SessionControls(UpstreamOptions defaults, ConversationState state, TurnTaking turns, Runnable cancelToolCalls,
+                  SessionLife life, Supplier<UpstreamChannel> link, Host host) {
     this.sessionId = state.sessionId();
-    this.epoch = epoch;
-    this.config = config;
+    this.defaults = defaults;
     this.state = state;
     this.turns = turns;
-    this.toolCalls = toolCalls;
+    this.cancelToolCalls = cancelToolCalls;
     this.life = life;
     this.link = link;
     this.host = host;
   }
 
   /**
-   * Carries out a control upstream, given the session state after it.
+   * Carries out a client's control, once per client seq.
    *
-   * @return a failed future when the control cannot be carried out now ({@link Moving} while the session is
-   *         handed over; otherwise no upstream link, or too many typed turns waiting)
+   * @return the session after it; a failed future when it cannot be carried out now ({@link Moving} while the
+   *         session is handed over; a {@link ReplyException} with a {@link BusFailure} code when it does not fit
+   *         the session; otherwise no upstream link, or too many controls or typed turns waiting)
    */
-  Future<Void> apply(Control control, String text, long clientSeq, SessionSnapshot snapshot) {
+  Future<SessionControlReply> apply(RelayControlRequest request) {
     if (life.isLeaving()) {
       return Future.failedFuture(new Moving());
     }
-    state.update(snapshot);
     host.active();
-    if (turns.seen(clientSeq)) {
-      return Future.succeededFuture();
+    long seq = request.clientSeq();
+    Future<SessionControlReply> underWay = storing.get(seq);
+    if (underWay != null) {
+      return underWay;
     }
-    if (control == Control.TEXT) {
-      if (!turns.acceptText(text, clientSeq)) {
-        return Future.failedFuture("too many typed turns are waiting for an answer");
-      }
-      turns.progress(link.get());
-      return Future.succeededFuture();
+    if (turns.seen(seq)) {
+      return Future.succeededFuture(new SessionControlReply(state.snapshot(), true));
     }
-    if (control == Control.END) {
-      turns.accepted(clientSeq);
-      ServerEvents.afterControl(control, snapshot).ifPresent(e -> host.toClient(e, CloseCode.NORMAL.code()));
-      LOG.info("[Relay] interview {} ended by the client", sessionId);
-      host.end(SessionLife.Exit.ENDED);
-      return Future.succeededFuture();
+    String attached = host.connectionId();
+    if (request.connectionId() != null && attached != null && !request.connectionId().equals(attached)) {
+      return refused(BusFailure.SUPERSEDED, "a newer connection took this session over");
     }
-    UpstreamLink current = link.get();
-    if (current == null) {
+    return request.control() == Control.TEXT ? acceptText(request.text(), seq) : store(request.control(), seq,
+        request.connectionId());
+  }
+
+  private Future<SessionControlReply> acceptText(String text, long seq) {
+    ControlFit.Refusal refusal = ControlFit.check(Control.TEXT, state.snapshot());
+    if (refusal != null) {
+      return refused(refusal.code(), refusal.message());
+    }
+    if (!turns.acceptText(text, seq)) {
+      return Future.failedFuture("too many typed turns are waiting for an answer");
+    }
+    turns.progress(link.get());
+    return Future.succeededFuture(new SessionControlReply(state.snapshot(), false));
+  }
+
+  private Future<SessionControlReply> store(Control control, long seq, String connectionId) {
+    if (control != Control.END && link.get() == null) {
+      // Nothing is stored: the client sends it again, and it is carried out on the link that opens.
       return Future.failedFuture("the AI service is reconnecting");
     }
-    UpstreamControls.apply(current, control, state, config.upstreamDefaults(), turns);
+    if (storing.size() >= MAX_STORING) {
+      return Future.failedFuture("too many controls are under way");
+    }
+    Future<SessionControlReply> stored = host.storeControl(new ClientControl(control, seq, connectionId),
+            control == Control.END ? CloseCode.NORMAL.code() : 0)
+        .map(reply -> carryOut(control, seq, reply))
+        .recover(e -> Future.failedFuture(asReply(e)));
+    if (seq > 0 && !stored.isComplete()) {
+      storing.put(seq, stored);
+      stored.onComplete(ar -> storing.remove(seq));
+    }
+    return stored;
+  }
+
+  /** The control is stored (its event is on its way to the client): the upstream follows the new state. */
+  private SessionControlReply carryOut(Control control, long seq, SessionControlReply reply) {
+    turns.accepted(seq);
+    if (reply.duplicate() || life.isClosed()) {
+      return reply;
+    }
+    state.update(reply.session());
+    if (control == Control.END) {
+      LOG.info("[Relay] interview {} ended by the client", sessionId);
+      host.end(SessionLife.Exit.ENDED);
+      return reply;
+    }
+    UpstreamChannel current = link.get();
+    if (current != null) {
+      // A link that opens later is configured from the state, which has the control already.
+      UpstreamControls.apply(current, control, state, defaults, turns);
+    }
     if (control == Control.PAUSE) {
-      toolCalls.cancelAll("the user paused the interview", true);
+      cancelToolCalls.run();
     }
-    turns.accepted(clientSeq);
-    if (clientSeq > 0) {
-      recordApplied(clientSeq);
-    }
-    ServerEvents.afterControl(control, snapshot).ifPresent(e -> host.toClient(e, 0));
     turns.progress(current);
-    return Future.succeededFuture();
+    return reply;
   }
 
   /**
-   * Records in the store that this relay carried out {@code clientSeq}, retried until acknowledged: a relay
-   * taking the session over later does not carry it out again. Refused as fenced: this relay lost the session.
+   * Takes back typed turns that could not enter the conversation in time: none is stored, so the client cursor
+   * is below them; the client is told of each (a stored error carrying its seq) and sends it again.
    */
-  private void recordApplied(long clientSeq) {
-    DurableRequests.request(vertx, Addresses.SESSION_CONTROL_APPLIED, new RelayControlDone(sessionId, clientSeq,
-            epoch), DurableRequests.Policy.standard(config.busTimeoutMs()))
-        .onFailure(e -> {
-          if (isFenced(e)) {
-            host.end(SessionLife.Exit.FENCED);
-          } else {
-            LOG.warn("[Relay] carrying out client message {} of {} was not recorded: {}", clientSeq, sessionId,
-                e.getMessage());
-          }
-        });
+  void withdraw(List<Long> seqs) {
+    seqs.forEach(seq -> host.toClient(ServerEvents.turnWithdrawn(seq), 0));
   }
 
   /**
-   * Takes back typed turns that could not enter the conversation in time: the session service forgets it
-   * processed {@code seqs}, then the client is told of each (a stored error carrying its seq) and sends it
-   * again. Refused as fenced: this relay lost the session.
+   * A failure as the gateway reads it: the store's refusal keeps its code; a fenced claim says this relay does
+   * not hold the session ({@link BusFailure#NOT_FOUND}), so the control goes where the session moves.
    */
-  Future<Boolean> withdraw(List<Long> seqs) {
-    return BusRequests.<ControlsWithdrawn>request(vertx, Addresses.SESSION_WITHDRAW_CONTROLS,
-            new WithdrawControls(sessionId, epoch, seqs), new DeliveryOptions().setSendTimeout(config.busTimeoutMs()))
-        .map(reply -> {
-          if (reply.body().withdrawn()) {
-            seqs.forEach(seq -> host.toClient(ServerEvents.turnWithdrawn(seq), 0));
-          }
-          return reply.body().withdrawn();
-        })
-        .onFailure(e -> {
-          if (isFenced(e)) {
-            host.end(SessionLife.Exit.FENCED);
-          }
-        });
+  private static Throwable asReply(Throwable e) {
+    if (e instanceof ReplyException re && re.failureCode() == BusFailure.FENCED) {
+      return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusFailure.NOT_FOUND, "this relay lost the session");
+    }
+    return e;
   }
 
-  private static boolean isFenced(Throwable e) {
-    return e instanceof ReplyException re && re.failureCode() == BusFailure.FENCED;
+  private static Future<SessionControlReply> refused(int code, String message) {
+    return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message));
   }
 
   /** A control refused because the session is moving to another relay: the gateway sends it there. */

@@ -32,19 +32,20 @@ final class TurnTaking {
   /** T_answer: an owed answer that has not begun by then (since owed, or since last asked for) is asked again. */
   static final long ANSWER_WAIT_MS = 5_000;
 
-  /** Where a typed turn goes once it enters the conversation: recorded, with the client seq it carried out. */
+  /**
+   * Where a typed turn goes once it enters the conversation: recorded, with the client seq it carried out (the
+   * client cursor moves to it as it is stored).
+   */
   interface Recorder {
     void record(Turn turn, long clientSeq);
   }
 
   /**
-   * Takes back typed turns that waited too long to enter, client seqs {@code seqs}: the session service
-   * forgets it processed them (only if it processed nothing after or among them), and the client is told, so
-   * it sends them again under the same seqs.
+   * Takes back typed turns that waited too long to enter, client seqs {@code seqs} (none of them stored, so the
+   * client cursor is below them): the client is told, so it sends them again under the same seqs.
    */
   interface Withdrawal {
-    /** Completes with true once they are withdrawn, false when they cannot be (another control came after or among them). */
-    io.vertx.core.Future<Boolean> withdraw(List<Long> seqs);
+    void withdraw(List<Long> seqs);
   }
 
   /** Where the typed turns waiting here are counted (the relay's metrics). */
@@ -63,27 +64,25 @@ final class TurnTaking {
   private final AnswerTracker answers = new AnswerTracker();
   private final Deque<WaitingText> waitingTexts = new ArrayDeque<>();
   /**
-   * The highest client seq accepted here (carried out, or a typed turn waiting its turn): a control resent
-   * after a reconnect is carried out once.
+   * The highest client seq accepted here (carried out, or a typed turn waiting its turn), from the session's
+   * client cursor when the session came here: a control resent after a reconnect is carried out once.
    */
   private long lastAcceptedClientSeq;
   /** While true (a tool call is under way), typed turns wait: the model answers the call first. */
   private BooleanSupplier holdTexts = () -> false;
-  private Withdrawal withdrawal = seqs -> io.vertx.core.Future.succeededFuture(false);
+  private Withdrawal withdrawal = seqs -> { };
   private WaitGauge gauge = (session, count, since) -> { };
   private final AnswerRequests asking;
   private long enterTimer = -1;
   /** The link the last move was made on: the timers act on it. */
   private UpstreamChannel lastLink;
-  /** A withdrawal is under way: no waiting typed turn enters until it is settled. */
-  private boolean withdrawing;
   /** What the oldest waiting typed turn waited for when it was last logged. */
   private String loggedWait;
 
-  TurnTaking(ConversationState state, Timers timers, long appliedClientSeq, Recorder recorder) {
+  TurnTaking(ConversationState state, Timers timers, long clientCursor, Recorder recorder) {
     this.state = state;
     this.timers = timers;
-    this.lastAcceptedClientSeq = appliedClientSeq;
+    this.lastAcceptedClientSeq = clientCursor;
     this.recorder = recorder;
     this.asking = new AnswerRequests(state, timers, answers, () -> lastLink, () -> progress(lastLink));
   }
@@ -193,7 +192,7 @@ final class TurnTaking {
       return;
     }
     if (answers.pending() == 0 && !link.activity().responseActive() && !holdTexts.getAsBoolean()
-        && !withdrawing && !waitingTexts.isEmpty()) {
+        && !waitingTexts.isEmpty()) {
       WaitingText next = waitingTexts.poll();
       Turn turn = new Turn(RealtimeClientEvents.newItemId(), Turn.USER, next.text());
       link.send(RealtimeClientEvents.conversationItemCreate(turn.itemId(), turn.role(), turn.text()));
@@ -227,7 +226,7 @@ final class TurnTaking {
    * no other control came after or among them (taking them back would then change the order the client sent).
    */
   private void withdrawWaiting() {
-    if (waitingTexts.isEmpty() || withdrawing) {
+    if (waitingTexts.isEmpty()) {
       return;
     }
     List<WaitingText> all = List.copyOf(waitingTexts);
@@ -238,23 +237,14 @@ final class TurnTaking {
           + "among them)", state.sessionId(), ENTER_WAIT_MS);
       return;
     }
-    withdrawing = true;
     List<Long> seqs = all.stream().map(WaitingText::clientSeq).toList();
     LOG.warn("[Relay] typed turns {} of {} could not enter the conversation within {} ms ({}); withdrawing them",
         seqs, state.sessionId(), ENTER_WAIT_MS, waitReason(lastLink));
-    withdrawal.withdraw(seqs).onComplete(ar -> {
-      withdrawing = false;
-      if (ar.succeeded() && ar.result()) {
-        waitingTexts.removeIf(w -> seqs.contains(w.clientSeq()));
-        lastAcceptedClientSeq = Math.min(lastAcceptedClientSeq, first - 1);
-      } else {
-        // Still here: they enter when they can (the error was not sent, so the client does not send them again).
-        LOG.debug("[Relay] typed turns {} of {} were not withdrawn: {}", seqs, state.sessionId(),
-            ar.failed() ? ar.cause().getMessage() : "a later control was processed");
-      }
-      watchEntry();
-      progress(lastLink);
-    });
+    waitingTexts.clear();
+    lastAcceptedClientSeq = first - 1;
+    withdrawal.withdraw(seqs);
+    watchEntry();
+    progress(lastLink);
   }
 
   /** What the oldest waiting typed turn waits for, in words (for the log). */
@@ -276,7 +266,7 @@ final class TurnTaking {
     if (holdTexts.getAsBoolean()) {
       return "a tool call to finish";
     }
-    return withdrawing ? "its withdrawal" : "nothing: it enters now";
+    return "nothing: it enters now";
   }
 
   /** Counts the typed turns waiting here, and logs at DEBUG what the oldest waits for when that changes. */

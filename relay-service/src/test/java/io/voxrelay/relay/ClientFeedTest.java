@@ -79,7 +79,7 @@ class ClientFeedTest {
     Await.until("delivered", Duration.ofSeconds(5), () -> atGateway.size() == 1);
     assertThat(stored).hasSize(1);
     assertThat(stored.get(0).turns()).containsExactly(turn);
-    assertThat(stored.get(0).appliedClientSeq()).isEqualTo(4);
+    assertThat(stored.get(0).clientSeq()).as("the typed turn moves the client cursor").isEqualTo(4);
     assertThat(atGateway.get(0).seq()).isEqualTo(EventSeq.durable(4));
     Await.onLoop(vertx, () -> feed.send(ServerEvents.speechStarted(), 0));
     Await.until("delivered", Duration.ofSeconds(5), () -> atGateway.size() == 2);

@@ -16,7 +16,7 @@ class ConversationStateTest {
 
   static SessionSnapshot snapshot(String id, boolean paused, boolean awaitingResume, int question, List<Turn> history) {
     return new SessionSnapshot(id, "Be kind.", List.of("Q1?", "Q2?"), question, paused, awaitingResume, false, false,
-        null, null, 0, 0, history, 0, 0);
+        null, null, 0, 0, history, 0);
   }
 
   @Test

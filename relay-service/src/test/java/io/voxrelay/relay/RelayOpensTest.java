@@ -106,7 +106,7 @@ class RelayOpensTest {
 
   private static OpenUpstream open(String sessionId, String connectionId) {
     SessionSnapshot snapshot = new SessionSnapshot(sessionId, "i", List.of("Q?"), 0, false, false, false, false, null,
-        "gw-1", 0, 0, List.of(), 0, 0);
+        "gw-1", 0, 0, List.of(), 0);
     return new OpenUpstream(sessionId, "gw-1", connectionId, snapshot, null, 0, 0, false);
   }
 

@@ -19,7 +19,7 @@ class SessionUpdateTest {
   private static JsonNode update(UpstreamOptions own) {
     SessionSnapshot base = ConversationStateTest.snapshot("s1", false, false, 0, List.of());
     SessionSnapshot snapshot = new SessionSnapshot(base.sessionId(), base.instructions(), base.questions(), 0, false,
-        false, false, false, null, null, 0, 0, List.of(), 0, 0, SessionTools.NONE, own, null, null);
+        false, false, false, null, null, 0, 0, List.of(), 0, SessionTools.NONE, own, null, null);
     return Json.parse(RealtimeClientEvents.sessionUpdate(new ConversationState(snapshot), UpstreamDefaultsForTest.DEFAULTS));
   }
 

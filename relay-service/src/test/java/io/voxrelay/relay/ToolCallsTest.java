@@ -240,7 +240,7 @@ class ToolCallsTest {
   void upstreamShapes() {
     SessionSnapshot base = ConversationStateTest.snapshot("s1", false, false, 0, List.of());
     SessionSnapshot snapshot = new SessionSnapshot(base.sessionId(), base.instructions(), base.questions(), 0, false,
-        false, false, false, null, null, 0, 0, List.of(), 0, 0,
+        false, false, false, null, null, 0, 0, List.of(), 0,
         new SessionTools(TOOLS.tools(), "record_score"), io.voxrelay.common.bus.UpstreamOptions.NONE, null, null);
     JsonNode update = Json.parse(RealtimeClientEvents.sessionUpdate(new ConversationState(snapshot), UpstreamDefaultsForTest.DEFAULTS));
     assertThat(update.path("session").path("tools")).hasSize(2);

@@ -1,7 +1,7 @@
 package io.voxrelay.session;
 
 import io.voxrelay.common.bus.Addresses;
-import io.voxrelay.common.bus.BusFailure;
+import io.voxrelay.common.bus.ClientControl;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.EmitEvents;
 import io.voxrelay.common.bus.EmittedEvents;
@@ -48,22 +48,19 @@ final class ConversationHandlers {
   }
 
   /**
-   * Applies a control once per client seq: a resend of a seq already processed changes nothing and is
-   * answered as a duplicate. Only the session's live connection may control it.
+   * Applies a control to a session no relay holds, once per client seq: a resend of a seq processed already
+   * changes nothing and is answered as a duplicate. Only the session's live connection may control it. A resume
+   * does not move the client cursor: it opens a relay, which carries it out and stores it as any control.
    */
   Future<SessionControlReply> control(SessionControlRequest request) {
     long now = clock.millis();
+    ClientControl from = new ClientControl(request.control(), request.clientSeq(), request.connectionId());
     boolean[] duplicate = new boolean[1];
     return store.sessions().update(request.sessionId(), s -> {
-          if (request.connectionId() != null && !request.connectionId().equals(s.connectionId())) {
-            throw new ControlRules.Refused(BusFailure.SUPERSEDED, "a newer connection took this session over");
-          }
-          duplicate[0] = request.clientSeq() > 0 && request.clientSeq() <= s.lastClientSeq();
-          if (duplicate[0]) {
-            return s;
-          }
-          SessionRecord applied = ControlRules.apply(s, request.control(), now);
-          return request.clientSeq() > 0 ? applied.toBuilder().lastClientSeq(request.clientSeq()).build() : applied;
+          SessionRecord after = ControlRules.applyFrom(s, from, now);
+          duplicate[0] = after == s;
+          return request.control() == Control.RESUME && !duplicate[0]
+              ? after.toBuilder().lastClientSeq(s.lastClientSeq()).build() : after;
         })
         // Only a resume may open a new upstream (from the gateway), which needs the conversation to restore.
         .compose(session -> request.control() == Control.RESUME ? store.sessions().find(session.sessionId())
@@ -71,10 +68,14 @@ final class ConversationHandlers {
         .map(session -> new SessionControlReply(session.snapshot(), duplicate[0]));
   }
 
+  /** Events, with the turns they finish, or a client's control a relay carried out: stored in one transaction. */
   private Future<EmittedEvents> emit(EmitEvents request) {
-    return store.events().appendEvents(request.sessionId(), request.emitKey(), request.relayEpoch(), request.events(),
-            request.turns(), request.appliedClientSeq(), clock.millis())
-        .map(EmittedEvents::new);
+    long now = clock.millis();
+    return request.control() != null
+        ? store.events().storeControl(request.sessionId(), request.emitKey(), request.relayEpoch(), request.control(),
+            now)
+        : store.events().appendEvents(request.sessionId(), request.emitKey(), request.relayEpoch(), request.events(),
+            request.turns(), request.clientSeq(), now).map(EmittedEvents::new);
   }
 
   private Future<SessionSnapshot> get(String sessionId) {

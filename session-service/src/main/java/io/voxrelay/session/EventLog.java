@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
-import static io.voxrelay.session.Sql.bindLater;
-import static io.voxrelay.session.Sql.later;
 
 /**
  * A session's durable event stream ({@code session_events}): events numbered gap-free and stored with the
@@ -42,75 +40,79 @@ final class EventLog {
    * is older than the session's fails with {@link StaleClaim}, and nothing is written either.
    */
   List<NumberedEvent> append(Connection c, String sessionId, String emitKey, long relayEpoch, List<String> events,
-                             List<Turn> turns, long appliedClientSeq, long now) throws SQLException {
-    return Sql.inTransaction(c, () -> {
-      long last;
-      long epoch;
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE sessions SET last_event_seq = last_event_seq + ? WHERE session_id = ?")) {
-        ps.setLong(1, events.size() * EventSeq.STRIDE);
-        ps.setString(2, sessionId);
-        if (ps.executeUpdate() != 1) {
-          throw new NoSuchElementException("no session " + sessionId);
-        }
+                             List<Turn> turns, long clientSeq, long now) throws SQLException {
+    return Sql.inTransaction(c, () -> appendIn(c, sessionId, emitKey, relayEpoch, events, turns, clientSeq, now));
+  }
+
+  /** As {@link #append}, in the caller's transaction. */
+  List<NumberedEvent> appendIn(Connection c, String sessionId, String emitKey, long relayEpoch, List<String> events,
+                               List<Turn> turns, long clientSeq, long now) throws SQLException {
+    long last;
+    long epoch;
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE sessions SET last_event_seq = last_event_seq + ? WHERE session_id = ?")) {
+      ps.setLong(1, events.size() * EventSeq.STRIDE);
+      ps.setString(2, sessionId);
+      if (ps.executeUpdate() != 1) {
+        throw new NoSuchElementException("no session " + sessionId);
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT last_event_seq, relay_epoch FROM sessions WHERE session_id = ?")) {
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT last_event_seq, relay_epoch FROM sessions WHERE session_id = ?")) {
+      ps.setString(1, sessionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        last = rs.getLong(1);
+        epoch = rs.getLong(2);
+      }
+    }
+    if (LeaseTable.stale(relayEpoch, epoch)) {
+      throw new StaleClaim(sessionId, relayEpoch, epoch);
+    }
+    List<NumberedEvent> stored = emitKey == null ? null : storedBatch(c, sessionId, emitKey);
+    if (stored != null) {
+      // Sent again after its reply was lost: what it stored then is the answer; the seqs reserved above roll
+      // back with the transaction.
+      throw new AlreadyStored(stored);
+    }
+    for (Turn turn : turns) {
+      HistoryRows.insertTurn(c, sessionId, turn, now);
+    }
+    if (clientSeq > 0) {
+      ClientCursor.advance(c, sessionId, clientSeq, now);
+    }
+    List<NumberedEvent> numbered = new ArrayList<>(events.size());
+    long first = last - events.size() * EventSeq.STRIDE + EventSeq.STRIDE;
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, ?, ?, ?)")) {
+      long seq = first;
+      for (String event : events) {
+        NumberedEvent numberedEvent = NumberedEvent.of(event, seq);
+        numbered.add(numberedEvent);
         ps.setString(1, sessionId);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          last = rs.getLong(1);
-          epoch = rs.getLong(2);
-        }
+        ps.setLong(2, seq);
+        ps.setLong(3, now);
+        ps.setString(4, numberedEvent.json());
+        ps.addBatch();
+        seq += EventSeq.STRIDE;
       }
-      if (LeaseTable.stale(relayEpoch, epoch)) {
-        throw new StaleClaim(sessionId, relayEpoch, epoch);
+      ps.executeBatch();
+    }
+    if (emitKey != null) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO session_emits "
+          + "(session_id, emit_key, first_seq, last_seq, created_at) VALUES (?, ?, ?, ?, ?)")) {
+        ps.setString(1, sessionId);
+        ps.setString(2, emitKey);
+        ps.setLong(3, first);
+        ps.setLong(4, last);
+        ps.setLong(5, now);
+        ps.executeUpdate();
       }
-      List<NumberedEvent> stored = emitKey == null ? null : storedBatch(c, sessionId, emitKey);
-      if (stored != null) {
-        // Sent again after its reply was lost: what it stored then is the answer; the seqs reserved above roll
-        // back with the transaction.
-        throw new AlreadyStored(stored);
-      }
-      for (Turn turn : turns) {
-        HistoryRows.insertTurn(c, sessionId, turn, now);
-      }
-      if (appliedClientSeq > 0) {
-        markApplied(c, sessionId, appliedClientSeq);
-      }
-      List<NumberedEvent> numbered = new ArrayList<>(events.size());
-      long first = last - events.size() * EventSeq.STRIDE + EventSeq.STRIDE;
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, ?, ?, ?)")) {
-        long seq = first;
-        for (String event : events) {
-          NumberedEvent numberedEvent = NumberedEvent.of(event, seq);
-          numbered.add(numberedEvent);
-          ps.setString(1, sessionId);
-          ps.setLong(2, seq);
-          ps.setLong(3, now);
-          ps.setString(4, numberedEvent.json());
-          ps.addBatch();
-          seq += EventSeq.STRIDE;
-        }
-        ps.executeBatch();
-      }
-      if (emitKey != null) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO session_emits "
-            + "(session_id, emit_key, first_seq, last_seq, created_at) VALUES (?, ?, ?, ?, ?)")) {
-          ps.setString(1, sessionId);
-          ps.setString(2, emitKey);
-          ps.setLong(3, first);
-          ps.setLong(4, last);
-          ps.setLong(5, now);
-          ps.executeUpdate();
-        }
-      }
-      prune(c, sessionId, "seq <= ?", last - EventSeq.durable(replayMaxEvents));
-      prune(c, sessionId, "created_at < ?", now - replayMaxAgeMs);
-      pruneEmitKeys(c, sessionId, now - replayMaxAgeMs);
-      return numbered;
-    });
+    }
+    prune(c, sessionId, "seq <= ?", last - EventSeq.durable(replayMaxEvents));
+    prune(c, sessionId, "created_at < ?", now - replayMaxAgeMs);
+    pruneEmitKeys(c, sessionId, now - replayMaxAgeMs);
+    return numbered;
   }
 
   /**
@@ -127,7 +129,7 @@ final class EventLog {
   }
 
   /** The events a batch stored under {@code emitKey} (those still kept), or null when no batch used that key. */
-  private static List<NumberedEvent> storedBatch(Connection c, String sessionId, String emitKey) throws SQLException {
+  static List<NumberedEvent> storedBatch(Connection c, String sessionId, String emitKey) throws SQLException {
     long first;
     long last;
     try (PreparedStatement ps = c.prepareStatement(
@@ -164,16 +166,6 @@ final class EventLog {
     AlreadyStored(List<NumberedEvent> events) {
       super("batch stored already", null, false, false);
       this.events = events;
-    }
-  }
-
-  /** Records that a relay carried out client message {@code clientSeq}; the highest one stays. */
-  static void markApplied(Connection c, String sessionId, long clientSeq) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET applied_client_seq = "
-        + later("applied_client_seq") + " WHERE session_id = ?")) {
-      int i = bindLater(ps, 1, clientSeq);
-      ps.setString(i, sessionId);
-      ps.executeUpdate();
     }
   }
 

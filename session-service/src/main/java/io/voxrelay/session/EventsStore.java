@@ -1,5 +1,7 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.bus.ClientControl;
+import io.voxrelay.common.bus.EmittedEvents;
 import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.TranscriptPage;
 import io.voxrelay.common.bus.Turn;
@@ -22,12 +24,12 @@ interface EventsStore {
   /**
    * Numbers and stores server events as {@link #appendEvents(String, List, long)} does and, in the same
    * transaction, appends {@code turns} to the history (a turn whose item id is there already is skipped, so
-   * a batch stored twice adds each turn once) and records {@code appliedClientSeq} (0: none) as carried out.
-   * Either all of it is stored, or none.
+   * a batch stored twice adds each turn once) and moves the client cursor ({@link ClientCursor}) to
+   * {@code clientSeq}, the typed turn's client seq (0: none). Either all of it is stored, or none.
    */
   default Future<List<NumberedEvent>> appendEvents(String sessionId, List<String> events, List<Turn> turns,
-                                                   long appliedClientSeq, long now) {
-    return appendEvents(sessionId, null, 0, events, turns, appliedClientSeq, now);
+                                                   long clientSeq, long now) {
+    return appendEvents(sessionId, null, 0, events, turns, clientSeq, now);
   }
 
   /**
@@ -37,7 +39,17 @@ interface EventsStore {
    * writes nothing when the session has been claimed under a newer epoch since.
    */
   Future<List<NumberedEvent>> appendEvents(String sessionId, String emitKey, long relayEpoch, List<String> events,
-                                           List<Turn> turns, long appliedClientSeq, long now);
+                                           List<Turn> turns, long clientSeq, long now);
+
+  /**
+   * Applies a client's control, carried out by the relay of claim {@code relayEpoch}, and stores its event, in
+   * one transaction: the state change ({@link ControlRules#applyFrom}), the client cursor and the numbered
+   * event. Answers the event and the session after it; a control at or below the cursor changes nothing and is
+   * answered as a duplicate, as is one whose {@code emitKey} was stored before. Fails with {@link StaleClaim}
+   * (nothing written) under a stale claim, and with {@link ControlRules.Refused} when the control does not fit.
+   */
+  Future<EmittedEvents> storeControl(String sessionId, String emitKey, long relayEpoch, ClientControl control,
+                                     long now);
 
   /** The stored events after {@code afterSeq}, and whether some of them are no longer kept. */
   default Future<Replay> replay(String sessionId, long afterSeq) {
@@ -55,10 +67,4 @@ interface EventsStore {
    * first. Fails with {@link java.util.NoSuchElementException} when the session does not exist.
    */
   Future<TranscriptPage> transcript(String sessionId, long afterPosition, int limit);
-
-  /**
-   * Records that a relay carried the client message {@code clientSeq} out upstream (never moves back), under
-   * its claim {@code relayEpoch}; fails with {@link StaleClaim} when the session was claimed again since.
-   */
-  Future<Void> markApplied(String sessionId, long clientSeq, long relayEpoch);
 }

@@ -28,7 +28,8 @@ final class JdbcSessionStore implements SessionStore {
     this.executor = executor;
     this.storeId = storeId;
     this.sessions = new JdbcSessions(executor, queueWebhooks);
-    this.events = new JdbcEvents(executor, new EventLog(config.replayMaxEvents(), config.replayMaxAgeMs()));
+    this.events = new JdbcEvents(executor, new EventLog(config.replayMaxEvents(), config.replayMaxAgeMs()),
+        queueWebhooks);
     this.claims = new JdbcClaims(executor, new LeaseRows(new LeaseTable(config.leaseTtlMs()),
         config.kind() == StoreConfig.Kind.POSTGRES));
     this.activity = new JdbcActivity(executor);

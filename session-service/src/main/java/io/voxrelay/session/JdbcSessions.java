@@ -66,34 +66,50 @@ final class JdbcSessions implements SessionsStore {
       if (changed == current) {
         return current; // nothing changed (a refused claim, a duplicate control): nothing to write
       }
-      List<LifecycleEvents.Event> events = queueWebhooks ? LifecycleEvents.between(current, changed) : List.of();
-      SessionRecord toWrite = events.isEmpty() ? changed
-          : changed.toBuilder().webhookSeq(current.webhookSeq() + events.size()).build();
-      int liveDelta = (changed.live() ? 1 : 0) - (current.live() ? 1 : 0);
-      boolean written = events.isEmpty() && liveDelta == 0 ? SessionRows.write(c, current.version(), toWrite)
-          : writeWithEffects(c, current, toWrite, liveDelta, events);
-      return written ? toWrite.withVersion(current.version() + 1) : null;
+      Change written = new Change(current, changed, queueWebhooks);
+      // A change with effects writes them with it in one transaction; a bare one is a single statement.
+      return written.hasEffects() ? Sql.inTransaction(c, () -> written.writeIn(c)) : written.writeIn(c);
     }));
   }
 
   /**
-   * Writes a change with what follows from it, in one transaction: the live count and the webhooks it
-   * reports. False (nothing written) when another change won the version race.
+   * A change of a session row and what follows from it: the live count, and the lifecycle webhooks it reports
+   * (when {@code queueWebhooks}).
    */
-  private static boolean writeWithEffects(Connection c, SessionRecord current, SessionRecord changed, int liveDelta,
-                                          List<LifecycleEvents.Event> events) throws SQLException {
-    return Sql.inTransaction(c, () -> {
-      if (!SessionRows.write(c, current.version(), changed)) {
-        return false;
+  static final class Change {
+    private final SessionRecord current;
+    private final SessionRecord toWrite;
+    private final int liveDelta;
+    private final List<LifecycleEvents.Event> events;
+
+    Change(SessionRecord current, SessionRecord changed, boolean queueWebhooks) {
+      this.current = current;
+      this.events = queueWebhooks ? LifecycleEvents.between(current, changed) : List.of();
+      this.toWrite = events.isEmpty() ? changed
+          : changed.toBuilder().webhookSeq(current.webhookSeq() + events.size()).build();
+      this.liveDelta = (changed.live() ? 1 : 0) - (current.live() ? 1 : 0);
+    }
+
+    boolean hasEffects() {
+      return liveDelta != 0 || !events.isEmpty();
+    }
+
+    /**
+     * Writes the change and its effects on {@code c}, in the caller's transaction when it {@link #hasEffects}.
+     * Returns the row as written, or null (nothing written) when another change won the version race.
+     */
+    SessionRecord writeIn(Connection c) throws SQLException {
+      if (!SessionRows.write(c, current.version(), toWrite)) {
+        return null;
       }
       if (liveDelta != 0) {
         SessionRows.countLive(c, liveDelta);
       }
       if (!events.isEmpty()) {
-        WebhookOutbox.enqueue(c, changed, current.webhookSeq() + 1, events, System.currentTimeMillis());
+        WebhookOutbox.enqueue(c, toWrite, current.webhookSeq() + 1, events, System.currentTimeMillis());
       }
-      return true;
-    });
+      return toWrite.withVersion(current.version() + 1);
+    }
   }
 
   @Override

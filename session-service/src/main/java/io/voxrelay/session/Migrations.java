@@ -29,7 +29,7 @@ final class Migrations {
       "V4__turns_by_item.sql", "V5__live_count.sql", "V6__durable_seq_stride.sql", "V7__events_by_age.sql",
       "V8__fencing.sql", "V9__session_api.sql", "V10__webhooks.sql", "V11__tools.sql",
       "V12__upstream_options.sql", "V13__usage.sql", "V14__limits.sql", "V15__budgets.sql",
-      "V16__truncated_turns.sql", "V17__relay_leases.sql");
+      "V16__truncated_turns.sql", "V17__relay_leases.sql", "V18__one_client_cursor.sql");
 
   private static final long POSTGRES_LOCK_KEY = 0x766f7872656c6179L; // "voxrelay"
   private static final int ATTEMPTS = 5;

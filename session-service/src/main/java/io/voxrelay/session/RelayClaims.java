@@ -3,16 +3,13 @@ package io.voxrelay.session;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.CheckClaims;
-import io.voxrelay.common.bus.ControlsWithdrawn;
 import io.voxrelay.common.bus.FindLiveRelays;
 import io.voxrelay.common.bus.LeaseGrant;
 import io.voxrelay.common.bus.LiveRelays;
 import io.voxrelay.common.bus.LostClaims;
 import io.voxrelay.common.bus.RelayClaim;
-import io.voxrelay.common.bus.RelayControlDone;
 import io.voxrelay.common.bus.RenewLease;
 import io.voxrelay.common.bus.UpstreamClosed;
-import io.voxrelay.common.bus.WithdrawControls;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -26,7 +23,7 @@ import static io.voxrelay.session.BusReplies.answer;
 /**
  * The session service's side of relay leases and claims: which relay holds each session's upstream, under which
  * fencing epoch, and for how long its relay node is alive. A grant raises the epoch; whatever a relay reports
- * under an older one (a give-back, a closed upstream, a carried-out control) is refused or ignored, so a relay
+ * under an older one (a give-back, a closed upstream, stored events) is refused or ignored, so a relay
  * that lost its claim cannot touch the session. {@link LeaseTable} holds every rule.
  */
 final class RelayClaims {
@@ -47,11 +44,7 @@ final class RelayClaims {
         bus.<FindLiveRelays>consumer(Addresses.SESSION_LIVE_RELAYS, m -> answer(m, "live-relays", liveRelays())),
         bus.<UpstreamClosed>consumer(Addresses.SESSION_UPSTREAM_CLOSED, m -> answer(m, "upstream-closed",
             upstreamClosed(m.body()))),
-        bus.<CheckClaims>consumer(Addresses.SESSION_CHECK_CLAIMS, m -> answer(m, "check-claims", check(m.body()))),
-        bus.<RelayControlDone>consumer(Addresses.SESSION_CONTROL_APPLIED, m -> answer(m, "control-applied",
-            controlApplied(m.body()))),
-        bus.<WithdrawControls>consumer(Addresses.SESSION_WITHDRAW_CONTROLS, m -> answer(m, "withdraw-controls",
-            withdraw(m.body()))));
+        bus.<CheckClaims>consumer(Addresses.SESSION_CHECK_CLAIMS, m -> answer(m, "check-claims", check(m.body()))));
   }
 
   /** A claim, or a give-back: {@link LeaseTable#mayClaim} and {@link LeaseTable#givesBack} decide. */
@@ -77,34 +70,6 @@ final class RelayClaims {
         .onSuccess(s -> LOG.info("[SessionService] upstream of {} closed (epoch {}); awaiting resume: {}",
             s.sessionId(), event.epoch(), s.awaitingResume()))
         .mapEmpty();
-  }
-
-  /** A relay carried a client message out: recorded once, and only under the current claim. */
-  Future<Void> controlApplied(RelayControlDone done) {
-    return store.events().markApplied(done.sessionId(), done.clientSeq(), done.epoch());
-  }
-
-  /**
-   * A relay takes back typed turns that could not enter the conversation: the session forgets it processed
-   * them, so their resends are processed once. Only the current claim may, and only while they are the latest
-   * client messages processed, one after another (nothing after or among them, whose order a resend would
-   * change).
-   */
-  Future<ControlsWithdrawn> withdraw(WithdrawControls request) {
-    if (request.seqs().isEmpty()) {
-      return Future.succeededFuture(new ControlsWithdrawn(false));
-    }
-    long first = request.seqs().get(0);
-    long last = request.seqs().get(request.seqs().size() - 1);
-    boolean[] withdrawn = new boolean[1];
-    return store.sessions().update(request.sessionId(), s -> {
-          if (LeaseTable.stale(request.epoch(), s.relayEpoch())) {
-            throw new StaleClaim(request.sessionId(), request.epoch(), s.relayEpoch());
-          }
-          withdrawn[0] = first > 0 && s.lastClientSeq() == last && last - first + 1 == request.seqs().size();
-          return withdrawn[0] ? s.toBuilder().lastClientSeq(first - 1).build() : s;
-        })
-        .map(s -> new ControlsWithdrawn(withdrawn[0]));
   }
 
   /** The sessions among a relay's claims that it lost: claimed anew, no longer bound to it (terminated), or gone. */

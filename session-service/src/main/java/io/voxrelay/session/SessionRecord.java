@@ -38,7 +38,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
                      boolean awaitingResume, boolean textOnly, boolean ended, String terminationReason,
                      String relayNode, long relayEpoch, String gatewayNode, int connections, long startedAt,
                      long lastHeartbeatAt, long lastAudioActivityAt, long lastInteractionAt, long lastClientSeq,
-                     long appliedClientSeq, String connectionId, String previousTokenHash, String metadata,
+                     String connectionId, String previousTokenHash, String metadata,
                      int upstreamFailures, long webhookSeq, SessionTools tools, UpstreamOptions upstream,
                      Budget limits, long budgetWarnedAt, Spend spend, List<Turn> history) {
 
@@ -54,7 +54,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
   static SessionRecord create(String sessionId, String instructions, List<String> questions, String tokenHash,
                               long tokenExpiresAt, long now) {
     return new SessionRecord(sessionId, 0, instructions, questions, now, tokenHash, tokenExpiresAt, 0, false, false,
-        false, false, null, null, 0, null, 0, now, now, now, now, 0, 0, null, null, null, 0, 0, SessionTools.NONE,
+        false, false, null, null, 0, null, 0, now, now, now, now, 0, null, null, null, 0, 0, SessionTools.NONE,
         UpstreamOptions.NONE, Budget.NONE, 0, Spend.NONE, List.of());
   }
 
@@ -65,13 +65,13 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
     return new SessionRecord(s.sessionId, s.version, s.instructions, s.questions, s.createdAt, s.tokenHash,
         s.tokenExpiresAt, s.currentQuestionIndex, s.paused, s.awaitingResume, s.textOnly, s.ended, s.terminationReason,
         s.relayNode, s.relayEpoch, s.gatewayNode, s.connections, s.startedAt, s.lastHeartbeatAt, s.lastAudioActivityAt,
-        s.lastInteractionAt, s.lastClientSeq, s.appliedClientSeq, s.connectionId, s.previousTokenHash, s.metadata,
+        s.lastInteractionAt, s.lastClientSeq, s.connectionId, s.previousTokenHash, s.metadata,
         s.upstreamFailures, s.webhookSeq, tools, upstream, s.limits, s.budgetWarnedAt, s.spend, s.history);
   }
 
   SessionSnapshot snapshot() {
     return new SessionSnapshot(sessionId, instructions, questions, currentQuestionIndex, paused, awaitingResume,
-        textOnly, ended, relayNode, gatewayNode, createdAt, startedAt, history, lastClientSeq, appliedClientSeq, tools, upstream,
+        textOnly, ended, relayNode, gatewayNode, createdAt, startedAt, history, lastClientSeq, tools, upstream,
         limits, spend);
   }
 
@@ -92,7 +92,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
     return new SessionRecord(sessionId, version, instructions, questions, createdAt, tokenHash, tokenExpiresAt,
         currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode, relayEpoch,
         gatewayNode, connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt, lastClientSeq,
-        appliedClientSeq, connectionId, previousTokenHash, metadata, upstreamFailures, webhookSeq, tools, upstream,
+        connectionId, previousTokenHash, metadata, upstreamFailures, webhookSeq, tools, upstream,
         limits, budgetWarnedAt, totals, history);
   }
 
@@ -143,7 +143,6 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
     private long lastAudioActivityAt;
     private long lastInteractionAt;
     private long lastClientSeq;
-    private long appliedClientSeq;
     private String connectionId;
     private String previousTokenHash;
     private String metadata;
@@ -173,7 +172,6 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       lastAudioActivityAt = s.lastAudioActivityAt;
       lastInteractionAt = s.lastInteractionAt;
       lastClientSeq = s.lastClientSeq;
-      appliedClientSeq = s.appliedClientSeq;
       connectionId = s.connectionId;
       previousTokenHash = s.previousTokenHash;
       metadata = s.metadata;
@@ -191,11 +189,6 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
 
     Builder lastAudioActivityAt(long value) {
       lastAudioActivityAt = value;
-      return this;
-    }
-
-    Builder appliedClientSeq(long value) {
-      appliedClientSeq = value;
       return this;
     }
 
@@ -320,7 +313,7 @@ record SessionRecord(String sessionId, long version, String instructions, List<S
       return new SessionRecord(s.sessionId, version, s.instructions, s.questions, s.createdAt, tokenHash,
           tokenExpiresAt, currentQuestionIndex, paused, awaitingResume, textOnly, ended, terminationReason, relayNode,
           relayEpoch, gatewayNode, connections, startedAt, lastHeartbeatAt, lastAudioActivityAt, lastInteractionAt,
-          lastClientSeq, appliedClientSeq, connectionId, previousTokenHash, metadata, upstreamFailures, webhookSeq,
+          lastClientSeq, connectionId, previousTokenHash, metadata, upstreamFailures, webhookSeq,
           s.tools, s.upstream, limits, budgetWarnedAt, s.spend, history);
     }
   }

@@ -36,20 +36,21 @@ final class SessionRows {
   /** Columns a change may write directly. */
   private static final List<String> STATE = List.of("version", "token_hash", "token_expires_at",
       "current_question_index", "paused", "awaiting_resume", "text_only", "ended", "termination_reason",
-      "relay_node", "relay_epoch", "gateway_node", "connections", "started_at", "last_client_seq", "connection_id",
+      "relay_node", "relay_epoch", "gateway_node", "connections", "started_at", "connection_id",
       "previous_token_hash", "metadata", "state", "upstream_failures", "webhook_seq", "limits", "budget_warned_at");
-  /** Timestamps that only ever move forward, whoever writes: a state change never undoes newer activity. */
+  /**
+   * Timestamps, and the client cursor ({@link ClientCursor}), that only ever move forward, whoever writes: a
+   * state change never undoes newer activity, nor a client message processed since it read the row.
+   */
   private static final List<String> TIMES = List.of("last_heartbeat_at", "last_audio_activity_at",
-      "last_interaction_at", "last_activity_at");
+      "last_interaction_at", "last_activity_at", "last_client_seq");
   /** The usage totals: written only by {@link UsageLedger}, read with the row. */
   private static final List<String> USAGE = List.of("usage_input_tokens", "usage_output_tokens",
       "usage_cached_tokens", "usage_input_text_tokens", "usage_input_audio_tokens", "usage_output_text_tokens",
       "usage_output_audio_tokens", "upstream_ms", "cost_micros");
-  /** Written by a change only through {@code markApplied}, which keeps the highest. */
-  private static final String APPLIED = "applied_client_seq";
 
   private static final String COLUMNS = String.join(", ", FIXED) + ", " + String.join(", ", STATE) + ", "
-      + String.join(", ", TIMES) + ", " + APPLIED + ", " + String.join(", ", USAGE);
+      + String.join(", ", TIMES) + ", " + String.join(", ", USAGE);
   private static final String SELECT = "SELECT " + COLUMNS + " FROM sessions WHERE session_id = ?";
   /** A page of the list, newest first, after a cursor: a range of the state index (or the creation one). */
   private static final String PAGE_RANGE = "(created_at < ? OR (created_at = ? AND session_id < ?))"
@@ -58,8 +59,8 @@ final class SessionRows {
       + PAGE_RANGE;
   private static final String PAGE = "SELECT " + COLUMNS + " FROM sessions WHERE " + PAGE_RANGE;
   private static final String INSERT = "INSERT INTO sessions (" + String.join(", ", FIXED) + ", "
-      + String.join(", ", STATE) + ", " + String.join(", ", TIMES) + ", " + APPLIED + ") VALUES ("
-      + "?, ".repeat(FIXED.size() + STATE.size() + TIMES.size()) + "?)";
+      + String.join(", ", STATE) + ", " + String.join(", ", TIMES) + ") VALUES ("
+      + "?, ".repeat(FIXED.size() + STATE.size() + TIMES.size() - 1) + "?)";
   private static final String UPDATE = "UPDATE sessions SET "
       + String.join(", ", STATE.stream().map(c -> c + " = ?").toList()) + ", "
       + String.join(", ", TIMES.stream().map(c -> c + " = " + later(c)).toList())
@@ -133,7 +134,6 @@ final class SessionRows {
         .lastHeartbeatAt(rs.getLong("last_heartbeat_at"))
         .lastAudioActivityAt(rs.getLong("last_audio_activity_at"))
         .lastInteractionAt(rs.getLong("last_interaction_at"))
-        .appliedClientSeq(rs.getLong(APPLIED))
         .build()
         .withSpend(new Spend(new Usage(rs.getLong("usage_input_tokens"), rs.getLong("usage_output_tokens"),
             rs.getLong("usage_cached_tokens"), rs.getLong("usage_input_text_tokens"),
@@ -155,7 +155,7 @@ final class SessionRows {
       ps.setLong(i++, s.lastAudioActivityAt());
       ps.setLong(i++, s.lastInteractionAt());
       ps.setLong(i++, s.lastActivityAt());
-      ps.setLong(i, s.appliedClientSeq());
+      ps.setLong(i, s.lastClientSeq());
       ps.executeUpdate();
     }
   }
@@ -168,6 +168,7 @@ final class SessionRows {
       i = bindLater(ps, i, s.lastAudioActivityAt());
       i = bindLater(ps, i, s.lastInteractionAt());
       i = bindLater(ps, i, s.lastActivityAt());
+      i = bindLater(ps, i, s.lastClientSeq());
       ps.setString(i++, s.sessionId());
       ps.setLong(i, expectedVersion);
       return ps.executeUpdate() == 1;
@@ -199,7 +200,6 @@ final class SessionRows {
     ps.setString(i++, s.gatewayNode());
     ps.setInt(i++, s.connections());
     ps.setLong(i++, s.startedAt());
-    ps.setLong(i++, s.lastClientSeq());
     ps.setString(i++, s.connectionId());
     ps.setString(i++, s.previousTokenHash());
     ps.setString(i++, s.metadata());

@@ -4,6 +4,8 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.CheckClaims;
+import io.voxrelay.common.bus.ClientControl;
+import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.DescribeSession;
 import io.voxrelay.common.bus.SessionStatus;
 import io.voxrelay.common.bus.EmitEvents;
@@ -11,13 +13,13 @@ import io.voxrelay.common.bus.EmittedEvents;
 import io.voxrelay.common.bus.GetSession;
 import io.voxrelay.common.bus.LostClaims;
 import io.voxrelay.common.bus.RelayClaim;
-import io.voxrelay.common.bus.RelayControlDone;
 import io.voxrelay.common.bus.RenewLease;
 import io.voxrelay.common.bus.ReplayRequest;
 import io.voxrelay.common.bus.Replay;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.bus.UpstreamClosed;
+import io.voxrelay.common.protocol.NumberedEvent;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -66,42 +68,55 @@ class RelayFencingTest {
   }
 
   private EmitEvents batch(String key, long epoch, String type, Turn... turns) {
-    return new EmitEvents(sessionId, key, epoch, List.of("{\"type\":\"" + type + "\"}"), List.of(turns), 0, 0);
+    return new EmitEvents(sessionId, key, epoch, List.of("{\"type\":\"" + type + "\"}"), List.of(turns), 0, null,
+        0);
   }
 
-  private io.voxrelay.common.bus.SessionControlReply text(long seq) {
-    return ask(Addresses.SESSION_CONTROL, new io.voxrelay.common.bus.SessionControlRequest(sessionId,
-        io.voxrelay.common.bus.Control.TEXT, "typed " + seq, seq, null));
+  private EmitEvents control(String key, long epoch, Control control, long seq, String connectionId) {
+    return new EmitEvents(sessionId, key, epoch, List.of(), List.of(), 0, new ClientControl(control, seq, connectionId),
+        0);
+  }
+
+  private long cursor() {
+    SessionSnapshot session = ask(Addresses.SESSION_GET, new GetSession(sessionId));
+    return session.lastClientSeq();
   }
 
   @Test
-  @DisplayName("typed turns withdrawn by the holder are processed again once; not when a later message was processed, nor by an old claim")
-  void withdrawnTypedTurns() {
-    RelayClaim first = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null, false));
-    text(1);
-    text(2);
-    text(3);
-    io.voxrelay.common.bus.ControlsWithdrawn withdrawn = ask(Addresses.SESSION_WITHDRAW_CONTROLS,
-        new io.voxrelay.common.bus.WithdrawControls(sessionId, first.epoch(), List.of(2L, 3L)));
-    assertThat(withdrawn.withdrawn()).isTrue();
-    assertThat(text(2).duplicate()).as("the resend is processed").isFalse();
-    assertThat(text(2).duplicate()).as("once").isTrue();
+  @DisplayName("a control a relay carried out is stored with its event and the client cursor at once; a resend "
+      + "changes nothing, one that does not fit stores nothing, and a typed turn moves the cursor with its turn")
+  void controlStoredInOneTransaction() {
+    RelayClaim claim = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-a", null, false));
+    EmittedEvents paused = ask(Addresses.SESSION_EMIT, control("c-1", claim.epoch(), Control.PAUSE, 1, null));
+    assertThat(paused.control().duplicate()).isFalse();
+    assertThat(paused.control().session().paused()).isTrue();
+    assertThat(paused.control().session().lastClientSeq()).isEqualTo(1);
+    assertThat(paused.events()).singleElement().extracting(NumberedEvent::json).asString()
+        .contains("\"interview.paused\"");
 
-    io.voxrelay.common.bus.ControlsWithdrawn late = ask(Addresses.SESSION_WITHDRAW_CONTROLS,
-        new io.voxrelay.common.bus.WithdrawControls(sessionId, first.epoch(), List.of(1L)));
-    assertThat(late.withdrawn()).as("seq 2 was processed after it: the order would change").isFalse();
-    text(3);
-    io.voxrelay.common.bus.ControlsWithdrawn gap = ask(Addresses.SESSION_WITHDRAW_CONTROLS,
-        new io.voxrelay.common.bus.WithdrawControls(sessionId, first.epoch(), List.of(1L, 3L)));
-    assertThat(gap.withdrawn()).as("seq 2 among them").isFalse();
-    assertThat(text(1).duplicate()).isTrue();
+    EmittedEvents resent = ask(Addresses.SESSION_EMIT, control("c-2", claim.epoch(), Control.PAUSE, 1, null));
+    assertThat(resent.control().duplicate()).as("seq 1 is at the cursor").isTrue();
+    assertThat(resent.events()).isEmpty();
+    EmittedEvents sameBatch = ask(Addresses.SESSION_EMIT, control("c-1", claim.epoch(), Control.PAUSE, 1, null));
+    assertThat(sameBatch.events()).as("a batch sent again is answered with what it stored").isEqualTo(paused.events());
 
-    RelayClaim takeover = ask(Addresses.SESSION_BIND_RELAY, BindRelay.claim(sessionId, "relay-b", "relay-a", true));
-    assertThat(takeover.granted()).isTrue();
-    assertThat(failureOf(Addresses.SESSION_WITHDRAW_CONTROLS,
-        new io.voxrelay.common.bus.WithdrawControls(sessionId, first.epoch(), List.of(2L))))
-        .as("a replaced claim withdraws nothing").isEqualTo(BusFailure.FENCED);
-    assertThat(text(2).duplicate()).isTrue();
+    assertThat(failureOf(Addresses.SESSION_EMIT, control("c-3", claim.epoch(), Control.RESUME, 2, "conn-old")))
+        .as("a control from a connection the session does not have").isEqualTo(BusFailure.SUPERSEDED);
+    assertThat(cursor()).as("a refused control moves no cursor").isEqualTo(1);
+
+    Turn typed = new Turn("item-t", Turn.USER, "typed");
+    ask(Addresses.SESSION_EMIT, new EmitEvents(sessionId, "t-1", claim.epoch(),
+        List.of("{\"type\":\"transcript.done\"}"), List.of(typed), 2, null, 0));
+    assertThat(cursor()).as("the typed turn's seq, stored with it").isEqualTo(2);
+
+    EmittedEvents ended = ask(Addresses.SESSION_EMIT, control("c-4", claim.epoch(), Control.END, 3, null));
+    assertThat(ended.control().session().ended()).isTrue();
+    assertThat(failureOf(Addresses.SESSION_EMIT, control("c-5", claim.epoch(), Control.RESUME, 4, null)))
+        .as("nothing fits an ended interview").isEqualTo(BusFailure.GONE);
+    assertThat(cursor()).isEqualTo(3);
+    Replay stored = ask(Addresses.SESSION_REPLAY, new ReplayRequest(sessionId, 0));
+    assertThat(stored.events()).extracting(NumberedEvent::json)
+        .as("the pause, the typed turn and the end, each once").hasSize(3);
   }
 
   @Test
@@ -119,7 +134,7 @@ class RelayFencingTest {
 
     assertThat(failureOf(Addresses.SESSION_EMIT, batch("a-1", first.epoch(), "stale")))
         .as("an emit under the replaced claim").isEqualTo(BusFailure.FENCED);
-    assertThat(failureOf(Addresses.SESSION_CONTROL_APPLIED, new RelayControlDone(sessionId, 7, first.epoch())))
+    assertThat(failureOf(Addresses.SESSION_EMIT, control("a-2", first.epoch(), Control.PAUSE, 7, null)))
         .as("a control carried out under the replaced claim").isEqualTo(BusFailure.FENCED);
     ask(Addresses.SESSION_UPSTREAM_CLOSED, new UpstreamClosed(sessionId, "relay-a", first.epoch(), false));
     ask(Addresses.SESSION_BIND_RELAY, BindRelay.giveBack(sessionId, "relay-a", first.epoch()));
@@ -127,7 +142,8 @@ class RelayFencingTest {
     SessionSnapshot session = ask(Addresses.SESSION_GET, new GetSession(sessionId));
     assertThat(session.relayNode()).as("the old relay's notices changed nothing").isEqualTo("relay-b");
     assertThat(session.awaitingResume()).isFalse();
-    assertThat(session.appliedClientSeq()).isZero();
+    assertThat(session.lastClientSeq()).isZero();
+    assertThat(session.paused()).isFalse();
     Replay stored = ask(Addresses.SESSION_REPLAY, new ReplayRequest(sessionId, 0));
     assertThat(stored.events()).as("nothing of the stale emit was stored").isEmpty();
 

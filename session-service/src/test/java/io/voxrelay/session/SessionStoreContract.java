@@ -1,5 +1,8 @@
 package io.voxrelay.session;
 
+import io.voxrelay.common.bus.ClientControl;
+import io.voxrelay.common.bus.Control;
+import io.voxrelay.common.bus.EmittedEvents;
 import io.voxrelay.common.bus.BindRelay;
 import io.voxrelay.common.bus.LeaseGrant;
 import io.voxrelay.common.bus.RelayClaim;
@@ -128,7 +131,7 @@ abstract class SessionStoreContract {
         .currentQuestionIndex(2).paused(true).awaitingResume(false).textOnly(true).ended(false)
         .terminationReason("idle_timeout").relayNode("relay-7").gatewayNode("gw-8").connections(9)
         .startedAt(1_111).lastHeartbeatAt(2_222).lastAudioActivityAt(3_333).lastInteractionAt(4_444)
-        .lastClientSeq(55).appliedClientSeq(66).connectionId("conn-77").previousTokenHash("ef".repeat(32))
+        .lastClientSeq(55).connectionId("conn-77").previousTokenHash("ef".repeat(32))
         .metadata("{\"candidate\":\"c-12\"}").limits(new io.voxrelay.common.bus.Budget(5_000L, null, 900L, 2.5)).budgetWarnedAt(8_888).build();
     Await.result(store.sessions().insert(distinct));
     assertThat(Await.result(store.sessions().find(distinct.sessionId()))).isEqualTo(distinct);
@@ -149,7 +152,10 @@ abstract class SessionStoreContract {
     SessionRecord read = Await.result(store.sessions().find(distinct.sessionId()));
     assertThat(read).isEqualTo(changed);
     assertThat(read.lastAudioActivityAt()).as("written by activity reports only").isEqualTo(3_333);
-    assertThat(read.appliedClientSeq()).as("written by markApplied only").isEqualTo(66);
+    SessionRecord back = Await.result(store.sessions().update(distinct.sessionId(), s -> s.toBuilder()
+        .lastClientSeq(10).build()));
+    assertThat(Await.result(store.sessions().find(back.sessionId())).lastClientSeq())
+        .as("the client cursor only moves forward").isEqualTo(88);
   }
 
   @Test
@@ -268,7 +274,7 @@ abstract class SessionStoreContract {
     Await.result(Future.all(appends));
     SessionRecord read = Await.result(a.sessions().find(session.sessionId()));
     assertThat(read.history()).hasSize(30).extracting(Turn::text).doesNotHaveDuplicates();
-    assertThat(read.appliedClientSeq()).as("the highest carried-out client seq").isEqualTo(30);
+    assertThat(read.lastClientSeq()).as("the client cursor at the highest typed turn").isEqualTo(30);
     assertHistoryFollowsEvents(a, session.sessionId());
   }
 
@@ -308,6 +314,42 @@ abstract class SessionStoreContract {
   }
 
   @Test
+  @DisplayName("stores a control's state change, its event and the client cursor in one transaction: a failure "
+      + "leaves none of them, and the control stored afterwards is stored once")
+  void controlAndEventAreOneTransaction() throws Exception {
+    StoreConfig config = freshDatabase();
+    SessionStore store = open(config);
+    SessionRecord session = newSession();
+    Await.result(store.sessions().insert(session));
+    ClientControl pause = new ClientControl(Control.PAUSE, 4, null);
+    try (Connection c = jdbc(config); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO session_events (session_id, seq, created_at, event) VALUES (?, ?, 0, '{}')")) {
+      ps.setString(1, session.sessionId());
+      ps.setLong(2, d(1));
+      ps.executeUpdate();
+    }
+    assertThatThrownBy(() -> Await.result(store.events().storeControl(session.sessionId(), "k-1", 0, pause, 1_000)))
+        .isNotNull();
+    SessionRecord read = Await.result(store.sessions().find(session.sessionId()));
+    assertThat(read.paused()).as("the state change went with its event").isFalse();
+    assertThat(read.lastClientSeq()).as("and so did the cursor").isZero();
+
+    try (Connection c = jdbc(config); PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM session_events WHERE session_id = ?")) {
+      ps.setString(1, session.sessionId());
+      ps.executeUpdate();
+    }
+    EmittedEvents stored = Await.result(store.events().storeControl(session.sessionId(), "k-1", 0, pause, 2_000));
+    assertThat(stored.control().session().paused()).isTrue();
+    assertThat(stored.control().session().lastClientSeq()).isEqualTo(4);
+    assertThat(jsons(stored.events())).singleElement().asString().contains("interview.paused");
+    EmittedEvents again = Await.result(store.events().storeControl(session.sessionId(), "k-2", 0, pause, 3_000));
+    assertThat(again.control().duplicate()).as("seq 4 is at the cursor").isTrue();
+    assertThat(again.events()).isEmpty();
+    assertThat(Await.result(store.events().replay(session.sessionId(), 0)).events()).hasSize(1);
+  }
+
+  @Test
   @DisplayName("stores a turn and its transcript.done event in one transaction: a failure between them leaves neither")
   void turnAndEventAreOneTransaction() throws Exception {
     StoreConfig config = freshDatabase();
@@ -331,7 +373,7 @@ abstract class SessionStoreContract {
 
     SessionRecord read = Await.result(store.sessions().find(session.sessionId()));
     assertThat(read.history()).as("the turn went with its event").containsExactly(first);
-    assertThat(read.appliedClientSeq()).as("and so did the client seq it carried out").isZero();
+    assertThat(read.lastClientSeq()).as("and so did the client seq it carried out").isZero();
     Replay replay = Await.result(store.events().replay(session.sessionId(), 0));
     assertThat(replay.lastSeq()).as("no seq was taken").isEqualTo(d(1));
     assertThat(jsons(replay.events())).as("the first event and the blocking row, nothing of the failed batch")

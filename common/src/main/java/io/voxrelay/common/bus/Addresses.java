@@ -38,12 +38,11 @@ public final class Addresses {
   /** {@link CheckClaims} → {@link LostClaims}: a relay's check, under a new lease, that it still holds its sessions. */
   public static final String SESSION_CHECK_CLAIMS = "voxrelay.session.check-claims";
 
-  /** {@link SessionControlRequest} → {@link SessionControlReply}: applies a client's control to the session state. */
+  /**
+   * {@link SessionControlRequest} → {@link SessionControlReply}: applies a client's control to the state of a
+   * session no relay holds (a session with a relay gets its controls through it: {@link RelayControlRequest}).
+   */
   public static final String SESSION_CONTROL = "voxrelay.session.control";
-  /** {@link RelayControlDone} → empty reply: a relay carried a client message out upstream. */
-  public static final String SESSION_CONTROL_APPLIED = "voxrelay.session.control-applied";
-  /** {@link WithdrawControls} → {@link ControlsWithdrawn}: a relay takes back typed turns that could not enter. */
-  public static final String SESSION_WITHDRAW_CONTROLS = "voxrelay.session.withdraw-controls";
 
   /** {@link UpstreamClosed} → empty reply: the session now awaits resume. */
   public static final String SESSION_UPSTREAM_CLOSED = "voxrelay.session.upstream-closed";
@@ -63,7 +62,8 @@ public final class Addresses {
 
   /**
    * {@link EmitEvents} → {@link EmittedEvents}: numbers and stores events for delivery and replay, and appends
-   * the finished turns that travel with them to the history, in one transaction.
+   * the finished turns that travel with them to the history (or applies the client control the batch carries),
+   * in one transaction.
    */
   public static final String SESSION_EMIT = "voxrelay.session.emit";
   /** {@link StoreAnnounce}, published to every session-service instance: the store an instance uses. */

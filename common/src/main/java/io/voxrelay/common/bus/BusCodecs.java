@@ -17,12 +17,12 @@ public final class BusCodecs {
       ActivityBatch.class, FindExpired.class, ExpiredSessions.class, TerminateSessions.class, TerminatedSessions.class,
       TerminateUpstream.class, EmitEvents.class, EmittedEvents.class, ReplayRequest.class, Replay.class,
       ConfirmConnection.class, ConnectionReplaced.class, GetSession.class, SessionControlReply.class,
-      RelayControlDone.class, GetTranscript.class, TranscriptPage.class,
+      GetTranscript.class, TranscriptPage.class,
       OpenAbandoned.class, DurableReleased.class, RelayClaim.class, UpstreamHeldElsewhere.class,
       CheckClaims.class, LostClaims.class, StoreAnnounce.class, RelayLeaving.class, DescribeSession.class,
       SessionStatus.class, ListSessions.class, SessionList.class, UpdateSession.class, EndSession.class,
-      ClientDisconnected.class, UsageBatch.class, PlaybackTruncated.class, WithdrawControls.class,
-      ControlsWithdrawn.class, RenewLease.class, LeaseGrant.class, FindLiveRelays.class, LiveRelays.class,
+      ClientDisconnected.class, UsageBatch.class, PlaybackTruncated.class,
+      RenewLease.class, LeaseGrant.class, FindLiveRelays.class, LiveRelays.class,
       ClientHeartbeats.class, NotHeld.class);
 
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());

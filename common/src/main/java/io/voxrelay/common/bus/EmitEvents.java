@@ -15,12 +15,15 @@ import java.util.List;
  * @param relayEpoch       the sending relay's claim epoch, or 0 from a sender that holds no claim (a gateway):
  *                         a stale epoch fails with {@link BusFailure#FENCED} and nothing is stored
  * @param turns            finished turns to append to the history, in order (each at most once per item id)
- * @param appliedClientSeq the highest client message the batch's sender carried out upstream (0: none),
- *                         stored in the same transaction, so a typed turn is either recorded or still to do
+ * @param clientSeq        the typed turn among {@code turns} that carried out a client message, by its client seq
+ *                         (0: none): the session's client cursor moves to it in the same transaction, so a typed
+ *                         turn is either recorded or still to do
+ * @param control          a client's control the batch carries instead of events (null: none): its state change,
+ *                         its event and the cursor are stored together, and the reply says the session after it
  * @param closeCode        when not 0, the client is to be closed with it after the last event
  */
 public record EmitEvents(String sessionId, String emitKey, long relayEpoch, List<String> events, List<Turn> turns,
-                         long appliedClientSeq, int closeCode) {
+                         long clientSeq, ClientControl control, int closeCode) {
   public EmitEvents {
     events = List.copyOf(events);
     turns = turns == null ? List.of() : List.copyOf(turns);

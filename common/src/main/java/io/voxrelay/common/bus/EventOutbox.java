@@ -1,12 +1,16 @@
 package io.voxrelay.common.bus;
 
 import io.voxrelay.common.protocol.NumberedEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -19,7 +23,8 @@ import java.util.function.LongSupplier;
  * batch. A failed batch is sent again as it was, under its idempotency key, until it is stored: the store
  * applies it once however often it arrives (a reply lost to a timeout included), and an event is delivered
  * only once it can be replayed. A finished turn travels with its {@code transcript.done} event
- * ({@link #emitTurn}), so the history gets the turn exactly when the event stream gets its event. At most
+ * ({@link #emitTurn}), so the history gets the turn exactly when the event stream gets its event; a client's
+ * control travels in a batch of its own ({@link #emitControl}), so a refusal leaves the other events alone. At most
  * {@link #MAX_QUEUED} events wait (a session service unreachable for that long): past it {@link #emit}
  * refuses, and the sender gives the session up rather than lose a turn silently. A relay's batches carry its
  * claim epoch: once the store refuses one as stale, the outbox stops and tells the sender
@@ -44,18 +49,34 @@ public final class EventOutbox {
   private final LongSupplier epoch;
   /** Unique per outbox: with the batch number, each batch's idempotency key. */
   private final String keyPrefix = UUID.randomUUID().toString();
-  private final List<String> queued = new ArrayList<>();
-  private final List<Turn> queuedTurns = new ArrayList<>();
-  private long queuedClientSeq;
-  private int queuedCloseCode;
+  /** Batches waiting, in order: events gather into the last one unless it carries a control. */
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  /** Events (and controls) waiting or in flight: at most {@link #MAX_QUEUED}. */
+  private int waiting;
   private long batches;
-  /** The batch sent and not yet acknowledged, or null. */
+  /** The batch sent and not yet acknowledged (the head of {@link #pending}), or null. */
   private EmitEvents inFlight;
   /** Whether {@link #inFlight} is on its way (else it waits for its retry). */
   private boolean sending;
   private int failures;
   private boolean fenced;
   private Runnable onFenced = () -> { };
+
+  /** A batch being gathered, or a control on its own with the promise its sender waits on. */
+  private static final class Pending {
+    final List<String> events = new ArrayList<>();
+    final List<Turn> turns = new ArrayList<>();
+    final ClientControl control;
+    final Promise<SessionControlReply> stored;
+    long clientSeq;
+    int closeCode;
+
+    Pending(ClientControl control, int closeCode, Promise<SessionControlReply> stored) {
+      this.control = control;
+      this.closeCode = closeCode;
+      this.stored = stored;
+    }
+  }
 
   /** An outbox for a sender that holds no claim of the session (a gateway). */
   public EventOutbox(Vertx vertx, String sessionId, long busTimeoutMs, Delivery delivery) {
@@ -78,7 +99,7 @@ public final class EventOutbox {
 
   /** Whether nothing waits to be stored: every event emitted so far is stored (or was refused as fenced). */
   public boolean drained() {
-    return inFlight == null && queued.isEmpty();
+    return pending.isEmpty();
   }
 
   public boolean emit(String event) {
@@ -94,37 +115,69 @@ public final class EventOutbox {
     if (full()) {
       return false;
     }
-    append(event, closeCode);
+    append(event, null, 0, closeCode);
     return true;
   }
 
   /**
    * Emits a finished turn's {@code transcript.done} event together with the turn itself: both are stored in
-   * one transaction. {@code clientSeq} (else 0) is the client message the turn carried out.
+   * one transaction. {@code clientSeq} (else 0) is the typed turn's client seq: the session's client cursor
+   * moves to it in that transaction.
    */
   public boolean emitTurn(String event, Turn turn, long clientSeq) {
     if (full()) {
       return false;
     }
-    queuedTurns.add(turn);
-    queuedClientSeq = Math.max(queuedClientSeq, clientSeq);
-    append(event, 0);
+    append(event, turn, clientSeq, 0);
     return true;
   }
 
-  private void append(String event, int closeCode) {
+  /**
+   * Stores a client's control after every event emitted before it, in a batch of its own: the session service
+   * applies it to the state, numbers its event and moves the client cursor in one transaction, and the event is
+   * delivered (then the client closed with {@code closeCode}, if not 0). Completes with the session after it;
+   * fails, changing nothing, when the store refuses it (a {@link ReplyException} with a {@link BusFailure}
+   * code: it does not fit the state, or came on a replaced connection), when this sender was fenced, or when
+   * {@link #MAX_QUEUED} events already wait. A failure that may be passing is retried as every batch is.
+   */
+  public Future<SessionControlReply> emitControl(ClientControl control, int closeCode) {
+    if (fenced) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusFailure.FENCED,
+          "another relay holds the session now"));
+    }
+    if (full()) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusFailure.UNAVAILABLE,
+          "too many events of the session wait to be stored"));
+    }
+    Promise<SessionControlReply> stored = Promise.promise();
+    pending.add(new Pending(control, closeCode, stored));
+    waiting++;
+    flush();
+    return stored.future();
+  }
+
+  private void append(String event, Turn turn, long clientSeq, int closeCode) {
     if (fenced) {
       return;
     }
-    queued.add(event);
-    if (closeCode != 0) {
-      queuedCloseCode = closeCode;
+    Pending last = pending.peekLast();
+    if (last == null || last.control != null || (last == pending.peekFirst() && inFlight != null)) {
+      last = new Pending(null, 0, null);
+      pending.add(last);
     }
+    last.events.add(event);
+    if (turn != null) {
+      last.turns.add(turn);
+      last.clientSeq = Math.max(last.clientSeq, clientSeq);
+    }
+    if (closeCode != 0) {
+      last.closeCode = closeCode;
+    }
+    waiting++;
     flush();
   }
 
   private boolean full() {
-    int waiting = queued.size() + (inFlight == null ? 0 : inFlight.events().size());
     if (waiting < MAX_QUEUED) {
       return false;
     }
@@ -133,33 +186,35 @@ public final class EventOutbox {
   }
 
   private void flush() {
-    if (fenced || sending) {
+    if (fenced || sending || pending.isEmpty()) {
       return;
     }
+    Pending head = pending.peekFirst();
     if (inFlight == null) {
-      if (queued.isEmpty()) {
-        return;
-      }
-      inFlight = new EmitEvents(sessionId, keyPrefix + "-" + ++batches, epoch.getAsLong(), queued, queuedTurns,
-          queuedClientSeq, queuedCloseCode);
-      queued.clear();
-      queuedTurns.clear();
-      queuedClientSeq = 0;
-      queuedCloseCode = 0;
+      inFlight = new EmitEvents(sessionId, keyPrefix + "-" + ++batches, epoch.getAsLong(), head.events, head.turns,
+          head.clientSeq, head.control, head.closeCode);
     }
     EmitEvents batch = inFlight;
     sending = true;
     BusRequests.<EmittedEvents>request(vertx, Addresses.SESSION_EMIT, batch, options)
         .onSuccess(reply -> {
-          sending = false;
-          inFlight = null;
+          done(head);
           failures = 0;
           delivery.deliver(reply.body().events(), batch.closeCode());
+          if (head.stored != null) {
+            head.stored.complete(reply.body().control());
+          }
           flush();
         })
         .onFailure(e -> {
           if (e instanceof ReplyException re && re.failureCode() == BusFailure.FENCED) {
-            fence();
+            fence(re);
+            return;
+          }
+          if (head.control != null && isRefusal(e)) {
+            done(head);
+            head.stored.fail(e);
+            flush();
             return;
           }
           // The same batch goes again, under the same key: stored once whether or not the first one was.
@@ -173,7 +228,21 @@ public final class EventOutbox {
         });
   }
 
-  private void fence() {
+  /** The head batch is settled: the next one may go. */
+  private void done(Pending head) {
+    sending = false;
+    inFlight = null;
+    pending.pollFirst();
+    waiting -= head.control != null ? 1 : head.events.size();
+  }
+
+  /** The store answered that the control does not fit (a refusal is final; a fault or a timeout may pass). */
+  private static boolean isRefusal(Throwable e) {
+    return e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && re.failureCode() != BusFailure.INTERNAL && re.failureCode() != BusFailure.UNAVAILABLE;
+  }
+
+  private void fence(ReplyException cause) {
     if (fenced) {
       return;
     }
@@ -181,8 +250,13 @@ public final class EventOutbox {
     sending = false;
     LOG.warn("[Outbox] the store refused events of {}: another relay holds the session now", sessionId);
     inFlight = null;
-    queued.clear();
-    queuedTurns.clear();
+    for (Pending dropped : pending) {
+      if (dropped.stored != null) {
+        dropped.stored.fail(cause);
+      }
+    }
+    pending.clear();
+    waiting = 0;
     onFenced.run();
   }
 }

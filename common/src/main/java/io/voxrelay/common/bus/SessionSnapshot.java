@@ -14,8 +14,8 @@ import java.util.List;
  * @param startedAt      when the current run began (creation, or a resume after a termination): max age counts from it
  * @param history        the conversation so far, oldest first: the most recent {@link #MAX_HISTORY} turns when
  *                       it is longer (the store keeps every turn)
- * @param lastClientSeq  the highest client message seq processed
- * @param appliedClientSeq the highest client message seq a relay carried out upstream
+ * @param lastClientSeq  the session's client cursor: the highest client message seq processed (a control
+ *                       applied, a typed turn in the conversation)
  * @param tools          the function tools its model may call (never shown to the client)
  * @param upstream       its own upstream session options (unset ones are the relay's defaults)
  * @param budget         its limits on what it may cost
@@ -24,7 +24,7 @@ import java.util.List;
 public record SessionSnapshot(String sessionId, String instructions, List<String> questions,
                               int currentQuestionIndex, boolean paused, boolean awaitingResume, boolean textOnly,
                               boolean ended, String relayNode, String gatewayNode, long createdAt, long startedAt,
-                              List<Turn> history, long lastClientSeq, long appliedClientSeq, SessionTools tools,
+                              List<Turn> history, long lastClientSeq, SessionTools tools,
                               UpstreamOptions upstream, Budget budget, Spend spend) {
   /**
    * The most turns a session carries with it (to restore an upstream, to redraw a client's transcript): the
@@ -44,10 +44,9 @@ public record SessionSnapshot(String sessionId, String instructions, List<String
   /** A session without tools or upstream options of its own. */
   public SessionSnapshot(String sessionId, String instructions, List<String> questions, int currentQuestionIndex,
                          boolean paused, boolean awaitingResume, boolean textOnly, boolean ended, String relayNode,
-                         String gatewayNode, long createdAt, long startedAt, List<Turn> history, long lastClientSeq,
-                         long appliedClientSeq) {
+                         String gatewayNode, long createdAt, long startedAt, List<Turn> history, long lastClientSeq) {
     this(sessionId, instructions, questions, currentQuestionIndex, paused, awaitingResume, textOnly, ended, relayNode,
-        gatewayNode, createdAt, startedAt, history, lastClientSeq, appliedClientSeq, SessionTools.NONE,
+        gatewayNode, createdAt, startedAt, history, lastClientSeq, SessionTools.NONE,
         UpstreamOptions.NONE, Budget.NONE, Spend.NONE);
   }
 

@@ -17,7 +17,7 @@ class RecordCodecTest {
     RecordCodec<OpenUpstream> codec = new RecordCodec<>(OpenUpstream.class);
     OpenUpstream value = new OpenUpstream("s1", "gw-1", "c-1",
         new SessionSnapshot("s1", "be kind", List.of("q1", "q2"), 1, true, false, true, false, "relay-1", "gw-1",
-            42L, 43L, List.of(new Turn("i1", Turn.USER, "hello"), new Turn("i2", Turn.ASSISTANT, "hi")), 7, 6), OpenUpstream.RELAY_HANDOFF, 3_000_004L, 4_000_000L, true);
+            42L, 43L, List.of(new Turn("i1", Turn.USER, "hello"), new Turn("i2", Turn.ASSISTANT, "hi")), 7), OpenUpstream.RELAY_HANDOFF, 3_000_004L, 4_000_000L, true);
     Buffer buffer = Buffer.buffer().appendString("prefix");
     codec.encodeToWire(buffer, value);
     assertThat(codec.decodeFromWire(6, buffer)).isEqualTo(value);

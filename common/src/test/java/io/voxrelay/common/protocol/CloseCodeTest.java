@@ -37,7 +37,7 @@ class CloseCodeTest {
     }
     assertThat(CloseCode.retryableCodes()).containsExactly(1011, 1012, 1013);
     assertThat(ServerEvents.connected(new io.voxrelay.common.bus.SessionSnapshot("s", "i", java.util.List.of(), 0,
-            false, false, false, false, null, null, 0, 0, null, 0, 0), "t", false, 0, 1_234))
+            false, false, false, false, null, null, 0, 0, null, 0), "t", false, 0, 1_234))
         .contains("\"heartbeatIntervalMs\":1234", "\"retryableCloseCodes\":[1011,1012,1013]");
   }
 }
