@@ -20,7 +20,7 @@ final class ConversationState {
   private final List<Turn> history = new ArrayList<>();
 
   ConversationState(SessionSnapshot snapshot) {
-    this.snapshot = snapshot;
+    this.snapshot = snapshot.withoutHistory();
     history.addAll(snapshot.history());
     trim();
   }
@@ -30,7 +30,7 @@ final class ConversationState {
     if (!latest.sessionId().equals(snapshot.sessionId())) {
       throw new IllegalArgumentException("a snapshot of another session");
     }
-    snapshot = latest;
+    snapshot = latest.withoutHistory();
   }
 
   /** A finished turn joins the history; one of the same item (an answer the user cut short) replaces it. */
@@ -61,7 +61,7 @@ final class ConversationState {
     }
   }
 
-  /** The session service's latest view of the session (its history is not the relay's: see {@link #history}). */
+  /** The session service's latest view of the session, without its history (the relay's own is {@link #history}). */
   SessionSnapshot snapshot() {
     return snapshot;
   }

@@ -50,6 +50,13 @@ public record SessionSnapshot(String sessionId, String instructions, List<String
         UpstreamOptions.NONE, Budget.NONE, Spend.NONE);
   }
 
+  /** This snapshot without its history: what a holder of the conversation sends when the flags are what counts. */
+  public SessionSnapshot withoutHistory() {
+    return history.isEmpty() ? this : new SessionSnapshot(sessionId, instructions, questions, currentQuestionIndex,
+        paused, awaitingResume, textOnly, ended, relayNode, gatewayNode, createdAt, startedAt, List.of(),
+        lastClientSeq, tools, upstream, budget, spend);
+  }
+
   /** It reached one of its limits: it goes on ({@code resume_interview}) only once the backend raises one. */
   public boolean budgetExceeded() {
     return budget.exceededBy(spend);
