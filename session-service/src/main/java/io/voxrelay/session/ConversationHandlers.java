@@ -1,6 +1,7 @@
 package io.voxrelay.session;
 
 import io.voxrelay.common.bus.Addresses;
+import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.ClientControl;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.EmitEvents;
@@ -50,7 +51,8 @@ final class ConversationHandlers {
   /**
    * Applies a control to a session no relay holds, once per client seq: a resend of a seq processed already
    * changes nothing and is answered as a duplicate. Only the session's live connection may control it. A resume
-   * does not move the client cursor: it opens a relay, which carries it out and stores it as any control.
+   * does not move the client cursor: it opens a relay, which carries it out and stores it as any control. A
+   * typed turn that fits is refused as unavailable: only a relay carries one out.
    */
   Future<SessionControlReply> control(SessionControlRequest request) {
     long now = clock.millis();
@@ -59,6 +61,10 @@ final class ConversationHandlers {
     return store.sessions().update(request.sessionId(), s -> {
           SessionRecord after = ControlRules.applyFrom(s, from, now);
           duplicate[0] = after == s;
+          if (request.control() == Control.TEXT && !duplicate[0]) {
+            // It fits, but only a relay can carry it out: refused unstored, so the client sends it again.
+            throw new ControlRules.Refused(BusFailure.UNAVAILABLE, "no relay holds the session now; send it again");
+          }
           return request.control() == Control.RESUME && !duplicate[0]
               ? after.toBuilder().lastClientSeq(s.lastClientSeq()).build() : after;
         })

@@ -87,7 +87,8 @@ class SessionHandlersTest {
   }
 
   @Test
-  @DisplayName("conversations: a control is applied once per client seq, a resend answered as a duplicate")
+  @DisplayName("conversations: a control is applied once per client seq, a resend answered as a duplicate; a typed "
+      + "turn without a relay is refused, not swallowed")
   void conversations(@TempDir Path dir) {
     SessionStore opened = store(dir);
     register(new ConnectionHandlers(opened, BudgetConfig.fromEnv(io.voxrelay.common.config.Env.system()), 60_000,
@@ -105,6 +106,13 @@ class SessionHandlersTest {
     assertThatThrownBy(() -> ask(Addresses.SESSION_CONTROL,
         new SessionControlRequest(created.sessionId(), Control.PAUSE, null, 2, "c-old"))).rootCause()
         .satisfies(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(BusFailure.SUPERSEDED));
+    assertThatThrownBy(() -> ask(Addresses.SESSION_CONTROL,
+        new SessionControlRequest(created.sessionId(), Control.TEXT, "hi", 2, "c-1"))).rootCause()
+        .as("a typed turn needs a relay: not swallowed here")
+        .satisfies(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(BusFailure.UNAVAILABLE));
+    SessionControlReply paused = ask(Addresses.SESSION_CONTROL,
+        new SessionControlRequest(created.sessionId(), Control.PAUSE, null, 2, "c-1"));
+    assertThat(paused.session().lastClientSeq()).as("the refused typed turn took no seq").isEqualTo(2);
   }
 
   @Test
