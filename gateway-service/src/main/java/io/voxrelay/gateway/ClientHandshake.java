@@ -15,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,13 +131,13 @@ final class ClientHandshake {
   }
 
   private Refused refusal(Throwable e) {
-    if (e instanceof ReplyException re && re.failureCode() == BusFailure.UNAUTHORIZED) {
+    if (BusFailure.is(e, BusFailure.UNAUTHORIZED)) {
       LOG.info("[Gateway] rejected connection to {}: unauthorized", sessionId);
       perAddress.record(remoteAddress);
       perSession.record(sessionId);
       return new Refused(CloseCode.UNAUTHORIZED, "unauthorized");
     }
-    if (e instanceof ReplyException re && re.failureCode() == BusFailure.GONE) {
+    if (BusFailure.is(e, BusFailure.GONE)) {
       LOG.info("[Gateway] rejected connection to {}: the interview has ended", sessionId);
       return new Refused(CloseCode.SESSION_ENDED, "ended");
     }

@@ -31,7 +31,7 @@ final class ControlErrors {
    * connection): sending it elsewhere changes nothing.
    */
   static boolean isRefusal(Throwable e) {
-    return refusalCode(e) != null || e instanceof ReplyException re && re.failureCode() == BusFailure.SUPERSEDED;
+    return refusalCode(e) != null || BusFailure.is(e, BusFailure.SUPERSEDED);
   }
 
   /** The client's code for a refusal of the control itself (its message may be shown), or null for a fault. */

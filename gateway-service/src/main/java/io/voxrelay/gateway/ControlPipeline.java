@@ -123,9 +123,9 @@ final class ControlPipeline {
         })
         .recover(e -> {
           // The gate stays as it is: a failed pause keeps audio back, a failed resume does not release it.
-          if (e instanceof ReplyException re && re.failureCode() == BusFailure.SUPERSEDED) {
+          if (BusFailure.is(e, BusFailure.SUPERSEDED)) {
             // This connection lost the session to a newer one: nothing it sends counts, and it is closing.
-            sendLocal.accept(ServerEvents.error("replaced", re.getMessage()));
+            sendLocal.accept(ServerEvents.error("replaced", e.getMessage()));
           } else {
             String error = ServerEvents.error(ControlErrors.code(e), ControlErrors.message(control, e));
             if (!outbox.emit(error)) {
@@ -208,12 +208,12 @@ final class ControlPipeline {
     }
     LOG.warn("[Gateway] {} of {} failed at relay {}: {}", apply.control(), sessionId, target,
         ControlErrors.describe(e));
-    if (e instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND) {
+    if (BusFailure.is(e, BusFailure.NOT_FOUND)) {
       // The relay does not hold the session (it let it go): once another relay holds it, that one carries the
       // control out (it knows from the store whether the first had).
       return relayLost.apply(target).compose(moved -> retryElsewhere(target, apply, e));
     }
-    if (e instanceof ReplyException re && re.failureCode() == BusFailure.MOVING) {
+    if (BusFailure.is(e, BusFailure.MOVING)) {
       // The relay is stopping and hands the session over: the control goes to the next one.
       return movedOff(target, route.openWaitMs()).compose(moved -> retryElsewhere(target, apply, e));
     }

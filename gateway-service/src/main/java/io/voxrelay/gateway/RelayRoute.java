@@ -163,7 +163,7 @@ final class RelayRoute {
     return relays.pick(tried).compose(node -> {
       tried.add(node);
       return request(Addresses.relayNode(node), open).recover(e -> {
-        boolean stopping = e instanceof ReplyException re && re.failureCode() == BusFailure.MOVING;
+        boolean stopping = BusFailure.is(e, BusFailure.MOVING);
         if (tried.size() >= RELAY_ATTEMPTS || !stopping && !isNoHandlers(e)) {
           return Future.failedFuture(e);
         }
@@ -212,7 +212,7 @@ final class RelayRoute {
 
   /** The bound relay did not answer: it is gone, and the transient events it held with it. */
   private static OpenUpstream relayGone(OpenUpstream open, Throwable e) {
-    return e instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND ? open : open.afterRelayLost();
+    return BusFailure.is(e, BusFailure.NOT_FOUND) ? open : open.afterRelayLost();
   }
 
   /**
@@ -222,7 +222,7 @@ final class RelayRoute {
    * stall) still holds its upstream. The caller gives up for now and the client retries.
    */
   static boolean isRelayGone(Throwable e) {
-    return isNoHandlers(e) || e instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND;
+    return isNoHandlers(e) || BusFailure.is(e, BusFailure.NOT_FOUND);
   }
 
   static boolean isNoHandlers(Throwable e) {

@@ -20,7 +20,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -215,10 +214,10 @@ final class SessionManagementApi {
     request.onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json")
             .putHeader("Cache-Control", "no-store").end(Json.write(render.apply(reply.body()))))
         .onFailure(e -> {
-          if (e instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND) {
+          if (BusFailure.is(e, BusFailure.NOT_FOUND)) {
             HttpErrors.send(ctx, 404, "not_found", "no such session");
-          } else if (e instanceof ReplyException re && re.failureCode() == BusFailure.BAD_REQUEST) {
-            HttpErrors.send(ctx, 400, "invalid_request", re.getMessage());
+          } else if (BusFailure.is(e, BusFailure.BAD_REQUEST)) {
+            HttpErrors.send(ctx, 400, "invalid_request", e.getMessage());
           } else {
             LOG.warn("[Gateway] {} failed: {}", what, e.getMessage());
             HttpErrors.send(ctx, 503, "unavailable", "the session service did not answer; try again");

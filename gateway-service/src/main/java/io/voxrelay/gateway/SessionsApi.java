@@ -1,7 +1,6 @@
 package io.voxrelay.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.eventbus.ReplyException;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusRequests;
@@ -62,9 +61,9 @@ final class SessionsApi {
               .putHeader("Cache-Control", "no-store").end(Json.write(body));
         })
         .onFailure(e -> {
-          if (e instanceof ReplyException re && re.failureCode() == BusFailure.BAD_REQUEST) {
+          if (BusFailure.is(e, BusFailure.BAD_REQUEST)) {
             // Refused by the session service's own rules (e.g. a cost limit without a price table).
-            HttpErrors.send(ctx, 400, "invalid_request", re.getMessage());
+            HttpErrors.send(ctx, 400, "invalid_request", e.getMessage());
             return;
           }
           LOG.warn("[Gateway] session creation failed: {}", e.getMessage());

@@ -11,7 +11,6 @@ import io.voxrelay.common.bus.Turn;
 import io.voxrelay.common.json.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +68,7 @@ final class TranscriptApi {
               .end(Json.write(body));
         })
         .onFailure(e -> {
-          if (e instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND) {
+          if (BusFailure.is(e, BusFailure.NOT_FOUND)) {
             HttpErrors.send(ctx, 404, "not_found", "no such session");
           } else {
             LOG.warn("[Gateway] reading a transcript failed: {}", e.getMessage());

@@ -179,7 +179,7 @@ final class SessionControls {
    * not hold the session ({@link BusFailure#NOT_FOUND}), so the control goes where the session moves.
    */
   private static Throwable asReply(Throwable e) {
-    if (e instanceof ReplyException re && re.failureCode() == BusFailure.FENCED) {
+    if (BusFailure.is(e, BusFailure.FENCED)) {
       return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusFailure.NOT_FOUND, "this relay lost the session");
     }
     return e;

@@ -33,4 +33,9 @@ public final class BusFailure {
 
   private BusFailure() {
   }
+
+  /** Whether {@code e} is a bus failure answered with {@code code} (a {@link io.vertx.core.eventbus.ReplyException}). */
+  public static boolean is(Throwable e, int code) {
+    return e instanceof io.vertx.core.eventbus.ReplyException re && re.failureCode() == code;
+  }
 }

@@ -207,8 +207,8 @@ public final class EventOutbox {
           flush();
         })
         .onFailure(e -> {
-          if (e instanceof ReplyException re && re.failureCode() == BusFailure.FENCED) {
-            fence(re);
+          if (BusFailure.is(e, BusFailure.FENCED)) {
+            fence((ReplyException) e);
             return;
           }
           if (head.control != null && isRefusal(e)) {
