@@ -19,7 +19,8 @@ import java.util.Locale;
  * baselines measured in the same run: the direct path (the floor) and a minimal pass-through relay.
  *
  * <p>Run from the repository root after {@code ./mvnw -q -DskipTests package}:
- * {@code java -jar bench/target/voxrelay-bench.jar [--quick]}.
+ * {@code java -jar bench/target/voxrelay-bench.jar [--quick] [--only latency,capacity,storm,typed,idle,sweep]
+ * [--warmup-s N]}. {@code --warmup-s} runs each load that long before measuring it (5 s by default, 3 s quick).
  */
 public final class Bench {
 
@@ -31,12 +32,15 @@ public final class Bench {
   private final boolean quick;
   /** The parts to run: latency, capacity, storm, typed, idle, sweep (all by default). */
   private final java.util.Set<String> parts;
+  /** How long each load runs before it is measured (0: the default for the mode). */
+  private final long warmupMs;
   private final StringBuilder report = new StringBuilder();
 
-  private Bench(Path repo, boolean quick, java.util.Set<String> parts) {
+  private Bench(Path repo, boolean quick, java.util.Set<String> parts, long warmupMs) {
     this.repo = repo;
     this.quick = quick;
     this.parts = parts;
+    this.warmupMs = warmupMs;
   }
 
   private boolean runs(String part) {
@@ -46,15 +50,20 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     boolean quick = List.of(args).contains("--quick");
     java.util.Set<String> parts = new java.util.HashSet<>();
+    long warmupMs = 0;
     for (int i = 0; i < args.length - 1; i++) {
       if ("--only".equals(args[i])) {
         parts.addAll(List.of(args[i + 1].split(",")));
+      }
+      // A longer warm-up measures the steady state: each JVM has compiled its hot paths by then.
+      if ("--warmup-s".equals(args[i])) {
+        warmupMs = Long.parseLong(args[i + 1]) * 1_000;
       }
     }
     Path repo = Path.of("").toAbsolutePath();
     try {
       Target.jar(repo);
-      new Bench(repo, quick, parts).run(String.join(" ", args));
+      new Bench(repo, quick, parts, warmupMs).run(String.join(" ", args));
     } catch (Exception | AssertionError e) {
       e.printStackTrace();
       System.exit(1);
@@ -64,7 +73,7 @@ public final class Bench {
 
   private void run(String args) throws Exception {
     int streams = quick ? 50 : 100;
-    long warmup = quick ? 3_000 : 5_000;
+    long warmup = warmupMs > 0 ? warmupMs : quick ? 3_000 : 5_000;
     long measure = quick ? 8_000 : 15_000;
     Vertx upstreamVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     Vertx generatorVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
@@ -196,8 +205,9 @@ public final class Bench {
         .append("upstream and every target share this machine: compare the rows of one run, not absolute times.\n\n")
         .append("Each stream sends a stamped 20 ms PCM16 frame every 20 ms and the fake upstream sends one back every ")
         .append("20 ms; the generator and the fake upstream share one clock, so each direction's one-way latency is ")
-        .append("exact. CPU is the target's user + system time from `/proc` (all its processes) per second per ")
-        .append("stream. *Generator lag* is how late the generator's own timers fired (p99): above 20 ms the ")
+        .append("exact. Each load runs ").append((warmupMs > 0 ? warmupMs : quick ? 3_000 : 5_000) / 1_000)
+        .append(" s before it is measured. CPU is the target's user + system time from `/proc` (all its processes) ")
+        .append("per second per stream. *Generator lag* is how late the generator's own timers fired (p99): above 20 ms the ")
         .append("generator, not the target, is the limit, and the row says so.\n\n");
   }
 
