@@ -28,17 +28,24 @@ final class AudioFrames {
     }
     int start = PREFIX.length();
     int end = text.length() - SUFFIX.length();
+    // One pass over the value: a quote or a backslash hands the frame to the JSON parser; otherwise it must be
+    // base64, checked here so the text is read once.
+    boolean base64 = true;
     for (int i = start; i < end; i++) {
       char c = text.charAt(i);
       if (c == '"' || c == '\\') {
         return null; // not a plain string value: let the JSON parser decide
       }
+      base64 &= c == '=' || Base64Text.isSymbol(c);
     }
-    String data = text.substring(start, end);
-    if (data.isEmpty()) {
+    if (start == end) {
       throw new ProtocolException("invalid_message", "missing string field 'data'");
     }
-    return new ClientMessage.Audio(data, decodedLength(data));
+    if (!base64) {
+      throw new ProtocolException("invalid_audio", "'data' must be base64");
+    }
+    String data = text.substring(start, end);
+    return new ClientMessage.Audio(data, lengthOf(data));
   }
 
   /**
@@ -48,17 +55,30 @@ final class AudioFrames {
    * @throws ProtocolException when it is not base64, or not even, or too large
    */
   static int decodedLength(String base64) {
+    for (int i = 0; i < base64.length(); i++) {
+      char c = base64.charAt(i);
+      if (c != '=' && !Base64Text.isSymbol(c)) {
+        throw new ProtocolException("invalid_audio", "'data' must be base64");
+      }
+    }
+    return lengthOf(base64);
+  }
+
+  /**
+   * As {@link #decodedLength}, for text already known to hold only base64 symbols and {@code =}: where the
+   * padding stands is checked here.
+   */
+  private static int lengthOf(String base64) {
     // The same inputs as java.util.Base64's basic decoder accepts: padding optional, but if present it ends
     // a whole 4-character group.
     int length = base64.length();
     int padding = 0;
-    for (int i = 0; i < length; i++) {
-      char c = base64.charAt(i);
-      if (c == '=' && i >= length - 2) {
-        padding++;
-      } else if (!Base64Text.isSymbol(c) || padding > 0) {
-        throw new ProtocolException("invalid_audio", "'data' must be base64");
-      }
+    while (padding < length && base64.charAt(length - 1 - padding) == '=') {
+      padding++;
+    }
+    int firstPadding = base64.indexOf('=');
+    if (padding > 2 || firstPadding >= 0 && firstPadding < length - padding) {
+      throw new ProtocolException("invalid_audio", "'data' must be base64");
     }
     int symbols = length - padding;
     int remainder = symbols % 4;
