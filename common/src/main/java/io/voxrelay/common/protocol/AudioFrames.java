@@ -31,12 +31,17 @@ final class AudioFrames {
     // One pass over the value: a quote or a backslash hands the frame to the JSON parser; otherwise it must be
     // base64, checked here so the text is read once.
     boolean base64 = true;
+    int firstPadding = -1;
     for (int i = start; i < end; i++) {
       char c = text.charAt(i);
       if (c == '"' || c == '\\') {
         return null; // not a plain string value: let the JSON parser decide
       }
-      base64 &= c == '=' || Base64Text.isSymbol(c);
+      if (c == '=') {
+        firstPadding = firstPadding < 0 ? i - start : firstPadding;
+      } else {
+        base64 &= Base64Text.isSymbol(c);
+      }
     }
     if (start == end) {
       throw new ProtocolException("invalid_message", "missing string field 'data'");
@@ -45,7 +50,7 @@ final class AudioFrames {
       throw new ProtocolException("invalid_audio", "'data' must be base64");
     }
     String data = text.substring(start, end);
-    return new ClientMessage.Audio(data, lengthOf(data));
+    return new ClientMessage.Audio(data, lengthOf(data, firstPadding));
   }
 
   /**
@@ -55,20 +60,24 @@ final class AudioFrames {
    * @throws ProtocolException when it is not base64, or not even, or too large
    */
   static int decodedLength(String base64) {
+    int firstPadding = -1;
     for (int i = 0; i < base64.length(); i++) {
       char c = base64.charAt(i);
-      if (c != '=' && !Base64Text.isSymbol(c)) {
+      if (c == '=') {
+        firstPadding = firstPadding < 0 ? i : firstPadding;
+      } else if (!Base64Text.isSymbol(c)) {
         throw new ProtocolException("invalid_audio", "'data' must be base64");
       }
     }
-    return lengthOf(base64);
+    return lengthOf(base64, firstPadding);
   }
 
   /**
-   * As {@link #decodedLength}, for text already known to hold only base64 symbols and {@code =}: where the
-   * padding stands is checked here.
+   * As {@link #decodedLength}, for text already known to hold only base64 symbols and {@code =}, the first
+   * {@code =} at {@code firstPadding} (-1: none), found by the caller's one pass: where the padding stands is
+   * checked here.
    */
-  private static int lengthOf(String base64) {
+  private static int lengthOf(String base64, int firstPadding) {
     // The same inputs as java.util.Base64's basic decoder accepts: padding optional, but if present it ends
     // a whole 4-character group.
     int length = base64.length();
@@ -76,7 +85,6 @@ final class AudioFrames {
     while (padding < length && base64.charAt(length - 1 - padding) == '=') {
       padding++;
     }
-    int firstPadding = base64.indexOf('=');
     if (padding > 2 || firstPadding >= 0 && firstPadding < length - padding) {
       throw new ProtocolException("invalid_audio", "'data' must be base64");
     }
