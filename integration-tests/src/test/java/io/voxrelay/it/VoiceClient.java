@@ -96,19 +96,29 @@ final class VoiceClient implements AutoCloseable {
 
   private static HttpReply request(Vertx vertx, HttpMethod method, int port, String path, String body,
                                    String apiKey, String contentType) {
-    HttpClient http = vertx.createHttpClient();
+    HttpClient http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setConnectTimeout(5_000));
     RequestOptions options = new RequestOptions()
         .setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path).setIdleTimeout(10_000)
         .putHeader("Content-Type", contentType).putHeader("User-Agent", "voxrelay-test-agent/1.0");
     if (apiKey != null) {
       options.putHeader("Authorization", "Bearer " + apiKey);
     }
+    // How far the exchange got, so a request that gets no answer says where it stopped.
+    AtomicReference<String> reached = new AtomicReference<>("asking for a connection");
     try {
       return Await.result(http.request(options)
-          .compose(req -> req.send(Buffer.buffer(body)))
-          .compose(response -> response.body().map(payload -> new HttpReply(response.statusCode(),
-              String.valueOf(response.getHeader("Content-Type")).startsWith("application/json")
-                  ? Json.parse(payload.getBytes()) : null))), Duration.ofSeconds(15));
+          .compose(req -> {
+            reached.set("connected from " + req.connection().localAddress() + ", sending the request");
+            return req.send(Buffer.buffer(body));
+          })
+          .compose(response -> {
+            reached.updateAndGet(was -> was.replace("sending the request", "reading a " + response.statusCode()));
+            return response.body().map(payload -> new HttpReply(response.statusCode(),
+                String.valueOf(response.getHeader("Content-Type")).startsWith("application/json")
+                    ? Json.parse(payload.getBytes()) : null));
+          }), Duration.ofSeconds(15));
+    } catch (AssertionError | RuntimeException noAnswer) {
+      throw new AssertionError(method + " " + path + " got no answer: " + reached.get(), noAnswer);
     } finally {
       http.close();
     }
