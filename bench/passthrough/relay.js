@@ -12,6 +12,8 @@ wss.on('connection', (client) => {
   const pending = [];
   upstream.on('open', () => {
     upstream.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime' } }));
+    // Ready, as voxrelay's `connected` says: the client's storm figures end here.
+    if (client.readyState === WebSocket.OPEN) client.send(JSON.stringify({ type: 'connected' }));
     for (const event of pending.splice(0)) upstream.send(event);
   });
   client.on('message', (data) => {

@@ -21,10 +21,11 @@ import java.util.Locale;
  * <p>Run from the repository root after {@code ./mvnw -q -DskipTests package}:
  * {@code java -jar bench/target/voxrelay-bench.jar [--quick] [--only latency,capacity,storm,typed,idle,sweep]
  * [--warmup-s N]}. {@code --warmup-s} runs each load that long before measuring it (5 s by default, 3 s quick).
+ * {@code --guard} runs the CI guard instead ({@link CiGuard}) and exits 1 when it fails.
  */
 public final class Bench {
 
-  private static final String LOAD_HEADER = "| target | streams | client→upstream ms p50 / p90 / p99 / max "
+  static final String LOAD_HEADER = "| target | streams | client→upstream ms p50 / p90 / p99 / max "
       + "| upstream→client ms p50 / p90 / p99 / max | lost up / down | CPU ms per s per stream "
       + "| generator lag p99 ms | send lag p99 ms |\n|---|---|---|---|---|---|---|---|\n";
 
@@ -63,6 +64,9 @@ public final class Bench {
     Path repo = Path.of("").toAbsolutePath();
     try {
       Target.jar(repo);
+      if (List.of(args).contains("--guard")) {
+        System.exit(CiGuard.run(repo, Files.createTempDirectory("voxrelay-guard"), Bench::anyFreePort) ? 0 : 1);
+      }
       new Bench(repo, quick, parts, warmupMs).run(String.join(" ", args));
     } catch (Exception | AssertionError e) {
       e.printStackTrace();
@@ -93,7 +97,7 @@ public final class Bench {
       log("latency at " + streams + " streams: direct");
       latency.add(LoadRun.run(generator, upstream, Target.direct(upstreamPort), streams, warmup, measure));
     }
-    if (runs("latency") || runs("capacity")) {
+    if (runs("latency") || runs("capacity") || runs("storm")) {
       try (Target passthrough = Target.passthrough(repo, upstreamUrl)) {
         if (runs("latency")) {
           log("latency: pass-through");
@@ -101,6 +105,10 @@ public final class Bench {
         }
         if (runs("capacity")) {
           capacity.addAll(scan(generator, upstream, passthrough));
+        }
+        if (runs("storm")) {
+          log("reconnect storm: pass-through");
+          storms.add(ReconnectStorm.run(generator, passthrough, quick ? 200 : 500));
         }
       }
     }
@@ -127,12 +135,15 @@ public final class Bench {
         }
       }
     }
-    if (runs("latency") || runs("storm") || runs("typed")) {
+    if (runs("latency") || runs("capacity") || runs("storm") || runs("typed")) {
       try (Target four = Target.fourProcesses(repo, upstreamUrl, freePort(),
           Files.createTempDirectory("voxrelay-bench"))) {
         if (runs("latency")) {
           log("latency: voxrelay four processes");
           latency.add(LoadRun.run(generator, upstream, four, streams, warmup, measure));
+        }
+        if (runs("capacity")) {
+          capacity.addAll(scan(generator, upstream, four));
         }
         if (runs("storm")) {
           log("reconnect storm: four processes");
@@ -228,7 +239,7 @@ public final class Bench {
     report.append('\n');
   }
 
-  private static String row(LoadRun.Result r) {
+  static String row(LoadRun.Result r) {
     return String.format(Locale.ROOT, "| %s | %d | %s | %s | %d / %d | %s | %.2f%s | %.2f |%n", r.target(), r.streams(),
         r.uplink().millis(), r.downlink().millis(), r.upLost(), r.downLost(), r.cpu(), r.loopLag().p99() / 1000.0,
         r.generatorSaturated() ? " (saturated)" : "", r.sendLag().p99() / 1000.0);
@@ -245,7 +256,8 @@ public final class Bench {
   private void stormTable(List<ReconnectStorm.Result> results) {
     report.append("## Reconnect storm\n\nEvery session's connection is cut at once (a TCP proxy closes them); each ")
         .append("client reconnects at once with its resume token and last seq. Time from the cut to the new ")
-        .append("WebSocket's handshake, and to `connected`.\n\n")
+        .append("WebSocket's handshake, and to `connected`. The pass-through has no sessions: its clients open new ")
+        .append("sockets through the same proxy, and its `connected` is sent when its new upstream is open.\n\n")
         .append("| target | sessions | to handshake ms p50 / p90 / p99 / max | to `connected` ms p50 / p90 / p99 / max "
             + "| failed |\n|---|---|---|---|---|\n");
     for (ReconnectStorm.Result r : results) {
@@ -290,6 +302,14 @@ public final class Bench {
           r.expired(), r.medianMs(), r.p90Ms()));
     }
     report.append('\n');
+  }
+
+  private static int anyFreePort() {
+    try {
+      return freePort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static int freePort() throws IOException {

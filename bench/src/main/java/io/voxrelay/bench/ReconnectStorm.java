@@ -5,7 +5,7 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * N voxrelay sessions connected through a TCP proxy; the proxy cuts every connection at once, and each
+ * N sessions connected through a TCP proxy; the proxy cuts every connection at once, and each
  * client reconnects at once with its resume token and last seq: the time from the cut to {@code connected}
  * (the replay follows it on the same socket).
  */

@@ -25,7 +25,7 @@ final class StreamClient {
   enum Protocol {
     /** The GA Realtime protocol, straight to the fake upstream: the floor. */
     GA,
-    /** voxrelay's client messages without a session (the pass-through baseline). */
+    /** voxrelay's client messages without a session (the pass-through baseline); {@code connected} once its upstream is open. */
     AUDIO_ONLY,
     /** voxrelay: a session created over HTTP, then hello and {@code connected}. */
     VOXRELAY
@@ -107,7 +107,7 @@ final class StreamClient {
           ws.textMessageHandler(text -> onText(text, ready));
           if (protocol == Protocol.VOXRELAY) {
             ws.writeTextMessage("{\"type\":\"hello\",\"token\":\"" + token + "\",\"lastSeq\":" + lastSeq + "}");
-          } else {
+          } else if (protocol == Protocol.GA) {
             ready.tryComplete();
           }
         });
@@ -121,7 +121,13 @@ final class StreamClient {
           received(Stamp.field(text, "delta"));
         }
       }
-      case AUDIO_ONLY -> received(Stamp.field(text, "data"));
+      case AUDIO_ONLY -> {
+        if (text.startsWith("{\"type\":\"connected\"")) {
+          ready.tryComplete();
+        } else {
+          received(Stamp.field(text, "data"));
+        }
+      }
       case VOXRELAY -> {
         if (text.startsWith("{\"type\":\"audio\"")) {
           received(Stamp.field(text, "data"));
