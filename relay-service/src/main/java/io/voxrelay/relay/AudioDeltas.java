@@ -32,7 +32,8 @@ final class AudioDeltas {
     if (end < 0) {
       return null;
     }
-    return isBase64(text, start, end) ? text.substring(start, end) : null;
+    String delta = text.substring(start, end);
+    return Base64Text.onlySymbolsAndPadding(delta) ? delta : null;
   }
 
   /**
@@ -65,16 +66,6 @@ final class AudioDeltas {
 
   /** Whether {@code text} holds only base64 characters (so it can go into JSON without escaping). */
   static boolean isBase64(String text) {
-    return isBase64(text, 0, text.length());
-  }
-
-  private static boolean isBase64(String text, int from, int to) {
-    for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
-      if (!Base64Text.isSymbol(c) && c != '=') {
-        return false;
-      }
-    }
-    return true;
+    return Base64Text.onlySymbolsAndPadding(text);
   }
 }

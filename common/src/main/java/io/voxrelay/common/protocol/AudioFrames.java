@@ -26,31 +26,20 @@ final class AudioFrames {
     if (!text.startsWith(PREFIX) || !text.endsWith(SUFFIX) || text.length() < PREFIX.length() + SUFFIX.length()) {
       return null;
     }
-    int start = PREFIX.length();
-    int end = text.length() - SUFFIX.length();
+    String data = text.substring(PREFIX.length(), text.length() - SUFFIX.length());
     // One pass over the value: a quote or a backslash hands the frame to the JSON parser; otherwise it must be
-    // base64, checked here so the text is read once.
-    boolean base64 = true;
-    int firstPadding = -1;
-    for (int i = start; i < end; i++) {
-      char c = text.charAt(i);
-      if (c == '"' || c == '\\') {
-        return null; // not a plain string value: let the JSON parser decide
-      }
-      if (c == '=') {
-        firstPadding = firstPadding < 0 ? i - start : firstPadding;
-      } else {
-        base64 &= Base64Text.isSymbol(c);
-      }
+    // base64.
+    int classes = Base64Text.classesOf(data);
+    if ((classes & Base64Text.QUOTE) != 0) {
+      return null; // not a plain string value: let the JSON parser decide
     }
-    if (start == end) {
+    if (data.isEmpty()) {
       throw new ProtocolException("invalid_message", "missing string field 'data'");
     }
-    if (!base64) {
+    if ((classes & Base64Text.OTHER) != 0) {
       throw new ProtocolException("invalid_audio", "'data' must be base64");
     }
-    String data = text.substring(start, end);
-    return new ClientMessage.Audio(data, lengthOf(data, firstPadding));
+    return new ClientMessage.Audio(data, lengthOf(data, data.indexOf('=')));
   }
 
   /**
@@ -60,22 +49,15 @@ final class AudioFrames {
    * @throws ProtocolException when it is not base64, or not even, or too large
    */
   static int decodedLength(String base64) {
-    int firstPadding = -1;
-    for (int i = 0; i < base64.length(); i++) {
-      char c = base64.charAt(i);
-      if (c == '=') {
-        firstPadding = firstPadding < 0 ? i : firstPadding;
-      } else if (!Base64Text.isSymbol(c)) {
-        throw new ProtocolException("invalid_audio", "'data' must be base64");
-      }
+    if (!Base64Text.onlySymbolsAndPadding(base64)) {
+      throw new ProtocolException("invalid_audio", "'data' must be base64");
     }
-    return lengthOf(base64, firstPadding);
+    return lengthOf(base64, base64.indexOf('='));
   }
 
   /**
    * As {@link #decodedLength}, for text already known to hold only base64 symbols and {@code =}, the first
-   * {@code =} at {@code firstPadding} (-1: none), found by the caller's one pass: where the padding stands is
-   * checked here.
+   * {@code =} at {@code firstPadding} (-1: none): where the padding stands is checked here.
    */
   private static int lengthOf(String base64, int firstPadding) {
     // The same inputs as java.util.Base64's basic decoder accepts: padding optional, but if present it ends

@@ -136,6 +136,18 @@ class ClientMessageTest {
         assertThat(actual).as(frame).isEqualTo(expected);
       }
     }
+    // Outside the alphabet: refused by both paths, also a character whose low byte is a symbol ('\u0141' ends in
+    // 0x41, 'A') or that is Latin-1 but not ASCII.
+    for (String bad : new String[] {"AAAAAAA\u0141", "AAAAAAA\u00e9", "AAAAAA A", "AAAAAAA-", "AAAAAAA_",
+        "AAAAAAA\u0000"}) {
+      for (String frame : new String[] {"{\"type\":\"audio\",\"data\":\"" + bad + "\"}",
+          "{\"data\":\"" + bad + "\",\"type\":\"audio\"}"}) {
+        assertThatThrownBy(() -> ClientMessage.parse(frame)).as(frame).isInstanceOf(ProtocolException.class);
+      }
+    }
+    // An escaped symbol is the symbol: the fast path hands the frame to the parser, which reads it.
+    assertThat(ClientMessage.parse("{\"type\":\"audio\",\"data\":\"AAA\\u0041AAAA\"}"))
+        .isEqualTo(new ClientMessage.Audio("AAAAAAAA", 6));
     String data = java.util.Base64.getEncoder().encodeToString(new byte[960]);
     assertThat(ClientMessage.parse("{\"data\":\"" + data + "\",\"type\":\"audio\"}"))
         .isEqualTo(new ClientMessage.Audio(data, 960));
