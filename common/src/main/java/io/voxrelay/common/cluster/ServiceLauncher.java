@@ -7,6 +7,7 @@ import io.voxrelay.common.management.ManagementServer;
 import io.voxrelay.common.management.Telemetry;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +31,30 @@ public final class ServiceLauncher {
   private ServiceLauncher() {
   }
 
-  /** How many instances of a service one process runs, and how each is made. */
-  public record Instances(Supplier<? extends Deployable> verticles, int count) {
+  /**
+   * How many instances of a service one process runs, how each is made, and the process's event loops: one per
+   * instance unless {@code VOXRELAY_EVENT_LOOPS} says otherwise. With as many loops as instances, the bus's
+   * connections to other nodes are read and written on the loops that send and receive on them: a message
+   * between processes then wakes no other thread on either side (the four-process bench measured that wake-up,
+   * twice per frame per hop, as most of the services' system time; docs/architecture.md, "Event loops per
+   * process").
+   */
+  public record Instances(Supplier<? extends Deployable> verticles, int count, int eventLoops) {
+
+    public Instances(Supplier<? extends Deployable> verticles, int count) {
+      this(verticles, count, count);
+    }
+
+    public Instances {
+      if (eventLoops < 1) {
+        throw new IllegalArgumentException("VOXRELAY_EVENT_LOOPS must be at least 1");
+      }
+    }
+
+    /** These instances, on {@code VOXRELAY_EVENT_LOOPS} event loops when it is set. */
+    public Instances withEventLoopsFrom(Env env) {
+      return new Instances(verticles, count, env.integer("VOXRELAY_EVENT_LOOPS", eventLoops));
+    }
   }
 
   public static void run(String service, Supplier<? extends Deployable> verticle) {
@@ -47,13 +70,13 @@ public final class ServiceLauncher {
       Env env = Env.system();
       cluster = ClusterConfig.fromEnv(env);
       management = ManagementConfig.fromEnv(env);
-      deployment = instances.apply(env);
+      deployment = instances.apply(env).withEventLoopsFrom(env);
     } catch (IllegalArgumentException e) {
       LOG.error("[voxrelay] invalid configuration: {}", e.getMessage());
       System.exit(2);
       return;
     }
-    ClusteredVertx.start(cluster)
+    ClusteredVertx.start(cluster, new VertxOptions().setEventLoopPoolSize(deployment.eventLoops()))
         .compose(vertx -> ManagementServer.start(vertx, management).map(server -> vertx))
         .compose(vertx -> vertx.deployVerticle(deployment.verticles(),
                 new DeploymentOptions().setInstances(deployment.count()))
