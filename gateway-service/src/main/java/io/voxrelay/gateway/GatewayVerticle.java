@@ -158,6 +158,11 @@ public final class GatewayVerticle extends VerticleBase {
         .onSuccess(s -> LOG.info("[Gateway] Started {} on http://{}:{}", nodeId, config.httpHost(), s.actualPort()));
   }
 
+  private static final String HEALTH_UP = "{\"status\":\"UP\"}";
+  private static final String HEALTH_DOWN = "{\"status\":\"DOWN\"}";
+  /** Set when {@link #stop} begins: the public health check says DOWN from then on. */
+  private volatile boolean stopping;
+
   /** Past the clients' own drain (one bus timeout), the time their close frames take to go out. */
   private static final long SHUTDOWN_SLACK_MS = 1_000;
 
@@ -167,6 +172,7 @@ public final class GatewayVerticle extends VerticleBase {
     // acknowledgements out, then the HTTP server's shutdown: it takes no new connection, and each client's
     // shutdown handler stores its events in flight and tells it to reconnect elsewhere with 1012
     // (ClientConnection), within the wait. Whoever is left after it is told the same.
+    stopping = true;
     Telemetry.of(vertx).drain();
     reportActivity();
     Future<Void> shutdown = server == null ? Future.succeededFuture()
@@ -274,8 +280,13 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * The public health check: {@code UP}, or {@code DOWN} (503) once the gateway is stopping, and nothing else.
+   * Node ids and counts are for operators, on the management port.
+   */
   private void health(RoutingContext ctx) {
-    ctx.response().putHeader("Content-Type", "application/json")
-        .end(Json.write(Json.object().put("status", "UP").put("node", nodeId).put("clients", clients.size())));
+    ctx.response().setStatusCode(stopping ? 503 : 200).putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(stopping ? HEALTH_DOWN : HEALTH_UP);
   }
 }

@@ -46,6 +46,14 @@ class SessionApiTest {
   }
 
   @Test
+  @DisplayName("the public GET /health says UP and nothing else: no node id, no counts")
+  void healthSaysOnlyUp() {
+    VoiceClient.HttpReply health = VoiceClient.get(deployment.clientVertx(), port(), "/health", null);
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.body().toString()).isEqualTo("{\"status\":\"UP\"}");
+  }
+
+  @Test
   @DisplayName("GET /v1/sessions/{id}: the state, question, flags, connection and times; 401 without the key, 404 for no session")
   void readsASession() {
     VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port(), KEY);
