@@ -60,7 +60,8 @@ final class ClientHandshake {
 
   /**
    * @param perAddress failed hellos per client address
-   * @param perSession failed hellos per session, whatever the address: many addresses cannot guess a token
+   * @param perSession failed hellos per session, whatever the address: many addresses cannot guess a token (a
+   *                   valid token gets in however many failed)
    */
   ClientHandshake(Vertx vertx, String sessionId, String gatewayNode, String connectionId, DeliveryOptions busOptions,
                   SlidingWindowLimiter perAddress, SlidingWindowLimiter perSession, String remoteAddress,
@@ -89,11 +90,13 @@ final class ClientHandshake {
       LOG.info("[Gateway] first frame for {} was not hello", sessionId);
       return Future.failedFuture(new Refused(CloseCode.BAD_HELLO, "not a hello"));
     }
-    if (!perAddress.allows(remoteAddress) || !perSession.allows(sessionId)) {
-      LOG.warn("[Gateway] refused a hello for {}: too many failed attempts from this address or for this session",
-          sessionId);
+    if (!perAddress.allows(remoteAddress)) {
+      LOG.warn("[Gateway] refused a hello for {}: too many failed attempts from this address", sessionId);
       return Future.failedFuture(new Refused(CloseCode.TOO_MANY_ATTEMPTS, "too many attempts"));
     }
+    // The session's own limit is not checked before the token: strangers failing against a session id must
+    // not lock its owner out. A valid token always gets in; past the limit, a wrong one is told 4429.
+    boolean sessionLimited = !perSession.allows(sessionId);
     return BusRequests.<SessionConnected>request(vertx, Addresses.SESSION_CONNECT,
             new ConnectSession(sessionId, hello.token(), gatewayNode, connectionId, hello.lastSeq(),
                 System.currentTimeMillis() + busOptions.getSendTimeout()), busOptions)
@@ -113,7 +116,7 @@ final class ClientHandshake {
             return new Joined(connected, position, opened);
           });
         })
-        .recover(e -> Future.failedFuture(refusal(e)));
+        .recover(e -> Future.failedFuture(refusal(e, sessionLimited)));
   }
 
   /** Where the client is in the event order: its {@code lastSeq}, but never past the highest seq issued. */
@@ -130,12 +133,13 @@ final class ClientHandshake {
     }
   }
 
-  private Refused refusal(Throwable e) {
+  private Refused refusal(Throwable e, boolean sessionLimited) {
     if (BusFailure.is(e, BusFailure.UNAUTHORIZED)) {
       LOG.info("[Gateway] rejected connection to {}: unauthorized", sessionId);
       perAddress.record(remoteAddress);
       perSession.record(sessionId);
-      return new Refused(CloseCode.UNAUTHORIZED, "unauthorized");
+      return sessionLimited ? new Refused(CloseCode.TOO_MANY_ATTEMPTS, "too many attempts")
+          : new Refused(CloseCode.UNAUTHORIZED, "unauthorized");
     }
     if (BusFailure.is(e, BusFailure.GONE)) {
       LOG.info("[Gateway] rejected connection to {}: the interview has ended", sessionId);

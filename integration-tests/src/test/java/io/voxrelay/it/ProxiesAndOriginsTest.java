@@ -122,6 +122,20 @@ class ProxiesAndOriginsTest {
   }
 
   @Test
+  @DisplayName("100 failed hellos for a session from other addresses do not lock its owner out")
+  void strangersCannotLockOutTheOwner() {
+    VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port);
+    for (int i = 0; i < 100; i++) {
+      String stranger = "198.51.100." + (i + 1);
+      int expected = i < 10 ? CloseCode.UNAUTHORIZED.code() : CloseCode.TOO_MANY_ATTEMPTS.code();
+      assertThat(helloThrough(Map.of("X-Forwarded-For", stranger), session.sessionId(), "forged-" + i))
+          .as("a stranger's hello from " + stranger).isEqualTo(expected);
+    }
+    assertThat(helloThrough(Map.of("X-Forwarded-For", "192.0.2.77"), session.sessionId(), session.token()))
+        .as("the owner connects at once").isZero();
+  }
+
+  @Test
   @DisplayName("the WebSocket takes pages of allowed origins (localhost by default, the gateway's own) and refuses others")
   void origins() {
     String session = unknownSessionId();
