@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.config.ToolConfig;
 import io.voxrelay.common.json.Json;
 import io.voxrelay.common.protocol.ToolTurns;
+import io.voxrelay.common.webhook.BoundedExchange;
 import io.voxrelay.common.webhook.SignedPost;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
@@ -22,7 +22,8 @@ import java.nio.charset.StandardCharsets;
  * The app backend's tool endpoint ({@code VOXRELAY_TOOL_URL}), as one relay instance calls it: each call POSTed
  * signed like the webhooks, with its call id as the idempotency key. Every way a call can go wrong (no
  * endpoint, an error status, a timeout, a malformed or oversized reply) becomes an error output the model can
- * read; a call never fails and never hangs past the timeout.
+ * read; a call never fails and never lasts past the timeout, however slowly the endpoint sends its reply
+ * ({@link BoundedExchange}).
  */
 final class ToolEndpoint {
 
@@ -35,10 +36,12 @@ final class ToolEndpoint {
 
   private static final String USER_AGENT = "voxrelay-tools/1";
 
+  private final Vertx vertx;
   private final ToolConfig config;
   private final HttpClient http;
 
   ToolEndpoint(Vertx vertx, ToolConfig config) {
+    this.vertx = vertx;
     this.config = config;
     this.http = config.enabled() ? vertx.createHttpClient(new HttpClientOptions()
         .setConnectTimeout((int) Math.min(config.timeoutMs(), Integer.MAX_VALUE)).setIdleTimeout(60),
@@ -61,36 +64,16 @@ final class ToolEndpoint {
         .put("name", call.name()).set("arguments", arguments)).getBytes(StandardCharsets.UTF_8);
     RequestOptions options = SignedPost.to(url, config.timeoutMs(), USER_AGENT, config.secret().orElseThrow().reveal(),
         body).putHeader("X-Voxrelay-Call-Id", call.callId());
+    BoundedExchange exchange = BoundedExchange.start(vertx, http, options, body, config.timeoutMs(),
+        ToolConfig.MAX_REPLY_BYTES);
     Promise<ToolTurns.Output> outcome = Promise.promise();
-    HttpClientRequest[] sent = new HttpClientRequest[1];
-    boolean[] cancelled = new boolean[1];
-    http.request(options)
-        .compose(request -> {
-          sent[0] = request;
-          if (cancelled[0]) {
-            request.reset();
-          }
-          return request.send(Buffer.buffer(body));
-        })
-        .compose(response -> {
-          // Read at most the bound: a reply that grows past it is cut off, whatever it declared.
-          Promise<ToolTurns.Output> read = Promise.promise();
-          Buffer reply = Buffer.buffer();
-          response.handler(chunk -> {
-            if (reply.length() + chunk.length() > ToolConfig.MAX_REPLY_BYTES) {
-              read.tryComplete(error(call, "error", "the tool's reply is larger than "
-                  + ToolConfig.MAX_REPLY_BYTES + " bytes"));
-              response.request().reset();
-            } else {
-              reply.appendBuffer(chunk);
-            }
-          });
-          response.exceptionHandler(read::tryFail);
-          response.endHandler(v -> read.tryComplete(read(call, response.statusCode(), reply)));
-          return read.future();
-        })
-        .otherwise(e -> isTimeout(e) ? error(call, "timeout", "the tool did not answer within "
-            + config.timeoutMs() + " ms") : error(call, "error", "the tool could not be reached"))
+    exchange.reply()
+        .map(reply -> reply.oversize()
+            ? error(call, "error", "the tool's reply is larger than " + ToolConfig.MAX_REPLY_BYTES + " bytes")
+            : read(call, reply.status(), reply.body()))
+        .otherwise(e -> e instanceof BoundedExchange.Cancelled ? error(call, "cancelled", "the call was cancelled")
+            : isTimeout(e) ? error(call, "timeout", "the tool did not answer within " + config.timeoutMs() + " ms")
+            : error(call, "error", "the tool could not be reached"))
         .onComplete(ar -> outcome.tryComplete(ar.result()));
     return new Call() {
       @Override
@@ -100,11 +83,7 @@ final class ToolEndpoint {
 
       @Override
       public void cancel() {
-        cancelled[0] = true;
-        if (sent[0] != null) {
-          sent[0].reset();
-        }
-        outcome.tryComplete(error(call, "cancelled", "the call was cancelled"));
+        exchange.cancel();
       }
     };
   }
@@ -113,9 +92,6 @@ final class ToolEndpoint {
   private static ToolTurns.Output read(ToolTurns.Call call, int status, Buffer reply) {
     if (status / 100 != 2) {
       return error(call, "error", "the tool answered HTTP " + status);
-    }
-    if (reply.length() > ToolConfig.MAX_REPLY_BYTES) {
-      return error(call, "error", "the tool's reply is larger than " + ToolConfig.MAX_REPLY_BYTES + " bytes");
     }
     JsonNode node;
     try {
@@ -152,7 +128,8 @@ final class ToolEndpoint {
 
   private static boolean isTimeout(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.util.concurrent.TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+      if (t instanceof BoundedExchange.DeadlinePassed || t instanceof java.util.concurrent.TimeoutException
+          || t.getClass().getSimpleName().contains("Timeout")) {
         return true;
       }
     }

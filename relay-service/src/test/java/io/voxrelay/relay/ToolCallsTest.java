@@ -46,6 +46,8 @@ class ToolCallsTest {
   private volatile int status = 200;
   private volatile String reply = "{\"output\":{\"topic\":\"distributed systems\"}}";
   private volatile boolean hang;
+  /** The backend answers 200 and then one byte a second, never ending its reply. */
+  private volatile boolean trickle;
   private final List<JsonNode> calls = new CopyOnWriteArrayList<>();
   private final AtomicInteger badSignatures = new AtomicInteger();
 
@@ -96,7 +98,12 @@ class ToolCallsTest {
         badSignatures.incrementAndGet();
       }
       calls.add(Json.parse(body.getBytes()));
-      if (!hang) {
+      if (trickle) {
+        request.response().setChunked(true).putHeader("Content-Type", "application/json").write("{");
+        long timer = vertx.setPeriodic(1_000, t -> request.response().write(" "));
+        request.response().closeHandler(v -> vertx.cancelTimer(timer));
+        request.connection().closeHandler(v -> vertx.cancelTimer(timer));
+      } else if (!hang) {
         request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(reply);
       }
     })).listen(0, "127.0.0.1"));
@@ -198,6 +205,21 @@ class ToolCallsTest {
     }
     assertThat(statuses).containsExactly("error", "error", "timeout", "error");
     assertThat(host.expected).as("each is answered by the model, never a hung response").hasSize(4);
+  }
+
+  @Test
+  @DisplayName("a tool endpoint that sends one byte a second is cut at the call's deadline: a timeout the model reads")
+  void tricklingEndpointIsCutOff() {
+    ToolCalls tools = calls(2_500);
+    trickle = true;
+    long startedAt = System.nanoTime();
+    onLoop(() -> tools.requested(call("call_s", "lookup_topic")));
+    // Vert.x's own request timeout is an idle timeout: a byte a second keeps it from ever firing.
+    Await.until("answered", TIMEOUT, () -> host.turns.size() == 2);
+    long tookMs = (System.nanoTime() - startedAt) / 1_000_000;
+    assertThat(ToolTurns.output(host.turns.get(1)).status()).isEqualTo("timeout");
+    assertThat(tookMs).as("not before the deadline").isGreaterThanOrEqualTo(2_500);
+    assertThat(host.expected).hasSize(1);
   }
 
   @Test

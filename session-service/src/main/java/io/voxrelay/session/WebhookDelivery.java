@@ -5,10 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.voxrelay.common.config.WebhookConfig;
 import io.voxrelay.common.management.MetricNames;
 import io.voxrelay.common.management.Telemetry;
+import io.voxrelay.common.webhook.BoundedExchange;
 import io.voxrelay.common.webhook.SignedPost;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -41,6 +41,8 @@ final class WebhookDelivery {
   private static final long HOUSEKEEPING_INTERVAL_MS = 30_000;
   /** The most events in flight at once (at most one per session). */
   static final int MAX_IN_FLIGHT = 32;
+  /** The most of a receiver's reply body read (its status decides; the body is not used). */
+  static final int MAX_REPLY_BYTES = 64 * 1024;
   private static final long FIRST_BACKOFF_MS = 1_000;
   private static final String USER_AGENT = "voxrelay-webhooks/1";
 
@@ -155,11 +157,11 @@ final class WebhookDelivery {
     RequestOptions options = SignedPost.to(url, config.timeoutMs(), USER_AGENT, secret, body)
         .putHeader("X-Voxrelay-Event-Id", entry.eventId())
         .putHeader("X-Voxrelay-Event-Type", entry.type());
-    return http.request(options)
-        .compose(request -> request.send(Buffer.buffer(body)))
-        .compose(response -> response.body().compose(ignored -> response.statusCode() / 100 == 2
-            ? Future.<Void>succeededFuture()
-            : Future.failedFuture("the receiver answered " + response.statusCode())));
+    // The status decides; the body is read only up to its bound (a larger one is cut off), and the whole
+    // exchange ends at the timeout however slowly the receiver sends.
+    return BoundedExchange.start(vertx, http, options, body, config.timeoutMs(), MAX_REPLY_BYTES).reply()
+        .compose(reply -> reply.status() / 100 == 2 ? Future.<Void>succeededFuture()
+            : Future.failedFuture("the receiver answered " + reply.status()));
   }
 
   /** Drops what is past the bounds (counted), and counts the queue. Only the lease holder does it. */
