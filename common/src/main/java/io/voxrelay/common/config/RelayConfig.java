@@ -40,6 +40,20 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
     if (maxSessions < 1) {
       throw new IllegalArgumentException("VOXRELAY_RELAY_MAX_SESSIONS must be at least 1");
     }
+    if (apiKey.isPresent() && sendsKeyInClear(upstreamUrl)) {
+      throw new IllegalArgumentException("VOXRELAY_UPSTREAM_URL is a ws:// URL to another host: the upstream key "
+          + "(OPENAI_API_KEY) would cross the network in clear; use wss://");
+    }
+  }
+
+  /** A plain {@code ws://} URL whose host is not this machine's loopback. */
+  static boolean sendsKeyInClear(String url) {
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      return "ws".equalsIgnoreCase(uri.getScheme()) && !io.voxrelay.common.net.LoopbackHosts.isLoopback(uri.getHost());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("VOXRELAY_UPSTREAM_URL is not a URL");
+    }
   }
 
   public static RelayConfig fromEnv(Env env) {

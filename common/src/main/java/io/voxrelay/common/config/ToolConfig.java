@@ -8,7 +8,7 @@ import java.util.Optional;
  * each call signed like the webhooks.
  *
  * @param url           the backend's tool endpoint; without it, a session created with tools is refused
- * @param secret        the signing key ({@code VOXRELAY_TOOL_SECRET}, else {@code VOXRELAY_WEBHOOK_SECRET})
+ * @param secret        the signing key ({@code VOXRELAY_TOOL_SECRET}: one secret per endpoint, never the webhooks')
  * @param timeoutMs     how long one call may take before the model is told it timed out
  *                      ({@code VOXRELAY_TOOL_TIMEOUT_MS}, 10 s)
  */
@@ -21,7 +21,7 @@ public record ToolConfig(Optional<URI> url, Optional<Secret> secret, long timeou
   public static final int MAX_CALLS_PER_SESSION = 4;
 
   public ToolConfig {
-    BackendUrls.check(url, secret, "VOXRELAY_TOOL_URL", "VOXRELAY_TOOL_SECRET (or VOXRELAY_WEBHOOK_SECRET)");
+    BackendUrls.check(url, secret, "VOXRELAY_TOOL_URL", "VOXRELAY_TOOL_SECRET");
     if (timeoutMs <= 0) {
       throw new IllegalArgumentException("VOXRELAY_TOOL_TIMEOUT_MS must be positive");
     }
@@ -29,8 +29,7 @@ public record ToolConfig(Optional<URI> url, Optional<Secret> secret, long timeou
 
   public static ToolConfig fromEnv(Env env) {
     Optional<URI> url = BackendUrls.read(env, "VOXRELAY_TOOL_URL");
-    Optional<String> secret = env.optional("VOXRELAY_TOOL_SECRET").filter(v -> !v.isBlank())
-        .or(() -> env.optional("VOXRELAY_WEBHOOK_SECRET").filter(v -> !v.isBlank()));
+    Optional<String> secret = env.optional("VOXRELAY_TOOL_SECRET").filter(v -> !v.isBlank());
     return new ToolConfig(url, Secret.of(secret), env.millis("VOXRELAY_TOOL_TIMEOUT_MS", TIMEOUT_MS));
   }
 
