@@ -192,10 +192,21 @@ public final class GatewayVerticle extends VerticleBase {
     }
     String sessionId = ctx.pathParam("sessionId");
     String client = addresses.clientOf(ctx.request().remoteAddress(), ctx.request().headers());
+    OpenConnections open = limits.connections();
+    if (!open.tryOpen(client)) {
+      LOG.warn("[Gateway] refused a WebSocket: its address holds {} open already", open.maxPerAddress());
+      HttpErrors.send(ctx, 429, "too_many_connections", "this address holds the most open connections allowed");
+      return;
+    }
     ctx.request().toWebSocket()
-        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, client, nodeId, clients, limits, activity,
-            config, relays))
-        .onFailure(e -> LOG.debug("[Gateway] WebSocket upgrade failed: {}", e.toString()));
+        .onSuccess(ws -> {
+          ws.endHandler(v -> open.closed(client));
+          new ClientConnection(vertx, ws, sessionId, client, nodeId, clients, limits, activity, config, relays);
+        })
+        .onFailure(e -> {
+          open.closed(client);
+          LOG.debug("[Gateway] WebSocket upgrade failed: {}", e.toString());
+        });
   }
 
   /**

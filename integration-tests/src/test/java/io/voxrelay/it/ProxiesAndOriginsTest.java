@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +38,8 @@ class ProxiesAndOriginsTest {
   @BeforeAll
   static void start() {
     deployment = Deployment.start(Map.of("VOXRELAY_TRUSTED_PROXIES", "127.0.0.1, ::1",
-        "VOXRELAY_HEARTBEAT_TIMEOUT_MS", "1000", "VOXRELAY_HTTP_IDLE_TIMEOUT_MS", "1500"), 1, 1, 0, 1);
+        "VOXRELAY_HEARTBEAT_TIMEOUT_MS", "1000", "VOXRELAY_HTTP_IDLE_TIMEOUT_MS", "1500",
+        "VOXRELAY_MAX_CONNECTIONS_PER_ADDRESS", "5"), 1, 1, 0, 1);
     port = deployment.gatewayPort(0);
   }
 
@@ -119,6 +122,31 @@ class ProxiesAndOriginsTest {
         .as("another user behind the same proxy connects").isZero();
     assertThat(helloThrough(Map.of("X-Forwarded-For", "203.0.113.2, 203.0.113.1"), unknownSessionId(), "forged"))
         .as("the proxy's own hop decides, not what the client prepends").isEqualTo(CloseCode.TOO_MANY_ATTEMPTS.code());
+  }
+
+  @Test
+  @DisplayName("one address holds at most VOXRELAY_MAX_CONNECTIONS_PER_ADDRESS open WebSockets; another address and a closed socket's place are free")
+  void capsOpenConnectionsPerAddress() {
+    String sessionId = unknownSessionId();
+    Map<String, String> crowd = Map.of("X-Forwarded-For", "203.0.113.50");
+    WebSocketClient client = deployment.clientVertx().createWebSocketClient();
+    try {
+      List<WebSocket> held = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+            .setURI("/v1/sessions/" + sessionId + "/ws");
+        crowd.forEach(options::addHeader);
+        held.add(Await.result(client.connect(options)));
+      }
+      assertThat(upgradeStatus(crowd, sessionId)).as("a sixth from the same address").isEqualTo(429);
+      assertThat(upgradeStatus(Map.of("X-Forwarded-For", "203.0.113.51"), sessionId)).as("another address")
+          .isEqualTo(101);
+      Await.result(held.get(0).close());
+      Await.until("the closed socket's place is free", Duration.ofSeconds(10),
+          () -> upgradeStatus(crowd, sessionId) == 101);
+    } finally {
+      client.close();
+    }
   }
 
   @Test

@@ -35,12 +35,15 @@ import java.util.Optional;
  *                            ({@code VOXRELAY_CLIENT_QUEUE_BYTES}, 1 MiB; past it the AI's audio is dropped), then
  *                            frames that may not be lost ({@code VOXRELAY_CLIENT_OVERFLOW_BYTES}, 256 KiB) and a
  *                            time full ({@code VOXRELAY_CLIENT_STALL_MS}, 15 s); past either, it is closed with 1013
+ * @param maxConnectionsPerAddress WebSockets one client address may hold open in one gateway process
+ *                            ({@code VOXRELAY_MAX_CONNECTIONS_PER_ADDRESS}, 100); past it an upgrade gets 429
  */
 public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiKey, long helloTimeoutMs,
                             long busTimeoutMs, int helloFailureLimit, long helloFailureWindowMs,
                             boolean diagnosticsDebug, long heartbeatIntervalMs, java.util.List<String> trustedProxies,
                             java.util.List<String> allowedOrigins, java.util.List<String> allowedHosts,
-                            long httpIdleTimeoutMs, long audioBurstMs, WriteBounds clientWrites) {
+                            long httpIdleTimeoutMs, long audioBurstMs, WriteBounds clientWrites,
+                            int maxConnectionsPerAddress) {
 
   public static GatewayConfig fromEnv(Env env) {
     HygieneConfig hygiene = HygieneConfig.fromEnv(env);
@@ -66,13 +69,14 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
         env.millis("VOXRELAY_AUDIO_BURST_MS", 2_000),
         new WriteBounds(env.integer("VOXRELAY_CLIENT_QUEUE_BYTES", 1 << 20),
             env.integer("VOXRELAY_CLIENT_OVERFLOW_BYTES", 256 * 1024),
-            env.millis("VOXRELAY_CLIENT_STALL_MS", 15_000)));
+            env.millis("VOXRELAY_CLIENT_STALL_MS", 15_000)),
+        env.integer("VOXRELAY_MAX_CONNECTIONS_PER_ADDRESS", 100));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, apiKey, helloTimeoutMs, busTimeoutMs, helloFailureLimit,
         helloFailureWindowMs, diagnosticsDebug, heartbeatIntervalMs, trustedProxies, allowedOrigins, allowedHosts,
-        httpIdleTimeoutMs, audioBurstMs, clientWrites);
+        httpIdleTimeoutMs, audioBurstMs, clientWrites, maxConnectionsPerAddress);
   }
 
   /**
