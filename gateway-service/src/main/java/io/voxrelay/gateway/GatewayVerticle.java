@@ -124,6 +124,8 @@ public final class GatewayVerticle extends VerticleBase {
         .handler(HttpGuards.sessionIdForm()).handler(HttpGuards.jsonBody(false));
     router.patch("/v1/sessions/:sessionId").handler(HttpGuards.body(SessionManagementApi.MAX_BODY_BYTES))
         .handler(managementApi::update);
+    router.delete("/v1/sessions/:sessionId").handler(HttpGuards.credentials(apiKeyCheck))
+        .handler(HttpGuards.sessionIdForm()).handler(managementApi::delete);
     router.post("/v1/sessions/:sessionId/end").handler(HttpGuards.credentials(apiKeyCheck))
         .handler(HttpGuards.sessionIdForm()).handler(managementApi::end);
     router.post("/v1/sessions/:sessionId/diagnostics").handler(HttpGuards.sessionIdForm())

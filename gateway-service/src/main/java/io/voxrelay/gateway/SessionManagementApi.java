@@ -7,6 +7,7 @@ import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.BusRequests;
 import io.voxrelay.common.bus.DescribeSession;
+import io.voxrelay.common.bus.DeleteSession;
 import io.voxrelay.common.bus.EndSession;
 import io.voxrelay.common.bus.ListSessions;
 import io.voxrelay.common.bus.SessionList;
@@ -29,7 +30,7 @@ import java.util.Iterator;
 /**
  * The session API beyond creation, for the app's backend (same credentials as {@code POST /v1/sessions}):
  * {@code GET /v1/sessions/{id}}, {@code GET /v1/sessions?state=…}, {@code PATCH /v1/sessions/{id}} and
- * {@code POST /v1/sessions/{id}/end}. The routes have checked the credentials and the session id's form.
+ * {@code POST /v1/sessions/{id}/end}, {@code DELETE /v1/sessions/{id}}. The routes have checked the credentials and the session id's form.
  */
 final class SessionManagementApi {
 
@@ -101,6 +102,15 @@ final class SessionManagementApi {
     }
     answer(ctx, "updating a session", BusRequests.<SessionStatus>request(vertx, Addresses.SESSION_UPDATE, update,
         busOptions), s -> status(s));
+  }
+
+  /**
+   * {@code DELETE /v1/sessions/{id}}: the session ends if it is live, then every stored row of it is erased;
+   * {@code 204}, or {@code 404} for no session (also one erased before).
+   */
+  void delete(RoutingContext ctx) {
+    answer(ctx, "erasing a session", BusRequests.<Void>request(vertx, Addresses.SESSION_DELETE,
+        new DeleteSession(ctx.pathParam("sessionId")), busOptions), null);
   }
 
   void end(RoutingContext ctx) {
@@ -211,8 +221,14 @@ final class SessionManagementApi {
 
   private <T> void answer(RoutingContext ctx, String what, Future<Message<T>> request,
                           java.util.function.Function<T, ObjectNode> render) {
-    request.onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json")
-            .putHeader("Cache-Control", "no-store").end(Json.write(render.apply(reply.body()))))
+    request.onSuccess(reply -> {
+          if (render == null) {
+            ctx.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end();
+          } else {
+            ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                .end(Json.write(render.apply(reply.body())));
+          }
+        })
         .onFailure(e -> {
           if (BusFailure.is(e, BusFailure.NOT_FOUND)) {
             HttpErrors.send(ctx, 404, "not_found", "no such session");

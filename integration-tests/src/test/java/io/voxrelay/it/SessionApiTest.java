@@ -154,6 +154,32 @@ class SessionApiTest {
   }
 
   @Test
+  @DisplayName("DELETE /v1/sessions/{id} ends a live session (its client told, its upstream closed), then erases it: 204, then 404 everywhere; 401 without the key")
+  void erasesASession() {
+    VoiceClient.Created session = VoiceClient.createSession(deployment.clientVertx(), port(), KEY);
+    String path = "/v1/sessions/" + session.sessionId();
+    int upstreams = deployment.simulator.sessions().size();
+    VoiceClient.Created latest;
+    try (VoiceClient client = VoiceClient.connect(deployment.clientVertx(), port(), session)) {
+      var upstream = InterviewSessionTest.upstreamOf(deployment, upstreams);
+      InterviewSessionTest.voiceTurn(client);
+      latest = client.resumeWith();
+      assertThat(VoiceClient.delete(deployment.clientVertx(), port(), path, null).status()).isEqualTo(401);
+      assertThat(VoiceClient.delete(deployment.clientVertx(), port(), path, KEY).status()).isEqualTo(204);
+      client.awaitEvent("interview.ended", TIMEOUT);
+      assertThat(client.awaitClose(TIMEOUT)).isEqualTo(CloseCode.NORMAL.code());
+      Await.until("the upstream closes", TIMEOUT, () -> !upstream.isOpen());
+    }
+    assertThat(get(path).status()).isEqualTo(404);
+    assertThat(get(path + "/transcript").status()).isEqualTo(404);
+    assertThat(VoiceClient.delete(deployment.clientVertx(), port(), path, KEY).status()).as("erased once").isEqualTo(404);
+    try (VoiceClient again = VoiceClient.open(deployment.clientVertx(), port(), session.sessionId())) {
+      again.send("{\"type\":\"hello\",\"token\":\"" + latest.token() + "\"}");
+      assertThat(again.awaitClose(TIMEOUT)).as("its latest token opens nothing").isEqualTo(CloseCode.UNAUTHORIZED.code());
+    }
+  }
+
+  @Test
   @DisplayName("GET /v1/sessions?state=: pages of one state, newest first, each session once; 400 for a state or cursor that is not one")
   void listsByState() {
     List<String> created = new ArrayList<>();

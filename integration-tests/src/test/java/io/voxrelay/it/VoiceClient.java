@@ -84,6 +84,11 @@ final class VoiceClient implements AutoCloseable {
     return request(vertx, HttpMethod.GET, port, path, "", apiKey, "application/json");
   }
 
+  /** DELETEs {@code path}, with the API key when it is not null. */
+  static HttpReply delete(Vertx vertx, int port, String path, String apiKey) {
+    return request(vertx, HttpMethod.DELETE, port, path, "", apiKey, "application/json");
+  }
+
   /** PATCHes {@code path} with a JSON {@code body}, with the API key when it is not null. */
   static HttpReply patch(Vertx vertx, int port, String path, String body, String apiKey) {
     return request(vertx, HttpMethod.PATCH, port, path, body, apiKey, "application/json");

@@ -45,10 +45,11 @@ final class ClientNotices {
    * Stores {@code event} once under {@code key} (retried until the store takes it), then has gateway
    * {@code gatewayNode} (null: none holds the client) deliver it and close with {@code close} (null: the
    * connection stays open), until it has
-   * or answers that the client is gone: a client away gets the notice by replay when it comes back.
+   * or answers that the client is gone: a client away gets the notice by replay when it comes back. The
+   * future completes once that is settled, whichever way (failures are logged here).
    */
-  void send(String sessionId, String key, String event, CloseCode close, String gatewayNode) {
-    storeOnce(sessionId, key, event, 1)
+  Future<Void> send(String sessionId, String key, String event, CloseCode close, String gatewayNode) {
+    return storeOnce(sessionId, key, event, 1)
         .compose(stored -> gatewayNode == null ? Future.succeededFuture()
             : DurableRequests.request(vertx, Addresses.gatewayNode(gatewayNode),
                 ToClient.numbered(sessionId, stored.get(0), close == null ? 0 : close.code()),
@@ -60,7 +61,9 @@ final class ClientNotices {
           } else {
             LOG.warn("[SessionService] notice to the client of {} not delivered: {}", sessionId, e.toString());
           }
-        });
+        })
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 
   /** Stores the notice, retrying with backoff ({@link #STORE_ATTEMPTS} attempts in all). */

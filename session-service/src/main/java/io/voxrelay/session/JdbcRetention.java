@@ -17,6 +17,11 @@ final class JdbcRetention implements RetentionStore {
   }
 
   @Override
+  public Future<Boolean> erase(String sessionId, long now) {
+    return executor.write(c -> Sql.inTransaction(c, () -> RetiredSessions.erase(c, sessionId, now)));
+  }
+
+  @Override
   public Future<Integer> pruneExpiredEvents(long cutoff, int batch) {
     return executor.batchWrite(c -> Sql.inTransaction(c, () -> EventLog.pruneExpired(c, cutoff, batch)));
   }

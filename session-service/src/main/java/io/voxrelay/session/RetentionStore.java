@@ -2,7 +2,7 @@ package io.voxrelay.session;
 
 import io.vertx.core.Future;
 
-/** The store's retention: what is deleted once it is old enough. Its I/O runs off the event loop. */
+/** The store's retention: what is deleted once it is old enough, or on request. Its I/O runs off the event loop. */
 interface RetentionStore {
 
   /**
@@ -18,4 +18,10 @@ interface RetentionStore {
    * caller repeats while a whole batch went.
    */
   Future<Integer> pruneExpiredEvents(long cutoff, int batch);
+
+  /**
+   * Erases session {@code sessionId} in one transaction: every row of it, its undelivered webhooks included,
+   * and queues a {@code session.deleted} webhook with its id only. False when there is no such session.
+   */
+  Future<Boolean> erase(String sessionId, long now);
 }

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The store's side of retention: finding sessions that ended, or await resume, with no client heartbeat since
- * a cutoff, and deleting them with their history and events. Runs on a connection the caller holds, inside
- * its transaction.
+ * a cutoff, and deleting them with every row of theirs ({@link #PER_SESSION_TABLES}); and erasing one session
+ * on request. Runs on a connection the caller holds, inside its transaction.
  */
 final class RetiredSessions {
 
@@ -23,10 +23,51 @@ final class RetiredSessions {
       "SELECT session_id FROM sessions WHERE ended = 1 AND awaiting_resume = 1 AND last_heartbeat_at < ? LIMIT ?",
       "SELECT session_id FROM sessions WHERE ended = 0 AND awaiting_resume = 1 AND last_heartbeat_at < ? LIMIT ?");
 
+  /**
+   * Every table holding rows of one session, by its {@code session_id}, the session's own row last: what
+   * retention and erasure delete. A test compares it with the schema's tables that have that column.
+   */
+  static final List<String> PER_SESSION_TABLES = List.of("session_events", "session_emits", "session_turns",
+      "session_usage", "session_upstreams", "webhook_outbox", "sessions");
+
   private RetiredSessions() {
   }
 
-  /** Deletes up to {@code batch} retired sessions with their turns and events; returns how many. */
+  /**
+   * Erases session {@code sessionId}: every row of it, its undelivered webhooks included, then queues one
+   * {@code session.deleted} webhook holding its id only (numbered after its last). False for no session.
+   */
+  static boolean erase(Connection c, String sessionId, long now) throws SQLException {
+    long webhookSeq;
+    try (PreparedStatement ps = c.prepareStatement("SELECT webhook_seq FROM sessions WHERE session_id = ?")) {
+      ps.setString(1, sessionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return false;
+        }
+        webhookSeq = rs.getLong(1);
+      }
+    }
+    deleteRows(c, List.of(sessionId));
+    WebhookOutbox.enqueue(c, sessionId, webhookSeq + 1,
+        List.of(new LifecycleEvents.Event("session.deleted", io.voxrelay.common.json.Json.object())), now);
+    return true;
+  }
+
+  /** Deletes every row of the sessions {@code ids} from {@link #PER_SESSION_TABLES}. */
+  static void deleteRows(Connection c, List<String> ids) throws SQLException {
+    for (String table : PER_SESSION_TABLES) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
+        for (String id : ids) {
+          ps.setString(1, id);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+  }
+
+  /** Deletes up to {@code batch} retired sessions with every row of theirs; returns how many. */
   static int purge(Connection c, long cutoff, int batch) throws SQLException {
     List<String> ids = new ArrayList<>();
     for (String query : QUERIES) {
@@ -43,15 +84,7 @@ final class RetiredSessions {
         break;
       }
     }
-    for (String table : List.of("session_events", "session_emits", "session_turns", "sessions")) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
-        for (String id : ids) {
-          ps.setString(1, id);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    }
+    deleteRows(c, ids);
     return ids.size();
   }
 }

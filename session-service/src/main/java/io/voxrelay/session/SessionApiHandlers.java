@@ -6,6 +6,7 @@ import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.Control;
 import io.voxrelay.common.bus.DescribeSession;
 import io.voxrelay.common.bus.EndSession;
+import io.voxrelay.common.bus.DeleteSession;
 import io.voxrelay.common.bus.ListSessions;
 import io.voxrelay.common.bus.SessionList;
 import io.voxrelay.common.bus.SessionStatus;
@@ -15,6 +16,7 @@ import io.voxrelay.common.protocol.CloseCode;
 import io.voxrelay.common.protocol.ServerEvents;
 import io.voxrelay.common.protocol.SessionState;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -35,6 +37,9 @@ import static io.voxrelay.session.BusReplies.answer;
 final class SessionApiHandlers {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionApiHandlers.class);
+
+  /** How long an erasure waits for a live session's client to be told it ended. */
+  static final long NOTICE_WAIT_MS = 2_000;
 
   /** The most sessions one page of the list holds, whatever is asked. */
   static final int MAX_PAGE = 500;
@@ -60,7 +65,8 @@ final class SessionApiHandlers {
             describe(m.body().sessionId()))),
         bus.<ListSessions>consumer(Addresses.SESSION_LIST, m -> answer(m, "list", list(m.body()))),
         bus.<UpdateSession>consumer(Addresses.SESSION_UPDATE, m -> answer(m, "update", update(m.body()))),
-        bus.<EndSession>consumer(Addresses.SESSION_END, m -> answer(m, "end", end(m.body().sessionId()))));
+        bus.<EndSession>consumer(Addresses.SESSION_END, m -> answer(m, "end", end(m.body().sessionId()))),
+        bus.<DeleteSession>consumer(Addresses.SESSION_DELETE, m -> answer(m, "delete", delete(m.body().sessionId()))));
   }
 
   Future<SessionStatus> describe(String sessionId) {
@@ -113,6 +119,29 @@ final class SessionApiHandlers {
    * its status and does nothing else.
    */
   Future<SessionStatus> end(String sessionId) {
+    return end(sessionId, Promise.promise());
+  }
+
+  /**
+   * Erases the session: ends it first when it is live (its client told, within the notice's own bound), then
+   * deletes every row of it and queues {@code session.deleted} ({@link RetentionStore#erase}). Fails
+   * {@link NoSuchElementException} (404) for no session, and for one erased before.
+   */
+  Future<Void> delete(String sessionId) {
+    Promise<Void> told = Promise.promise();
+    // The client's notice normally goes out in milliseconds; the erasure waits for it no longer than this, well
+    // inside the gateway's own wait for the answer (one bus timeout).
+    long waitTimer = vertx.setTimer(NOTICE_WAIT_MS, t -> told.tryComplete());
+    return end(sessionId, told)
+        .compose(status -> told.future())
+        .onComplete(v -> vertx.cancelTimer(waitTimer))
+        .compose(v -> store.retention().erase(sessionId, clock.millis()))
+        .compose(erased -> erased ? Future.<Void>succeededFuture() : Future.failedFuture(new NoSuchElementException()))
+        .onSuccess(v -> LOG.info("[SessionService] Session erased by the app's backend: {}", sessionId));
+  }
+
+  /** {@link #end(String)}; {@code told} completes once the client's notice is settled (at once if none is sent). */
+  private Future<SessionStatus> end(String sessionId, Promise<Void> told) {
     long now = clock.millis();
     String[] nodes = new String[2];
     boolean[] endedNow = new boolean[1];
@@ -128,12 +157,16 @@ final class SessionApiHandlers {
         .onSuccess(s -> {
           if (endedNow[0]) {
             LOG.info("[SessionService] Session ended by the app's backend: {}", sessionId);
-            notices.send(sessionId, "ended-" + s.version(), ServerEvents.interviewEnded(), CloseCode.NORMAL, nodes[0]);
+            notices.send(sessionId, "ended-" + s.version(), ServerEvents.interviewEnded(), CloseCode.NORMAL, nodes[0])
+                .onComplete(told);
             if (nodes[1] != null) {
               vertx.eventBus().send(Addresses.relayNode(nodes[1]), new TerminateUpstream(sessionId));
             }
+          } else {
+            told.tryComplete();
           }
         })
+        .onFailure(e -> told.tryComplete())
         .map(SessionRecord::status);
   }
 

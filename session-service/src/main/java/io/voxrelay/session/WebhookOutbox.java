@@ -40,15 +40,21 @@ final class WebhookOutbox {
    */
   static void enqueue(Connection c, SessionRecord after, long firstSeq, List<LifecycleEvents.Event> events, long now)
       throws SQLException {
+    enqueue(c, after.sessionId(), firstSeq, events, now);
+  }
+
+  /** As {@link #enqueue(Connection, SessionRecord, long, List, long)}, for session {@code sessionId}. */
+  static void enqueue(Connection c, String sessionId, long firstSeq, List<LifecycleEvents.Event> events, long now)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_outbox (event_id, session_id, session_seq, "
         + "type, body, created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)")) {
       long seq = firstSeq;
       for (LifecycleEvents.Event event : events) {
         String id = newEventId();
         String body = Json.write(Json.object().put("type", event.type()).put("id", id)
-            .put("sessionId", after.sessionId()).put("sequence", seq).put("createdAt", now).set("data", event.data()));
+            .put("sessionId", sessionId).put("sequence", seq).put("createdAt", now).set("data", event.data()));
         ps.setString(1, id);
-        ps.setString(2, after.sessionId());
+        ps.setString(2, sessionId);
         ps.setLong(3, seq++);
         ps.setString(4, event.type());
         ps.setString(5, body);

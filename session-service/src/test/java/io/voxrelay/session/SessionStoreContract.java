@@ -687,6 +687,99 @@ abstract class SessionStoreContract {
   }
 
   @Test
+  @DisplayName("erasing a session deletes its rows from every table that holds per-session rows, and queues one "
+      + "session.deleted webhook with its id only; retention empties every such table of an old session")
+  void erasure() throws Exception {
+    StoreConfig config = freshDatabase();
+    SessionStore store = open(config);
+    SessionRecord erased = newSession().toBuilder().connections(1).build();
+    SessionRecord old = newSession().toBuilder().ended(true).build();
+    SessionRecord other = newSession().toBuilder().connections(1).build();
+    for (SessionRecord s : List.of(erased, old, other)) {
+      Await.result(store.sessions().insert(s));
+      fillEveryTable(store, config, s.sessionId());
+    }
+    try (Connection c = jdbc(config)) {
+      assertThat(RetiredSessions.PER_SESSION_TABLES).as("the tables with a session_id column")
+          .containsExactlyInAnyOrderElementsOf(tablesWithSessionId(c));
+      for (String table : RetiredSessions.PER_SESSION_TABLES) {
+        assertThat(rows(c, table, erased.sessionId())).as("%s filled", table).isPositive();
+      }
+    }
+
+    assertThat(Await.result(store.retention().erase(erased.sessionId(), 7_000))).isTrue();
+    assertThat(Await.result(store.retention().erase(erased.sessionId(), 7_001))).as("once").isFalse();
+    assertThat(Await.result(store.retention().purgeRetired(5_000, 10))).as("the old one").isEqualTo(1);
+    try (Connection c = jdbc(config)) {
+      for (String table : RetiredSessions.PER_SESSION_TABLES) {
+        assertThat(rows(c, table, old.sessionId())).as("%s of the retired session", table).isZero();
+        assertThat(rows(c, table, other.sessionId())).as("%s of another session", table).isPositive();
+        if (!table.equals("webhook_outbox")) {
+          assertThat(rows(c, table, erased.sessionId())).as("%s of the erased session", table).isZero();
+        }
+      }
+      try (var ps = c.prepareStatement("SELECT type, body FROM webhook_outbox WHERE session_id = ?")) {
+        ps.setString(1, erased.sessionId());
+        try (var rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString("type")).isEqualTo("session.deleted");
+          com.fasterxml.jackson.databind.JsonNode body = io.voxrelay.common.json.Json.parse(rs.getString("body"));
+          assertThat(body.path("sessionId").asText()).isEqualTo(erased.sessionId());
+          assertThat(body.path("data").size()).as("nothing but the id").isZero();
+          assertThat(rs.next()).as("its only row left").isFalse();
+        }
+      }
+    }
+  }
+
+  /** A row of {@code sessionId} in every per-session table: events, emits and turns through the store, the rest by SQL. */
+  private static void fillEveryTable(SessionStore store, StoreConfig config, String sessionId) throws Exception {
+    Turn turn = new Turn("i-" + sessionId, Turn.USER, "said");
+    Await.result(store.events().appendEvents(sessionId, "emit-" + sessionId, 0, List.of(doneEvent(turn)),
+        List.of(turn), 0, 1_000));
+    try (Connection c = jdbc(config)) {
+      for (String sql : List.of(
+          "INSERT INTO session_usage (session_id, response_id, created_at) VALUES (?, 'resp_1', 1000)",
+          "INSERT INTO session_upstreams (session_id, upstream_id, opened_at, until_at) VALUES (?, 'up_1', 1000, 2000)",
+          "INSERT INTO webhook_outbox (event_id, session_id, session_seq, type, body, created_at, attempts, "
+              + "next_attempt_at) VALUES ('wh-' || ?, ?, 1, 'session.created', '{}', 1000, 0, 1000)")) {
+        try (var ps = c.prepareStatement(sql)) {
+          ps.setString(1, sessionId);
+          if (sql.contains("'wh-' ||")) {
+            ps.setString(2, sessionId);
+          }
+          ps.executeUpdate();
+        }
+      }
+    }
+  }
+
+  private static int rows(Connection c, String table, String sessionId) throws Exception {
+    try (var ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE session_id = ?")) {
+      ps.setString(1, sessionId);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  /** The schema's tables that have a {@code session_id} column. */
+  private static List<String> tablesWithSessionId(Connection c) throws Exception {
+    java.util.Set<String> tables = new java.util.TreeSet<>();
+    try (var rs = c.getMetaData().getColumns(null, null, "%", "%")) {
+      while (rs.next()) {
+        String table = rs.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT);
+        if (rs.getString("COLUMN_NAME").equalsIgnoreCase("session_id") && !table.startsWith("pg_")
+            && !table.startsWith("sqlite_")) {
+          tables.add(table);
+        }
+      }
+    }
+    return List.copyOf(tables);
+  }
+
+  @Test
   @DisplayName("the sweep prunes every session's events past the replay age, ended ones included, raises their "
       + "floors, keeps newer events, goes in batches, and reads through the age index")
   void expiredEvents() throws Exception {

@@ -88,6 +88,8 @@ public final class Addresses {
   public static final String SESSION_UPDATE = "voxrelay.session.update";
   /** {@link EndSession} → {@link SessionStatus}: ends the interview with its client told; fails 404 for no session. */
   public static final String SESSION_END = "voxrelay.session.end";
+  /** {@link DeleteSession} → empty: ends the session if live, then erases its rows; fails 404 for no session. */
+  public static final String SESSION_DELETE = "voxrelay.session.delete";
 
   /** {@link OpenAbandoned}, published to every relay instance: a gateway gave up on an open. */
   public static final String RELAY_OPEN_ABANDONED = "voxrelay.relay.open-abandoned";

@@ -21,6 +21,7 @@ public final class BusCodecs {
       OpenAbandoned.class, DurableReleased.class, RelayClaim.class, UpstreamHeldElsewhere.class,
       CheckClaims.class, LostClaims.class, StoreAnnounce.class, RelayLeaving.class, DescribeSession.class,
       SessionStatus.class, ListSessions.class, SessionList.class, UpdateSession.class, EndSession.class,
+      DeleteSession.class,
       ClientDisconnected.class, UsageBatch.class, PlaybackTruncated.class,
       RenewLease.class, LeaseGrant.class, FindLiveRelays.class, LiveRelays.class,
       ClientHeartbeats.class, NotHeld.class);
