@@ -48,7 +48,8 @@ public final class SweepBench {
       }
       String db = url.replace("/postgres?", "/voxrelay_sweep?");
       StoreConfig config = new StoreConfig(StoreConfig.Kind.POSTGRES, null, db, null, java.util.Optional.empty(), 4,
-          60_000, StoreConfig.REPLAY_MAX_EVENTS, StoreConfig.REPLAY_MAX_AGE_MS, io.voxrelay.common.config.LeaseConfig.TTL_MS);
+          60_000, StoreConfig.REPLAY_MAX_EVENTS, StoreConfig.REPLAY_MAX_AGE_MS, io.voxrelay.common.config.LeaseConfig.TTL_MS,
+          StoreConfig.DEFAULT_BUS_TIMEOUT_MS);
       return run("PostgreSQL", config, db, sessions, expiredFraction);
     }
   }

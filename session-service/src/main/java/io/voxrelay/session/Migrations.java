@@ -58,6 +58,10 @@ final class Migrations {
       s.execute("CREATE TABLE IF NOT EXISTS voxrelay_schema (version INTEGER PRIMARY KEY, "
           + "script VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)");
       if (postgres) {
+        // Migrations (and waiting for another instance's) may take longer than any request: no statement timeout
+        // on this connection until they are done.
+        s.execute("SET statement_timeout = 0");
+        s.execute("SET lock_timeout = 0");
         s.execute("SELECT pg_advisory_lock(" + POSTGRES_LOCK_KEY + ")");
       }
     }
@@ -74,6 +78,8 @@ final class Migrations {
       if (postgres) {
         try (Statement s = c.createStatement()) {
           s.execute("SELECT pg_advisory_unlock(" + POSTGRES_LOCK_KEY + ")");
+          s.execute("RESET statement_timeout");
+          s.execute("RESET lock_timeout");
         }
       }
     }

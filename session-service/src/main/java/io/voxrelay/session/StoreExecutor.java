@@ -140,11 +140,14 @@ final class StoreExecutor {
     hikari.setPoolName("voxrelay-sessions");
     hikari.setMaximumPoolSize(config.poolSize());
     hikari.setMinimumIdle(1);
+    // Every wait on the database ends inside the callers' own wait (StoreConfig.databaseTimeoutMs).
+    long timeoutMs = config.databaseTimeoutMs();
+    hikari.setConnectionTimeout(timeoutMs);
     if (config.kind() == StoreConfig.Kind.SQLITE) {
       Files.createDirectories(config.dataDir());
       hikari.setJdbcUrl("jdbc:sqlite:" + config.dataDir().resolve("voxrelay.db").toAbsolutePath());
       // WAL lets readers run beside the writer; other processes on this host share the file safely.
-      hikari.setConnectionInitSql("PRAGMA busy_timeout = 10000");
+      hikari.setConnectionInitSql("PRAGMA busy_timeout = " + timeoutMs);
       hikari.addDataSourceProperty("journal_mode", "WAL");
       hikari.addDataSourceProperty("synchronous", "NORMAL");
       // Transactions take the write lock when they begin, waiting up to the busy timeout: a transaction that
@@ -152,6 +155,11 @@ final class StoreExecutor {
       hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
     } else {
       hikari.setJdbcUrl(config.jdbcUrl());
+      long seconds = Math.max(1, (timeoutMs + 999) / 1000);
+      hikari.addDataSourceProperty("connectTimeout", String.valueOf(seconds));
+      // A read stuck on a dead server ends too; a statement ends at the server first (statement_timeout).
+      hikari.addDataSourceProperty("socketTimeout", String.valueOf(seconds + 1));
+      hikari.addDataSourceProperty("options", "-c statement_timeout=" + timeoutMs + " -c lock_timeout=" + timeoutMs);
       if (config.user() != null) {
         hikari.setUsername(config.user());
       }

@@ -37,6 +37,6 @@ class PostgresSessionStoreTest extends SessionStoreContract {
     }
     String url = postgres.jdbcUrl().replace("/postgres?", "/" + name + "?");
     return new StoreConfig(StoreConfig.Kind.POSTGRES, null, url, null, Optional.empty(), 4, 60_000, 100, 60_000,
-        io.voxrelay.common.config.LeaseConfig.TTL_MS);
+        io.voxrelay.common.config.LeaseConfig.TTL_MS, StoreConfig.DEFAULT_BUS_TIMEOUT_MS);
   }
 }

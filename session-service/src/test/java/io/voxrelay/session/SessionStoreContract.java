@@ -732,6 +732,45 @@ abstract class SessionStoreContract {
     }
   }
 
+  @Test
+  @DisplayName("every wait on the database ends at half the bus timeout: the pool, the lock, the statement")
+  void databaseWaitsFitTheBusTimeout() throws Exception {
+    StoreConfig fresh = freshDatabase();
+    StoreConfig config = new StoreConfig(fresh.kind(), fresh.dataDir(), fresh.jdbcUrl(), null, java.util.Optional.empty(), 2, 60_000, 100, 60_000, io.voxrelay.common.config.LeaseConfig.TTL_MS, 1_000);
+    assertThat(config.databaseTimeoutMs()).isEqualTo(500);
+    boolean postgres = config.kind() == StoreConfig.Kind.POSTGRES;
+    StoreExecutor executor = Await.result(StoreExecutor.open(vertx, config, (e, dataSource) -> {
+      assertThat(dataSource.getConnectionTimeout()).isEqualTo(500);
+      return e;
+    }));
+    try {
+      List<String> waits = Await.result(executor.read(c -> {
+        List<String> found = new ArrayList<>();
+        try (var s = c.createStatement()) {
+          for (String query : postgres ? List.of("SHOW statement_timeout", "SHOW lock_timeout")
+              : List.of("PRAGMA busy_timeout")) {
+            try (var rs = s.executeQuery(query)) {
+              rs.next();
+              found.add(rs.getString(1));
+            }
+          }
+        }
+        return found;
+      }));
+      assertThat(waits).containsOnly(postgres ? "500ms" : "500");
+      if (postgres) {
+        assertThat(Await.failure(executor.read(c -> {
+          try (var s = c.createStatement()) {
+            s.execute("SELECT pg_sleep(2)");
+          }
+          return null;
+        }))).as("a statement past it is cancelled").hasMessageContaining("statement timeout");
+      }
+    } finally {
+      Await.result(executor.close());
+    }
+  }
+
   /** A row of {@code sessionId} in every per-session table: events, emits and turns through the store, the rest by SQL. */
   private static void fillEveryTable(SessionStore store, StoreConfig config, String sessionId) throws Exception {
     Turn turn = new Turn("i-" + sessionId, Turn.USER, "said");
