@@ -36,6 +36,14 @@ class DeploymentManifestsTest {
 
   private static final Path DEPLOY = Path.of("..", "deploy");
   private static final List<String> SERVICES = List.of("session", "relay", "watchdog", "gateway");
+  /** The secrets each service is given: only those it uses. */
+  private static final Map<String, Set<String>> SECRETS = Map.of("session", Set.of("VOXRELAY_DB_PASSWORD"),
+      "relay", Set.of("OPENAI_API_KEY"), "watchdog", Set.of(), "gateway", Set.of("VOXRELAY_API_KEY"));
+
+  private static boolean isSecret(String name) {
+    return name.contains("KEY") || name.contains("PASSWORD") || name.contains("SECRET");
+  }
+
   /** Read by the image's entry point, not by Java: the upstream when no other is configured. */
   private static final Set<String> ENTRYPOINT_SETTINGS = Set.of("VOXRELAY_SIMULATOR_URL", "JAVA_OPTS");
 
@@ -74,7 +82,7 @@ class DeploymentManifestsTest {
   }
 
   @Test
-  @DisplayName("Kubernetes: a Deployment, probes on the management port and a PodDisruptionBudget per service")
+  @DisplayName("Kubernetes: a Deployment, probes on the management port, a PodDisruptionBudget per service, and each secret only where it is used")
   void kubernetes() throws IOException {
     List<JsonNode> docs = documents(DEPLOY.resolve("kubernetes/voxrelay.yaml"));
     Set<String> read = settingsRead();
@@ -104,13 +112,18 @@ class DeploymentManifestsTest {
       String command = container.path("args").get(0).asText();
       assertThat(command).isEqualTo(service);
       assertThat(launcher).as("bin/voxrelay runs %s", command).contains("  " + command + ") main=");
+      Set<String> secrets = new HashSet<>();
       for (JsonNode env : container.path("env")) {
         String name = env.path("name").asText();
+        if (isSecret(name)) {
+          secrets.add(name);
+        }
         assertThat(read).as("%s setting %s", service, name).contains(name);
         if (name.contains("KEY") || name.contains("PASSWORD")) {
           assertThat(env.has("value")).as("%s comes from a Secret, never the manifest", name).isFalse();
         }
       }
+      assertThat(secrets).as("the secrets %s is given", service).isEqualTo(SECRETS.get(service));
       List<Integer> ports = new ArrayList<>();
       container.path("ports").forEach(p -> ports.add(p.path("containerPort").asInt()));
       assertThat(ports).contains(managementPort, clusterPort);
@@ -132,7 +145,7 @@ class DeploymentManifestsTest {
   }
 
   @Test
-  @DisplayName("compose: every setting it gives is read, and two of each service run")
+  @DisplayName("compose: every setting it gives is read, each secret only to the service that uses it, and two of each service run")
   void compose() throws IOException {
     JsonNode compose = documents(DEPLOY.resolve("compose.yaml")).get(0);
     Set<String> read = settingsRead();
@@ -140,12 +153,19 @@ class DeploymentManifestsTest {
       JsonNode desc = compose.path("services").path(service);
       assertThat(desc.path("command").get(0).asText()).isEqualTo(service);
       assertThat(desc.path("deploy").path("replicas").asInt()).as("%s replicas", service).isEqualTo(2);
-      desc.path("environment").fieldNames().forEachRemaining(name -> {
-        if (!name.equals("<<")) {
-          assertThat(read.contains(name) || ENTRYPOINT_SETTINGS.contains(name))
-              .as("%s setting %s is one voxrelay reads", service, name).isTrue();
-        }
-      });
+      Set<String> given = new HashSet<>();
+      // A service's environment: the shared one (its own "<<", or the service template's) and its own.
+      JsonNode shared = desc.path("environment").has("<<") ? desc.path("environment").path("<<")
+          : desc.path("<<").path("environment");
+      shared.fieldNames().forEachRemaining(given::add);
+      desc.path("environment").fieldNames().forEachRemaining(given::add);
+      given.remove("<<");
+      for (String name : given) {
+        assertThat(read.contains(name) || ENTRYPOINT_SETTINGS.contains(name))
+            .as("%s setting %s is one voxrelay reads", service, name).isTrue();
+      }
+      assertThat(given.stream().filter(DeploymentManifestsTest::isSecret).collect(java.util.stream.Collectors.toSet()))
+          .as("the secrets %s is given", service).isEqualTo(SECRETS.get(service));
     }
     assertThat(compose.path("services").path("lb").path("ports").get(0).asText()).endsWith(":8080");
   }
