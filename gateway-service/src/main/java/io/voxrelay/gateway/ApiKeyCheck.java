@@ -1,11 +1,10 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.net.LoopbackHosts;
 import io.voxrelay.common.config.Secret;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,7 +36,7 @@ final class ApiKeyCheck {
 
   boolean allows(HttpServerRequest request) {
     if (keyDigest.isEmpty()) {
-      return isLoopback(addresses.clientOf(request.remoteAddress(), request.headers()))
+      return LoopbackHosts.isLoopback(addresses.clientOf(request.remoteAddress(), request.headers()))
           && hostAllowed(request.getHeader("Host"));
     }
     String header = request.getHeader("Authorization");
@@ -67,19 +66,6 @@ final class ApiKeyCheck {
     }
     return host != null && (allowedHosts.contains(host.toLowerCase(java.util.Locale.ROOT))
         || allowedHosts.contains(BrowserOrigins.hostName(host)));
-  }
-
-  static boolean isLoopback(String hostAddress) {
-    // Only an IP literal counts, and it is parsed without any DNS lookup.
-    byte[] bytes = hostAddress == null ? null : io.netty.util.NetUtil.createByteArrayFromIpAddressString(hostAddress);
-    if (bytes == null) {
-      return false;
-    }
-    try {
-      return InetAddress.getByAddress(bytes).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   private static byte[] sha256(String value) {

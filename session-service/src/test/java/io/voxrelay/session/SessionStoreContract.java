@@ -664,13 +664,7 @@ abstract class SessionStoreContract {
     }
     try (Connection c = jdbc(config)) {
       for (String table : List.of("session_events", "session_turns")) {
-        try (var ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE session_id = ?")) {
-          ps.setString(1, endedOld.sessionId());
-          try (var rs = ps.executeQuery()) {
-            rs.next();
-            assertThat(rs.getInt(1)).as("%s of a deleted session", table).isZero();
-          }
-        }
+        assertThat(rows(c, table, endedOld.sessionId())).as("%s of a deleted session", table).isZero();
       }
       boolean postgres = config.kind() == StoreConfig.Kind.POSTGRES;
       for (String query : RetiredSessions.QUERIES) {
