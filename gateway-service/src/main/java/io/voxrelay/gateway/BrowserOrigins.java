@@ -1,5 +1,7 @@
 package io.voxrelay.gateway;
 
+import io.voxrelay.common.net.LoopbackHosts;
+
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -12,8 +14,6 @@ import java.util.Set;
  * (tokens and keys guard those).
  */
 final class BrowserOrigins {
-
-  private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
   private final List<String> allowed;
   private final boolean any;
@@ -47,7 +47,7 @@ final class BrowserOrigins {
     try {
       URI uri = new URI(origin);
       return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-          && LOOPBACK_NAMES.contains(uri.getHost());
+          && LoopbackHosts.isLoopback(uri.getHost());
     } catch (Exception e) {
       return false;
     }
@@ -56,7 +56,7 @@ final class BrowserOrigins {
   /** Whether {@code host} (a Host header, with or without port) names this machine's loopback. */
   static boolean isLoopbackHost(String host) {
     String name = hostName(host);
-    return name != null && (LOOPBACK_NAMES.contains(name) || name.startsWith("127."));
+    return LoopbackHosts.isLoopback(name);
   }
 
   /**

@@ -40,6 +40,7 @@ class BrowserOriginsTest {
     assertThat(BrowserOrigins.isLoopbackHost("[::1]:8080")).isTrue();
     assertThat(BrowserOrigins.isLoopbackHost("evil.example:8080")).isFalse();
     assertThat(BrowserOrigins.isLoopbackHost("localhost.evil.example")).isFalse();
+    assertThat(BrowserOrigins.isLoopbackHost("127.evil.example")).as("a name, not an address").isFalse();
     assertThat(BrowserOrigins.isLoopbackHost(null)).isFalse();
     assertThat(BrowserOrigins.hostName("Voice.Example.com:443")).isEqualTo("voice.example.com");
     assertThat(BrowserOrigins.hostName("[2001:db8::1]:8080")).isEqualTo("[2001:db8::1]");
