@@ -5,7 +5,6 @@ import io.voxrelay.common.net.LoopbackHosts;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Which web pages may open a session's WebSocket or post its reports: the gateway's own origin, and either
