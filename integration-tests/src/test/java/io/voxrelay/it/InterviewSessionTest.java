@@ -26,8 +26,12 @@ class InterviewSessionTest {
 
   @BeforeAll
   static void start() {
+    // Answers of 6 s of audio, streamed in 1.2 s (five times real time): a pause or a typed turn sent when an
+    // answer starts reaches the upstream while it is still under way, also on a loaded machine (with the
+    // default 1.2 s, the whole answer was out in 240 ms, and a pause behind a busy store lost that race).
     deployment = Deployment.start(Map.of("VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS", "100",
-        "OPENAI_API_KEY", "sk-test-upstream-key", "VOXRELAY_UPSTREAM_MODEL", "gpt-realtime-test"), 1, 1, 1, 1);
+        "OPENAI_API_KEY", "sk-test-upstream-key", "VOXRELAY_UPSTREAM_MODEL", "gpt-realtime-test",
+        "VOXRELAY_SIMULATOR_RESPONSE_AUDIO_MS", "6000"), 1, 1, 1, 1);
   }
 
   @AfterAll
