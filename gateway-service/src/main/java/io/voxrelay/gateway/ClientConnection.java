@@ -57,10 +57,15 @@ final class ClientConnection {
   private final SessionMoves moves;
   private final ClientRates rates;
   private final AudioUplink audioUplink;
+  /** Its place among its address's open sockets, given back when it closes ({@link OpenConnections}). */
+  private final Runnable releasePlace;
   private State state = State.AWAITING_HELLO;
   private boolean confirmed;
 
-  /** @param clientAddress where the client connects from ({@link ClientAddresses}), for the hello limits */
+  /**
+   * @param clientAddress where the client connects from ({@link ClientAddresses}), for the hello limits; the
+   *                      socket holds one of its places in {@link GatewayLimits#connections}, given back on close
+   */
   ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String clientAddress, String gatewayNode,
                    ClientRegistry registry, GatewayLimits limits, ActivityAccumulator activity,
                    GatewayConfig config, LiveRelayView relays) {
@@ -72,6 +77,7 @@ final class ClientConnection {
     this.activity = activity;
     this.config = config;
     this.rates = new ClientRates(System.currentTimeMillis(), config.audioBurstMs());
+    this.releasePlace = () -> limits.connections().closed(clientAddress);
     DeliveryOptions busOptions = new DeliveryOptions().setSendTimeout(config.busTimeoutMs());
     this.route = new RelayRoute(vertx, sessionId, gatewayNode, connectionId, busOptions, config.openWaitMs(),
         relays, () -> state != State.CLOSED);
@@ -301,6 +307,7 @@ final class ClientConnection {
   }
 
   private void onClosed() {
+    releasePlace.run();
     vertx.cancelTimer(helloTimer);
     delivery.stop();
     if (state == State.CONNECTED) {

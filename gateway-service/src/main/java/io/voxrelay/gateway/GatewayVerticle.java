@@ -200,11 +200,10 @@ public final class GatewayVerticle extends VerticleBase {
       HttpErrors.send(ctx, 429, "too_many_connections", "this address holds the most open connections allowed");
       return;
     }
+    // The connection gives its place back when it closes, however it closes (ClientConnection.onClosed).
     ctx.request().toWebSocket()
-        .onSuccess(ws -> {
-          ws.endHandler(v -> open.closed(client));
-          new ClientConnection(vertx, ws, sessionId, client, nodeId, clients, limits, activity, config, relays);
-        })
+        .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, client, nodeId, clients, limits, activity,
+            config, relays))
         .onFailure(e -> {
           open.closed(client);
           LOG.debug("[Gateway] WebSocket upgrade failed: {}", e.toString());

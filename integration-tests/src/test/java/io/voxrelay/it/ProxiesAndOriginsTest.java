@@ -126,7 +126,7 @@ class ProxiesAndOriginsTest {
 
   @Test
   @DisplayName("one address holds at most VOXRELAY_MAX_CONNECTIONS_PER_ADDRESS open WebSockets; another address and a closed socket's place are free")
-  void capsOpenConnectionsPerAddress() {
+  void capsOpenConnectionsPerAddress() throws Exception {
     String sessionId = unknownSessionId();
     Map<String, String> crowd = Map.of("X-Forwarded-For", "203.0.113.50");
     WebSocketClient client = deployment.clientVertx().createWebSocketClient();
@@ -146,6 +146,26 @@ class ProxiesAndOriginsTest {
           () -> upgradeStatus(crowd, sessionId) == 101);
     } finally {
       client.close();
+    }
+    // A socket that just drops (no close frame, as a phone leaving its network) frees its place too.
+    Map<String, String> dropper = Map.of("X-Forwarded-For", "203.0.113.52");
+    List<java.net.Socket> raw = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+        raw.add(socket);
+        assertThat(RawWebSocket.upgrade(socket, port, sessionId, "X-Forwarded-For: 203.0.113.52\r\n"))
+            .startsWith("HTTP/1.1 101");
+      }
+      assertThat(upgradeStatus(dropper, sessionId)).isEqualTo(429);
+      raw.get(0).setSoLinger(true, 0);
+      raw.get(0).close();
+      Await.until("the dropped socket's place is free", Duration.ofSeconds(10),
+          () -> upgradeStatus(dropper, sessionId) == 101);
+    } finally {
+      for (java.net.Socket socket : raw) {
+        socket.close();
+      }
     }
   }
 
