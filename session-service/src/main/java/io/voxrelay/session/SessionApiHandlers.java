@@ -158,7 +158,7 @@ final class SessionApiHandlers {
           if (endedNow[0]) {
             LOG.info("[SessionService] Session ended by the app's backend: {}", sessionId);
             notices.send(sessionId, "ended-" + s.version(), ServerEvents.interviewEnded(), CloseCode.NORMAL, nodes[0])
-                .onComplete(told);
+                .onComplete(ar -> told.tryComplete());
             if (nodes[1] != null) {
               vertx.eventBus().send(Addresses.relayNode(nodes[1]), new TerminateUpstream(sessionId));
             }
