@@ -87,10 +87,15 @@ final class Target implements AutoCloseable {
     return processes.get(0).pid();
   }
 
+  /**
+   * Every bench client connects from 127.0.0.1, so the per-address socket cap is lifted past the largest run
+   * (1,000 idle sessions plus 100 streaming ones, a storm of 500).
+   */
   private static Map<String, String> env(String upstreamUrl, int httpPort, Path dataDir, String tag) {
     return Map.of("VOXRELAY_UPSTREAM_URL", upstreamUrl, "OPENAI_API_KEY", "sk-bench",
         "VOXRELAY_HTTP_PORT", String.valueOf(httpPort), "VOXRELAY_HTTP_HOST", "127.0.0.1",
         "VOXRELAY_DATA_DIR", dataDir.toString(), "VOXRELAY_MANAGEMENT_PORT", "0",
+        "VOXRELAY_MAX_CONNECTIONS_PER_ADDRESS", "5000",
         "VOXRELAY_CLUSTER_NAME", "voxrelay-bench-" + tag + "-" + ProcessHandle.current().pid());
   }
 
