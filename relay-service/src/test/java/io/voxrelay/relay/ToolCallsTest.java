@@ -69,8 +69,9 @@ class ToolCallsTest {
 
     @Override
     public void record(Turn turn, String clientEvent) {
-      turns.add(turn);
+      // The event first: the tests wait on the turns from their own thread, and then read both lists.
       events.add(Json.parse(clientEvent));
+      turns.add(turn);
     }
 
     @Override
