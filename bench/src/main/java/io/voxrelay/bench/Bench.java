@@ -49,25 +49,26 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
-    boolean quick = List.of(args).contains("--quick");
-    java.util.Set<String> parts = new java.util.HashSet<>();
-    long warmupMs = 0;
-    for (int i = 0; i < args.length - 1; i++) {
-      if ("--only".equals(args[i])) {
-        parts.addAll(List.of(args[i + 1].split(",")));
-      }
-      // A longer warm-up measures the steady state: each JVM has compiled its hot paths by then.
-      if ("--warmup-s".equals(args[i])) {
-        warmupMs = Long.parseLong(args[i + 1]) * 1_000;
-      }
+    BenchArgs options;
+    try {
+      options = BenchArgs.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("[bench] " + e.getMessage());
+      System.err.print(BenchArgs.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.print(BenchArgs.USAGE);
+      System.exit(0);
     }
     Path repo = Path.of("").toAbsolutePath();
     try {
       Target.jar(repo);
-      if (List.of(args).contains("--guard")) {
+      if (options.guard()) {
         System.exit(CiGuard.run(repo, Files.createTempDirectory("voxrelay-guard"), Bench::anyFreePort) ? 0 : 1);
       }
-      new Bench(repo, quick, parts, warmupMs).run(String.join(" ", args));
+      new Bench(repo, options.quick(), options.parts(), options.warmupMs()).run(String.join(" ", args));
     } catch (Exception | AssertionError e) {
       e.printStackTrace();
       System.exit(1);
