@@ -67,7 +67,11 @@ final class Target implements AutoCloseable {
 
   /** voxrelay as four processes (session, relay, watchdog, gateway), clustered over the event bus. */
   static Target fourProcesses(Path repo, String upstreamUrl, int httpPort, Path dataDir) throws Exception {
-    Map<String, String> env = env(upstreamUrl, httpPort, dataDir, "four");
+    Map<String, String> env = new java.util.HashMap<>(env(upstreamUrl, httpPort, dataDir, "four"));
+    // The four share one bus certificate, as a deployment's processes do (a one-JVM run makes its own).
+    io.voxrelay.common.config.ClusterTls tls = io.voxrelay.common.cluster.ClusterCertificate.ensure(dataDir);
+    env.put("VOXRELAY_CLUSTER_TLS_KEYSTORE", tls.keyStore().orElseThrow().toString());
+    env.put("VOXRELAY_CLUSTER_TLS_PASSWORD", tls.password().orElseThrow().reveal());
     List<Process> started = new ArrayList<>();
     for (String main : List.of("io.voxrelay.session.SessionServiceMain", "io.voxrelay.relay.RelayServiceMain",
         "io.voxrelay.watchdog.WatchdogServiceMain", "io.voxrelay.gateway.GatewayServiceMain")) {

@@ -1,7 +1,9 @@
 package io.voxrelay.testing;
 
 import io.voxrelay.common.cluster.ClusteredVertx;
+import io.voxrelay.common.cluster.ClusterCertificate;
 import io.voxrelay.common.config.ClusterConfig;
+import io.voxrelay.common.config.ClusterTls;
 import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
@@ -23,12 +25,36 @@ public final class TestCluster implements AutoCloseable {
   public static final int PORT = Integer.getInteger("voxrelay.test.clusterPort", 5701)
       + PORTS_PER_FORK * (TestPorts.FORK - 1);
 
+  private static ClusterTls tls;
+
   private final String name = "voxrelay-test-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<Vertx> nodes = new ArrayList<>();
 
   /** The join list of test clusters: their first port and the 19 after it. */
   public static String membersList() {
     return "127.0.0.1:" + PORT + "-" + (PORT + PORTS_PER_FORK - 1);
+  }
+
+  /**
+   * The bus certificate every test cluster of this JVM uses (nodes in this JVM and the service processes it
+   * starts), made once in a temporary directory: tests run the bus as production does, over mutual TLS.
+   */
+  public static synchronized ClusterTls tls() {
+    if (tls == null) {
+      try {
+        tls = ClusterCertificate.ensure(java.nio.file.Files.createTempDirectory("voxrelay-test-cluster-tls"));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return tls;
+  }
+
+  /** The env settings that give a service process {@link #tls()}. */
+  public static java.util.Map<String, String> tlsEnv() {
+    ClusterTls cert = tls();
+    return java.util.Map.of("VOXRELAY_CLUSTER_TLS_KEYSTORE", cert.keyStore().orElseThrow().toString(),
+        "VOXRELAY_CLUSTER_TLS_PASSWORD", cert.password().orElseThrow().reveal());
   }
 
   public String name() {
@@ -42,15 +68,32 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts and joins one more node, from {@code options}. */
   public Vertx node(io.vertx.core.VertxOptions options) {
-    ClusterConfig loopback = ClusterConfig.loopback(name);
-    ClusterConfig config = PORT == loopback.port() ? loopback : new ClusterConfig(name, "127.0.0.1", PORT,
-        java.util.List.of(membersList()), loopback.publicAddress(), loopback.eventBusPort(),
-        loopback.failureTimeoutSeconds(), loopback.mergeDelaySeconds(), loopback.interfaces(), false);
+    return start(config(tls()), options);
+  }
+
+  /**
+   * A stranger: a node with this cluster's name and join list but no certificate (its bus in clear text). It
+   * joins Hazelcast's membership, which the open-source edition cannot close, and nothing more.
+   */
+  public Vertx stranger() {
+    return start(config(ClusterTls.off()), new io.vertx.core.VertxOptions());
+  }
+
+  private Vertx start(ClusterConfig config, io.vertx.core.VertxOptions options) {
     Vertx vertx = Await.result(ClusteredVertx.start(config, options));
     synchronized (nodes) {
       nodes.add(vertx);
     }
     return vertx;
+  }
+
+  private ClusterConfig config(ClusterTls tls) {
+    ClusterConfig loopback = ClusterConfig.loopback(name, tls);
+    ClusterConfig config = PORT == loopback.port() ? loopback : new ClusterConfig(name, "127.0.0.1", PORT,
+        java.util.List.of(membersList()), loopback.publicAddress(), loopback.eventBusPort(),
+        loopback.failureTimeoutSeconds(), loopback.mergeDelaySeconds(), loopback.interfaces(), false,
+        loopback.tls());
+    return config;
   }
 
   /** Closes one node as a clean shutdown would (it leaves the cluster). */

@@ -50,6 +50,7 @@ class ComposeDeploymentTest {
     // No API key, as in the demo: only callers on this host may create sessions, through the load balancer too.
     Map<String, String> env = new HashMap<>(Map.of("VOXRELAY_PORT", String.valueOf(port),
         "VOXRELAY_CLUSTER_NAME", "voxrelay-compose-test"));
+    env.putAll(clusterCertificate());
     Vertx vertx = Vertx.vertx();
     List<ScriptedSession> sessions = new ArrayList<>();
     ChaosDriver driver = null;
@@ -186,6 +187,21 @@ class ComposeDeploymentTest {
     compose.start(container);
     compose.awaitReady(container, READY);
     step("a " + service + " killed", t);
+  }
+
+  /**
+   * The bus's cluster certificate, made as docs/operations.md says, readable by the containers' user (uid
+   * 10001, not this test's), and the settings compose.yaml reads it from.
+   */
+  private static Map<String, String> clusterCertificate() throws IOException {
+    Path dir = Path.of("target", "compose", "cluster-tls").toAbsolutePath();
+    io.voxrelay.common.config.ClusterTls tls = io.voxrelay.common.cluster.ClusterCertificate.ensure(dir);
+    java.nio.file.Files.setPosixFilePermissions(tls.keyStore().orElseThrow(),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    java.nio.file.Files.setPosixFilePermissions(dir,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    return Map.of("VOXRELAY_CLUSTER_TLS_DIR", dir.toString(),
+        "VOXRELAY_CLUSTER_TLS_PASSWORD", tls.password().orElseThrow().reveal());
   }
 
   private void step(String name, long startedAt) {

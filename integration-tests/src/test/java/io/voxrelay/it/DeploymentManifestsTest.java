@@ -2,7 +2,6 @@ package io.voxrelay.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.voxrelay.common.config.ClusterConfig;
 import io.voxrelay.common.config.Env;
 import io.voxrelay.common.config.GatewayConfig;
@@ -37,11 +36,14 @@ class DeploymentManifestsTest {
   private static final Path DEPLOY = Path.of("..", "deploy");
   private static final List<String> SERVICES = List.of("session", "relay", "watchdog", "gateway");
   /** The secrets each service is given: only those it uses. */
-  private static final Map<String, Set<String>> SECRETS = Map.of("session", Set.of("VOXRELAY_DB_PASSWORD"),
-      "relay", Set.of("OPENAI_API_KEY"), "watchdog", Set.of(), "gateway", Set.of("VOXRELAY_API_KEY"));
+  private static final Map<String, Set<String>> SECRETS = Map.of(
+      "session", Set.of("VOXRELAY_DB_PASSWORD", "VOXRELAY_CLUSTER_TLS_PASSWORD"),
+      "relay", Set.of("OPENAI_API_KEY", "VOXRELAY_CLUSTER_TLS_PASSWORD"),
+      "watchdog", Set.of("VOXRELAY_CLUSTER_TLS_PASSWORD"),
+      "gateway", Set.of("VOXRELAY_API_KEY", "VOXRELAY_CLUSTER_TLS_PASSWORD"));
 
   private static boolean isSecret(String name) {
-    return name.contains("KEY") || name.contains("PASSWORD") || name.contains("SECRET");
+    return name.endsWith("_KEY") || name.contains("PASSWORD") || name.contains("SECRET");
   }
 
   /** Read by the image's entry point, not by Java: the upstream when no other is configured. */
@@ -66,11 +68,14 @@ class DeploymentManifestsTest {
     return asked;
   }
 
+  /** The YAML documents of {@code file}, with anchors, aliases and merge keys resolved as compose resolves them. */
   private static List<JsonNode> documents(Path file) throws IOException {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    ObjectMapper json = new ObjectMapper();
     List<JsonNode> docs = new ArrayList<>();
-    try (var values = yaml.readerFor(JsonNode.class).<JsonNode>readValues(Files.readString(file))) {
-      values.forEachRemaining(docs::add);
+    for (Object doc : new org.yaml.snakeyaml.Yaml().loadAll(Files.readString(file))) {
+      if (doc != null) {
+        docs.add(json.valueToTree(doc));
+      }
     }
     return docs;
   }
@@ -102,6 +107,11 @@ class DeploymentManifestsTest {
     assertThat(find(docs, "Service", "voxrelay-gateway").path("spec").path("ports").get(0).path("targetPort").asInt())
         .isEqualTo(httpPort);
 
+    int busPort = config.path("VOXRELAY_EVENTBUS_PORT").asInt();
+    assertThat(busPort).as("a fixed event-bus port, for the policies to name").isPositive();
+    assertThat(cluster.path("ports").findValuesAsText("port")).contains(String.valueOf(busPort));
+    networkPolicies(docs, clusterPort, busPort, managementPort, httpPort);
+
     String launcher = Files.readString(Path.of("..", "bin", "voxrelay"));
     for (String service : SERVICES) {
       JsonNode deployment = find(docs, "Deployment", "voxrelay-" + service);
@@ -119,7 +129,7 @@ class DeploymentManifestsTest {
           secrets.add(name);
         }
         assertThat(read).as("%s setting %s", service, name).contains(name);
-        if (name.contains("KEY") || name.contains("PASSWORD")) {
+        if (isSecret(name)) {
           assertThat(env.has("value")).as("%s comes from a Secret, never the manifest", name).isFalse();
         }
       }
@@ -138,10 +148,63 @@ class DeploymentManifestsTest {
       assertThat(pod.path("spec").path("terminationGracePeriodSeconds").asLong() * 1000)
           .as("the grace outlasts the process's own shutdown cap")
           .isGreaterThan(ManagementConfig.fromEnv(defaults).shutdownTimeoutMs());
+      restricted(service, pod.path("spec"), container);
+      JsonNode mount = java.util.stream.StreamSupport.stream(container.path("volumeMounts").spliterator(), false)
+          .filter(m -> config.path("VOXRELAY_CLUSTER_TLS_KEYSTORE").asText().startsWith(m.path("mountPath").asText() + "/"))
+          .findFirst().orElseThrow(() -> new AssertionError(service + " mounts no cluster certificate"));
+      JsonNode volume = java.util.stream.StreamSupport.stream(pod.path("spec").path("volumes").spliterator(), false)
+          .filter(v -> v.path("name").asText().equals(mount.path("name").asText())).findFirst().orElseThrow();
+      assertThat(volume.path("secret").path("secretName").asText()).as("%s's certificate comes from a Secret", service)
+          .isEqualTo("voxrelay-cluster-tls");
+      assertThat(ports).as("%s's fixed event-bus port", service).contains(busPort);
       JsonNode budget = find(docs, "PodDisruptionBudget", "voxrelay-" + service).path("spec");
       assertThat(budget.path("selector").path("matchLabels"))
           .isEqualTo(deployment.path("spec").path("selector").path("matchLabels"));
     }
+  }
+
+  /** The "restricted" Pod Security profile's fields. */
+  private static void restricted(String service, JsonNode podSpec, JsonNode container) {
+    JsonNode pod = podSpec.path("securityContext");
+    JsonNode own = container.path("securityContext");
+    assertThat(pod.path("runAsNonRoot").asBoolean()).as("%s runAsNonRoot", service).isTrue();
+    assertThat(pod.path("seccompProfile").path("type").asText()).as("%s seccomp", service).isEqualTo("RuntimeDefault");
+    assertThat(own.path("allowPrivilegeEscalation").isBoolean() && !own.path("allowPrivilegeEscalation").asBoolean())
+        .as("%s allowPrivilegeEscalation: false", service).isTrue();
+    assertThat(own.path("capabilities").path("drop").get(0).asText()).as("%s drops every capability", service)
+        .isEqualTo("ALL");
+    assertThat(own.path("readOnlyRootFilesystem").asBoolean()).as("%s read-only root", service).isTrue();
+  }
+
+  /**
+   * Default deny; the cluster plane from voxrelay pods only; the management port from the monitoring
+   * namespace only; the gateways' HTTP port open.
+   */
+  private static void networkPolicies(List<JsonNode> docs, int clusterPort, int busPort, int managementPort,
+                                      int httpPort) {
+    JsonNode deny = find(docs, "NetworkPolicy", "voxrelay-default-deny").path("spec");
+    assertThat(deny.path("podSelector").size()).as("every pod of the namespace").isZero();
+    assertThat(deny.path("ingress").isMissingNode() || deny.path("ingress").isEmpty()).isTrue();
+    JsonNode plane = find(docs, "NetworkPolicy", "voxrelay-cluster").path("spec");
+    assertThat(plane.path("ingress")).hasSize(1);
+    assertThat(plane.path("ingress").get(0).path("from").get(0).path("podSelector").path("matchLabels")
+        .path("app.kubernetes.io/part-of").asText()).isEqualTo("voxrelay");
+    assertThat(plane.path("ingress").get(0).path("from").get(0).has("namespaceSelector")).isFalse();
+    assertThat(plane.path("ingress").get(0).path("ports").findValuesAsText("port"))
+        .containsExactlyInAnyOrder(String.valueOf(clusterPort), String.valueOf(busPort));
+    JsonNode management = find(docs, "NetworkPolicy", "voxrelay-management").path("spec");
+    assertThat(management.path("ingress")).hasSize(1);
+    assertThat(management.path("ingress").get(0).path("from").get(0).path("namespaceSelector").path("matchLabels")
+        .path("kubernetes.io/metadata.name").asText()).isEqualTo("monitoring");
+    assertThat(management.path("ingress").get(0).path("ports").findValuesAsText("port"))
+        .containsExactly(String.valueOf(managementPort));
+    JsonNode http = find(docs, "NetworkPolicy", "voxrelay-gateway-http").path("spec");
+    assertThat(http.path("podSelector").path("matchLabels").path("app.kubernetes.io/name").asText())
+        .isEqualTo("voxrelay-gateway");
+    assertThat(http.path("ingress").get(0).path("ports").findValuesAsText("port"))
+        .containsExactly(String.valueOf(httpPort));
+    // No other policy opens a port.
+    assertThat(docs.stream().filter(d -> "NetworkPolicy".equals(d.path("kind").asText()))).hasSize(4);
   }
 
   @Test
@@ -154,12 +217,8 @@ class DeploymentManifestsTest {
       assertThat(desc.path("command").get(0).asText()).isEqualTo(service);
       assertThat(desc.path("deploy").path("replicas").asInt()).as("%s replicas", service).isEqualTo(2);
       Set<String> given = new HashSet<>();
-      // A service's environment: the shared one (its own "<<", or the service template's) and its own.
-      JsonNode shared = desc.path("environment").has("<<") ? desc.path("environment").path("<<")
-          : desc.path("<<").path("environment");
-      shared.fieldNames().forEachRemaining(given::add);
+      // A service's whole environment: the merge keys resolved, the shared one and its own.
       desc.path("environment").fieldNames().forEachRemaining(given::add);
-      given.remove("<<");
       for (String name : given) {
         assertThat(read.contains(name) || ENTRYPOINT_SETTINGS.contains(name))
             .as("%s setting %s is one voxrelay reads", service, name).isTrue();
@@ -168,5 +227,11 @@ class DeploymentManifestsTest {
           .as("the secrets %s is given", service).isEqualTo(SECRETS.get(service));
     }
     assertThat(compose.path("services").path("lb").path("ports").get(0).asText()).endsWith(":8080");
+    JsonNode shared = compose.path("x-voxrelay");
+    assertThat(shared.path("environment").path("VOXRELAY_EVENTBUS_PORT").asInt()).as("a fixed event-bus port")
+        .isPositive();
+    String keyStore = shared.path("environment").path("VOXRELAY_CLUSTER_TLS_KEYSTORE").asText();
+    assertThat(shared.path("volumes").get(0).asText()).as("the certificate's directory, mounted read-only")
+        .endsWith(":" + keyStore.substring(0, keyStore.lastIndexOf('/')) + ":ro");
   }
 }

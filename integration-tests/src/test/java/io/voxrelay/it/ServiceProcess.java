@@ -58,6 +58,8 @@ final class ServiceProcess implements AutoCloseable {
     // The test clusters' ports (see TestCluster): a process joins the cluster of the test that started it.
     builder.environment().put("VOXRELAY_CLUSTER_PORT", String.valueOf(io.voxrelay.testing.TestCluster.PORT));
     builder.environment().put("VOXRELAY_CLUSTER_MEMBERS", io.voxrelay.testing.TestCluster.membersList());
+    // The test clusters' bus certificate, as in-JVM nodes use it.
+    builder.environment().putAll(io.voxrelay.testing.TestCluster.tlsEnv());
     builder.environment().putAll(env);
     Path logs = Path.of("target", "process-logs");
     Files.createDirectories(logs);

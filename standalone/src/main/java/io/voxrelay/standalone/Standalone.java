@@ -1,5 +1,6 @@
 package io.voxrelay.standalone;
 
+import io.voxrelay.common.cluster.ClusterCertificate;
 import io.voxrelay.common.cluster.ClusteredVertx;
 import io.voxrelay.common.cluster.ServiceLauncher;
 import io.voxrelay.common.config.ClusterConfig;
@@ -54,7 +55,12 @@ public final class Standalone {
    * {@code OPENAI_API_KEY} is set; otherwise the bundled simulator.
    */
   public static Future<Standalone> start(Env env) {
-    ClusterConfig cluster = clusterOf(env);
+    ClusterConfig cluster;
+    try {
+      cluster = withCertificate(clusterOf(env), StoreConfig.fromEnv(env).dataDir());
+    } catch (java.io.IOException e) {
+      return Future.failedFuture(e);
+    }
     LOG.info("[Standalone] cluster {}", cluster.clusterName());
     GatewayConfig gatewayConfig = GatewayConfig.fromEnv(env);
     RelayConfig relayConfig = RelayConfig.fromEnv(env);
@@ -110,6 +116,22 @@ public final class Standalone {
     }
     String where = StoreConfig.fromEnv(env).where();
     return cluster.withClusterName("voxrelay-" + Integer.toHexString(where.hashCode()));
+  }
+
+  /**
+   * The cluster with its bus certificate: the one configured, or, when none is and TLS is not off, the one in
+   * the data directory, made there on the first run ({@link ClusterCertificate}).
+   */
+  static ClusterConfig withCertificate(ClusterConfig cluster, java.nio.file.Path dataDir) throws java.io.IOException {
+    if (cluster.tls().isOff() || cluster.tls().isConfigured()) {
+      return cluster;
+    }
+    ClusterConfig made = cluster.withTls(ClusterCertificate.ensure(dataDir));
+    LOG.info("[Standalone] the event bus uses the cluster certificate {}; a process joining this run sets "
+        + "VOXRELAY_CLUSTER_TLS_KEYSTORE to it and VOXRELAY_CLUSTER_TLS_PASSWORD to the contents of {}",
+        made.tls().keyStore().orElseThrow().toAbsolutePath(),
+        dataDir.resolve(ClusterCertificate.PASSWORD).toAbsolutePath());
+    return made;
   }
 
   /**

@@ -6,14 +6,19 @@ import com.hazelcast.config.NetworkConfig;
 import io.netty.util.NetUtil;
 import io.voxrelay.common.bus.BusCodecs;
 import io.voxrelay.common.config.ClusterConfig;
+import io.voxrelay.common.config.ClusterTls;
 import io.voxrelay.common.management.ClusterReadiness;
 import io.voxrelay.common.management.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -23,6 +28,8 @@ import java.util.List;
 
 /** Starts a Vert.x instance that joins the voxrelay cluster, with every bus codec registered. */
 public final class ClusteredVertx {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusteredVertx.class);
 
   private ClusteredVertx() {
   }
@@ -35,10 +42,13 @@ public final class ClusteredVertx {
   public static Future<Vertx> start(ClusterConfig config, VertxOptions options) {
     // Before Hazelcast's first class loads, or its start-up warnings bypass SLF4J.
     System.setProperty("hazelcast.logging.type", "slf4j");
-    options.setEventBusOptions(new EventBusOptions()
-        .setHost(config.host())
-        .setPort(config.eventBusPort())
-        .setClusterPublicHost(config.publicAddress().map(ClusteredVertx::hostOf).orElse(null)));
+    EventBusOptions bus;
+    try {
+      bus = busOptions(config);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+    options.setEventBusOptions(bus);
     Telemetry telemetry = Telemetry.forBuilder(options);
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig(config));
     return telemetry.withMetrics(Vertx.builder().with(options))
@@ -49,6 +59,32 @@ public final class ClusteredVertx {
           telemetry.attach(vertx);
           telemetry.readiness("cluster", ClusterReadiness.of(clusterManager));
         });
+  }
+
+  /**
+   * The event bus's options: its address, and mutual TLS with the cluster certificate unless TLS is off.
+   * Members reach each other by address, so the certificate proves membership and no host name is checked
+   * (Vert.x's bus client checks none).
+   */
+  static EventBusOptions busOptions(ClusterConfig config) {
+    EventBusOptions bus = new EventBusOptions()
+        .setHost(config.host())
+        .setPort(config.eventBusPort())
+        .setClusterPublicHost(config.publicAddress().map(ClusteredVertx::hostOf).orElse(null));
+    ClusterTls tls = config.tls();
+    if (tls.isOff()) {
+      LOG.warn("[cluster] VOXRELAY_CLUSTER_TLS=off: the event bus carries audio, transcripts and tokens in clear "
+          + "text, and takes frames from anyone who reaches its port");
+      return bus;
+    }
+    if (!tls.isConfigured()) {
+      throw new IllegalStateException(ClusterTls.missingMessage());
+    }
+    String password = tls.password().orElseThrow().reveal();
+    return bus.setSsl(true)
+        .setClientAuth(ClientAuth.REQUIRED)
+        .setKeyCertOptions(new PfxOptions().setPath(tls.keyStore().orElseThrow().toString()).setPassword(password))
+        .setTrustOptions(new PfxOptions().setPath(tls.trusted().toString()).setPassword(password));
   }
 
   /** Vert.x's own map settings (from its default config), with our join settings on top. */

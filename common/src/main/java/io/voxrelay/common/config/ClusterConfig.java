@@ -25,10 +25,12 @@ import java.util.Optional;
  * @param exitAfterStall        whether a service process stalled as long as the failure timeout exits (code 75) for its
  *                              supervisor to start it afresh, instead of running on to merge back
  *                              ({@code VOXRELAY_CLUSTER_EXIT_AFTER_STALL}, true; the one-JVM run never does)
+ * @param tls                   mutual TLS on the event bus ({@link ClusterTls}, {@code VOXRELAY_CLUSTER_TLS_*})
  */
 public record ClusterConfig(String clusterName, String host, int port, List<String> members,
                             Optional<String> publicAddress, int eventBusPort, int failureTimeoutSeconds,
-                            int mergeDelaySeconds, List<String> interfaces, boolean exitAfterStall) {
+                            int mergeDelaySeconds, List<String> interfaces, boolean exitAfterStall,
+                            ClusterTls tls) {
 
   /** Seconds before a member that was removed merges back, unless configured. */
   public static final int DEFAULT_MERGE_DELAY_S = 10;
@@ -47,18 +49,25 @@ public record ClusterConfig(String clusterName, String host, int port, List<Stri
         env.integer("VOXRELAY_CLUSTER_FAILURE_TIMEOUT_S", DEFAULT_FAILURE_TIMEOUT_S),
         env.integer("VOXRELAY_CLUSTER_MERGE_DELAY_S", DEFAULT_MERGE_DELAY_S),
         env.list("VOXRELAY_CLUSTER_INTERFACES", List.of()),
-        env.bool("VOXRELAY_CLUSTER_EXIT_AFTER_STALL", true));
+        env.bool("VOXRELAY_CLUSTER_EXIT_AFTER_STALL", true),
+        ClusterTls.fromEnv(env));
   }
 
   /** The same settings under another cluster name. */
   public ClusterConfig withClusterName(String name) {
     return new ClusterConfig(name, host, port, members, publicAddress, eventBusPort, failureTimeoutSeconds,
-        mergeDelaySeconds, interfaces, exitAfterStall);
+        mergeDelaySeconds, interfaces, exitAfterStall, tls);
   }
 
-  /** Loopback defaults under another cluster name, so that tests running side by side stay apart. */
-  public static ClusterConfig loopback(String clusterName) {
+  /** The same settings with another bus TLS set-up. */
+  public ClusterConfig withTls(ClusterTls other) {
+    return new ClusterConfig(clusterName, host, port, members, publicAddress, eventBusPort, failureTimeoutSeconds,
+        mergeDelaySeconds, interfaces, exitAfterStall, other);
+  }
+
+  /** Loopback defaults under another cluster name, with {@code tls} on the bus. */
+  public static ClusterConfig loopback(String clusterName, ClusterTls tls) {
     return new ClusterConfig(clusterName, "127.0.0.1", 5701, List.of("127.0.0.1:5701-5720"),
-        Optional.empty(), 0, DEFAULT_FAILURE_TIMEOUT_S, DEFAULT_MERGE_DELAY_S, List.of(), false);
+        Optional.empty(), 0, DEFAULT_FAILURE_TIMEOUT_S, DEFAULT_MERGE_DELAY_S, List.of(), false, tls);
   }
 }
