@@ -78,6 +78,9 @@ class ClusteredVertxTest {
         .isEqualTo(cert.keyStore().orElseThrow().toString());
     assertThat(((io.vertx.core.net.PfxOptions) bus.getTrustOptions()).getPath())
         .isEqualTo(cert.keyStore().orElseThrow().toString());
+    assertThat(bus.getSslEngineOptions() instanceof io.vertx.core.net.OpenSSLEngineOptions)
+        .as("BoringSSL where it is available (Linux x86-64)")
+        .isEqualTo(io.vertx.core.net.OpenSSLEngineOptions.isAvailable());
     assertThat(ClusteredVertx.busOptions(ClusterConfig.loopback("c1", ClusterTls.off())).isSsl()).isFalse();
     ClusterTls none = new ClusterTls(ClusterTls.Mode.REQUIRED, Optional.empty(), Optional.empty(), Optional.empty());
     assertThatThrownBy(() -> ClusteredVertx.busOptions(ClusterConfig.loopback("c1", none)))
