@@ -1,6 +1,8 @@
 #!/bin/sh
-# First start: a cluster whose superuser is $POSTGRES_USER (password $POSTGRES_PASSWORD), a database
-# $POSTGRES_DB, and password logins from the network. Then the server, in the foreground.
+# First start: a cluster whose superuser (postgres) logs in only over the local socket, as the OS user
+# postgres; a database $POSTGRES_DB; and the application's role $POSTGRES_USER (password $POSTGRES_PASSWORD):
+# not a superuser, it creates nothing but in its own schema ($POSTGRES_USER, first on its search path), and
+# logs in from the network to that database only. Then the server, in the foreground.
 set -eu
 bin=/usr/lib/postgresql/15/bin
 : "${POSTGRES_USER:=voxrelay}" "${POSTGRES_DB:=voxrelay}"
@@ -8,13 +10,32 @@ if [ -z "${POSTGRES_PASSWORD:-}" ]; then
   echo "POSTGRES_PASSWORD is required" >&2
   exit 2
 fi
+case "$POSTGRES_USER$POSTGRES_DB" in
+  *[!a-z0-9_]*) echo "POSTGRES_USER and POSTGRES_DB take lower-case letters, digits and _ only" >&2; exit 2 ;;
+esac
+case "$POSTGRES_PASSWORD" in
+  *"\$pw\$"*) echo "POSTGRES_PASSWORD must not contain \$pw\$" >&2; exit 2 ;;
+esac
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
-  pwfile=$(mktemp)
-  printf '%s\n' "$POSTGRES_PASSWORD" > "$pwfile"
-  "$bin/initdb" -D "$PGDATA" --username="$POSTGRES_USER" --pwfile="$pwfile" --auth-host=scram-sha-256 \
-    --auth-local=trust > /dev/null
-  rm -f "$pwfile"
-  echo "host all all 0.0.0.0/0 scram-sha-256" >> "$PGDATA/pg_hba.conf"
-  echo "CREATE DATABASE \"$POSTGRES_DB\";" | "$bin/postgres" --single -D "$PGDATA" -j postgres > /dev/null
+  "$bin/initdb" -D "$PGDATA" --username=postgres --auth-host=reject --auth-local=peer > /dev/null
+  echo "host $POSTGRES_DB $POSTGRES_USER 0.0.0.0/0 scram-sha-256" >> "$PGDATA/pg_hba.conf"
+  "$bin/postgres" --single -D "$PGDATA" -j postgres > /dev/null <<SQL
+CREATE ROLE $POSTGRES_USER LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD \$pw\$$POSTGRES_PASSWORD\$pw\$;
+
+CREATE DATABASE $POSTGRES_DB;
+
+SQL
+  "$bin/postgres" --single -D "$PGDATA" -j "$POSTGRES_DB" > /dev/null <<SQL
+REVOKE ALL ON DATABASE $POSTGRES_DB FROM PUBLIC;
+
+GRANT CONNECT, TEMPORARY ON DATABASE $POSTGRES_DB TO $POSTGRES_USER;
+
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+
+CREATE SCHEMA $POSTGRES_USER AUTHORIZATION $POSTGRES_USER;
+
+ALTER ROLE $POSTGRES_USER IN DATABASE $POSTGRES_DB SET search_path = $POSTGRES_USER;
+
+SQL
 fi
 exec "$bin/postgres" -D "$PGDATA" -c listen_addresses='*'

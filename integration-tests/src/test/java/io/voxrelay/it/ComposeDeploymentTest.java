@@ -161,6 +161,7 @@ class ComposeDeploymentTest {
           .isPositive();
       assertThat(sum(compose, "watchdog", "voxrelay_watchdog_sweep_seconds_count", "")).isPositive();
       assertThat(sum(compose, "session", "voxrelay_store_latency_seconds_count", "")).isPositive();
+      leastPrivilege(compose, port, sessions);
       stepMillis.forEach((name, ms) -> System.out.printf("[compose] %-55s %6.1f s%n", name, ms / 1000.0));
     } finally {
       if (driver != null) {
@@ -187,6 +188,56 @@ class ComposeDeploymentTest {
     compose.start(container);
     compose.awaitReady(container, READY);
     step("a " + service + " killed", t);
+  }
+
+  /**
+   * What least privilege leaves: the application's database role is no superuser and its tables are in its own
+   * schema; the load balancer's log names no session; one address holds at most the balancer's cap of open
+   * connections (200 by default; the test's sessions hold some already), and a refused one costs nothing after.
+   */
+  private void leastPrivilege(Compose compose, int port, List<ScriptedSession> sessions) throws IOException {
+    long t = System.currentTimeMillis();
+    String postgres = compose.containers("postgres").get(0);
+    assertThat(compose.exec(postgres, "psql", "-d", "voxrelay", "-tAc",
+        "select rolsuper, rolcreatedb, rolcreaterole from pg_roles where rolname = 'voxrelay'").trim())
+        .as("the application's role: no superuser, creates no database or role").isEqualTo("f|f|f");
+    assertThat(compose.exec(postgres, "psql", "-d", "voxrelay", "-tAc",
+        "select count(*) filter (where schemaname = 'voxrelay') > 0, count(*) filter (where schemaname = 'public') "
+            + "from pg_tables").trim()).as("its tables in its own schema, none in public").isEqualTo("t|0");
+
+    String lbLog = compose.logs(compose.containers("lb").get(0));
+    assertThat(lbLog).as("the load balancer logs session paths without their ids").contains("/v1/sessions/*/ws");
+    for (ScriptedSession session : sessions) {
+      assertThat(lbLog).doesNotContain(session.client.sessionId());
+    }
+
+    List<java.net.Socket> sockets = new ArrayList<>();
+    int refused = 0;
+    try {
+      for (int i = 0; i < 200; i++) {
+        sockets.add(new java.net.Socket("127.0.0.1", port));
+      }
+      Await.sleep(1_000);
+      for (java.net.Socket socket : sockets) {
+        socket.setSoTimeout(50);
+        try {
+          if (socket.getInputStream().read() < 0) {
+            refused++;
+          }
+        } catch (java.net.SocketTimeoutException open) {
+          // Held open: within the cap.
+        } catch (IOException reset) {
+          refused++;
+        }
+      }
+    } finally {
+      for (java.net.Socket socket : sockets) {
+        socket.close();
+      }
+    }
+    assertThat(refused).as("connections past the cap of one address, closed at once").isPositive();
+    Await.until("the balancer takes this address again", READY, () -> status(port, "/health") == 200);
+    step("least privilege checked (" + refused + " of 200 extra connections refused)", t);
   }
 
   /**

@@ -216,6 +216,10 @@ class DeploymentManifestsTest {
       JsonNode desc = compose.path("services").path(service);
       assertThat(desc.path("command").get(0).asText()).isEqualTo(service);
       assertThat(desc.path("deploy").path("replicas").asInt()).as("%s replicas", service).isEqualTo(2);
+      assertThat(desc.path("cap_drop").get(0).asText()).as("%s drops every capability", service).isEqualTo("ALL");
+      assertThat(desc.path("read_only").asBoolean()).as("%s read-only", service).isTrue();
+      assertThat(desc.path("security_opt").get(0).asText()).as("%s gains no privilege", service)
+          .isEqualTo("no-new-privileges");
       Set<String> given = new HashSet<>();
       // A service's whole environment: the merge keys resolved, the shared one and its own.
       desc.path("environment").fieldNames().forEachRemaining(given::add);
