@@ -45,7 +45,12 @@ public final class ClusterCertificate {
     Path tmpStore = dir.resolve(KEY_STORE + ".tmp-" + ProcessHandle.current().pid());
     Path tmpPassword = dir.resolve(PASSWORD + ".tmp-" + ProcessHandle.current().pid());
     Files.deleteIfExists(tmpStore);
-    keytool(tmpStore, password);
+    try {
+      keytool(tmpStore, password);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmpStore);
+      throw e;
+    }
     ownerOnly(tmpStore);
     Files.writeString(tmpPassword, password, StandardCharsets.UTF_8);
     ownerOnly(tmpPassword);
@@ -68,25 +73,24 @@ public final class ClusterCertificate {
     // To a file, so the wait below is bounded even when keytool hangs without a word.
     Path log = Files.createTempFile("voxrelay-keytool", ".log");
     builder.redirectOutput(log.toFile());
-    Process process = builder.start();
     try {
-      if (!process.waitFor(KEYTOOL_TIMEOUT_S, TimeUnit.SECONDS)) {
+      Process process = builder.start();
+      try {
+        if (!process.waitFor(KEYTOOL_TIMEOUT_S, TimeUnit.SECONDS)) {
+          throw new IOException("keytool did not finish within " + KEYTOOL_TIMEOUT_S + " s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while making the cluster certificate", e);
+      } finally {
         process.destroyForcibly();
-        throw new IOException("keytool did not finish within " + KEYTOOL_TIMEOUT_S + " s");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new IOException("interrupted while making the cluster certificate", e);
+      if (process.exitValue() != 0) {
+        throw new IOException("keytool could not make the cluster certificate: "
+            + Files.readString(log, StandardCharsets.UTF_8).trim());
+      }
     } finally {
-      if (process.isAlive()) {
-        Files.deleteIfExists(log);
-      }
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8).trim();
-    Files.deleteIfExists(log);
-    if (process.exitValue() != 0) {
-      throw new IOException("keytool could not make the cluster certificate: " + output);
+      Files.deleteIfExists(log);
     }
   }
 
