@@ -1,7 +1,7 @@
 // The e2e harness: the real standalone server (java -jar), a TCP proxy in front of it to cut the network,
 // a fake microphone, and headless Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,6 +79,8 @@ async function startServerOnce(env) {
   return {
     port,
     log,
+    // The session API's key, as an app backend on this machine reads it: the run made it in its data directory.
+    apiKey: env?.VOXRELAY_API_KEY || readFileSync(path.join(data, 'api-key'), 'utf8').trim(),
     stop: () => new Promise((resolve) => {
       child.removeAllListeners('exit');
       child.on('exit', resolve);

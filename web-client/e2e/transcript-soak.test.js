@@ -61,7 +61,8 @@ async function storedTurnObjects(sessionId) {
   const turns = [];
   let afterPosition = 0;
   for (;;) {
-    const res = await fetch(`http://127.0.0.1:${server.port}/v1/sessions/${sessionId}/transcript?after=${afterPosition}&limit=500`);
+    const res = await fetch(`http://127.0.0.1:${server.port}/v1/sessions/${sessionId}/transcript?after=${afterPosition}&limit=500`,
+      { headers: { Authorization: `Bearer ${server.apiKey}` } });
     assert.equal(res.status, 200, `reading the transcript: ${res.status}`);
     const page = await res.json();
     turns.push(...page.turns.map((t) => ({ role: t.role, itemId: t.itemId, text: t.text, interrupted: t.interrupted === true })));

@@ -44,8 +44,9 @@ async function waitForAnswer(page, text) {
     .then(() => true, () => false);
 }
 
-async function transcriptOf(port, sessionId) {
-  const res = await fetch(`http://127.0.0.1:${port}/v1/sessions/${sessionId}/transcript?limit=500`);
+async function transcriptOf(server, sessionId) {
+  const res = await fetch(`http://127.0.0.1:${server.port}/v1/sessions/${sessionId}/transcript?limit=500`,
+    { headers: { Authorization: `Bearer ${server.apiKey}` } });
   const page = await res.json();
   return page.turns.map((t) => `${t.role}: ${t.text}${t.interrupted ? ' [interrupted]' : ''}`);
 }
@@ -72,7 +73,7 @@ async function oneRun(server, browser, run) {
     await page.press('#text', 'Enter');
     outcome.second = await waitForAnswer(page, 'Tell me about the role.');
     if (!outcome.first || !outcome.second) {
-      outcome.transcript = await transcriptOf(server.port, outcome.sessionId);
+      outcome.transcript = await transcriptOf(server, outcome.sessionId);
     }
   } catch (e) {
     outcome.error = String(e);

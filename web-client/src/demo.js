@@ -158,25 +158,12 @@ async function startSession() {
   startButton.disabled = true;
   setStatus('Creating a session…', 'connecting');
   try {
-    const created = await fetch('/v1/sessions', {
+    // As a real app's page does: its own backend creates the session with the API key, which the browser
+    // never holds (on embedded defaults, the example backend, reached through the gateway's /demo/sessions).
+    const created = await fetch('/demo/sessions', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        instructions: 'You are a friendly interviewer. Ask one question at a time. When the candidate asks what '
-          + 'comes next, call lookup_topic with the next question and tell them what it is about.',
-        questions: ['Tell me about yourself.', 'What are you working on now?', 'What would you like to learn next?'],
-        // Carried out by the app's backend (on embedded defaults, the example one); the browser sees its status.
-        tools: [{
-          type: 'function',
-          name: 'lookup_topic',
-          description: 'Looks up what the next interview question is about, so you can introduce it.',
-          parameters: {
-            type: 'object',
-            properties: { question: { type: 'string', description: 'The next question.' } },
-            required: ['question'],
-          },
-        }],
-      }),
+      body: '{}',
     });
     if (!created.ok) throw new Error(`session creation failed (${created.status})`);
     const { sessionId, token } = await created.json();

@@ -81,7 +81,8 @@ final class StreamClient {
       return Future.succeededFuture();
     }
     return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-            .setURI("/v1/sessions").putHeader("Content-Type", "application/json"))
+            .setURI("/v1/sessions").putHeader("Content-Type", "application/json")
+            .putHeader("Authorization", "Bearer " + Target.API_KEY))
         .compose(req -> req.send(Buffer.buffer("{\"instructions\":\"bench\",\"questions\":[\"One?\"]}")))
         .compose(res -> res.statusCode() == 201 ? res.body()
             : Future.failedFuture("session creation answered " + res.statusCode()))

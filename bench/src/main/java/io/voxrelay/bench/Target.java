@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
 /** A system under measurement: its processes, and where and how the load generator talks to it. */
 final class Target implements AutoCloseable {
 
+  /** The session API's key of every voxrelay target (the load generator is its app backend). */
+  static final String API_KEY = "voxrelay-bench-api-key-0123456789";
+
   private static final List<String> JVM_FLAGS = List.of("-Xmx1g",
       "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
       "--add-opens", "java.management/sun.management=ALL-UNNAMED",
@@ -99,7 +102,7 @@ final class Target implements AutoCloseable {
     return Map.of("VOXRELAY_UPSTREAM_URL", upstreamUrl, "OPENAI_API_KEY", "sk-bench",
         "VOXRELAY_HTTP_PORT", String.valueOf(httpPort), "VOXRELAY_HTTP_HOST", "127.0.0.1",
         "VOXRELAY_DATA_DIR", dataDir.toString(), "VOXRELAY_MANAGEMENT_PORT", "0",
-        "VOXRELAY_MAX_CONNECTIONS_PER_ADDRESS", "5000",
+        "VOXRELAY_MAX_CONNECTIONS_PER_ADDRESS", "5000", "VOXRELAY_API_KEY", API_KEY,
         "VOXRELAY_CLUSTER_NAME", "voxrelay-bench-" + tag + "-" + ProcessHandle.current().pid());
   }
 

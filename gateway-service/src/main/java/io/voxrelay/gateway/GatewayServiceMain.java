@@ -11,7 +11,11 @@ public final class GatewayServiceMain {
   }
 
   public static void main(String[] args) {
-    ServiceLauncher.runInstances("gateway-service", env -> new ServiceLauncher.Instances(
-        GatewayVerticle.instances(GatewayConfig.fromEnv(env)), InstanceConfig.fromEnv(env).gateway()));
+    ServiceLauncher.runInstances("gateway-service", env -> {
+      GatewayConfig config = GatewayConfig.fromEnv(env);
+      // Refused before joining the cluster: exit 2, naming the setting.
+      config.requiredApiKey();
+      return new ServiceLauncher.Instances(GatewayVerticle.instances(config), InstanceConfig.fromEnv(env).gateway());
+    });
   }
 }

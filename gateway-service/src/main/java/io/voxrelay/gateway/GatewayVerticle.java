@@ -97,9 +97,11 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     relays = new LiveRelayView(vertx, config.busTimeoutMs(), () -> System.nanoTime() / 1_000_000);
-    ApiKeyCheck apiKeyCheck = new ApiKeyCheck(config.apiKey(), addresses, config.allowedHosts());
-    if (!apiKeyCheck.keyConfigured()) {
-      LOG.warn("[Gateway] VOXRELAY_API_KEY is not set: only loopback callers may create sessions");
+    ApiKeyCheck apiKeyCheck;
+    try {
+      apiKeyCheck = new ApiKeyCheck(config.requiredApiKey());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
     }
     SessionsApi sessionsApi = new SessionsApi(vertx, config.busTimeoutMs());
     TranscriptApi transcriptApi = new TranscriptApi(vertx, config.busTimeoutMs());
@@ -132,6 +134,8 @@ public final class GatewayVerticle extends VerticleBase {
         .handler(HttpGuards.origin(origins)).handler(HttpGuards.jsonBody(true));
     router.post("/v1/sessions/:sessionId/diagnostics").handler(HttpGuards.body(DiagnosticsApi.MAX_BODY_BYTES))
         .handler(diagnostics::report);
+    config.demoBackendUrl().ifPresent(url -> router.post(DemoSessions.PATH).handler(HttpGuards.origin(origins))
+        .handler(new DemoSessions(vertx, url, DemoSessions.deadlineMs(config.busTimeoutMs()))::create));
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(HttpGuards::failure);
     for (int status : new int[] {400, 404, 405, 413, 414, 415, 431, 500, 501, 503}) {

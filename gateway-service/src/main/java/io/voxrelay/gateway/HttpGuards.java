@@ -20,7 +20,7 @@ final class HttpGuards {
   private HttpGuards() {
   }
 
-  /** Refuses with 401 (or 403 for a non-loopback caller without a key) before anything is read. */
+  /** Refuses with 401 before anything is read, unless the caller presents the API key. */
   static Handler<RoutingContext> credentials(ApiKeyCheck check) {
     return ctx -> {
       if (check.admitOrRefuse(ctx)) {

@@ -47,15 +47,25 @@ class ComposeDeploymentTest {
   void deployment() throws Exception {
     int port = ProcessCluster.freePort();
     Path composeFile = Path.of("..", "deploy", "compose.yaml").toAbsolutePath().normalize();
-    // No API key, as in the demo: only callers on this host may create sessions, through the load balancer too.
+    // The deployment requires an API key: the test's backend (ScriptedSession) holds it; the demo's example
+    // backend holds it too, and the page never does.
     Map<String, String> env = new HashMap<>(Map.of("VOXRELAY_PORT", String.valueOf(port),
-        "VOXRELAY_CLUSTER_NAME", "voxrelay-compose-test"));
+        "VOXRELAY_CLUSTER_NAME", "voxrelay-compose-test", "VOXRELAY_API_KEY", Deployment.API_KEY));
     env.putAll(clusterCertificate());
     Vertx vertx = Vertx.vertx();
     List<ScriptedSession> sessions = new ArrayList<>();
     ChaosDriver driver = null;
     try (Compose compose = new Compose("voxrelaytest", composeFile, env)) {
       long t0 = System.currentTimeMillis();
+      // One of each first, then the second of each. Eight service JVMs cold-starting at once on two cores
+      // delayed Hazelcast's heartbeats by seconds ("Ignoring heartbeat ... since it is expired"), and one member
+      // then kept a partition marked migrating for over two minutes: the last member's join (a put of its node
+      // info) was refused "Partition is migrating!" until it timed out. That is cluster formation under CPU
+      // starvation, not the failover this test is about; docs/testing.md has it.
+      compose.up(override(1, 1));
+      for (String service : SERVICES) {
+        compose.awaitReady(compose.containers(service).get(0), READY);
+      }
       compose.up(override(2));
       for (String service : SERVICES) {
         List<String> containers = compose.containers(service);
@@ -65,10 +75,15 @@ class ComposeDeploymentTest {
       Await.until("the load balancer serves the gateways", READY, () -> status(port, "/health") == 200);
       step("up and ready", t0);
 
-      // The demo through the load balancer, as a browser on this host loads it: the page, the client, and a
-      // session created without a key (this host is a local caller); a caller elsewhere on the network is not.
+      // The demo through the load balancer, as a browser loads it: the page, the client, and a session from the
+      // example backend, with no key in the page. Without the key, no caller gets in, from any host.
       assertThat(status(port, "/")).isEqualTo(200);
       assertThat(status(port, "/voxrelay-client.js")).isEqualTo(200);
+      HttpResponse<String> demo = Await.value("the demo's session from the example backend", READY,
+          () -> demoSession(port));
+      assertThat(demo.body()).contains("\"sessionId\"", "\"token\"").doesNotContain(Deployment.API_KEY);
+      assertThat(VoiceClient.post(vertx, port, "/v1/sessions", "{\"questions\":[\"q\"]}", VoiceClient.NO_KEY)
+          .status()).as("session creation from this host without a key").isEqualTo(401);
       String fromAnotherHost = compose.exec(compose.containers("gateway").get(0), "curl", "-s", "-o", "/dev/null",
           "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "-d",
           "{\"instructions\":\"x\",\"questions\":[\"q\"]}", "http://lb:8080/v1/sessions");
@@ -263,6 +278,11 @@ class ComposeDeploymentTest {
 
   /** The test's settings on top of the compose file's: short timeouts, and {@code relays} relays. */
   private static String override(int relays) {
+    return override(relays, 2);
+  }
+
+  /** As {@link #override(int)}, with {@code others} replicas of each other service. */
+  private static String override(int relays, int others) {
     String env = "    environment:\n"
         + "      VOXRELAY_HEARTBEAT_TIMEOUT_MS: \"20000\"\n"
         + "      VOXRELAY_WATCHDOG_INTERVAL_MS: \"2000\"\n"
@@ -273,11 +293,25 @@ class ComposeDeploymentTest {
     StringBuilder yaml = new StringBuilder("services:\n");
     for (String service : SERVICES) {
       yaml.append("  ").append(service).append(":\n").append(env);
-      if (service.equals("relay")) {
-        yaml.append("    deploy:\n      replicas: ").append(relays).append('\n');
-      }
+      yaml.append("    deploy:\n      replicas: ").append(service.equals("relay") ? relays : others).append('\n');
     }
     return yaml.toString();
+  }
+
+  /** The demo page's request for a session; null until the example backend answers it with 201. */
+  private HttpResponse<String> demoSession(int port) {
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+              + "/demo/sessions")).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{}")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 201 ? response : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   private int status(int port, String path) {

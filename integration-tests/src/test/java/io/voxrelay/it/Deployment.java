@@ -38,6 +38,8 @@ final class Deployment implements AutoCloseable {
   final List<Vertx> watchdogNodes = new ArrayList<>();
   final List<io.voxrelay.watchdog.WatchdogVerticle> watchdogs = new ArrayList<>();
   private final Map<String, String> env;
+  /** The session API's key of every test deployment that sets none of its own (a gateway needs one). */
+  static final String API_KEY = "voxrelay-test-api-key-0123456789";
   /** See the constructor: test clients stream faster than real time. */
   static final String TEST_AUDIO_BURST_MS = "600000";
 
@@ -53,6 +55,7 @@ final class Deployment implements AutoCloseable {
     // The tests' clients send recorded turns faster than real time, as no microphone could: they get a long
     // audio burst. HostileInputTest keeps the 2 s default, to test the rate itself.
     withData.putIfAbsent("VOXRELAY_AUDIO_BURST_MS", TEST_AUDIO_BURST_MS);
+    withData.putIfAbsent("VOXRELAY_API_KEY", API_KEY);
     this.env = Map.copyOf(withData);
     simulator = new UpstreamSimulator(SimulatorConfig.fromEnv(new Env(env)));
     Await.result(simulatorVertx.deployVerticle(simulator));

@@ -134,6 +134,13 @@ class DeploymentManifestsTest {
         }
       }
       assertThat(secrets).as("the secrets %s is given", service).isEqualTo(SECRETS.get(service));
+      if (service.equals("gateway")) {
+        JsonNode key = java.util.stream.StreamSupport.stream(container.path("env").spliterator(), false)
+            .filter(e -> e.path("name").asText().equals("VOXRELAY_API_KEY")).findFirst().orElseThrow();
+        assertThat(key.path("valueFrom").path("secretKeyRef").path("optional").asBoolean(false))
+            .as("the gateway's API key is required, not optional").isFalse();
+        assertThat(config.path("VOXRELAY_HTTP_HOST").asText()).as("pods listen beyond loopback").isEqualTo("0.0.0.0");
+      }
       List<Integer> ports = new ArrayList<>();
       container.path("ports").forEach(p -> ports.add(p.path("containerPort").asInt()));
       assertThat(ports).contains(managementPort, clusterPort);
@@ -233,6 +240,14 @@ class DeploymentManifestsTest {
           .as("the secrets %s is given", service).isEqualTo(SECRETS.get(service));
     }
     assertThat(compose.path("services").path("lb").path("ports").get(0).asText()).endsWith(":8080");
+    JsonNode gateway = compose.path("services").path("gateway").path("environment");
+    assertThat(gateway.has("VOXRELAY_API_KEY")).as("the gateways take the API key from compose's environment").isTrue();
+    assertThat(gateway.path("VOXRELAY_HTTP_HOST").asText()).isEqualTo("0.0.0.0");
+    assertThat(gateway.path("VOXRELAY_DEMO_BACKEND_URL").asText())
+        .as("the demo's sessions come from the example backend, which holds the key")
+        .isEqualTo("http://example:" + compose.path("services").path("example").path("environment")
+            .path("VOXRELAY_EXAMPLE_PORT").asText());
+    assertThat(compose.path("services").path("example").path("command").get(0).asText()).isEqualTo("example-backend");
     JsonNode shared = compose.path("x-voxrelay");
     assertThat(shared.path("environment").path("VOXRELAY_EVENTBUS_PORT").asInt()).as("a fixed event-bus port")
         .isPositive();

@@ -42,7 +42,8 @@ class InstancesPerProcessTest {
       + "limit and the session maximum hold per process")
   void instancesShareOnlyPerProcessLimits() throws Exception {
     Env env = new Env(Map.of("VOXRELAY_DATA_DIR", Files.createTempDirectory("voxrelay-it").toString(),
-        "VOXRELAY_HELLO_FAILURE_LIMIT", "4", "VOXRELAY_RELAY_MAX_SESSIONS", "60"));
+        "VOXRELAY_HELLO_FAILURE_LIMIT", "4", "VOXRELAY_RELAY_MAX_SESSIONS", "60",
+        "VOXRELAY_API_KEY", Deployment.API_KEY));
     Vertx simulatorVertx = Vertx.vertx();
     try (TestCluster cluster = new TestCluster()) {
       UpstreamSimulator simulator = new UpstreamSimulator(SimulatorConfig.defaults());

@@ -51,6 +51,7 @@ final class ProcessCluster implements AutoCloseable {
     }
     // Test clients stream recorded turns faster than real time (see Deployment).
     env.put("VOXRELAY_AUDIO_BURST_MS", Deployment.TEST_AUDIO_BURST_MS);
+    env.put("VOXRELAY_API_KEY", Deployment.API_KEY);
     env.put("VOXRELAY_CLUSTER_PORT", String.valueOf(io.voxrelay.testing.TestCluster.PORT));
     env.put("VOXRELAY_CLUSTER_MEMBERS", io.voxrelay.testing.TestCluster.membersList());
     env.putAll(extraEnv);

@@ -162,7 +162,7 @@ class ScaledOutClusterTest {
   @DisplayName("with an API key configured, session creation needs that key as a bearer token")
   void apiKeyIsRequired() {
     String body = "{\"questions\":[\"Q?\"]}";
-    var noKey = VoiceClient.post(deployment.clientVertx(), deployment.gatewayPort(0), "/v1/sessions", body, null);
+    var noKey = VoiceClient.post(deployment.clientVertx(), deployment.gatewayPort(0), "/v1/sessions", body, VoiceClient.NO_KEY);
     assertThat(noKey.status()).isEqualTo(401);
     assertThat(noKey.body().path("error").asText()).isEqualTo("unauthorized");
     assertThat(VoiceClient.post(deployment.clientVertx(), deployment.gatewayPort(0), "/v1/sessions", body, "wrong")

@@ -36,6 +36,7 @@ class SeparateStoresTest {
         env.put("VOXRELAY_HTTP_HOST", "127.0.0.1");
         env.put("VOXRELAY_DATA_DIR", Files.createTempDirectory("voxrelay-run-" + i).toString());
         env.put("VOXRELAY_AUDIO_BURST_MS", Deployment.TEST_AUDIO_BURST_MS);
+        env.put("VOXRELAY_API_KEY", Deployment.API_KEY);
         runs[i] = ServiceProcess.start("standalone-run-" + i, Standalone.class, env)
             .awaitReady(ProcessCluster.START_TIMEOUT);
       }

@@ -81,9 +81,9 @@ class SessionApiTest {
           .isGreaterThanOrEqualTo(during.path("times").path("createdAt").asLong());
     }
 
-    assertThat(VoiceClient.get(deployment.clientVertx(), port(), path, null).status()).isEqualTo(401);
+    assertThat(VoiceClient.get(deployment.clientVertx(), port(), path, VoiceClient.NO_KEY).status()).isEqualTo(401);
     assertThat(VoiceClient.get(deployment.clientVertx(), port(), path, "wrong-key").status()).isEqualTo(401);
-    assertThat(VoiceClient.get(deployment.clientVertx(), port(), "/v1/sessions", null).status()).isEqualTo(401);
+    assertThat(VoiceClient.get(deployment.clientVertx(), port(), "/v1/sessions", VoiceClient.NO_KEY).status()).isEqualTo(401);
     VoiceClient.HttpReply unknown = get("/v1/sessions/s_" + "0".repeat(32));
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.body().path("error").asText()).isEqualTo("not_found");
@@ -124,7 +124,7 @@ class SessionApiTest {
       assertThat(refused.status()).as(bad.length() > 40 ? bad.substring(0, 40) : bad).isEqualTo(400);
       assertThat(refused.body().path("error").asText()).isEqualTo("invalid_request");
     }
-    assertThat(VoiceClient.patch(deployment.clientVertx(), port(), path, "{\"metadata\":{}}", null).status())
+    assertThat(VoiceClient.patch(deployment.clientVertx(), port(), path, "{\"metadata\":{}}", VoiceClient.NO_KEY).status())
         .isEqualTo(401);
     assertThat(VoiceClient.patch(deployment.clientVertx(), port(), "/v1/sessions/s_" + "1".repeat(32),
         "{\"metadata\":{}}", KEY).status()).isEqualTo(404);
@@ -148,7 +148,7 @@ class SessionApiTest {
     VoiceClient.HttpReply again = VoiceClient.post(deployment.clientVertx(), port(), path + "/end", "", KEY);
     assertThat(again.status()).as("ending twice changes nothing").isEqualTo(200);
     assertThat(again.body().path("terminationReason").asText()).isEqualTo("ended");
-    assertThat(VoiceClient.post(deployment.clientVertx(), port(), path + "/end", "", null).status()).isEqualTo(401);
+    assertThat(VoiceClient.post(deployment.clientVertx(), port(), path + "/end", "", VoiceClient.NO_KEY).status()).isEqualTo(401);
     assertThat(VoiceClient.post(deployment.clientVertx(), port(), "/v1/sessions/s_" + "2".repeat(32) + "/end", "",
         KEY).status()).isEqualTo(404);
   }
@@ -164,7 +164,7 @@ class SessionApiTest {
       var upstream = InterviewSessionTest.upstreamOf(deployment, upstreams);
       InterviewSessionTest.voiceTurn(client);
       latest = client.resumeWith();
-      assertThat(VoiceClient.delete(deployment.clientVertx(), port(), path, null).status()).isEqualTo(401);
+      assertThat(VoiceClient.delete(deployment.clientVertx(), port(), path, VoiceClient.NO_KEY).status()).isEqualTo(401);
       assertThat(VoiceClient.delete(deployment.clientVertx(), port(), path, KEY).status()).isEqualTo(204);
       client.awaitEvent("interview.ended", TIMEOUT);
       assertThat(client.awaitClose(TIMEOUT)).isEqualTo(CloseCode.NORMAL.code());

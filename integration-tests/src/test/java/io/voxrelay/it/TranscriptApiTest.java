@@ -56,7 +56,7 @@ class TranscriptApiTest {
     assertThat(rest.body().path("turns").get(0).path("text").asText()).isEqualTo("turn 3");
     assertThat(rest.body().path("nextAfter").isNull()).isTrue();
 
-    assertThat(VoiceClient.get(deployment.clientVertx(), port, path, null).status()).isEqualTo(401);
+    assertThat(VoiceClient.get(deployment.clientVertx(), port, path, VoiceClient.NO_KEY).status()).isEqualTo(401);
     assertThat(VoiceClient.get(deployment.clientVertx(), port, path, "wrong-key").status()).isEqualTo(401);
     VoiceClient.HttpReply missing = VoiceClient.get(deployment.clientVertx(), port, "/v1/sessions/s_none/transcript", KEY);
     assertThat(missing.status()).isEqualTo(404);

@@ -17,9 +17,10 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * An EXAMPLE of an app's backend, for the demo on embedded defaults only: it takes the lifecycle webhooks
- * (and logs them) and carries out the demo's one tool, {@code lookup_topic}, which tells the interviewer what
- * the next question is about. It verifies every signature as a real backend must. It listens on loopback, on
+ * An EXAMPLE of an app's backend, for the demo on embedded defaults only: it creates the demo page's sessions
+ * with the API key ({@link ExampleSessionStarter}, reached through the gateway's {@code /demo/sessions}), takes
+ * the lifecycle webhooks (and logs them) and carries out the demo's one tool, {@code lookup_topic}, which tells
+ * the interviewer what the next question is about. It verifies every signature as a real backend must. It listens on loopback, on
  * a port of its own, with a secret made for this run; it is not started when a webhook or tool URL is
  * configured, nor with {@code VOXRELAY_EXAMPLE_BACKEND=false}. Do not use it in production: write your own.
  */
@@ -35,10 +36,12 @@ final class ExampleBackend {
 
   private final String secret;
   private final HttpServer server;
+  private final ExampleSessionStarter sessions;
 
-  private ExampleBackend(String secret, HttpServer server) {
+  private ExampleBackend(String secret, HttpServer server, ExampleSessionStarter sessions) {
     this.secret = secret;
     this.server = server;
+    this.sessions = sessions;
   }
 
   /** Whether a standalone run with {@code env} starts the example (nothing else is configured to take its place). */
@@ -48,18 +51,23 @@ final class ExampleBackend {
   }
 
   static Future<ExampleBackend> start(Vertx vertx) {
+    return start(vertx, "127.0.0.1", 0);
+  }
+
+  /** Listens on {@code host}:{@code port} (0: any free port). */
+  static Future<ExampleBackend> start(Vertx vertx, String host, int port) {
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
     String secret = HexFormat.of().formatHex(random);
     ExampleBackend[] self = new ExampleBackend[1];
     return vertx.createHttpServer()
         .requestHandler(request -> self[0].handle(request))
-        .listen(0, "127.0.0.1")
+        .listen(port, host)
         .map(server -> {
-          self[0] = new ExampleBackend(secret, server);
-          LOG.info("[example-backend] an EXAMPLE app backend for the demo is on 127.0.0.1:{} (webhooks and the "
-              + "lookup_topic tool); set VOXRELAY_EXAMPLE_BACKEND=false or your own URLs to leave it out",
-              server.actualPort());
+          self[0] = new ExampleBackend(secret, server, new ExampleSessionStarter(vertx));
+          LOG.info("[example-backend] an EXAMPLE app backend for the demo is on {}:{} (the demo's sessions, "
+              + "webhooks and the lookup_topic tool); set VOXRELAY_EXAMPLE_BACKEND=false or your own URLs to leave "
+              + "it out", host, server.actualPort());
           return self[0];
         });
   }
@@ -68,10 +76,19 @@ final class ExampleBackend {
   Map<String, String> settings() {
     String base = "http://127.0.0.1:" + server.actualPort();
     return Map.of("VOXRELAY_WEBHOOK_URL", base + "/webhooks", "VOXRELAY_WEBHOOK_SECRET", secret,
-        "VOXRELAY_TOOL_URL", base + "/tools", "VOXRELAY_TOOL_SECRET", secret);
+        "VOXRELAY_TOOL_URL", base + "/tools", "VOXRELAY_TOOL_SECRET", secret, "VOXRELAY_DEMO_BACKEND_URL", base);
+  }
+
+  /** The gateway the demo's sessions are created at, once it listens, with the API key. */
+  void useGateway(String gatewayUrl, io.voxrelay.common.config.Secret apiKey) {
+    sessions.useGateway(gatewayUrl, apiKey);
   }
 
   private void handle(HttpServerRequest request) {
+    if (ExampleSessionStarter.PATH.equals(request.path()) && request.method() == io.vertx.core.http.HttpMethod.POST) {
+      sessions.start(request);
+      return;
+    }
     request.body().onSuccess(body -> {
       if (!Signatures.verify(secret, request.getHeader(Signatures.HEADER), body.getBytes(),
           System.currentTimeMillis() / 1000)) {

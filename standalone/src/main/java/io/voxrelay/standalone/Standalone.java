@@ -13,6 +13,7 @@ import io.voxrelay.common.config.ToolConfig;
 import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.common.config.StoreConfig;
 import io.voxrelay.common.management.ManagementConfig;
+import io.voxrelay.common.net.LoopbackHosts;
 import io.voxrelay.common.management.ManagementServer;
 import io.voxrelay.common.management.Telemetry;
 import io.voxrelay.gateway.GatewayVerticle;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
@@ -54,41 +56,76 @@ public final class Standalone {
    * Starts everything. The upstream is {@code VOXRELAY_UPSTREAM_URL} if set; otherwise OpenAI when
    * {@code OPENAI_API_KEY} is set; otherwise the bundled simulator.
    */
-  public static Future<Standalone> start(Env env) {
+  public static Future<Standalone> start(Env given) {
+    Env env;
     ClusterConfig cluster;
     try {
-      cluster = withCertificate(clusterOf(env), StoreConfig.fromEnv(env).dataDir());
-    } catch (java.io.IOException e) {
+      java.nio.file.Path dataDir = StoreConfig.fromEnv(given).dataDir();
+      env = withApiKey(given, dataDir);
+      cluster = withCertificate(clusterOf(env), dataDir);
+    } catch (java.io.IOException | IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     LOG.info("[Standalone] cluster {}", cluster.clusterName());
-    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(env);
     RelayConfig relayConfig = RelayConfig.fromEnv(env);
     boolean useSimulator = usesSimulator(env);
     UpstreamSimulator simulator = useSimulator ? new UpstreamSimulator(SimulatorConfig.fromEnv(env)) : null;
     InstanceConfig instances = InstanceConfig.fromEnv(env);
-    List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
-    Supplier<GatewayVerticle> made = GatewayVerticle.instances(gatewayConfig);
-    Supplier<GatewayVerticle> gatewayInstances = () -> {
-      GatewayVerticle gateway = made.get();
-      gateways.add(gateway);
-      return gateway;
-    };
 
     return ClusteredVertx.start(cluster).compose(vertx -> {
       Future<String> upstream = simulator == null
           ? Future.succeededFuture(relayConfig.upstreamUrl())
           : vertx.deployVerticle(simulator).map(id -> simulator.url());
-      // The demo's example backend (webhooks, its tool) on embedded defaults; its settings apply as defaults.
-      Future<Env> services = ExampleBackend.wanted(env)
-          ? ExampleBackend.start(vertx).map(example -> env.withDefaults(example.settings()))
-          : Future.succeededFuture(env);
-      return upstream.compose(url -> services.map(withBackend -> Map.entry(url, withBackend)))
-          .compose(started -> startServices(vertx, started.getValue(), relayConfig.withUpstreamUrl(started.getKey()),
-              instances, gatewayInstances))
-          .map(id -> new Standalone(vertx, gateways.get(0), simulator))
-          .onFailure(e -> vertx.close());
+      // The demo's example backend (its sessions, webhooks, its tool) on embedded defaults; its settings apply
+      // as defaults.
+      Future<Optional<ExampleBackend>> example = ExampleBackend.wanted(env)
+          ? ExampleBackend.start(vertx).map(Optional::of)
+          : Future.succeededFuture(Optional.empty());
+      return upstream.compose(url -> example.compose(backend -> {
+        Env withBackend = backend.map(b -> env.withDefaults(b.settings())).orElse(env);
+        GatewayConfig gatewayConfig = GatewayConfig.fromEnv(withBackend);
+        List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+        Supplier<GatewayVerticle> made = GatewayVerticle.instances(gatewayConfig);
+        Supplier<GatewayVerticle> gatewayInstances = () -> {
+          GatewayVerticle gateway = made.get();
+          gateways.add(gateway);
+          return gateway;
+        };
+        return startServices(vertx, withBackend, relayConfig.withUpstreamUrl(url), instances, gatewayInstances)
+            .map(id -> {
+              GatewayVerticle gateway = gateways.get(0);
+              backend.ifPresent(b -> b.useGateway(localUrl(gatewayConfig.httpHost(), gateway.actualPort()),
+                  gatewayConfig.requiredApiKey()));
+              return new Standalone(vertx, gateway, simulator);
+            });
+      })).onFailure(e -> vertx.close());
     });
+  }
+
+  /**
+   * The env with its API key: the one set, or the one in the data directory ({@link GeneratedApiKey}), made on
+   * the first run. A made key is for a run on this machine only: bound beyond loopback, the run needs a key
+   * set on purpose, and says so.
+   */
+  static Env withApiKey(Env env, java.nio.file.Path dataDir) throws java.io.IOException {
+    if (env.optional("VOXRELAY_API_KEY").isPresent()) {
+      return env;
+    }
+    String host = GatewayConfig.fromEnv(env).httpHost();
+    if (!LoopbackHosts.isLoopback(host)) {
+      throw new IllegalArgumentException("VOXRELAY_HTTP_HOST is " + host + ", beyond this machine: set "
+          + "VOXRELAY_API_KEY (the key a run makes in its data directory is for this machine only)");
+    }
+    java.nio.file.Path file = dataDir.resolve(GeneratedApiKey.FILE);
+    String key = GeneratedApiKey.ensure(dataDir);
+    LOG.info("[Standalone] the session API's key is in {} (VOXRELAY_API_KEY was not set)", file.toAbsolutePath());
+    return env.withDefaults(Map.of("VOXRELAY_API_KEY", key));
+  }
+
+  /** How this process reaches its own gateway. */
+  private static String localUrl(String httpHost, int port) {
+    String host = "0.0.0.0".equals(httpHost) || "::".equals(httpHost) ? "127.0.0.1" : httpHost;
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /** The four services, in the order each needs the one before, all reading {@code env}. */
@@ -180,6 +217,10 @@ public final class Standalone {
           LOG.info("voxrelay is running at http://localhost:{} (upstream: {})", standalone.httpPort(), upstream);
           System.out.println("[voxrelay] ready: standalone http://localhost:" + standalone.httpPort());
         }).onFailure(e -> {
+          if (e instanceof IllegalArgumentException) {
+            LOG.error("invalid configuration: {}", e.getMessage());
+            System.exit(2);
+          }
           LOG.error("voxrelay failed to start", e);
           System.exit(1);
         });

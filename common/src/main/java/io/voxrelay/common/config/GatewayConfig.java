@@ -7,9 +7,11 @@ import java.util.Optional;
 /**
  * The gateway's settings.
  *
- * @param httpHost        interface the HTTP server binds ({@code VOXRELAY_HTTP_HOST}, default all interfaces)
+ * @param httpHost        interface the HTTP server binds ({@code VOXRELAY_HTTP_HOST}, default {@code 127.0.0.1}:
+ *                        this machine only; {@code 0.0.0.0} for every interface)
  * @param httpPort        HTTP and WebSocket port ({@code VOXRELAY_HTTP_PORT}, default 8080)
- * @param apiKey          bearer key for {@code POST /v1/sessions}; absent means loopback callers only ({@code VOXRELAY_API_KEY})
+ * @param apiKey          bearer key of the session API, required ({@code VOXRELAY_API_KEY}; the standalone run makes one
+ *                        in its data directory when none is set)
  * @param helloTimeoutMs  how long a new WebSocket may wait before its {@code hello} ({@code VOXRELAY_HELLO_TIMEOUT_MS})
  * @param busTimeoutMs    how long the gateway waits for another service on the event bus ({@code VOXRELAY_BUS_TIMEOUT_MS})
  * @param helloFailureLimit   failed hellos one address may make per window before it is refused ({@code VOXRELAY_HELLO_FAILURE_LIMIT})
@@ -22,8 +24,6 @@ import java.util.Optional;
  *                            ({@code VOXRELAY_TRUSTED_PROXIES}; none by default)
  * @param allowedOrigins      browser origins allowed on the WebSocket and the browser endpoints, besides the
  *                            gateway's own ({@code VOXRELAY_ALLOWED_ORIGINS}; default: localhost origins; {@code *}: any)
- * @param allowedHosts        {@code Host} names accepted, besides loopback ones, on the server-to-server routes
- *                            when no API key is set ({@code VOXRELAY_ALLOWED_HOSTS})
  * @param audioBurstMs        how much microphone audio, in ms, a client may send at once above real time (a backlog
  *                            after a network stall); beyond it, audio faster than 1.25x real time is dropped
  *                            ({@code VOXRELAY_AUDIO_BURST_MS}, 2 s)
@@ -37,13 +37,16 @@ import java.util.Optional;
  *                            time full ({@code VOXRELAY_CLIENT_STALL_MS}, 15 s); past either, it is closed with 1013
  * @param maxConnectionsPerAddress WebSockets one client address may hold open in one gateway process
  *                            ({@code VOXRELAY_MAX_CONNECTIONS_PER_ADDRESS}, 100); past it an upgrade gets 429
+ * @param demoBackendUrl      the demo page's app backend: the page's {@code POST /demo/sessions} is forwarded
+ *                            there, so the browser never holds the API key ({@code VOXRELAY_DEMO_BACKEND_URL};
+ *                            the standalone run's example backend; unset: no such route)
  */
 public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiKey, long helloTimeoutMs,
                             long busTimeoutMs, int helloFailureLimit, long helloFailureWindowMs,
                             boolean diagnosticsDebug, long heartbeatIntervalMs, java.util.List<String> trustedProxies,
-                            java.util.List<String> allowedOrigins, java.util.List<String> allowedHosts,
+                            java.util.List<String> allowedOrigins,
                             long httpIdleTimeoutMs, long audioBurstMs, WriteBounds clientWrites,
-                            int maxConnectionsPerAddress) {
+                            int maxConnectionsPerAddress, Optional<String> demoBackendUrl) {
 
   public static GatewayConfig fromEnv(Env env) {
     HygieneConfig hygiene = HygieneConfig.fromEnv(env);
@@ -53,7 +56,7 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
           + "VOXRELAY_HEARTBEAT_TIMEOUT_MS (" + hygiene.heartbeatTimeoutMs() + "): it would cut heartbeating clients");
     }
     return new GatewayConfig(
-        env.string("VOXRELAY_HTTP_HOST", "0.0.0.0"),
+        env.string("VOXRELAY_HTTP_HOST", "127.0.0.1"),
         env.integer("VOXRELAY_HTTP_PORT", 8080),
         Secret.of(env.optional("VOXRELAY_API_KEY")),
         env.millis("VOXRELAY_HELLO_TIMEOUT_MS", 5_000),
@@ -64,19 +67,28 @@ public record GatewayConfig(String httpHost, int httpPort, Optional<Secret> apiK
         hygiene.heartbeatIntervalMs(),
         env.list("VOXRELAY_TRUSTED_PROXIES"),
         env.list("VOXRELAY_ALLOWED_ORIGINS"),
-        env.list("VOXRELAY_ALLOWED_HOSTS"),
         idle,
         env.millis("VOXRELAY_AUDIO_BURST_MS", 2_000),
         new WriteBounds(env.integer("VOXRELAY_CLIENT_QUEUE_BYTES", 1 << 20),
             env.integer("VOXRELAY_CLIENT_OVERFLOW_BYTES", 256 * 1024),
             env.millis("VOXRELAY_CLIENT_STALL_MS", 15_000)),
-        env.integer("VOXRELAY_MAX_CONNECTIONS_PER_ADDRESS", 100));
+        env.integer("VOXRELAY_MAX_CONNECTIONS_PER_ADDRESS", 100),
+        env.optional("VOXRELAY_DEMO_BACKEND_URL"));
+  }
+
+  /**
+   * The API key. The session API admits callers by key only (an address proves nothing behind a proxy on the
+   * same host), so a gateway never starts without one.
+   */
+  public Secret requiredApiKey() {
+    return apiKey.orElseThrow(() -> new IllegalArgumentException("VOXRELAY_API_KEY is required: the session API "
+        + "admits callers by key only (docs/operations.md, Security)"));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, apiKey, helloTimeoutMs, busTimeoutMs, helloFailureLimit,
-        helloFailureWindowMs, diagnosticsDebug, heartbeatIntervalMs, trustedProxies, allowedOrigins, allowedHosts,
-        httpIdleTimeoutMs, audioBurstMs, clientWrites, maxConnectionsPerAddress);
+        helloFailureWindowMs, diagnosticsDebug, heartbeatIntervalMs, trustedProxies, allowedOrigins,
+        httpIdleTimeoutMs, audioBurstMs, clientWrites, maxConnectionsPerAddress, demoBackendUrl);
   }
 
   /**

@@ -18,6 +18,8 @@ class EnvTest {
     GatewayConfig gateway = GatewayConfig.fromEnv(new Env(Map.of("VOXRELAY_HTTP_PORT", " ")));
     assertThat(gateway.httpPort()).isEqualTo(8080);
     assertThat(gateway.apiKey()).isEmpty();
+    assertThat(gateway.httpHost()).as("this machine only, unless told").isEqualTo("127.0.0.1");
+    assertThatThrownBy(gateway::requiredApiKey).hasMessageContaining("VOXRELAY_API_KEY is required");
     HygieneConfig hygiene = HygieneConfig.fromEnv(new Env(Map.of()));
     assertThat(hygiene).isEqualTo(new HygieneConfig(30_000, 90_000, 300_000, 3_600_000, 30_000, 30_000));
     assertThat(hygiene.relayGuardBoundMs()).isEqualTo(90_000 + 30_000 + 5_000);
