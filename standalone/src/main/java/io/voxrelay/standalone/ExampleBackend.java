@@ -20,9 +20,10 @@ import java.util.Map;
  * An EXAMPLE of an app's backend, for the demo on embedded defaults only: it creates the demo page's sessions
  * with the API key ({@link ExampleSessionStarter}, reached through the gateway's {@code /demo/sessions}), takes
  * the lifecycle webhooks (and logs them) and carries out the demo's one tool, {@code lookup_topic}, which tells
- * the interviewer what the next question is about. It verifies every signature as a real backend must. It listens on loopback, on
- * a port of its own, with a secret made for this run; it is not started when a webhook or tool URL is
- * configured, nor with {@code VOXRELAY_EXAMPLE_BACKEND=false}. Do not use it in production: write your own.
+ * the interviewer what the next question is about. It verifies every signature as a real backend must. In the
+ * standalone run it listens on loopback, on a port of its own, with a secret made for this run; it is not
+ * started when a webhook or tool URL is configured, nor with {@code VOXRELAY_EXAMPLE_BACKEND=false}. Do not
+ * use it in production: write your own.
  */
 final class ExampleBackend {
 
