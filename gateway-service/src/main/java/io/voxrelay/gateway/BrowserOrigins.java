@@ -51,27 +51,4 @@ final class BrowserOrigins {
       return false;
     }
   }
-
-  /** Whether {@code host} (a Host header, with or without port) names this machine's loopback. */
-  static boolean isLoopbackHost(String host) {
-    String name = hostName(host);
-    return LoopbackHosts.isLoopback(name);
-  }
-
-  /**
-   * The name in a Host header, lower-cased and without its port ({@code [::1]:8080} → {@code [::1]},
-   * {@code Example.com:80} → {@code example.com}); null for none.
-   */
-  static String hostName(String host) {
-    if (host == null) {
-      return null;
-    }
-    String name = host.toLowerCase(Locale.ROOT);
-    if (name.startsWith("[")) {
-      int end = name.indexOf(']');
-      return end > 0 ? name.substring(0, end + 1) : name;
-    }
-    int colon = name.indexOf(':');
-    return colon > 0 && colon == name.lastIndexOf(':') ? name.substring(0, colon) : name;
-  }
 }

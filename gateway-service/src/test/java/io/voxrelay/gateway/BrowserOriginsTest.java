@@ -31,18 +31,4 @@ class BrowserOriginsTest {
     assertThat(origins.allows("http://localhost:5173", "gw.example.com")).isFalse();
     assertThat(BrowserOrigins.of(List.of("*")).allows("https://anything.example", "gw")).isTrue();
   }
-
-  @Test
-  @DisplayName("a loopback Host is a loopback name or address, with or without a port")
-  void loopbackHosts() {
-    assertThat(BrowserOrigins.isLoopbackHost("localhost:8080")).isTrue();
-    assertThat(BrowserOrigins.isLoopbackHost("127.0.0.1")).isTrue();
-    assertThat(BrowserOrigins.isLoopbackHost("[::1]:8080")).isTrue();
-    assertThat(BrowserOrigins.isLoopbackHost("evil.example:8080")).isFalse();
-    assertThat(BrowserOrigins.isLoopbackHost("localhost.evil.example")).isFalse();
-    assertThat(BrowserOrigins.isLoopbackHost("127.evil.example")).as("a name, not an address").isFalse();
-    assertThat(BrowserOrigins.isLoopbackHost(null)).isFalse();
-    assertThat(BrowserOrigins.hostName("Voice.Example.com:443")).isEqualTo("voice.example.com");
-    assertThat(BrowserOrigins.hostName("[2001:db8::1]:8080")).isEqualTo("[2001:db8::1]");
-  }
 }
