@@ -46,7 +46,7 @@ public final class ClusteredVertx {
     EventBusOptions bus;
     try {
       bus = busOptions(config);
-    } catch (IllegalStateException e) {
+    } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     options.setEventBusOptions(bus);
@@ -72,14 +72,11 @@ public final class ClusteredVertx {
         .setHost(config.host())
         .setPort(config.eventBusPort())
         .setClusterPublicHost(config.publicAddress().map(ClusteredVertx::hostOf).orElse(null));
-    ClusterTls tls = config.tls();
+    ClusterTls tls = config.tls().requireUsable();
     if (tls.isOff()) {
       LOG.warn("[cluster] VOXRELAY_CLUSTER_TLS=off: the event bus carries audio, transcripts and tokens in clear "
           + "text, and takes frames from anyone who reaches its port");
       return bus;
-    }
-    if (!tls.isConfigured()) {
-      throw new IllegalStateException(ClusterTls.missingMessage());
     }
     String password = tls.password().orElseThrow().reveal();
     if (OpenSSLEngineOptions.isAvailable()) {

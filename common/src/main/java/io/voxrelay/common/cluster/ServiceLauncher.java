@@ -69,9 +69,7 @@ public final class ServiceLauncher {
     try {
       Env env = Env.system();
       cluster = ClusterConfig.fromEnv(env);
-      if (!cluster.tls().isOff() && !cluster.tls().isConfigured()) {
-        throw new IllegalArgumentException(io.voxrelay.common.config.ClusterTls.missingMessage());
-      }
+      cluster.tls().requireUsable();
       management = ManagementConfig.fromEnv(env);
       deployment = instances.apply(env).withEventLoopsFrom(env);
     } catch (IllegalArgumentException e) {

@@ -60,10 +60,16 @@ public record ClusterTls(Mode mode, Optional<Path> keyStore, Optional<Secret> pa
     return trustStore.or(() -> keyStore).orElseThrow();
   }
 
-  /** What an operator must set when TLS is required and nothing is configured. */
-  public static String missingMessage() {
-    return "the event bus requires a cluster certificate: set VOXRELAY_CLUSTER_TLS_KEYSTORE and "
-        + "VOXRELAY_CLUSTER_TLS_PASSWORD (docs/operations.md, Security), or VOXRELAY_CLUSTER_TLS=off on a private "
-        + "network you trust";
+  /**
+   * This set-up, when the bus can start with it: TLS off, or a key store given. Otherwise throws
+   * {@link IllegalArgumentException} naming what an operator must set.
+   */
+  public ClusterTls requireUsable() {
+    if (mode == Mode.REQUIRED && keyStore.isEmpty()) {
+      throw new IllegalArgumentException("the event bus requires a cluster certificate: set "
+          + "VOXRELAY_CLUSTER_TLS_KEYSTORE and VOXRELAY_CLUSTER_TLS_PASSWORD (docs/operations.md, Security), or "
+          + "VOXRELAY_CLUSTER_TLS=off on a private network you trust");
+    }
+    return this;
   }
 }
