@@ -1,11 +1,11 @@
 package io.voxrelay.standalone;
 
+import io.voxrelay.common.config.PrivateFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -35,14 +35,7 @@ final class GeneratedApiKey {
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
     String key = "vxr_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    Path tmp = dataDir.resolve(FILE + ".tmp-" + ProcessHandle.current().pid());
-    Files.writeString(tmp, key + "\n", StandardCharsets.UTF_8);
-    try {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: its own defaults apply.
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    PrivateFiles.writeAtomically(file, key + "\n");
     return key;
   }
 }

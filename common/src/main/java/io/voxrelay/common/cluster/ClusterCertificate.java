@@ -1,6 +1,7 @@
 package io.voxrelay.common.cluster;
 
 import io.voxrelay.common.config.ClusterTls;
+import io.voxrelay.common.config.PrivateFiles;
 import io.voxrelay.common.config.Secret;
 
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,7 +43,6 @@ public final class ClusterCertificate {
     new SecureRandom().nextBytes(random);
     String password = HexFormat.of().formatHex(random);
     Path tmpStore = dir.resolve(KEY_STORE + ".tmp-" + ProcessHandle.current().pid());
-    Path tmpPassword = dir.resolve(PASSWORD + ".tmp-" + ProcessHandle.current().pid());
     Files.deleteIfExists(tmpStore);
     try {
       keytool(tmpStore, password);
@@ -51,11 +50,9 @@ public final class ClusterCertificate {
       Files.deleteIfExists(tmpStore);
       throw e;
     }
-    ownerOnly(tmpStore);
-    Files.writeString(tmpPassword, password, StandardCharsets.UTF_8);
-    ownerOnly(tmpPassword);
+    PrivateFiles.ownerOnly(tmpStore);
     // The password first: a store is only ever read beside its own password.
-    Files.move(tmpPassword, passwordFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    PrivateFiles.writeAtomically(passwordFile, password);
     Files.move(tmpStore, store, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return ClusterTls.of(store, secret(password));
   }
@@ -91,14 +88,6 @@ public final class ClusterCertificate {
       }
     } finally {
       Files.deleteIfExists(log);
-    }
-  }
-
-  private static void ownerOnly(Path file) throws IOException {
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: its own defaults apply.
     }
   }
 
