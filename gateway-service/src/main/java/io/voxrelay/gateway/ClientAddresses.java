@@ -11,59 +11,25 @@ import java.util.List;
  * Where a request really comes from. The peer of the TCP connection, unless that peer is a trusted proxy
  * ({@code VOXRELAY_TRUSTED_PROXIES}): then the forwarding headers are read from the right, and the first
  * address that is not a trusted proxy is the client (the left part of a header is whatever the client wrote,
- * so it is never believed). Only IP literals count: nothing here looks a name up.
+ * so it is never believed). Only IP literals count in the headers; a proxy given by name is trusted at the
+ * addresses its name resolves to ({@link TrustedProxies}).
  */
 final class ClientAddresses {
 
-  private record Cidr(byte[] network, int prefix) {
-    boolean contains(byte[] address) {
-      if (address.length != network.length) {
-        return false;
-      }
-      int full = prefix / 8;
-      for (int i = 0; i < full; i++) {
-        if (address[i] != network[i]) {
-          return false;
-        }
-      }
-      int rest = prefix % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = 0xff << (8 - rest) & 0xff;
-      return (address[full] & mask) == (network[full] & mask);
-    }
-  }
+  private final TrustedProxies trusted;
 
-  private final List<Cidr> trusted;
-
-  private ClientAddresses(List<Cidr> trusted) {
+  private ClientAddresses(TrustedProxies trusted) {
     this.trusted = trusted;
   }
 
-  /** From IPs or CIDRs ({@code 10.0.0.0/8}, {@code ::1}); an entry that is neither is refused at start. */
+  /** From {@code VOXRELAY_TRUSTED_PROXIES}'s entries ({@link TrustedProxies#parse}); a bad entry is refused at start. */
   static ClientAddresses trusting(List<String> proxies) {
-    List<Cidr> parsed = new ArrayList<>();
-    for (String spec : proxies) {
-      int slash = spec.indexOf('/');
-      byte[] network = NetUtil.createByteArrayFromIpAddressString(slash < 0 ? spec : spec.substring(0, slash));
-      if (network == null) {
-        throw new IllegalArgumentException("VOXRELAY_TRUSTED_PROXIES: '" + spec + "' is not an IP or a CIDR");
-      }
-      int prefix = network.length * 8;
-      if (slash >= 0) {
-        try {
-          prefix = Integer.parseInt(spec.substring(slash + 1));
-        } catch (NumberFormatException e) {
-          prefix = -1;
-        }
-        if (prefix < 0 || prefix > network.length * 8) {
-          throw new IllegalArgumentException("VOXRELAY_TRUSTED_PROXIES: '" + spec + "' has a bad prefix length");
-        }
-      }
-      parsed.add(new Cidr(network, prefix));
-    }
-    return new ClientAddresses(List.copyOf(parsed));
+    return new ClientAddresses(TrustedProxies.parse(proxies));
+  }
+
+  /** The trusted proxies, whose names the gateway looks up again from time to time. */
+  TrustedProxies trusted() {
+    return trusted;
   }
 
   /** The client's address: {@code "unknown"} when the peer is unknown. */
@@ -91,16 +57,7 @@ final class ClientAddresses {
   }
 
   private boolean isTrusted(String address) {
-    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
-    if (bytes == null) {
-      return false;
-    }
-    for (Cidr cidr : trusted) {
-      if (cidr.contains(bytes)) {
-        return true;
-      }
-    }
-    return false;
+    return trusted.contains(address);
   }
 
   /** The addresses of {@code X-Forwarded-For}, else of {@code Forwarded}'s {@code for=}, left to right. */

@@ -158,6 +158,13 @@ public final class GatewayVerticle extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     vertx.setPeriodic(ACTIVITY_REPORT_MS, t -> reportActivity());
     relays.start(this::moveOffLapsedRelays);
+    // Proxies given by name: looked up now and from time to time. The start does not wait (a load balancer
+    // usually starts after its gateways); until its name resolves, its clients count as its own address.
+    TrustedProxies proxies = addresses.trusted();
+    if (proxies.hasNames()) {
+      proxies.refresh(vertx, TrustedProxies.DNS);
+      vertx.setPeriodic(TrustedProxies.REFRESH_MS, t -> proxies.refresh(vertx, TrustedProxies.DNS));
+    }
     return vertx.eventBus().<GatewayCommand>consumer(Addresses.gatewayNode(nodeId), this::onCommand)
         .completion()
         .compose(v -> server.requestHandler(router).listen())

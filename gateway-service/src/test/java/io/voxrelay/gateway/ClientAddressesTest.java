@@ -1,10 +1,13 @@
 package io.voxrelay.gateway;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
+import io.voxrelay.testing.Await;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.UnknownHostException;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,11 +60,56 @@ class ClientAddressesTest {
   @Test
   @DisplayName("a bad entry in VOXRELAY_TRUSTED_PROXIES is refused at start")
   void badConfig() {
-    assertThatThrownBy(() -> ClientAddresses.trusting(List.of("proxy.local"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClientAddresses.trusting(List.of("proxy_local"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClientAddresses.trusting(List.of("lb/24"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClientAddresses.trusting(List.of("10.0.0.300"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ClientAddresses.trusting(List.of("10.0.0.0/33"))).isInstanceOf(IllegalArgumentException.class);
     assertThat(ClientAddresses.trusting(List.of("10.1.2.0/23")).clientOf(peer("10.1.3.200"),
         headers("X-Forwarded-For", "203.0.113.5"))).as("a /23 holds .3.200").isEqualTo("203.0.113.5");
     assertThat(ClientAddresses.trusting(List.of("10.1.2.0/23")).clientOf(peer("10.1.4.1"),
         headers("X-Forwarded-For", "203.0.113.5"))).isEqualTo("10.1.4.1");
+  }
+
+  @Test
+  @DisplayName("a proxy given by name is trusted at the addresses it resolves to, from its first answer on")
+  void proxyByName() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      ClientAddresses byName = ClientAddresses.trusting(List.of("lb"));
+      List<byte[]> answer = new java.util.ArrayList<>();
+      boolean[] fails = {true};
+      TrustedProxies.Resolver resolver = name -> {
+        assertThat(name).isEqualTo("lb");
+        if (fails[0]) {
+          throw new UnknownHostException(name);
+        }
+        return answer;
+      };
+
+      Await.result(byName.trusted().refresh(vertx, resolver));
+      assertThat(byName.clientOf(peer("10.89.0.7"), headers("X-Forwarded-For", "203.0.113.9")))
+          .as("not resolved yet: nothing is trusted").isEqualTo("10.89.0.7");
+
+      fails[0] = false;
+      answer.add(new byte[] {10, 89, 0, 7});
+      Await.result(byName.trusted().refresh(vertx, resolver));
+      assertThat(byName.clientOf(peer("10.89.0.7"), headers("X-Forwarded-For", "203.0.113.9"))).isEqualTo("203.0.113.9");
+      assertThat(byName.clientOf(peer("10.89.0.8"), headers("X-Forwarded-For", "203.0.113.9")))
+          .as("only the name's own address, not its network").isEqualTo("10.89.0.8");
+
+      fails[0] = true;
+      Await.result(byName.trusted().refresh(vertx, resolver));
+      assertThat(byName.clientOf(peer("10.89.0.7"), headers("X-Forwarded-For", "203.0.113.9")))
+          .as("a failed lookup keeps the last answer").isEqualTo("203.0.113.9");
+
+      fails[0] = false;
+      answer.set(0, new byte[] {10, 89, 0, 12});
+      Await.result(byName.trusted().refresh(vertx, resolver));
+      assertThat(byName.clientOf(peer("10.89.0.7"), headers("X-Forwarded-For", "203.0.113.9")))
+          .as("a new answer replaces the old").isEqualTo("10.89.0.7");
+      assertThat(byName.clientOf(peer("10.89.0.12"), headers("X-Forwarded-For", "203.0.113.9"))).isEqualTo("203.0.113.9");
+    } finally {
+      Await.result(vertx.close());
+    }
   }
 }
