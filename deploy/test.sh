@@ -22,9 +22,11 @@ cleanup
 [ -f standalone/target/voxrelay.jar ] || ./mvnw -B -q -DskipTests package
 deploy/base-image.sh
 stamp "base image"
-podman build -q --format docker -f deploy/Dockerfile -t localhost/voxrelay:latest . > /dev/null
-podman build -q --format docker -f deploy/postgres/Dockerfile -t localhost/voxrelay-postgres:latest . > /dev/null
-podman build -q --format docker -f deploy/haproxy/Dockerfile -t localhost/voxrelay-lb:latest . > /dev/null
+# The Dockerfiles pin their base image by digest; here it is the one base-image.sh made, by its tag.
+base=(--build-arg BASE_IMAGE=docker.io/library/debian:bookworm-slim)
+podman build -q --format docker "${base[@]}" -f deploy/Dockerfile -t localhost/voxrelay:latest . > /dev/null
+podman build -q --format docker "${base[@]}" -f deploy/postgres/Dockerfile -t localhost/voxrelay-postgres:latest . > /dev/null
+podman build -q --format docker "${base[@]}" -f deploy/haproxy/Dockerfile -t localhost/voxrelay-lb:latest . > /dev/null
 # Built with --format docker, the image keeps its HEALTHCHECK (OCI images have none).
 podman image inspect localhost/voxrelay:latest --format '{{.HealthCheck}}' | grep -q health/live
 stamp "images built"

@@ -39,7 +39,7 @@ class ComposeDeploymentTest {
   private static final long RECOVERY_MS = 10_000;
   private static final List<String> SERVICES = List.of("session", "relay", "watchdog", "gateway");
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private HttpClient http;
   private final Map<String, Long> stepMillis = new java.util.LinkedHashMap<>();
 
   @Test
@@ -51,7 +51,14 @@ class ComposeDeploymentTest {
     // backend holds it too, and the page never does.
     Map<String, String> env = new HashMap<>(Map.of("VOXRELAY_PORT", String.valueOf(port),
         "VOXRELAY_CLUSTER_NAME", "voxrelay-compose-test", "VOXRELAY_API_KEY", Deployment.API_KEY));
-    env.putAll(clusterCertificate());
+    Path certificates = Path.of("target", "compose").toAbsolutePath();
+    env.putAll(DeploymentCertificates.cluster(certificates.resolve("cluster-tls")));
+    env.putAll(DeploymentCertificates.publicAndDatabase(certificates.resolve("tls")));
+    // The public port speaks TLS only: every client of this test trusts the test's certificate, and checks it
+    // names the address it connects to.
+    Path lbCertificate = DeploymentCertificates.publicCertificate(certificates.resolve("tls"));
+    http = HttpClient.newBuilder().sslContext(DeploymentCertificates.trusting(lbCertificate)).build();
+    TlsPorts.register(port, lbCertificate);
     Vertx vertx = Vertx.vertx();
     List<ScriptedSession> sessions = new ArrayList<>();
     ChaosDriver driver = null;
@@ -73,6 +80,7 @@ class ComposeDeploymentTest {
         containers.forEach(c -> compose.awaitReady(c, READY));
       }
       Await.until("the load balancer serves the gateways", READY, () -> status(port, "/health") == 200);
+      assertThat(plainStatus(port, "/health")).as("plain HTTP on the public port").isEqualTo(-1);
       step("up and ready", t0);
 
       // The demo through the load balancer, as a browser loads it: the page, the client, and a session from the
@@ -84,9 +92,10 @@ class ComposeDeploymentTest {
       assertThat(demo.body()).contains("\"sessionId\"", "\"token\"").doesNotContain(Deployment.API_KEY);
       assertThat(VoiceClient.post(vertx, port, "/v1/sessions", "{\"questions\":[\"q\"]}", VoiceClient.NO_KEY)
           .status()).as("session creation from this host without a key").isEqualTo(401);
-      String fromAnotherHost = compose.exec(compose.containers("gateway").get(0), "curl", "-s", "-o", "/dev/null",
-          "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "-d",
-          "{\"instructions\":\"x\",\"questions\":[\"q\"]}", "http://lb:8080/v1/sessions");
+      // -k: the test's certificate names 127.0.0.1, not lb; what this checks is the key.
+      String fromAnotherHost = compose.exec(compose.containers("gateway").get(0), "curl", "-s", "-k", "-o",
+          "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "-d",
+          "{\"instructions\":\"x\",\"questions\":[\"q\"]}", "https://lb:8443/v1/sessions");
       assertThat(fromAnotherHost).as("session creation from another host without a key").isEqualTo("401");
 
       long t = System.currentTimeMillis();
@@ -179,6 +188,7 @@ class ComposeDeploymentTest {
       leastPrivilege(compose, port, sessions);
       stepMillis.forEach((name, ms) -> System.out.printf("[compose] %-55s %6.1f s%n", name, ms / 1000.0));
     } finally {
+      TlsPorts.forget(port);
       if (driver != null) {
         driver.stop();
       }
@@ -219,6 +229,10 @@ class ComposeDeploymentTest {
     assertThat(compose.exec(postgres, "psql", "-d", "voxrelay", "-tAc",
         "select count(*) filter (where schemaname = 'voxrelay') > 0, count(*) filter (where schemaname = 'public') "
             + "from pg_tables").trim()).as("its tables in its own schema, none in public").isEqualTo("t|0");
+    assertThat(compose.exec(postgres, "psql", "-d", "voxrelay", "-tAc",
+        "select count(*) > 0, bool_and(s.ssl) from pg_stat_ssl s join pg_stat_activity a using (pid) "
+            + "where a.usename = 'voxrelay'").trim())
+        .as("the session services are connected, every connection over TLS").isEqualTo("t|t");
 
     String lbLog = compose.logs(compose.containers("lb").get(0));
     assertThat(lbLog).as("the load balancer logs session paths without their ids").contains("/v1/sessions/*/ws");
@@ -255,21 +269,6 @@ class ComposeDeploymentTest {
     step("least privilege checked (" + refused + " of 200 extra connections refused)", t);
   }
 
-  /**
-   * The bus's cluster certificate, made as docs/operations.md says, readable by the containers' user (uid
-   * 10001, not this test's), and the settings compose.yaml reads it from.
-   */
-  private static Map<String, String> clusterCertificate() throws IOException {
-    Path dir = Path.of("target", "compose", "cluster-tls").toAbsolutePath();
-    io.voxrelay.common.config.ClusterTls tls = io.voxrelay.common.cluster.ClusterCertificate.ensure(dir);
-    java.nio.file.Files.setPosixFilePermissions(tls.keyStore().orElseThrow(),
-        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-    java.nio.file.Files.setPosixFilePermissions(dir,
-        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    return Map.of("VOXRELAY_CLUSTER_TLS_DIR", dir.toString(),
-        "VOXRELAY_CLUSTER_TLS_PASSWORD", tls.password().orElseThrow().reveal());
-  }
-
   private void step(String name, long startedAt) {
     long ms = System.currentTimeMillis() - startedAt;
     stepMillis.put(name, ms);
@@ -301,7 +300,7 @@ class ComposeDeploymentTest {
   /** The demo page's request for a session; null until the example backend answers it with 201. */
   private HttpResponse<String> demoSession(int port) {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
               + "/demo/sessions")).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{}")).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -315,8 +314,17 @@ class ComposeDeploymentTest {
   }
 
   private int status(int port, String path) {
+    return status(http, URI.create("https://127.0.0.1:" + port + path));
+  }
+
+  /** A request in the clear to the public port: -1 when it is refused. */
+  private static int plainStatus(int port, String path) {
+    return status(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + port + path));
+  }
+
+  private static int status(HttpClient client, URI uri) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+      return client.send(HttpRequest.newBuilder(uri)
           .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;

@@ -185,7 +185,7 @@ class DeploymentManifestsTest {
 
   /**
    * Default deny; the cluster plane from voxrelay pods only; the management port from the monitoring
-   * namespace only; the gateways' HTTP port open.
+   * namespace only; the gateways' HTTP port from the Ingress controller's namespace only.
    */
   private static void networkPolicies(List<JsonNode> docs, int clusterPort, int busPort, int managementPort,
                                       int httpPort) {
@@ -210,6 +210,9 @@ class DeploymentManifestsTest {
         .isEqualTo("voxrelay-gateway");
     assertThat(http.path("ingress").get(0).path("ports").findValuesAsText("port"))
         .containsExactly(String.valueOf(httpPort));
+    assertThat(http.path("ingress").get(0).path("from").get(0).path("namespaceSelector").path("matchLabels")
+        .path("kubernetes.io/metadata.name").asText()).as("the HTTP port from the Ingress controller only")
+        .isEqualTo("ingress-nginx");
     // No other policy opens a port.
     assertThat(docs.stream().filter(d -> "NetworkPolicy".equals(d.path("kind").asText()))).hasSize(4);
   }
@@ -239,7 +242,6 @@ class DeploymentManifestsTest {
       assertThat(given.stream().filter(DeploymentManifestsTest::isSecret).collect(java.util.stream.Collectors.toSet()))
           .as("the secrets %s is given", service).isEqualTo(SECRETS.get(service));
     }
-    assertThat(compose.path("services").path("lb").path("ports").get(0).asText()).endsWith(":8080");
     JsonNode gateway = compose.path("services").path("gateway").path("environment");
     assertThat(gateway.has("VOXRELAY_API_KEY")).as("the gateways take the API key from compose's environment").isTrue();
     assertThat(gateway.path("VOXRELAY_HTTP_HOST").asText()).isEqualTo("0.0.0.0");
@@ -254,5 +256,63 @@ class DeploymentManifestsTest {
     String keyStore = shared.path("environment").path("VOXRELAY_CLUSTER_TLS_KEYSTORE").asText();
     assertThat(shared.path("volumes").get(0).asText()).as("the certificate's directory, mounted read-only")
         .endsWith(":" + keyStore.substring(0, keyStore.lastIndexOf('/')) + ":ro");
+  }
+
+  @Test
+  @DisplayName("every hop encrypted: TLS on the public port and to PostgreSQL (verify-full), in compose and Kubernetes")
+  void encryptedHops() throws IOException {
+    JsonNode compose = documents(DEPLOY.resolve("compose.yaml")).get(0).path("services");
+    JsonNode lb = compose.path("lb");
+    assertThat(lb.path("ports")).hasSize(1);
+    assertThat(lb.path("ports").get(0).asText()).as("the one public port").endsWith(":8443");
+    assertThat(lb.path("volumes").get(0).asText()).endsWith(":/etc/voxrelay/lb-tls:ro");
+    assertThat(Files.readString(DEPLOY.resolve("haproxy/haproxy.cfg")))
+        .contains("bind :8443 ssl crt /etc/voxrelay/lb-tls/lb.pem").doesNotContain("bind :8080");
+    assertThat(compose.path("gateway").path("environment").path("VOXRELAY_TRUSTED_PROXIES").asText())
+        .as("the gateways believe the load balancer alone").isEqualTo("lb");
+
+    JsonNode session = compose.path("session");
+    String url = session.path("environment").path("VOXRELAY_DB_URL").asText();
+    assertThat(url).contains("sslmode=verify-full");
+    String rootCert = url.replaceAll(".*sslrootcert=([^&]+).*", "$1");
+    assertThat(java.util.stream.StreamSupport.stream(session.path("volumes").spliterator(), false)
+        .map(JsonNode::asText)).as("the session services mount the database's CA").anyMatch(v -> v.endsWith(":" + rootCert + ":ro"));
+    JsonNode postgres = compose.path("postgres");
+    String tlsDir = postgres.path("environment").path("POSTGRES_TLS_DIR").asText();
+    assertThat(java.util.stream.StreamSupport.stream(postgres.path("volumes").spliterator(), false).map(JsonNode::asText))
+        .anyMatch(v -> v.endsWith(":" + tlsDir + ":ro"));
+    String start = Files.readString(DEPLOY.resolve("postgres/start.sh"));
+    assertThat(start).as("logins from the network over TLS only").contains("echo \"hostssl ").doesNotContain("echo \"host ")
+        .contains("-c ssl=on");
+
+    List<JsonNode> k8s = documents(DEPLOY.resolve("kubernetes/voxrelay.yaml"));
+    assertThat(find(k8s, "ConfigMap", "voxrelay").path("data").path("VOXRELAY_DB_URL").asText())
+        .contains("sslmode=verify-full", "sslrootcert=/etc/voxrelay/db-ca/ca.crt");
+    JsonNode sessionPod = find(k8s, "Deployment", "voxrelay-session").path("spec").path("template").path("spec");
+    assertThat(sessionPod.path("containers").get(0).path("volumeMounts").findValuesAsText("mountPath"))
+        .contains("/etc/voxrelay/db-ca");
+    for (String other : List.of("relay", "watchdog", "gateway")) {
+      assertThat(find(k8s, "Deployment", "voxrelay-" + other).path("spec").path("template").path("spec")
+          .path("volumes").findValuesAsText("name")).as("%s has no use for the database's CA", other)
+          .doesNotContain("db-ca");
+    }
+    JsonNode ingress = find(k8s, "Ingress", "voxrelay").path("spec");
+    assertThat(ingress.path("tls").get(0).path("secretName").asText()).isEqualTo("voxrelay-tls");
+    assertThat(ingress.path("tls").get(0).path("hosts").get(0).asText())
+        .isEqualTo(ingress.path("rules").get(0).path("host").asText());
+    assertThat(ingress.path("rules").get(0).path("http").path("paths").get(0).path("backend").path("service")
+        .path("name").asText()).isEqualTo("voxrelay-gateway");
+  }
+
+  @Test
+  @DisplayName("base images pinned by digest, through a BASE_IMAGE build argument that the deployment test sets")
+  void pinnedBaseImages() throws IOException {
+    for (String dockerfile : List.of("Dockerfile", "haproxy/Dockerfile", "postgres/Dockerfile")) {
+      List<String> lines = Files.readAllLines(DEPLOY.resolve(dockerfile));
+      List<String> from = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
+      assertThat(from).as(dockerfile).containsExactly("FROM ${BASE_IMAGE}");
+      assertThat(lines).as(dockerfile).anyMatch(l -> l.matches("ARG BASE_IMAGE=\\S+@sha256:[0-9a-f]{64}"));
+    }
+    assertThat(Files.readString(DEPLOY.resolve("test.sh"))).contains("--build-arg BASE_IMAGE=");
   }
 }

@@ -93,7 +93,9 @@ final class VoiceClient implements AutoCloseable {
 
   private static HttpReply request(Vertx vertx, HttpMethod method, int port, String path, String body,
                                    String apiKey, String contentType) {
-    HttpClient http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setConnectTimeout(5_000));
+    io.vertx.core.http.HttpClientOptions clientOptions = new io.vertx.core.http.HttpClientOptions().setConnectTimeout(5_000);
+    TlsPorts.trustAt(port).ifPresent(trust -> clientOptions.setSsl(true).setTrustOptions(trust));
+    HttpClient http = vertx.createHttpClient(clientOptions);
     RequestOptions options = new RequestOptions()
         .setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path).setIdleTimeout(10_000)
         .putHeader("Content-Type", contentType).putHeader("User-Agent", "voxrelay-test-agent/1.0");
@@ -149,7 +151,9 @@ final class VoiceClient implements AutoCloseable {
 
   /** Opens the WebSocket of {@code sessionId} without sending anything. */
   static VoiceClient open(Vertx vertx, int port, String sessionId) {
-    WebSocketClient client = vertx.createWebSocketClient();
+    io.vertx.core.http.WebSocketClientOptions clientOptions = new io.vertx.core.http.WebSocketClientOptions();
+    TlsPorts.trustAt(port).ifPresent(trust -> clientOptions.setSsl(true).setTrustOptions(trust));
+    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
     VoiceClient[] holder = new VoiceClient[1];
     WebSocket socket = Await.result(client.connect(new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI("/v1/sessions/" + sessionId + "/ws")).onSuccess(ws -> {
