@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes debian:bookworm-slim locally when no registry is reachable: a minimal bookworm root file system from
-# the machine's own Debian mirror, imported under the name the Dockerfiles use (so they stay the ones users
-# build, who pull the real image instead). Needs root and debootstrap. Does nothing if the image exists.
+# the machine's own Debian mirror, imported under the tag deploy/test.sh passes to the Dockerfiles as BASE_IMAGE
+# (users build them as they are, from the image their BASE_IMAGE pins by digest). Needs root and debootstrap.
+# Does nothing if the image exists.
 set -euo pipefail
 IMAGE=docker.io/library/debian:bookworm-slim
 if podman image exists "$IMAGE"; then
