@@ -1,6 +1,5 @@
 package io.voxrelay.gateway;
 
-import io.voxrelay.common.Polls;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.BusRequests;
@@ -191,10 +190,9 @@ final class ControlPipeline {
     BusRequests.<SessionControlReply>request(vertx, route.relayAddress(), apply, busOptions).map(Message::body)
         .recover(e -> afterFailure(target, apply, until, e))
         .onComplete(ar -> settle(result, ar));
-    Polls.until(vertx, () -> result.future().isComplete() || hasMovedOff(target), busOptions.getSendTimeout())
-        .compose(v -> route.moveSettled())
+    route.movedOff(target, busOptions.getSendTimeout(), result.future())
         .onSuccess(v -> {
-          if (!result.future().isComplete() && hasMovedOff(target) && route.relayNode() != null) {
+          if (!result.future().isComplete() && route.isOff(target) && route.relayNode() != null) {
             retryElsewhere(target, apply, null).onComplete(ar -> settle(result, ar));
           }
         });
@@ -251,14 +249,9 @@ final class ControlPipeline {
     return e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT;
   }
 
-  private boolean hasMovedOff(String target) {
-    return route.takeover() != null || !target.equals(route.relayNode());
-  }
-
   /** Completes once the session is no longer routed to {@code from}, its move finished (or after {@code timeoutMs}). */
   private Future<Void> movedOff(String from, long timeoutMs) {
-    return Polls.until(vertx, () -> route.takeover() != null || !from.equals(route.relayNode()), timeoutMs)
-        .compose(v -> route.moveSettled());
+    return route.movedOff(from, timeoutMs, null);
   }
 
   /**

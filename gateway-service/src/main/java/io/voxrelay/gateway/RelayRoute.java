@@ -22,7 +22,9 @@ import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -57,6 +59,14 @@ final class RelayRoute {
   private boolean clientConnected;
   /** A move of this session to another relay, while one is under way. */
   private Future<UpstreamOpened> takeover;
+  /**
+   * Who waits for the session to move off a relay ({@link #movedOff}). Bounded: a connection's controls run one
+   * at a time, and each wait ends at its timeout, at the move, or when its control is answered.
+   */
+  private final List<MoveWait> moveWaits = new ArrayList<>();
+
+  private record MoveWait(String from, Promise<Void> moved, long timer) {
+  }
   /** The interview ended (the session service applied {@code end_interview}): its relay letting it go is expected. */
   private boolean ended;
 
@@ -102,6 +112,47 @@ final class RelayRoute {
     return takeover == null ? Future.succeededFuture() : takeover.transform(ar -> Future.succeededFuture());
   }
 
+  /** Whether the session is no longer routed to relay {@code from}: a move is under way, or it is elsewhere. */
+  boolean isOff(String from) {
+    return takeover != null || !from.equals(relayNode);
+  }
+
+  /**
+   * Completes once the session is no longer routed to {@code from} and its move has settled, or after
+   * {@code timeoutMs}, or once {@code unless} (when given) completes: whichever comes first. Never fails; a
+   * caller that must know asks {@link #isOff} again. It waits on the route's own changes, not on a timer.
+   */
+  Future<Void> movedOff(String from, long timeoutMs, Future<?> unless) {
+    if (isOff(from)) {
+      return moveSettled();
+    }
+    Promise<Void> moved = Promise.promise();
+    MoveWait[] wait = new MoveWait[1];
+    long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> release(wait[0]));
+    wait[0] = new MoveWait(from, moved, timer);
+    moveWaits.add(wait[0]);
+    if (unless != null) {
+      unless.onComplete(ar -> release(wait[0]));
+    }
+    return moved.future().compose(v -> moveSettled());
+  }
+
+  private void release(MoveWait wait) {
+    if (moveWaits.remove(wait)) {
+      vertx.cancelTimer(wait.timer());
+      wait.moved().complete();
+    }
+  }
+
+  /** The route changed: each wait whose relay the session has left ends. */
+  private void routeChanged() {
+    for (MoveWait wait : List.copyOf(moveWaits)) {
+      if (isOff(wait.from())) {
+        release(wait);
+      }
+    }
+  }
+
   /** The session service ended the interview: from now on the session is moved to no other relay. */
   void ended() {
     ended = true;
@@ -119,6 +170,11 @@ final class RelayRoute {
 
   /** The session's upstream is at relay instance {@code opened.relayNode()} now (null opened: at none). */
   void use(UpstreamOpened opened) {
+    routeTo(opened);
+    routeChanged();
+  }
+
+  private void routeTo(UpstreamOpened opened) {
     relayNode = opened == null ? null : opened.relayNode();
     relayAddress = relayNode == null ? null : Addresses.relayNode(relayNode);
     routedAt = relays.now();
@@ -259,8 +315,9 @@ final class RelayRoute {
     if (!fromNode.equals(relayNode)) {
       return Future.succeededFuture();
     }
-    // From now on nothing from the old relay reaches the client (see ClientConnection#deliver).
-    use(null);
+    // From now on nothing from the old relay reaches the client (see ClientConnection#deliver). Who waits for
+    // the move hears of it once the takeover is set, below, so it waits for the takeover to settle.
+    routeTo(null);
     LOG.warn("[Gateway] moving {} off relay {} ({})", sessionId, fromNode, reason);
     takeover = BusRequests.<SessionSnapshot>requestService(vertx, Addresses.SESSION_GET, new GetSession(sessionId),
             busOptions)
@@ -272,6 +329,7 @@ final class RelayRoute {
             use(ar.result());
           }
         });
+    routeChanged();
     return takeover;
   }
 

@@ -13,6 +13,7 @@ import io.voxrelay.common.bus.UpstreamHeldElsewhere;
 import io.voxrelay.common.bus.UpstreamOpened;
 import io.voxrelay.testing.Await;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -20,10 +21,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -187,6 +190,46 @@ class RelayRouteTest {
     assertThat(route.takeover()).isNull();
     assertThat(opens).as("a failover opens afresh, with the transient events lost").containsExactly(
         node("r2") + " true");
+  }
+
+  @Test
+  @DisplayName("a wait for a move ends when the takeover has settled, not at its timeout; a re-attach to the same relay is no move")
+  void waitForAMove() {
+    vertx.eventBus().<GetSession>consumer(Addresses.SESSION_GET, m -> m.reply(session("r1")));
+    live.add("r2");
+    relayOpens(node("r2"), "r2");
+    RelayRoute route = route(2_000);
+    AtomicReference<String> routedWhenDone = new AtomicReference<>("not yet");
+    Future<Void> waiting = Await.onLoop(vertx, () -> {
+      route.use(new UpstreamOpened("s1", "r1", List.of(), false));
+      Future<Void> wait = route.movedOff("r1", 60_000, null);
+      wait.onComplete(ar -> routedWhenDone.set(route.relayNode()));
+      route.use(new UpstreamOpened("s1", "r1", List.of(), false));
+      return wait;
+    });
+    assertThat(waiting.isComplete()).as("re-attached to r1: still there").isFalse();
+
+    Await.result(Await.onLoop(vertx, () -> route.relayLost("r1", 7)));
+    Await.result(waiting, Duration.ofSeconds(5));
+    assertThat(routedWhenDone.get()).as("heard of once the session was at r2").isEqualTo("r2");
+    assertThat(Await.result(Await.onLoop(vertx, () -> route.movedOff("r1", 60_000, null)), Duration.ofSeconds(5)))
+        .as("already off r1: at once").isNull();
+  }
+
+  @Test
+  @DisplayName("a wait for a move also ends at its timeout, or when what it waited beside is done")
+  void waitForAMoveEnds() {
+    RelayRoute route = route(2_000);
+    Promise<Void> answered = Promise.promise();
+    List<Future<Void>> waits = Await.onLoop(vertx, () -> {
+      route.use(new UpstreamOpened("s1", "r1", List.of(), false));
+      return List.of(route.movedOff("r1", 50, null), route.movedOff("r1", 60_000, answered.future()));
+    });
+    Await.result(waits.get(0), Duration.ofSeconds(5));
+    assertThat(route.isOff("r1")).as("timed out, the route unchanged").isFalse();
+    assertThat(waits.get(1).isComplete()).isFalse();
+    vertx.runOnContext(v -> answered.complete());
+    Await.result(waits.get(1), Duration.ofSeconds(5));
   }
 
   @Test
