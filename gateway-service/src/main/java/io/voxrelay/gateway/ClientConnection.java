@@ -86,7 +86,8 @@ final class ClientConnection {
     this.delivery = new ClientDelivery(vertx, socket, sessionId, busOptions, config.clientWrites(), this::close,
         route::relayBehind);
     this.outbox = new EventOutbox(vertx, sessionId, config.busTimeoutMs(), delivery::deliverStored);
-    this.moves = new SessionMoves(sessionId, route, delivery, () -> state == State.CONNECTED, this::close);
+    this.moves = new SessionMoves(sessionId, route, delivery, () -> state == State.CONNECTED, this::close,
+        this::sessionMoved);
     this.controls = new ControlPipeline(vertx, sessionId, connectionId, busOptions, route, outbox,
         moves::reopen, moves::relayLost, this::sendLocal, this::sendFrameError);
     this.audioUplink = new AudioUplink(vertx, sessionId, connectionId, controls::audioGated, route::relayAddress,
@@ -189,6 +190,11 @@ final class ClientConnection {
   /** Whether the relay this session is routed to lost its lease since ({@link RelayRoute#relayLeaseLost}). */
   boolean relayLeaseLost() {
     return route.relayLeaseLost();
+  }
+
+  /** The session moved to another relay while this client stayed: its controls follow it. */
+  private void sessionMoved() {
+    controls.sessionMoved();
   }
 
   /** The relay holding this session lost its lease, or said it does not hold it ({@link SessionMoves}). */

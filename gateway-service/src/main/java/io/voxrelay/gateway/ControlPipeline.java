@@ -59,6 +59,7 @@ final class ControlPipeline {
   private final BiConsumer<String, String> refuse;
   private Future<Void> chain = Future.succeededFuture();
   private int queued;
+  private final ControlsAtRelay atRelay;
   /** Audio is dropped at the gateway while this is set, before it costs a bus message. */
   private boolean audioGated;
 
@@ -83,6 +84,7 @@ final class ControlPipeline {
     this.relayLost = relayLost;
     this.sendLocal = sendLocal;
     this.refuse = refuse;
+    this.atRelay = new ControlsAtRelay(vertx, sessionId, busOptions, route, this::failed);
   }
 
   /** The session state the connection starts with sets the gate. */
@@ -122,19 +124,40 @@ final class ControlPipeline {
         })
         .recover(e -> {
           // The gate stays as it is: a failed pause keeps audio back, a failed resume does not release it.
-          if (BusFailure.is(e, BusFailure.SUPERSEDED)) {
-            // This connection lost the session to a newer one: nothing it sends counts, and it is closing.
-            sendLocal.accept(ServerEvents.error("replaced", e.getMessage()));
-          } else {
-            String error = ServerEvents.error(ControlErrors.code(e), ControlErrors.message(control, e));
-            if (!outbox.emit(error)) {
-              // Nothing can be stored now: the client still hears of it on this connection.
-              sendLocal.accept(error);
-            }
-          }
+          failed(control, e);
           return Future.succeededFuture();
         });
   }
+
+  /** The client hears that {@code control} failed, with a code it can act on. */
+  private void failed(Control control, Throwable e) {
+    if (BusFailure.is(e, BusFailure.SUPERSEDED)) {
+      // This connection lost the session to a newer one: nothing it sends counts, and it is closing.
+      sendLocal.accept(ServerEvents.error("replaced", e.getMessage()));
+      return;
+    }
+    String error = ServerEvents.error(ControlErrors.code(e), ControlErrors.message(control, e));
+    if (!outbox.emit(error)) {
+      // Nothing can be stored now: the client still hears of it on this connection.
+      sendLocal.accept(error);
+    }
+  }
+
+  /**
+   * The session moved to another relay while this client stayed: the typed turns the last one accepted and the
+   * store never got go to the new one now, ahead of any control the client sends next.
+   */
+  void sessionMoved() {
+    if (!atRelay.holdsAcceptedTexts()) {
+      return;
+    }
+    chain = chain.transform(v -> atRelay.resendAcceptedElsewhere()
+        .onFailure(e -> LOG.warn("[Gateway] typed turns of {} not sent again yet: {}", sessionId,
+            ControlErrors.describe(e)))
+        .otherwiseEmpty());
+  }
+
+
 
   /**
    * The relay holding the session carries the control out and stores it, its event and the client cursor in
@@ -187,7 +210,7 @@ final class ControlPipeline {
    */
   private Future<SessionControlReply> sendToRelay(String target, RelayControlRequest apply, long until) {
     Promise<SessionControlReply> result = Promise.promise();
-    BusRequests.<SessionControlReply>request(vertx, route.relayAddress(), apply, busOptions).map(Message::body)
+    atRelay.request(apply)
         .recover(e -> afterFailure(target, apply, until, e))
         .onComplete(ar -> settle(result, ar));
     route.movedOff(target, busOptions.getSendTimeout(), result.future())
@@ -262,6 +285,6 @@ final class ControlPipeline {
     String now = route.relayNode();
     return now == null || now.equals(failed)
         ? Future.failedFuture(e != null ? e : new ReplyException(ReplyFailure.NO_HANDLERS, "no relay holds the session"))
-        : BusRequests.<SessionControlReply>request(vertx, route.relayAddress(), apply, busOptions).map(Message::body);
+        : atRelay.request(apply);
   }
 }

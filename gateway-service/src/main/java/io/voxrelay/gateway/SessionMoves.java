@@ -25,18 +25,21 @@ final class SessionMoves {
   private final ClientDelivery delivery;
   private final BooleanSupplier connected;
   private final Consumer<CloseCode> close;
+  private final Runnable moved;
 
   /**
    * @param connected whether the client is connected (got {@code connected} and is still there)
    * @param close     closes the client's socket with a code
+   * @param moved     a connected client's session moved to another relay (its controls follow it there)
    */
   SessionMoves(String sessionId, RelayRoute route, ClientDelivery delivery, BooleanSupplier connected,
-               Consumer<CloseCode> close) {
+               Consumer<CloseCode> close, Runnable moved) {
     this.sessionId = sessionId;
     this.route = route;
     this.delivery = delivery;
     this.connected = connected;
     this.close = close;
+    this.moved = moved;
   }
 
   /** A resume of a session without an upstream: one opens, and the client gets what its relay replays. */
@@ -86,6 +89,9 @@ final class SessionMoves {
             close.accept(CloseCode.SERVICE_RESTART);
           } else if (ar.succeeded()) {
             tookUpstream(ar.result());
+            if (connected.getAsBoolean()) {
+              moved.run();
+            }
           } else {
             LOG.warn("[Gateway] takeover of {} failed: {}", sessionId, ar.cause().toString());
             close.accept(CloseCode.TRY_AGAIN_LATER);

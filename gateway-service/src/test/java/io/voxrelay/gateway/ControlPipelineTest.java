@@ -50,6 +50,8 @@ class ControlPipelineTest {
   private final List<Message<RelayControlRequest>> heldRelay = new CopyOnWriteArrayList<>();
   private boolean holdRelay;
   private final List<String> reopened = new CopyOnWriteArrayList<>();
+  /** The route of the last {@link #pipeline}. */
+  private RelayRoute route;
 
   ControlPipelineTest() {
     BusCodecs.register(vertx);
@@ -109,6 +111,7 @@ class ControlPipelineTest {
       DeliveryOptions bus = new DeliveryOptions().setSendTimeout(BUS_TIMEOUT_MS);
       RelayRoute route = new RelayRoute(vertx, "s1", "gw-1", "c-1", bus, OPEN_WAIT_MS,
           new LiveRelayView(vertx, BUS_TIMEOUT_MS, () -> System.nanoTime() / 1_000_000), () -> true);
+      this.route = route;
       if (relayNode != null) {
         route.use(new UpstreamOpened("s1", relayNode, List.of(), false));
       }
@@ -273,5 +276,79 @@ class ControlPipelineTest {
     });
     Await.until("refused", Duration.ofSeconds(5), () -> local.size() == 1);
     assertThat(Json.parse(local.get(0)).path("code").asText()).isEqualTo("rate_limited");
+  }
+
+  private static SessionSnapshot storedUpTo(long lastClientSeq) {
+    return new SessionSnapshot("s1", "i", List.of("Q1?", "Q2?"), 0, false, false, false, false, null, "gw-1", 0, 0,
+        List.of(), lastClientSeq);
+  }
+
+  @Test
+  @DisplayName("typed turns a relay accepted and died with go to the relay the session moves to, in order, before "
+      + "the next control; one the store has goes nowhere")
+  void acceptedTextsFollowTheMove() {
+    // r1 accepts typed turns 1 and 2 (not stored yet), and then the store has turn 1 (cursor 1).
+    List<SessionSnapshot> r1Answers = new CopyOnWriteArrayList<>(List.of(storedUpTo(0), storedUpTo(1)));
+    vertx.eventBus().<RelayControlRequest>consumer(Addresses.relayNode("r1"), m -> {
+      received.add("relay r1 " + m.body().control() + "#" + m.body().clientSeq());
+      m.reply(new SessionControlReply(r1Answers.remove(0), false));
+    });
+    relayAnswers("r2", storedUpTo(1), 0);
+    ControlPipeline pipeline = pipeline("r1", session(false, false));
+    submit(pipeline, Control.TEXT, 1);
+    submit(pipeline, Control.TEXT, 2);
+    Await.until("r1 accepted both", Duration.ofSeconds(5), () -> received.size() == 2);
+
+    // r1 dies with turn 2 waiting: the session moves to r2 while the client stays.
+    Await.onLoop(vertx, () -> {
+      route.use(new UpstreamOpened("s1", "r2", List.of(), true));
+      pipeline.sessionMoved();
+      pipeline.submit(control(Control.TEXT, 3));
+      return null;
+    });
+    Await.until("r2 got the lost turn, then the next", Duration.ofSeconds(5), () -> received.size() == 4);
+    Await.sleep(200);
+    assertThat(received).containsExactly("relay r1 TEXT#1", "relay r1 TEXT#2", "relay r2 TEXT#2", "relay r2 TEXT#3");
+    assertThat(emitted).as("nothing failed").isEmpty();
+
+    // r2 answered with the store's cursor at 1: turns 2 and 3 wait at r2 now, and a later move sends them again.
+    received.clear();
+    relayAnswers("r3", storedUpTo(3), 0);
+    Await.onLoop(vertx, () -> {
+      route.use(new UpstreamOpened("s1", "r3", List.of(), true));
+      pipeline.sessionMoved();
+      return null;
+    });
+    Await.until("r3 got both", Duration.ofSeconds(5), () -> received.size() == 2);
+    assertThat(received).containsExactly("relay r3 TEXT#2", "relay r3 TEXT#3");
+    // r3's answer says the store has them: nothing goes again on the next move.
+    received.clear();
+    relayAnswers("r4");
+    Await.onLoop(vertx, () -> {
+      route.use(new UpstreamOpened("s1", "r4", List.of(), true));
+      pipeline.sessionMoved();
+      pipeline.submit(control(Control.NEXT_QUESTION, 4));
+      return null;
+    });
+    Await.until("the next control reached r4", Duration.ofSeconds(5), () -> received.size() == 1);
+    Await.sleep(200);
+    assertThat(received).containsExactly("relay r4 NEXT_QUESTION#4");
+  }
+
+  @Test
+  @DisplayName("a typed turn sent again that no longer fits the session is settled, and the client is told")
+  void acceptedTextRefusedAfterTheMove() {
+    relayAnswers("r1", storedUpTo(0), 0);
+    relayAnswers("r2", storedUpTo(0), BusFailure.CONFLICT);
+    ControlPipeline pipeline = pipeline("r1", session(false, false));
+    submit(pipeline, Control.TEXT, 1);
+    Await.until("r1 accepted it", Duration.ofSeconds(5), () -> received.size() == 1);
+    Await.onLoop(vertx, () -> {
+      route.use(new UpstreamOpened("s1", "r2", List.of(), true));
+      pipeline.sessionMoved();
+      return null;
+    });
+    Await.until("the client was told", Duration.ofSeconds(5), () -> emitted.size() == 1);
+    assertThat(received).containsExactly("relay r1 TEXT#1", "relay r2 TEXT#1");
   }
 }
