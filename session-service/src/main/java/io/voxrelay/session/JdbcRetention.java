@@ -17,8 +17,8 @@ final class JdbcRetention implements RetentionStore {
   }
 
   @Override
-  public Future<Boolean> erase(String sessionId, long now) {
-    return executor.write(c -> Sql.inTransaction(c, () -> RetiredSessions.erase(c, sessionId, now)));
+  public Future<Boolean> erase(String sessionId, long now, long inFlightBoundMs) {
+    return executor.write(c -> Sql.inTransaction(c, () -> RetiredSessions.erase(c, sessionId, now, inFlightBoundMs)));
   }
 
   @Override

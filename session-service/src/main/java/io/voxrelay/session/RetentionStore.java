@@ -21,7 +21,9 @@ interface RetentionStore {
 
   /**
    * Erases session {@code sessionId} in one transaction: every row of it, its undelivered webhooks included,
-   * and queues a {@code session.deleted} webhook with its id only. False when there is no such session.
+   * and queues a {@code session.deleted} webhook with its id only. That one is first tried once any delivery of
+   * the session that may be under way has ended, {@code inFlightBoundMs} (one attempt's deadline) after
+   * {@code now} when one is, so it never overtakes one. False when there is no such session.
    */
-  Future<Boolean> erase(String sessionId, long now);
+  Future<Boolean> erase(String sessionId, long now, long inFlightBoundMs);
 }

@@ -35,9 +35,11 @@ final class RetiredSessions {
 
   /**
    * Erases session {@code sessionId}: every row of it, its undelivered webhooks included, then queues one
-   * {@code session.deleted} webhook holding its id only (numbered after its last). False for no session.
+   * {@code session.deleted} webhook holding its id only (numbered after its last), first tried after
+   * {@code inFlightBoundMs} when a delivery of the session may be under way (one with an attempt made and its
+   * next not yet due: claimed, or waiting out its backoff). False for no session.
    */
-  static boolean erase(Connection c, String sessionId, long now) throws SQLException {
+  static boolean erase(Connection c, String sessionId, long now, long inFlightBoundMs) throws SQLException {
     long webhookSeq;
     try (PreparedStatement ps = c.prepareStatement("SELECT webhook_seq FROM sessions WHERE session_id = ?")) {
       ps.setString(1, sessionId);
@@ -48,9 +50,11 @@ final class RetiredSessions {
         webhookSeq = rs.getLong(1);
       }
     }
+    long firstAttemptAt = WebhookOutbox.mayBeInFlight(c, sessionId, now) ? now + inFlightBoundMs : now;
     deleteRows(c, List.of(sessionId));
     WebhookOutbox.enqueue(c, sessionId, webhookSeq + 1,
-        List.of(new LifecycleEvents.Event("session.deleted", io.voxrelay.common.json.Json.object())), now);
+        List.of(new LifecycleEvents.Event("session.deleted", io.voxrelay.common.json.Json.object())), now,
+        firstAttemptAt);
     return true;
   }
 

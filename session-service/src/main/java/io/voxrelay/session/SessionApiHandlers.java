@@ -49,8 +49,13 @@ final class SessionApiHandlers {
   private final SessionStore store;
   private final ClientNotices notices;
   private final Clock clock;
+  /** How long a webhook delivery under way may still take: its attempt's deadline, and a second for its answer. */
+  private final long webhookInFlightMs;
 
-  SessionApiHandlers(Vertx vertx, SessionStore store, ClientNotices notices, BudgetConfig budgets, Clock clock) {
+  /** @param webhookAttemptMs a webhook delivery attempt's deadline ({@code VOXRELAY_WEBHOOK_TIMEOUT_MS}) */
+  SessionApiHandlers(Vertx vertx, SessionStore store, ClientNotices notices, BudgetConfig budgets, Clock clock,
+                     long webhookAttemptMs) {
+    this.webhookInFlightMs = webhookAttemptMs + 1_000;
     this.budgets = budgets;
     this.vertx = vertx;
     this.store = store;
@@ -135,7 +140,7 @@ final class SessionApiHandlers {
     return end(sessionId, told)
         .compose(status -> told.future())
         .onComplete(v -> vertx.cancelTimer(waitTimer))
-        .compose(v -> store.retention().erase(sessionId, clock.millis()))
+        .compose(v -> store.retention().erase(sessionId, clock.millis(), webhookInFlightMs))
         .compose(erased -> erased ? Future.<Void>succeededFuture() : Future.failedFuture(new NoSuchElementException()))
         .onSuccess(v -> LOG.info("[SessionService] Session erased by the app's backend: {}", sessionId));
   }

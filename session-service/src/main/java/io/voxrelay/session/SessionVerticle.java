@@ -103,7 +103,8 @@ public final class SessionVerticle extends VerticleBase {
           connections = new ConnectionHandlers(opened, budgetConfig, config.tokenTtlMs(), clock);
           conversations = new ConversationHandlers(opened, clock);
           hygiene = new HygieneHandlers(opened, terminations, budgets, budgetConfig);
-          apiHandlers = new SessionApiHandlers(vertx, opened, notices, budgetConfig, clock);
+          apiHandlers = new SessionApiHandlers(vertx, opened, notices, budgetConfig, clock,
+              webhookConfig.timeoutMs());
           retention = new RetentionSweep(vertx, opened, retentionConfig, config.replayMaxAgeMs(), clock);
           retention.start();
           claims = new RelayClaims(opened);

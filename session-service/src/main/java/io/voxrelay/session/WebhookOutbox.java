@@ -40,12 +40,30 @@ final class WebhookOutbox {
    */
   static void enqueue(Connection c, SessionRecord after, long firstSeq, List<LifecycleEvents.Event> events, long now)
       throws SQLException {
-    enqueue(c, after.sessionId(), firstSeq, events, now);
+    enqueue(c, after.sessionId(), firstSeq, events, now, now);
   }
 
-  /** As {@link #enqueue(Connection, SessionRecord, long, List, long)}, for session {@code sessionId}. */
-  static void enqueue(Connection c, String sessionId, long firstSeq, List<LifecycleEvents.Event> events, long now)
-      throws SQLException {
+  /**
+   * Whether a delivery of session {@code sessionId} may be under way at {@code now}: one of its events had an
+   * attempt and its next is not due yet (claimed for an attempt, or waiting out a backoff).
+   */
+  static boolean mayBeInFlight(Connection c, String sessionId, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM webhook_outbox WHERE session_id = ? "
+        + "AND attempts > 0 AND next_attempt_at > ?")) {
+      ps.setString(1, sessionId);
+      ps.setLong(2, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /**
+   * As {@link #enqueue(Connection, SessionRecord, long, List, long)}, for session {@code sessionId}, first tried
+   * at {@code firstAttemptAt}.
+   */
+  static void enqueue(Connection c, String sessionId, long firstSeq, List<LifecycleEvents.Event> events, long now,
+                      long firstAttemptAt) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_outbox (event_id, session_id, session_seq, "
         + "type, body, created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)")) {
       long seq = firstSeq;
@@ -59,7 +77,7 @@ final class WebhookOutbox {
         ps.setString(4, event.type());
         ps.setString(5, body);
         ps.setLong(6, now);
-        ps.setLong(7, now);
+        ps.setLong(7, firstAttemptAt);
         ps.addBatch();
       }
       ps.executeBatch();

@@ -701,8 +701,8 @@ abstract class SessionStoreContract {
       }
     }
 
-    assertThat(Await.result(store.retention().erase(erased.sessionId(), 7_000))).isTrue();
-    assertThat(Await.result(store.retention().erase(erased.sessionId(), 7_001))).as("once").isFalse();
+    assertThat(Await.result(store.retention().erase(erased.sessionId(), 7_000, 11_000))).isTrue();
+    assertThat(Await.result(store.retention().erase(erased.sessionId(), 7_001, 11_000))).as("once").isFalse();
     assertThat(Await.result(store.retention().purgeRetired(5_000, 10))).as("the old one").isEqualTo(1);
     try (Connection c = jdbc(config)) {
       for (String table : RetiredSessions.PER_SESSION_TABLES) {
@@ -712,17 +712,41 @@ abstract class SessionStoreContract {
           assertThat(rows(c, table, erased.sessionId())).as("%s of the erased session", table).isZero();
         }
       }
-      try (var ps = c.prepareStatement("SELECT type, body FROM webhook_outbox WHERE session_id = ?")) {
+      try (var ps = c.prepareStatement("SELECT type, body, next_attempt_at FROM webhook_outbox WHERE session_id = ?")) {
         ps.setString(1, erased.sessionId());
         try (var rs = ps.executeQuery()) {
           assertThat(rs.next()).isTrue();
           assertThat(rs.getString("type")).isEqualTo("session.deleted");
+          assertThat(rs.getLong("next_attempt_at")).as("no delivery of it was under way: due at once").isEqualTo(7_000);
           com.fasterxml.jackson.databind.JsonNode body = io.voxrelay.common.json.Json.parse(rs.getString("body"));
           assertThat(body.path("sessionId").asText()).isEqualTo(erased.sessionId());
           assertThat(body.path("data").size()).as("nothing but the id").isZero();
           assertThat(rs.next()).as("its only row left").isFalse();
         }
       }
+    }
+  }
+
+  @Test
+  @DisplayName("an erasure's session.deleted waits out a delivery of the session that may be under way, so it never overtakes it")
+  void deletedAfterTheDeliveryUnderWay() throws Exception {
+    StoreConfig config = freshDatabase();
+    SessionStore store = open(config);
+    SessionRecord erased = newSession();
+    Await.result(store.sessions().insert(erased));
+    try (Connection c = jdbc(config); var ps = c.prepareStatement("INSERT INTO webhook_outbox (event_id, session_id, "
+        + "session_seq, type, body, created_at, attempts, next_attempt_at) VALUES (?, ?, 1, 'session.ended', '{}', "
+        + "1000, 1, 20000)")) {
+      // Claimed at 6 s for an attempt: its retry is due at 20 s unless it is delivered first.
+      ps.setString(1, "wh-under-way");
+      ps.setString(2, erased.sessionId());
+      ps.executeUpdate();
+    }
+    assertThat(Await.result(store.retention().erase(erased.sessionId(), 7_000, 11_000))).isTrue();
+    try (Connection c = jdbc(config)) {
+      assertThat(WebhookOutbox.due(c, 17_999, 10)).as("not before the attempt under way has surely ended").isEmpty();
+      assertThat(WebhookOutbox.due(c, 18_000, 10)).extracting(WebhookOutbox.Entry::type)
+          .containsExactly("session.deleted");
     }
   }
 
