@@ -29,7 +29,7 @@ final class TrustedProxies {
   /** How often names are looked up again (the JVM caches an answer for 30 s on top of this). */
   static final long REFRESH_MS = 10_000;
   private static final Pattern HOST_NAME =
-      Pattern.compile("(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*");
+      Pattern.compile("(?=.{1,253}$)[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?(\\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*");
 
   /** How a name becomes addresses; blocking, so it runs on a worker. */
   interface Resolver {

@@ -60,8 +60,10 @@ class ClientAddressesTest {
   @Test
   @DisplayName("a bad entry in VOXRELAY_TRUSTED_PROXIES is refused at start")
   void badConfig() {
-    assertThatThrownBy(() -> ClientAddresses.trusting(List.of("proxy_local"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClientAddresses.trusting(List.of("proxy local"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ClientAddresses.trusting(List.of("lb/24"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClientAddresses.trusting(List.of("-lb"))).isInstanceOf(IllegalArgumentException.class);
+    assertThat(ClientAddresses.trusting(List.of("load_balancer", "lb.internal")).trusted().hasNames()).isTrue();
     assertThatThrownBy(() -> ClientAddresses.trusting(List.of("10.0.0.300"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ClientAddresses.trusting(List.of("10.0.0.0/33"))).isInstanceOf(IllegalArgumentException.class);
     assertThat(ClientAddresses.trusting(List.of("10.1.2.0/23")).clientOf(peer("10.1.3.200"),
