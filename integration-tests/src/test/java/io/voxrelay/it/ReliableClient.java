@@ -59,7 +59,8 @@ final class ReliableClient implements AutoCloseable {
   /** @param options e.g. a small receive buffer, so a paused reader holds back little in the kernel */
   ReliableClient(Vertx vertx, IntSupplier port, VoiceClient.Created session, WebSocketClientOptions options) {
     this.vertx = vertx;
-    this.client = vertx.createWebSocketClient(options);
+    // The port a deployment test gives speaks TLS (TlsPorts); it stays the same for the client's life.
+    this.client = vertx.createWebSocketClient(TlsPorts.forPort(port.getAsInt(), options));
     this.port = port;
     this.sessionId = session.sessionId();
     this.token = session.token();

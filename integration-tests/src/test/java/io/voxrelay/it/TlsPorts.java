@@ -1,5 +1,6 @@
 package io.voxrelay.it;
 
+import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.PemTrustOptions;
 
 import java.nio.file.Path;
@@ -30,5 +31,11 @@ final class TlsPorts {
   /** What a client trusts at {@code port}; empty when the port is plain. */
   static Optional<PemTrustOptions> trustAt(int port) {
     return Optional.ofNullable(TRUSTED.get(port)).map(cert -> new PemTrustOptions().addCertPath(cert.toString()));
+  }
+
+  /** {@code options}, speaking TLS when {@code port} does. */
+  static <T extends ClientOptionsBase> T forPort(int port, T options) {
+    trustAt(port).ifPresent(trust -> options.setSsl(true).setTrustOptions(trust));
+    return options;
   }
 }

@@ -93,9 +93,8 @@ final class VoiceClient implements AutoCloseable {
 
   private static HttpReply request(Vertx vertx, HttpMethod method, int port, String path, String body,
                                    String apiKey, String contentType) {
-    io.vertx.core.http.HttpClientOptions clientOptions = new io.vertx.core.http.HttpClientOptions().setConnectTimeout(5_000);
-    TlsPorts.trustAt(port).ifPresent(trust -> clientOptions.setSsl(true).setTrustOptions(trust));
-    HttpClient http = vertx.createHttpClient(clientOptions);
+    HttpClient http = vertx.createHttpClient(TlsPorts.forPort(port,
+        new io.vertx.core.http.HttpClientOptions().setConnectTimeout(5_000)));
     RequestOptions options = new RequestOptions()
         .setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path).setIdleTimeout(10_000)
         .putHeader("Content-Type", contentType).putHeader("User-Agent", "voxrelay-test-agent/1.0");
@@ -151,9 +150,8 @@ final class VoiceClient implements AutoCloseable {
 
   /** Opens the WebSocket of {@code sessionId} without sending anything. */
   static VoiceClient open(Vertx vertx, int port, String sessionId) {
-    io.vertx.core.http.WebSocketClientOptions clientOptions = new io.vertx.core.http.WebSocketClientOptions();
-    TlsPorts.trustAt(port).ifPresent(trust -> clientOptions.setSsl(true).setTrustOptions(trust));
-    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
+    WebSocketClient client = vertx.createWebSocketClient(TlsPorts.forPort(port,
+        new io.vertx.core.http.WebSocketClientOptions()));
     VoiceClient[] holder = new VoiceClient[1];
     WebSocket socket = Await.result(client.connect(new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI("/v1/sessions/" + sessionId + "/ws")).onSuccess(ws -> {
