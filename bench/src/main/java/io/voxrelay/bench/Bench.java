@@ -292,6 +292,15 @@ public final class Bench {
             + "relay process: client→upstream ms %s, upstream→client ms %s (p50 / p90 / p99 / max), lost %d / %d; "
             + "%d sessions refused%n%n", r.streaming(), IdleSessions.STREAM_MS / 1000, r.uplink().millis(),
             r.downlink().millis(), r.upLost(), r.downLost(), r.failed()));
+    int kept = r.sessions() - r.failed();
+    report.append("Where an idle session's heap goes: the classes whose live bytes grew most with the sessions ")
+        .append("(`jcmd GC.class_histogram` before and after), per session.\n\n| class | bytes per session | ")
+        .append("instances per session |\n|---|---|---|\n");
+    for (ClassHistogram.Growth g : r.heapByClass()) {
+      report.append(String.format(Locale.ROOT, "| `%s` | %.0f | %.1f |%n", g.className(),
+          (double) g.bytes() / kept, (double) g.instances() / kept));
+    }
+    report.append('\n');
   }
 
   private void sweepTable(List<SweepBench.Result> results) {

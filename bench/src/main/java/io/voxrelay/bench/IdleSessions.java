@@ -19,8 +19,12 @@ final class IdleSessions {
    * @param uplink    their client→upstream latency; {@code downlink} the other way
    */
   record Result(int sessions, double kibPerSession, double setupsPerSecond, int failed, int streaming,
-                Latencies.Summary uplink, Latencies.Summary downlink, long upLost, long downLost) {
+                Latencies.Summary uplink, Latencies.Summary downlink, long upLost, long downLost,
+                List<ClassHistogram.Growth> heapByClass) {
   }
+
+  /** How many classes the report names, of those whose bytes grew most with the sessions. */
+  static final int HEAP_CLASSES = 12;
 
   static final long STREAM_MS = 10_000;
   private static final int FIRST_ID = 200_000;
@@ -30,6 +34,7 @@ final class IdleSessions {
 
   static Result run(Generator generator, FakeUpstream upstream, Target target, int sessions) throws Exception {
     long before = usedHeapAfterGc(target.mainPid());
+    java.util.Map<String, long[]> classesBefore = ClassHistogram.parse(jcmd(target.mainPid(), "GC.class_histogram"));
     StreamClient.Stats stats = new StreamClient.Stats();
     List<StreamClient> clients = generator.streams(target, sessions, stats, FIRST_ID);
     try {
@@ -38,6 +43,8 @@ final class IdleSessions {
       double seconds = (System.nanoTime() - started) / 1e9;
       Thread.sleep(3_000);
       long after = usedHeapAfterGc(target.mainPid());
+      List<ClassHistogram.Growth> byClass = ClassHistogram.growth(classesBefore,
+          ClassHistogram.parse(jcmd(target.mainPid(), "GC.class_histogram")), HEAP_CLASSES);
 
       List<StreamClient> streaming = new ArrayList<>();
       for (int i = 0; i < clients.size(); i += 10) {
@@ -52,7 +59,8 @@ final class IdleSessions {
       LoadRun.stopAndDrain(generator, upstream, streaming, stats);
       LoadRun.Loss loss = LoadRun.Loss.of(stats, upstream, FIRST_ID, sessions);
       return new Result(sessions, (after - before) / 1024.0 / (sessions - failed), (sessions - failed) / seconds,
-          failed, streaming.size(), upstream.uplink.summary(), stats.downlink.summary(), loss.up(), loss.down());
+          failed, streaming.size(), upstream.uplink.summary(), stats.downlink.summary(), loss.up(), loss.down(),
+          byClass);
     } finally {
       LoadRun.await(generator.forEach(clients, 64, StreamClient::close));
     }
