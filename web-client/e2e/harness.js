@@ -48,6 +48,9 @@ async function startServerOnce(env) {
   }
   const port = await freePort();
   const data = mkdtempSync(path.join(tmpdir(), 'voxrelay-e2e-'));
+  // Hazelcast's ports: the 20 from 60 above the run's first (the Java tests' forks take the 40 below), so a
+  // second run moved to other ports (-Dvoxrelay.test.clusterPort) never meets this one.
+  const clusterPort = Number(process.env.VOXRELAY_TEST_CLUSTER_PORT ?? 5701) + 60;
   const child = spawn('java', ['-jar', jar], {
     env: {
       ...process.env,
@@ -58,6 +61,8 @@ async function startServerOnce(env) {
       VOXRELAY_DATA_DIR: data,
       VOXRELAY_MANAGEMENT_PORT: '0',
       VOXRELAY_CLUSTER_NAME: `voxrelay-e2e-${process.pid}-${Date.now()}`,
+      VOXRELAY_CLUSTER_PORT: String(clusterPort),
+      VOXRELAY_CLUSTER_MEMBERS: `127.0.0.1:${clusterPort}-${clusterPort + 19}`,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on the port it had. They come from a range below the OS's ephemeral ports (32768 and up here), so no
  * outgoing connection of the machine can take one between the check and the server's bind, as it could take
  * a port the OS handed out and released. Each surefire fork ({@code voxrelay.test.fork}) has its own
- * {@value #PORTS_PER_FORK} ports from {@code voxrelay.test.httpPort} (21000 by default), and hands them out in
- * turn, skipping any a server holds.
+ * {@value #PORTS_PER_FORK} ports from {@code voxrelay.test.httpPort}, and hands them out in turn, skipping any a
+ * server holds. That is 21000 by default, and moves with the cluster ports: 20 for each one
+ * {@code voxrelay.test.clusterPort} moves (5801: 23000), so a run moved to share the machine moves whole (a
+ * chaos run's gateway, restarting on its port, once found a second run's service process on it).
  */
 public final class TestPorts {
 
@@ -19,7 +21,8 @@ public final class TestPorts {
 
   /** This JVM's surefire fork: 1 to n (1 outside surefire). */
   public static final int FORK = Math.max(1, Integer.getInteger("voxrelay.test.fork", 1));
-  private static final int FIRST = Integer.getInteger("voxrelay.test.httpPort", 21_000) + PORTS_PER_FORK * (FORK - 1);
+  private static final int FIRST = Integer.getInteger("voxrelay.test.httpPort",
+      21_000 + 20 * (Integer.getInteger("voxrelay.test.clusterPort", 5701) - 5701)) + PORTS_PER_FORK * (FORK - 1);
   private static final AtomicInteger NEXT = new AtomicInteger();
 
   private TestPorts() {
