@@ -293,6 +293,15 @@ public final class Bench {
             + "%d sessions refused%n%n", r.streaming(), IdleSessions.STREAM_MS / 1000, r.uplink().millis(),
             r.downlink().millis(), r.upLost(), r.downLost(), r.failed()));
     int kept = r.sessions() - r.failed();
+    report.append("Where a set-up's time goes: the target's own timers (`voxrelay_bus_request_seconds` by address ")
+        .append("and outcome, `voxrelay_store_latency_seconds` by queue) over the set-up, from its management port. ")
+        .append("Requests overlap (32 set-ups at a time), so the means add up to more than a set-up's own time.")
+        .append("\n\n| timer | per set-up | mean ms |\n|---|---|---|\n");
+    for (SetupTimings.Timing t : r.setupTimings()) {
+      report.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", t.name().replace("|", "/"),
+          (double) t.count() / kept, t.meanMs()));
+    }
+    report.append('\n');
     report.append("Where an idle session's heap goes: the classes whose live bytes grew most with the sessions ")
         .append("(`jcmd GC.class_histogram` before and after), per session.\n\n| class | bytes per session | ")
         .append("instances per session |\n|---|---|---|\n");

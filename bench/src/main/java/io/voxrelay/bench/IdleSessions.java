@@ -20,7 +20,7 @@ final class IdleSessions {
    */
   record Result(int sessions, double kibPerSession, double setupsPerSecond, int failed, int streaming,
                 Latencies.Summary uplink, Latencies.Summary downlink, long upLost, long downLost,
-                List<ClassHistogram.Growth> heapByClass) {
+                List<ClassHistogram.Growth> heapByClass, List<SetupTimings.Timing> setupTimings) {
   }
 
   /** How many classes the report names, of those whose bytes grew most with the sessions. */
@@ -38,9 +38,15 @@ final class IdleSessions {
     StreamClient.Stats stats = new StreamClient.Stats();
     List<StreamClient> clients = generator.streams(target, sessions, stats, FIRST_ID);
     try {
+      // The wall clock of both ends goes to the log, to find the set-up in a profile of the target.
+      System.out.printf("[bench] set-up of %d sessions from %s%n", sessions, java.time.LocalTime.now());
+      java.util.Map<String, double[]> timersBefore = SetupTimings.scrape(target.managementPort);
       long started = System.nanoTime();
       int failed = LoadRun.await(generator.forEach(clients, 32, c -> c.create().compose(v -> c.connect())));
       double seconds = (System.nanoTime() - started) / 1e9;
+      List<SetupTimings.Timing> timings = SetupTimings.growth(timersBefore,
+          SetupTimings.scrape(target.managementPort));
+      System.out.printf("[bench] set-up done at %s%n", java.time.LocalTime.now());
       Thread.sleep(3_000);
       long after = usedHeapAfterGc(target.mainPid());
       List<ClassHistogram.Growth> byClass = ClassHistogram.growth(classesBefore,
@@ -60,7 +66,7 @@ final class IdleSessions {
       LoadRun.Loss loss = LoadRun.Loss.of(stats, upstream, FIRST_ID, sessions);
       return new Result(sessions, (after - before) / 1024.0 / (sessions - failed), (sessions - failed) / seconds,
           failed, streaming.size(), upstream.uplink.summary(), stats.downlink.summary(), loss.up(), loss.down(),
-          byClass);
+          byClass, timings);
     } finally {
       LoadRun.await(generator.forEach(clients, 64, StreamClient::close));
     }

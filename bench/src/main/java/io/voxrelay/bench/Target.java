@@ -33,13 +33,21 @@ final class Target implements AutoCloseable {
   final int port;
   final String path;
   private final List<Process> processes;
+  /** The one-JVM target's management port (metrics), or 0. */
+  final int managementPort;
 
   private Target(String name, StreamClient.Protocol protocol, int port, String path, List<Process> processes) {
+    this(name, protocol, port, path, processes, 0);
+  }
+
+  private Target(String name, StreamClient.Protocol protocol, int port, String path, List<Process> processes,
+                 int managementPort) {
     this.name = name;
     this.protocol = protocol;
     this.port = port;
     this.path = path;
     this.processes = processes;
+    this.managementPort = managementPort;
   }
 
   /** The floor: the generator speaks GA straight to the fake upstream. */
@@ -63,9 +71,16 @@ final class Target implements AutoCloseable {
 
   /** voxrelay's standalone jar: every service in one JVM. */
   static Target oneJvm(Path repo, String upstreamUrl, int httpPort, Path dataDir) throws Exception {
-    Process p = java(repo, List.of("-jar", jar(repo).toString()), env(upstreamUrl, httpPort, dataDir, "one"));
+    Map<String, String> env = new java.util.HashMap<>(env(upstreamUrl, httpPort, dataDir, "one"));
+    int managementPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      managementPort = socket.getLocalPort();
+    }
+    env.put("VOXRELAY_MANAGEMENT_PORT", String.valueOf(managementPort));
+    Process p = java(repo, List.of("-jar", jar(repo).toString()), env);
     await(p, Pattern.compile("\\[voxrelay] ready: standalone"), 120);
-    return new Target("voxrelay, one JVM", StreamClient.Protocol.VOXRELAY, httpPort, null, List.of(p));
+    return new Target("voxrelay, one JVM", StreamClient.Protocol.VOXRELAY, httpPort, null, List.of(p),
+        managementPort);
   }
 
   /** voxrelay as four processes (session, relay, watchdog, gateway), clustered over the event bus. */
