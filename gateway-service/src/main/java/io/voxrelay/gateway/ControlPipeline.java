@@ -157,8 +157,6 @@ final class ControlPipeline {
         .otherwiseEmpty());
   }
 
-
-
   /**
    * The relay holding the session carries the control out and stores it, its event and the client cursor in
    * one transaction (a typed turn is stored as it enters the conversation).

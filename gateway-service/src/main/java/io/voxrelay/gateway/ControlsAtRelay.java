@@ -57,12 +57,16 @@ final class ControlsAtRelay {
     if (node == null) {
       return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no relay holds the session"));
     }
-    return resendAcceptedElsewhere(node, address)
-        .compose(v -> BusRequests.<SessionControlReply>request(vertx, address, apply, busOptions))
+    return resendAcceptedElsewhere(node, address).compose(v -> ask(node, address, apply));
+  }
+
+  /** Sends {@code request} to relay {@code node} and notes what its answer says of the typed turns. */
+  private Future<SessionControlReply> ask(String node, String address, RelayControlRequest request) {
+    return BusRequests.<SessionControlReply>request(vertx, address, request, busOptions)
         .map(Message::body)
         .andThen(ar -> {
           if (ar.succeeded()) {
-            answered(apply, node, ar.result());
+            answered(request, node, ar.result());
           }
         });
   }
@@ -76,12 +80,10 @@ final class ControlsAtRelay {
   private Future<Void> resendAcceptedElsewhere(String node, String address) {
     Future<Void> done = Future.succeededFuture();
     for (RelayControlRequest lost : acceptedTexts.acceptedElsewhere(node)) {
-      done = done.compose(v -> BusRequests.<SessionControlReply>request(vertx, address, lost, busOptions)
+      done = done.compose(v -> ask(node, address, lost)
           .<Void>map(reply -> {
-            answered(lost, node, reply.body());
             LOG.info("[Gateway] typed turn {} of {} sent again to relay {}: {}", lost.clientSeq(), sessionId, node,
-                reply.body().session().lastClientSeq() >= lost.clientSeq() ? "the store had it"
-                    : "the relay before lost it");
+                reply.session().lastClientSeq() >= lost.clientSeq() ? "the store had it" : "the relay before lost it");
             return null;
           })
           .recover(e -> {
