@@ -22,8 +22,7 @@ public final class TestCluster implements AutoCloseable {
   private static final int PORTS_PER_FORK = 20;
 
   /** The first Hazelcast port of test clusters in this fork. */
-  public static final int PORT = Integer.getInteger("voxrelay.test.clusterPort", 5701)
-      + PORTS_PER_FORK * (TestPorts.FORK - 1);
+  public static final int PORT = TestPorts.CLUSTER_BASE + PORTS_PER_FORK * (TestPorts.FORK - 1);
 
   private static ClusterTls tls;
 

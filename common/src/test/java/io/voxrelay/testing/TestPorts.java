@@ -21,8 +21,10 @@ public final class TestPorts {
 
   /** This JVM's surefire fork: 1 to n (1 outside surefire). */
   public static final int FORK = Math.max(1, Integer.getInteger("voxrelay.test.fork", 1));
-  private static final int FIRST = Integer.getInteger("voxrelay.test.httpPort",
-      21_000 + 20 * (Integer.getInteger("voxrelay.test.clusterPort", 5701) - 5701)) + PORTS_PER_FORK * (FORK - 1);
+  /** The run's first Hazelcast port ({@code voxrelay.test.clusterPort}, 5701): {@link TestCluster}'s, and this range's anchor. */
+  public static final int CLUSTER_BASE = Integer.getInteger("voxrelay.test.clusterPort", 5701);
+  private static final int FIRST = Integer.getInteger("voxrelay.test.httpPort", 21_000 + 20 * (CLUSTER_BASE - 5701))
+      + PORTS_PER_FORK * (FORK - 1);
   private static final AtomicInteger NEXT = new AtomicInteger();
 
   private TestPorts() {
