@@ -105,6 +105,16 @@ public final class ClusteredVertx {
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(config.mergeDelaySeconds()));
     hz.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(config.mergeDelaySeconds()));
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // Hazelcast's migration thread waits for every migration under way before it repairs the partition table
+    // after a member leaves; until then, operations on partitions the departed member owned are retried, and a
+    // new member cannot register its consumers. Vert.x's maps hold a few kilobytes, so a migration takes
+    // milliseconds: one whose participant stopped answering fails within twice the failure timeout, not
+    // Hazelcast's 5 minutes (a chaos run saw the table unrepaired for 2.5 minutes, see migrationTimeoutSeconds).
+    hz.setProperty("hazelcast.partition.migration.timeout", String.valueOf(migrationTimeoutSeconds(config)));
+    // A leaving member first waits for its partitions to move. Under churn that outlasted a supervisor's stop
+    // grace (10 s), and the kill mid-way left migrations hanging. It leaves within the failure timeout instead;
+    // what it has not handed over its backups hold, as after a crash.
+    hz.setProperty("hazelcast.graceful.shutdown.max.wait", String.valueOf(config.failureTimeoutSeconds()));
     // Idle cost: Hazelcast's own metrics collection and health monitor run every few seconds in every process
     // and nothing reads them (voxrelay reports its own figures).
     hz.getMetricsConfig().setEnabled(false);
@@ -125,6 +135,16 @@ public final class ClusteredVertx {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(resolveNames(expandPortRanges(config.members())));
     return hz;
+  }
+
+  /**
+   * How long one partition migration may wait for its participants: twice the failure timeout. A participant
+   * that is gone is removed within the failure timeout anyway, so waiting longer only holds up the repair of the
+   * partition table (a chaos run: a member stopped with SIGTERM, killed 10 s later mid-way through its graceful
+   * leave, its address taken by its successor a second after; the table kept naming it for 2.5 minutes).
+   */
+  static int migrationTimeoutSeconds(ClusterConfig config) {
+    return 2 * config.failureTimeoutSeconds();
   }
 
   /**

@@ -44,6 +44,9 @@ class ClusteredVertxTest {
     assertThat(hz.getNetworkConfig().getPort()).isEqualTo(5801);
     assertThat(hz.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("7");
     assertThat(hz.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("7");
+    // Bounded by the failure timeout (10 s here), not Hazelcast's 300 s and 600 s.
+    assertThat(hz.getProperty("hazelcast.partition.migration.timeout")).isEqualTo("20");
+    assertThat(hz.getProperty("hazelcast.graceful.shutdown.max.wait")).isEqualTo("10");
   }
 
   @Test
