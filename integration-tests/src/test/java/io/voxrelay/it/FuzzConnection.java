@@ -149,8 +149,13 @@ final class FuzzConnection {
 
   /** Waits while the socket's own write queue is full, so the fuzzer's side stays bounded too. */
   void awaitWritable() {
-    for (int i = 0; i < 2_000 && !socket.isClosed() && socket.writeQueueFull(); i++) {
-      Await.sleep(5);
+    try {
+      for (int i = 0; i < 2_000 && !socket.isClosed() && socket.writeQueueFull(); i++) {
+        Await.sleep(5);
+      }
+    } catch (IllegalStateException closedMeanwhile) {
+      // The server closed the socket between the two checks (it closes on its own event loop, this runs on the
+      // attacker's thread): as in send, the caller sees it closed and reconnects.
     }
   }
 
