@@ -31,6 +31,10 @@ final class BusReplies {
       message.fail(BusFailure.UNAUTHORIZED, "unauthorized");
     } else if (e instanceof NoSuchElementException) {
       message.fail(BusFailure.NOT_FOUND, "no such session");
+    } else if (StoreContention.is(e)) {
+      // The store is busy or locked beyond the database timeout: the sender tries again, nothing is broken.
+      LOG.warn("[SessionService] {} not stored in time: {}", operation, e.getMessage());
+      message.fail(BusFailure.UNAVAILABLE, operation + " could not reach the store in time; try again");
     } else {
       LOG.error("[SessionService] {} failed", operation, e);
       message.fail(BusFailure.INTERNAL, operation + " failed");
