@@ -16,12 +16,15 @@ final class StoreContention {
   /** PostgreSQL's lock_not_available (lock_timeout) and query_canceled (statement_timeout). */
   private static final String PG_LOCK_NOT_AVAILABLE = "55P03";
   private static final String PG_QUERY_CANCELED = "57014";
+  /** How deep into the causes to look (a cause chain can loop). */
+  private static final int MAX_DEPTH = 8;
 
   private StoreContention() {
   }
 
   static boolean is(Throwable failure) {
-    for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+    Throwable e = failure;
+    for (int depth = 0; e != null && depth < MAX_DEPTH; depth++, e = e.getCause()) {
       if (e instanceof StoreQueue.StoreBusyException || e instanceof SQLTransientConnectionException) {
         return true;
       }
