@@ -288,6 +288,9 @@ public final class Bench {
             r.kibPerSession()))
         .append(String.format(Locale.ROOT, "- set-up rate (create over HTTP, connect, `connected`; 32 at a time): "
             + "%.0f sessions per second; %d failed%n", r.setupsPerSecond(), r.failed()))
+        .append(String.format(Locale.ROOT, "- CPU per set-up: %.2f ms in the target, %.2f ms in the load generator "
+            + "and the fake upstream; the machine was %.0f %% busy over the set-up%n", r.setupCpu().targetMs(),
+            r.setupCpu().generatorMs(), 100 * r.setupCpu().machineBusy()))
         .append(String.format(Locale.ROOT, "- then 1 in 10 of them (%d) streaming both ways for %d s, all on the one "
             + "relay process: client→upstream ms %s, upstream→client ms %s (p50 / p90 / p99 / max), lost %d / %d; "
             + "%d sessions refused%n%n", r.streaming(), IdleSessions.STREAM_MS / 1000, r.uplink().millis(),

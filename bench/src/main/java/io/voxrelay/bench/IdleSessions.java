@@ -20,7 +20,15 @@ final class IdleSessions {
    */
   record Result(int sessions, double kibPerSession, double setupsPerSecond, int failed, int streaming,
                 Latencies.Summary uplink, Latencies.Summary downlink, long upLost, long downLost,
-                List<ClassHistogram.Growth> heapByClass, List<SetupTimings.Timing> setupTimings) {
+                List<ClassHistogram.Growth> heapByClass, List<SetupTimings.Timing> setupTimings,
+                SetupCpu setupCpu) {
+  }
+
+  /**
+   * The CPU a set-up cost: the target's processes, and this process (the load generator and the fake upstream),
+   * in milliseconds per set-up; and how busy the machine was over the set-up (1 = every core).
+   */
+  record SetupCpu(double targetMs, double generatorMs, double machineBusy) {
   }
 
   /** How many classes the report names, of those whose bytes grew most with the sessions. */
@@ -41,9 +49,16 @@ final class IdleSessions {
       // The wall clock of both ends goes to the log, to find the set-up in a profile of the target.
       System.out.printf("[bench] set-up of %d sessions from %s%n", sessions, java.time.LocalTime.now());
       java.util.Map<String, double[]> timersBefore = SetupTimings.scrape(target.managementPort);
+      List<Long> self = List.of(ProcessHandle.current().pid());
+      double targetCpu = ProcCpu.millis(target.pids());
+      double generatorCpu = ProcCpu.millis(self);
+      long[] machine = ProcCpu.machineTicks();
       long started = System.nanoTime();
       int failed = LoadRun.await(generator.forEach(clients, 32, c -> c.create().compose(v -> c.connect())));
       double seconds = (System.nanoTime() - started) / 1e9;
+      int setUp = Math.max(1, sessions - failed);
+      SetupCpu setupCpu = new SetupCpu((ProcCpu.millis(target.pids()) - targetCpu) / setUp,
+          (ProcCpu.millis(self) - generatorCpu) / setUp, ProcCpu.busyShare(machine, ProcCpu.machineTicks()));
       List<SetupTimings.Timing> timings = SetupTimings.growth(timersBefore,
           SetupTimings.scrape(target.managementPort));
       System.out.printf("[bench] set-up done at %s%n", java.time.LocalTime.now());
@@ -66,7 +81,7 @@ final class IdleSessions {
       LoadRun.Loss loss = LoadRun.Loss.of(stats, upstream, FIRST_ID, sessions);
       return new Result(sessions, (after - before) / 1024.0 / (sessions - failed), (sessions - failed) / seconds,
           failed, streaming.size(), upstream.uplink.summary(), stats.downlink.summary(), loss.up(), loss.down(),
-          byClass, timings);
+          byClass, timings, setupCpu);
     } finally {
       LoadRun.await(generator.forEach(clients, 64, StreamClient::close));
     }

@@ -13,6 +13,26 @@ final class ProcCpu {
   private ProcCpu() {
   }
 
+  /** This machine's CPU time so far, in clock ticks: {busy, all} (idle and I/O wait are not busy). */
+  static long[] machineTicks() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long all = 0;
+      for (int i = 1; i < f.length && i <= 8; i++) {
+        all += Long.parseLong(f[i]);
+      }
+      return new long[] {all - Long.parseLong(f[4]) - Long.parseLong(f[5]), all};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+
+  /** The share of the machine's CPU busy between two {@link #machineTicks} readings (NaN if unknown). */
+  static double busyShare(long[] before, long[] after) {
+    long all = after[1] - before[1];
+    return all <= 0 ? Double.NaN : (double) (after[0] - before[0]) / all;
+  }
+
   /** CPU milliseconds used so far by all of {@code pids} (a process that is gone counts 0). */
   static double millis(List<Long> pids) {
     double total = 0;
