@@ -100,6 +100,7 @@ public final class Bench {
     }
     if (runs("latency") || runs("capacity") || runs("storm")) {
       try (Target passthrough = Target.passthrough(repo, upstreamUrl)) {
+        warmUp(generator, upstream, passthrough);
         if (runs("latency")) {
           log("latency: pass-through");
           latency.add(LoadRun.run(generator, upstream, passthrough, streams, warmup, measure));
@@ -115,6 +116,7 @@ public final class Bench {
     }
     if (runs("latency") || runs("capacity") || runs("storm") || runs("idle") || runs("typed")) {
       try (Target one = Target.oneJvm(repo, upstreamUrl, freePort(), Files.createTempDirectory("voxrelay-bench"))) {
+        warmUp(generator, upstream, one);
         if (runs("latency")) {
           log("latency: voxrelay one JVM");
           latency.add(LoadRun.run(generator, upstream, one, streams, warmup, measure));
@@ -139,6 +141,7 @@ public final class Bench {
     if (runs("latency") || runs("capacity") || runs("storm") || runs("typed")) {
       try (Target four = Target.fourProcesses(repo, upstreamUrl, freePort(),
           Files.createTempDirectory("voxrelay-bench"))) {
+        warmUp(generator, upstream, four);
         if (runs("latency")) {
           log("latency: voxrelay four processes");
           latency.add(LoadRun.run(generator, upstream, four, streams, warmup, measure));
@@ -190,6 +193,22 @@ public final class Bench {
     upstreamVertx.close();
   }
 
+  /**
+   * Before a target's first measured part: {@link #WARM_UP_STREAMS} streams for {@link #warmUpMs}, unmeasured, as
+   * a server that has run a while has (a JVM compiles its hot code in its first minute under load, and on 2 cores
+   * its compiler takes CPU from the streams). The JIT's share of what is measured after stays in the tables.
+   */
+  private void warmUp(Generator generator, FakeUpstream upstream, Target target) throws Exception {
+    log("warm-up: " + target.name + ", " + WARM_UP_STREAMS + " streams for " + warmUpMs() / 1000 + " s");
+    LoadRun.run(generator, upstream, target, WARM_UP_STREAMS, warmUpMs(), 1_000);
+  }
+
+  static final int WARM_UP_STREAMS = 100;
+
+  private long warmUpMs() {
+    return quick ? 10_000 : 30_000;
+  }
+
   /** The most streams each target carries in real time: steps up until a step fails or the generator saturates. */
   private List<LoadRun.Result> scan(Generator generator, FakeUpstream upstream, Target target) throws Exception {
     List<LoadRun.Result> results = new ArrayList<>();
@@ -218,8 +237,10 @@ public final class Bench {
         .append("Each stream sends a stamped 20 ms PCM16 frame every 20 ms and the fake upstream sends one back every ")
         .append("20 ms; the generator and the fake upstream share one clock, so each direction's one-way latency is ")
         .append("exact. Each load runs ").append((warmupMs > 0 ? warmupMs : quick ? 3_000 : 5_000) / 1_000)
-        .append(" s before it is measured. CPU is the target's user + system time from `/proc` (all its processes) ")
-        .append("per second per stream. *Generator lag* is how late the generator's own timers fired (p99): above 20 ms the ")
+        .append(" s before it is measured, and each target first carries ").append(WARM_UP_STREAMS)
+        .append(" streams for ").append(warmUpMs() / 1000).append(" s, unmeasured. CPU is the target's user + system time from `/proc` (all its processes) ")
+        .append("per second per stream; for a JVM, the part its JIT compiler threads took is in brackets (a JVM ")
+        .append("compiles its hot code in its first minutes, and the compiler shares the 2 cores). *Generator lag* is how late the generator's own timers fired (p99): above 20 ms the ")
         .append("generator, not the target, is the limit, and the row says so.\n\n");
   }
 
@@ -287,14 +308,16 @@ public final class Bench {
             + "%.1f KiB of heap per session (used heap after a full GC, all services in the JVM)%n", r.sessions(),
             r.kibPerSession()))
         .append(String.format(Locale.ROOT, "- set-up rate (create over HTTP, connect, `connected`; 32 at a time): "
-            + "%.0f sessions per second; %d failed%n", r.setupsPerSecond(), r.failed()))
-        .append(String.format(Locale.ROOT, "- CPU per set-up: %.2f ms in the target, %.2f ms in the load generator "
-            + "and the fake upstream; the machine was %.0f %% busy over the set-up%n", r.setupCpu().targetMs(),
-            r.setupCpu().generatorMs(), 100 * r.setupCpu().machineBusy()))
+            + "%.0f sessions per second; %d failed (after %d set-ups, then ended, as the set-up path's warm-up: "
+            + "%.0f per second)%n", r.setupsPerSecond(), r.failed(), r.warmUpSetups(), r.warmUpSetupsPerSecond()))
+        .append(String.format(Locale.ROOT, "- CPU per set-up: %.2f ms in the target (of which its JIT compiler "
+            + "%.2f ms), %.2f ms in the load generator and the fake upstream; the machine was %.0f %% busy over the "
+            + "set-up%n", r.setupCpu().targetMs(), r.setupCpu().targetJitMs(), r.setupCpu().generatorMs(), 100 * r.setupCpu().machineBusy()))
         .append(String.format(Locale.ROOT, "- then 1 in 10 of them (%d) streaming both ways for %d s, all on the one "
-            + "relay process: client→upstream ms %s, upstream→client ms %s (p50 / p90 / p99 / max), lost %d / %d; "
-            + "%d sessions refused%n%n", r.streaming(), IdleSessions.STREAM_MS / 1000, r.uplink().millis(),
-            r.downlink().millis(), r.upLost(), r.downLost(), r.failed()));
+            + "relay process, after 2 s of warm-up: client→upstream ms %s, upstream→client ms %s (p50 / p90 / p99 / "
+            + "max), lost %d / %d; %d sessions refused; generator lag p99 %.2f ms, send lag p99 %.2f ms%n%n",
+            r.streaming(), IdleSessions.STREAM_MS / 1000, r.uplink().millis(), r.downlink().millis(), r.upLost(),
+            r.downLost(), r.failed(), r.loopLag().p99() / 1000.0, r.sendLag().p99() / 1000.0));
     int kept = r.sessions() - r.failed();
     report.append("Where a set-up's time goes: the target's own timers (`voxrelay_bus_request_seconds` by address ")
         .append("and outcome, `voxrelay_store_latency_seconds` by queue) over the set-up, from its management port. ")
@@ -341,6 +364,6 @@ public final class Bench {
   }
 
   private static void log(String line) {
-    System.out.println("[bench] " + line);
+    System.out.println("[bench] " + java.time.LocalTime.now().withNano(0) + " " + line);
   }
 }

@@ -21,26 +21,32 @@ final class IdleSessions {
   record Result(int sessions, double kibPerSession, double setupsPerSecond, int failed, int streaming,
                 Latencies.Summary uplink, Latencies.Summary downlink, long upLost, long downLost,
                 List<ClassHistogram.Growth> heapByClass, List<SetupTimings.Timing> setupTimings,
-                SetupCpu setupCpu) {
+                SetupCpu setupCpu, Latencies.Summary loopLag, Latencies.Summary sendLag, int warmUpSetups,
+                double warmUpSetupsPerSecond) {
   }
 
   /**
-   * The CPU a set-up cost: the target's processes, and this process (the load generator and the fake upstream),
+   * The CPU a set-up cost: the target's processes (and of that, its JIT compiler threads), and this process (the load generator and the fake upstream),
    * in milliseconds per set-up; and how busy the machine was over the set-up (1 = every core).
    */
-  record SetupCpu(double targetMs, double generatorMs, double machineBusy) {
+  record SetupCpu(double targetMs, double targetJitMs, double generatorMs, double machineBusy) {
   }
 
   /** How many classes the report names, of those whose bytes grew most with the sessions. */
   static final int HEAP_CLASSES = 12;
 
   static final long STREAM_MS = 10_000;
+  private static final long WARMUP_MS = 2_000;
   private static final int FIRST_ID = 200_000;
 
   private IdleSessions() {
   }
 
   static Result run(Generator generator, FakeUpstream upstream, Target target, int sessions) throws Exception {
+    // The set-up path's own warm-up: a server sets up sessions all day, and the JVM compiles that path only
+    // after some thousands of them (what its compiler still took is reported beside the rate).
+    int warmUpSetups = 2 * sessions;
+    double warmUpRate = setUpAndEnd(generator, target, warmUpSetups);
     long before = usedHeapAfterGc(target.mainPid());
     java.util.Map<String, long[]> classesBefore = ClassHistogram.parse(jcmd(target.mainPid(), "GC.class_histogram"));
     StreamClient.Stats stats = new StreamClient.Stats();
@@ -51,6 +57,7 @@ final class IdleSessions {
       java.util.Map<String, double[]> timersBefore = SetupTimings.scrape(target.managementPort);
       List<Long> self = List.of(ProcessHandle.current().pid());
       double targetCpu = ProcCpu.millis(target.pids());
+      double targetJit = ProcCpu.jitMillis(target.pids());
       double generatorCpu = ProcCpu.millis(self);
       long[] machine = ProcCpu.machineTicks();
       long started = System.nanoTime();
@@ -58,6 +65,7 @@ final class IdleSessions {
       double seconds = (System.nanoTime() - started) / 1e9;
       int setUp = Math.max(1, sessions - failed);
       SetupCpu setupCpu = new SetupCpu((ProcCpu.millis(target.pids()) - targetCpu) / setUp,
+          (ProcCpu.jitMillis(target.pids()) - targetJit) / setUp,
           (ProcCpu.millis(self) - generatorCpu) / setUp, ProcCpu.busyShare(machine, ProcCpu.machineTicks()));
       List<SetupTimings.Timing> timings = SetupTimings.growth(timersBefore,
           SetupTimings.scrape(target.managementPort));
@@ -74,18 +82,41 @@ final class IdleSessions {
       upstream.reset();
       upstream.uplink.clear();
       LoadRun.resetInPlace(stats);
-      stats.recording = true;
       LoadRun.startSpread(generator, streaming);
+      // As in a load run: the first seconds warm the streams' paths, then the window is measured with the
+      // generator's own lag beside it.
+      Thread.sleep(WARMUP_MS);
+      upstream.reset();
+      upstream.uplink.clear();
+      generator.loopLag.clear();
+      LoadRun.resetInPlace(stats);
+      stats.recording = true;
+      generator.startProbes();
       Thread.sleep(STREAM_MS);
+      generator.stopProbes();
       LoadRun.stopAndDrain(generator, upstream, streaming, stats);
       LoadRun.Loss loss = LoadRun.Loss.of(stats, upstream, FIRST_ID, sessions);
       return new Result(sessions, (after - before) / 1024.0 / (sessions - failed), (sessions - failed) / seconds,
           failed, streaming.size(), upstream.uplink.summary(), stats.downlink.summary(), loss.up(), loss.down(),
-          byClass, timings, setupCpu);
+          byClass, timings, setupCpu, generator.loopLag.summary(), stats.sendLag.summary(), warmUpSetups,
+          warmUpRate);
     } finally {
       LoadRun.await(generator.forEach(clients, 64, StreamClient::close));
     }
   }
+
+  /** Sets up {@code count} sessions 32 at a time, then ends them all; returns the set-ups per second. */
+  private static double setUpAndEnd(Generator generator, Target target, int count) throws Exception {
+    List<StreamClient> clients = generator.streams(target, count, new StreamClient.Stats(), WARM_UP_FIRST_ID);
+    long started = System.nanoTime();
+    int failed = LoadRun.await(generator.forEach(clients, 32, c -> c.create().compose(v -> c.connect())));
+    double rate = (count - failed) / ((System.nanoTime() - started) / 1e9);
+    LoadRun.await(generator.forEach(clients, 64, StreamClient::close));
+    Thread.sleep(2_000);
+    return rate;
+  }
+
+  private static final int WARM_UP_FIRST_ID = 300_000;
 
   /** Bytes of heap in use after a full GC of process {@code pid} (jcmd GC.run, then GC.heap_info). */
   static long usedHeapAfterGc(long pid) throws IOException, InterruptedException {

@@ -14,8 +14,8 @@ final class LoadRun {
 
   /** What one run measured. */
   record Result(String target, int streams, Latencies.Summary uplink, Latencies.Summary downlink, long upLost,
-                long downLost, double cpuMsPerStreamSecond, Latencies.Summary loopLag, Latencies.Summary sendLag,
-                int failedToConnect) {
+                long downLost, double cpuMsPerStreamSecond, double jitMsPerStreamSecond, Latencies.Summary loopLag,
+                Latencies.Summary sendLag, int failedToConnect) {
 
     /** The generator itself ran late: its figures say more about it than about the target. */
     boolean generatorSaturated() {
@@ -26,8 +26,13 @@ final class LoadRun {
       return failedToConnect == 0 && upLost == 0 && downLost == 0 && uplink.p99() < 50_000 && downlink.p99() < 50_000;
     }
 
+    /** The target's CPU per stream, with the part its JIT compiler threads took when it has any. */
     String cpu() {
-      return Double.isNaN(cpuMsPerStreamSecond) ? "n/a"
+      if (Double.isNaN(cpuMsPerStreamSecond)) {
+        return "n/a";
+      }
+      return jitMsPerStreamSecond > 0
+          ? String.format(Locale.ROOT, "%.2f (JIT %.2f)", cpuMsPerStreamSecond, jitMsPerStreamSecond)
           : String.format(Locale.ROOT, "%.2f", cpuMsPerStreamSecond);
     }
   }
@@ -57,16 +62,19 @@ final class LoadRun {
     stats.recording = true;
     generator.startProbes();
     double cpuBefore = ProcCpu.millis(target.pids());
+    double jitBefore = ProcCpu.jitMillis(target.pids());
     long startedAt = System.nanoTime();
     Thread.sleep(measureMs);
     double cpuAfter = ProcCpu.millis(target.pids());
+    double jitAfter = ProcCpu.jitMillis(target.pids());
     double seconds = (System.nanoTime() - startedAt) / 1e9;
     generator.stopProbes();
     stopAndDrain(generator, upstream, clients, stats);
     Loss loss = Loss.of(stats, upstream, firstId, streams);
     double cpu = target.pids().isEmpty() ? Double.NaN : (cpuAfter - cpuBefore) / seconds / streams;
+    double jit = (jitAfter - jitBefore) / seconds / streams;
     Result result = new Result(target.name, streams, upstream.uplink.summary(), stats.downlink.summary(),
-        loss.up(), loss.down(), cpu, generator.loopLag.summary(), stats.sendLag.summary(), failed);
+        loss.up(), loss.down(), cpu, jit, generator.loopLag.summary(), stats.sendLag.summary(), failed);
     await(generator.forEach(clients, 64, StreamClient::close));
     Thread.sleep(500);
     return result;

@@ -187,12 +187,30 @@ final class StreamClient {
     }
   }
 
+  /**
+   * Leaves: a voxrelay session is ended first ({@code end_interview}; voxrelay closes the socket once it is
+   * stored), as a user who finished does, so no session of one part lingers in its grace into the next part's
+   * figures. Bounded by {@link #END_TIMEOUT_MS}, then the socket is closed anyway.
+   */
   Future<Void> close() {
     stopStreaming();
     if (heartbeat >= 0) {
       vertx.cancelTimer(heartbeat);
       heartbeat = -1;
     }
-    return socket == null || socket.isClosed() ? Future.succeededFuture() : socket.close();
+    if (socket == null || socket.isClosed()) {
+      return Future.succeededFuture();
+    }
+    if (protocol != Protocol.VOXRELAY) {
+      return socket.close();
+    }
+    Promise<Void> closed = Promise.promise();
+    WebSocket ws = socket;
+    ws.closeHandler(v -> closed.tryComplete());
+    long timer = vertx.setTimer(END_TIMEOUT_MS, t -> ws.close().onComplete(ar -> closed.tryComplete()));
+    ws.writeTextMessage("{\"type\":\"end_interview\"}");
+    return closed.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
+
+  static final long END_TIMEOUT_MS = 5_000;
 }

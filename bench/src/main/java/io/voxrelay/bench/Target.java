@@ -1,15 +1,12 @@
 package io.voxrelay.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +60,7 @@ final class Target implements AutoCloseable {
     }
     ProcessBuilder pb = new ProcessBuilder("node", "relay.js").directory(dir.toFile());
     pb.environment().put("UPSTREAM_URL", upstreamUrl);
-    Process p = pb.redirectErrorStream(true).start();
+    Process p = startLogged(pb, repo, "passthrough-" + STARTED.incrementAndGet());
     String line = await(p, Pattern.compile("passthrough listening on (\\d+)"), 30);
     int port = Integer.parseInt(match(line, "passthrough listening on (\\d+)"));
     return new Target("pass-through relay (Node)", StreamClient.Protocol.AUDIO_ONLY, port, "/ws", List.of(p));
@@ -135,36 +132,49 @@ final class Target implements AutoCloseable {
     command.addAll(JVM_FLAGS);
     // For profiling a target, e.g. VOXRELAY_BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/%t.jfr":
     // %t becomes the process's part (standalone, or the service's main class), so none overwrites another.
+    String name = args.get(args.size() - 1).replaceAll(".*[./]", "") + "-" + STARTED.incrementAndGet();
     String extra = System.getenv("VOXRELAY_BENCH_JVM_OPTS");
     if (extra != null && !extra.isBlank()) {
-      String part = args.get(args.size() - 1).replaceAll(".*[./]", "");
-      command.addAll(List.of(extra.trim().replace("%t", part + "-" + STARTED.incrementAndGet()).split("\\s+")));
+      command.addAll(List.of(extra.trim().replace("%t", name).split("\\s+")));
     }
     command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
     pb.environment().putAll(env);
-    return pb.start();
+    return startLogged(pb, repo, name);
   }
 
-  /** Reads the process's output until a line matches (then keeps draining it in the background). */
+  /**
+   * Waits until a line of the process's log matches. Each process logs to its own file under
+   * {@code bench/target/logs} (named in the bench's output), so a run's target logs can be read afterwards.
+   */
   private static String await(Process p, Pattern ready, int seconds) throws Exception {
-    CompletableFuture<String> found = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (!found.isDone() && ready.matcher(line).find()) {
-            found.complete(line);
-          }
+    Path log = LOGS.get(p);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+        if (ready.matcher(line).find()) {
+          return line;
         }
-      } catch (IOException ignored) {
-        // the process ended
       }
-      found.completeExceptionally(new IllegalStateException("the process ended before it was ready"));
-    }, "bench-target-output");
-    reader.setDaemon(true);
-    reader.start();
-    return found.get(seconds, TimeUnit.SECONDS);
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the process ended before it was ready; its log: " + log);
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("not ready in " + seconds + " s; its log: " + log);
+  }
+
+  private static final Map<Process, Path> LOGS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Starts {@code pb} with its output (stdout and stderr) in the log file {@code name}.log. */
+  private static Process startLogged(ProcessBuilder pb, Path repo, String name) throws IOException {
+    Path dir = repo.resolve("bench/target/logs");
+    Files.createDirectories(dir);
+    Path log = dir.resolve(name + ".log");
+    Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    LOGS.put(p, log);
+    System.out.println("[bench] " + name + " logs to " + repo.relativize(log));
+    return p;
   }
 
   private static String match(String line, String regex) {
