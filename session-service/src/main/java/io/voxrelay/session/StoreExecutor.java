@@ -39,9 +39,13 @@ final class StoreExecutor {
   private final StoreQueue readQueue;
   private final StoreQueue writeQueue;
   private final LongAdder writes = new LongAdder();
+  /** SQLite's statements, kept per connection; none for PostgreSQL, whose driver keeps its own. */
+  private final StatementCache statements;
 
-  private StoreExecutor(Vertx vertx, HikariDataSource dataSource, WorkerExecutor workers, WorkerExecutor writer) {
+  private StoreExecutor(Vertx vertx, HikariDataSource dataSource, WorkerExecutor workers, WorkerExecutor writer,
+                        StatementCache statements) {
     this.vertx = vertx;
+    this.statements = statements;
     this.dataSource = dataSource;
     this.workers = workers;
     this.writer = writer;
@@ -61,7 +65,8 @@ final class StoreExecutor {
     return workers.executeBlocking(() -> {
       HikariDataSource dataSource = dataSource(config);
       try {
-        return setUp.run(new StoreExecutor(vertx, dataSource, workers, writer), dataSource);
+        StatementCache statements = config.kind() == StoreConfig.Kind.SQLITE ? new StatementCache() : null;
+        return setUp.run(new StoreExecutor(vertx, dataSource, workers, writer, statements), dataSource);
       } catch (Exception e) {
         dataSource.close();
         throw e;
@@ -131,7 +136,7 @@ final class StoreExecutor {
 
   private <T> T onConnection(Work<T> work) throws Exception {
     try (Connection c = dataSource.getConnection()) {
-      return work.run(c);
+      return work.run(statements == null ? c : statements.on(c));
     }
   }
 
