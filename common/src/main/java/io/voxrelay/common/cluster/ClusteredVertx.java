@@ -50,12 +50,17 @@ public final class ClusteredVertx {
       return Future.failedFuture(e);
     }
     options.setEventBusOptions(bus);
+    // epoll where netty-transport-native-epoll loads (Linux x86-64); NIO elsewhere, by itself.
+    options.setPreferNativeTransport(true);
     Telemetry telemetry = Telemetry.forBuilder(options);
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig(config));
     return telemetry.withMetrics(Vertx.builder().with(options))
         .withClusterManager(clusterManager)
         .buildClustered()
         .onSuccess(vertx -> {
+          if (!vertx.isNativeTransportEnabled()) {
+            LOG.info("[cluster] sockets use Java NIO: {}", String.valueOf(vertx.unavailableNativeTransportCause()));
+          }
           BusCodecs.register(vertx);
           telemetry.attach(vertx);
           telemetry.readiness("cluster", ClusterReadiness.of(clusterManager));
