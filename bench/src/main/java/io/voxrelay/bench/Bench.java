@@ -98,15 +98,18 @@ public final class Bench {
       log("latency at " + streams + " streams: direct");
       latency.add(LoadRun.run(generator, upstream, Target.direct(upstreamPort), streams, warmup, measure));
     }
-    if (runs("latency") || runs("capacity") || runs("storm")) {
-      try (Target passthrough = Target.passthrough(repo, upstreamUrl)) {
+    // Each target's capacity scan runs on a fresh start of it, after its other parts: the scan ends past the
+    // target's capacity, and a process pushed that far is no fair ground for the parts after it.
+    TargetStart passthroughStart = () -> Target.passthrough(repo, upstreamUrl);
+    TargetStart oneStart = () -> Target.oneJvm(repo, upstreamUrl, freePort(), Files.createTempDirectory("voxrelay-bench"));
+    TargetStart fourStart = () -> Target.fourProcesses(repo, upstreamUrl, freePort(),
+        Files.createTempDirectory("voxrelay-bench"));
+    if (runs("latency") || runs("storm")) {
+      try (Target passthrough = passthroughStart.start()) {
         warmUp(generator, upstream, passthrough);
         if (runs("latency")) {
           log("latency: pass-through");
           latency.add(LoadRun.run(generator, upstream, passthrough, streams, warmup, measure));
-        }
-        if (runs("capacity")) {
-          capacity.addAll(scan(generator, upstream, passthrough));
         }
         if (runs("storm")) {
           log("reconnect storm: pass-through");
@@ -114,15 +117,13 @@ public final class Bench {
         }
       }
     }
-    if (runs("latency") || runs("capacity") || runs("storm") || runs("idle") || runs("typed")) {
-      try (Target one = Target.oneJvm(repo, upstreamUrl, freePort(), Files.createTempDirectory("voxrelay-bench"))) {
+    capacity.addAll(scanFresh(generator, upstream, passthroughStart));
+    if (runs("latency") || runs("storm") || runs("idle") || runs("typed")) {
+      try (Target one = oneStart.start()) {
         warmUp(generator, upstream, one);
         if (runs("latency")) {
           log("latency: voxrelay one JVM");
           latency.add(LoadRun.run(generator, upstream, one, streams, warmup, measure));
-        }
-        if (runs("capacity")) {
-          capacity.addAll(scan(generator, upstream, one));
         }
         if (runs("storm")) {
           log("reconnect storm: one JVM");
@@ -138,16 +139,13 @@ public final class Bench {
         }
       }
     }
-    if (runs("latency") || runs("capacity") || runs("storm") || runs("typed")) {
-      try (Target four = Target.fourProcesses(repo, upstreamUrl, freePort(),
-          Files.createTempDirectory("voxrelay-bench"))) {
+    capacity.addAll(scanFresh(generator, upstream, oneStart));
+    if (runs("latency") || runs("storm") || runs("typed")) {
+      try (Target four = fourStart.start()) {
         warmUp(generator, upstream, four);
         if (runs("latency")) {
           log("latency: voxrelay four processes");
           latency.add(LoadRun.run(generator, upstream, four, streams, warmup, measure));
-        }
-        if (runs("capacity")) {
-          capacity.addAll(scan(generator, upstream, four));
         }
         if (runs("storm")) {
           log("reconnect storm: four processes");
@@ -159,6 +157,7 @@ public final class Bench {
         }
       }
     }
+    capacity.addAll(scanFresh(generator, upstream, fourStart));
     List<SweepBench.Result> sweeps = List.of();
     if (runs("sweep")) {
       int sweepSessions = quick ? 20_000 : 100_000;
@@ -191,6 +190,24 @@ public final class Bench {
     LoadRun.await(upstream.close());
     generatorVertx.close();
     upstreamVertx.close();
+  }
+
+  /** Starts a target. */
+  @FunctionalInterface
+  private interface TargetStart {
+    Target start() throws Exception;
+  }
+
+  /** The capacity scan (when it is one of the parts) on a fresh start of a target, warmed first; then stopped. */
+  private List<LoadRun.Result> scanFresh(Generator generator, FakeUpstream upstream, TargetStart start)
+      throws Exception {
+    if (!runs("capacity")) {
+      return List.of();
+    }
+    try (Target target = start.start()) {
+      warmUp(generator, upstream, target);
+      return scan(generator, upstream, target);
+    }
   }
 
   /**
