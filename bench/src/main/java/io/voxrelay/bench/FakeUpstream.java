@@ -26,6 +26,8 @@ final class FakeUpstream {
   final Map<Integer, AtomicLong> received = new ConcurrentHashMap<>();
   final Map<Integer, AtomicLong> sent = new ConcurrentHashMap<>();
   private volatile boolean sending = true;
+  /** Upstream connections open now (each voxrelay session that has its upstream holds one). */
+  final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean recording = true;
 
   FakeUpstream(Vertx vertx) {
@@ -64,6 +66,7 @@ final class FakeUpstream {
       socket.close((short) 1008, "unknown path");
       return;
     }
+    open.incrementAndGet();
     long[] timer = {-1};
     int[] stream = {-1};
     int[] frame = {0};
@@ -95,6 +98,7 @@ final class FakeUpstream {
       }
     });
     socket.closeHandler(v -> {
+      open.decrementAndGet();
       if (timer[0] >= 0) {
         vertx.cancelTimer(timer[0]);
       }

@@ -46,7 +46,15 @@ final class IdleSessions {
     // The set-up path's own warm-up: a server sets up sessions all day, and the JVM compiles that path only
     // after some thousands of them (what its compiler still took is reported beside the rate).
     int warmUpSetups = 2 * sessions;
+    int openBefore = upstream.open.get();
     double warmUpRate = setUpAndEnd(generator, target, warmUpSetups);
+    // The heap is measured once every upstream of those sessions is closed, so none of them counts.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (upstream.open.get() > openBefore && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    System.out.printf("[bench] after the set-up warm-up: %d upstreams open (%d before it)%n", upstream.open.get(),
+        openBefore);
     long before = usedHeapAfterGc(target.mainPid());
     java.util.Map<String, long[]> classesBefore = ClassHistogram.parse(jcmd(target.mainPid(), "GC.class_histogram"));
     StreamClient.Stats stats = new StreamClient.Stats();
