@@ -101,7 +101,8 @@ public final class Bench {
     // Each target's capacity scan runs on a fresh start of it, after its other parts: the scan ends past the
     // target's capacity, and a process pushed that far is no fair ground for the parts after it.
     TargetStart passthroughStart = () -> Target.passthrough(repo, upstreamUrl);
-    TargetStart oneStart = () -> Target.oneJvm(repo, upstreamUrl, freePort(), Files.createTempDirectory("voxrelay-bench"));
+    TargetStart oneStart = () -> Target.oneJvm(repo, upstreamUrl, freePort(),
+        Files.createTempDirectory("voxrelay-bench"));
     TargetStart fourStart = () -> Target.fourProcesses(repo, upstreamUrl, freePort(),
         Files.createTempDirectory("voxrelay-bench"));
     if (runs("latency") || runs("storm")) {
@@ -255,9 +256,11 @@ public final class Bench {
         .append("20 ms; the generator and the fake upstream share one clock, so each direction's one-way latency is ")
         .append("exact. Each load runs ").append((warmupMs > 0 ? warmupMs : quick ? 3_000 : 5_000) / 1_000)
         .append(" s before it is measured, and each target first carries ").append(WARM_UP_STREAMS)
-        .append(" streams for ").append(warmUpMs() / 1000).append(" s, unmeasured. CPU is the target's user + system time from `/proc` (all its processes) ")
-        .append("per second per stream; for a JVM, the part its JIT compiler threads took is in brackets (a JVM ")
-        .append("compiles its hot code in its first minutes, and the compiler shares the 2 cores). *Generator lag* is how late the generator's own timers fired (p99): above 20 ms the ")
+        .append(" streams for ").append(warmUpMs() / 1000).append(" s, unmeasured. CPU is the target's user + ")
+        .append("system time from `/proc` (all its processes) per second per stream; for a JVM, the part its JIT ")
+        .append("compiler threads took is in brackets (a JVM compiles its hot code in its first minutes, and the ")
+        .append("compiler shares the 2 cores). *Generator lag* is how late the generator's own timers fired (p99): ")
+        .append("above 20 ms the ")
         .append("generator, not the target, is the limit, and the row says so.\n\n");
   }
 
@@ -329,7 +332,8 @@ public final class Bench {
             + "%.0f per second)%n", r.setupsPerSecond(), r.failed(), r.warmUpSetups(), r.warmUpSetupsPerSecond()))
         .append(String.format(Locale.ROOT, "- CPU per set-up: %.2f ms in the target (of which its JIT compiler "
             + "%.2f ms), %.2f ms in the load generator and the fake upstream; the machine was %.0f %% busy over the "
-            + "set-up%n", r.setupCpu().targetMs(), r.setupCpu().targetJitMs(), r.setupCpu().generatorMs(), 100 * r.setupCpu().machineBusy()))
+            + "set-up%n", r.setupCpu().targetMs(), r.setupCpu().targetJitMs(), r.setupCpu().generatorMs(),
+            100 * r.setupCpu().machineBusy()))
         .append(String.format(Locale.ROOT, "- then 1 in 10 of them (%d) streaming both ways for %d s, all on the one "
             + "relay process, after 2 s of warm-up: client→upstream ms %s, upstream→client ms %s (p50 / p90 / p99 / "
             + "max), lost %d / %d; %d sessions refused; generator lag p99 %.2f ms, send lag p99 %.2f ms%n%n",

@@ -26,8 +26,9 @@ final class IdleSessions {
   }
 
   /**
-   * The CPU a set-up cost: the target's processes (and of that, its JIT compiler threads), and this process (the load generator and the fake upstream),
-   * in milliseconds per set-up; and how busy the machine was over the set-up (1 = every core).
+   * The CPU a set-up cost: the target's processes (and of that, its JIT compiler threads), and this process (the
+   * load generator and the fake upstream), in milliseconds per set-up; and how busy the machine was over the
+   * set-up (1 = every core).
    */
   record SetupCpu(double targetMs, double targetJitMs, double generatorMs, double machineBusy) {
   }
@@ -69,7 +70,7 @@ final class IdleSessions {
       double generatorCpu = ProcCpu.millis(self);
       long[] machine = ProcCpu.machineTicks();
       long started = System.nanoTime();
-      int failed = LoadRun.await(generator.forEach(clients, 32, c -> c.create().compose(v -> c.connect())));
+      int failed = setUp(generator, clients);
       double seconds = (System.nanoTime() - started) / 1e9;
       int setUp = Math.max(1, sessions - failed);
       SetupCpu setupCpu = new SetupCpu((ProcCpu.millis(target.pids()) - targetCpu) / setUp,
@@ -88,18 +89,11 @@ final class IdleSessions {
         streaming.add(clients.get(i));
       }
       upstream.reset();
-      upstream.uplink.clear();
-      LoadRun.resetInPlace(stats);
       LoadRun.startSpread(generator, streaming);
       // As in a load run: the first seconds warm the streams' paths, then the window is measured with the
       // generator's own lag beside it.
       Thread.sleep(WARMUP_MS);
-      upstream.reset();
-      upstream.uplink.clear();
-      generator.loopLag.clear();
-      LoadRun.resetInPlace(stats);
-      stats.recording = true;
-      generator.startProbes();
+      LoadRun.startMeasuring(generator, upstream, stats);
       Thread.sleep(STREAM_MS);
       generator.stopProbes();
       LoadRun.stopAndDrain(generator, upstream, streaming, stats);
@@ -117,7 +111,7 @@ final class IdleSessions {
   private static double setUpAndEnd(Generator generator, Target target, int count) throws Exception {
     List<StreamClient> clients = generator.streams(target, count, new StreamClient.Stats(), WARM_UP_FIRST_ID);
     long started = System.nanoTime();
-    int failed = LoadRun.await(generator.forEach(clients, 32, c -> c.create().compose(v -> c.connect())));
+    int failed = setUp(generator, clients);
     double rate = (count - failed) / ((System.nanoTime() - started) / 1e9);
     LoadRun.await(generator.forEach(clients, 64, StreamClient::close));
     Thread.sleep(2_000);
@@ -125,6 +119,11 @@ final class IdleSessions {
   }
 
   private static final int WARM_UP_FIRST_ID = 300_000;
+
+  /** Sets up each of {@code clients} (create over HTTP, connect, {@code connected}), 32 at a time; the failures. */
+  private static int setUp(Generator generator, List<StreamClient> clients) throws Exception {
+    return LoadRun.await(generator.forEach(clients, 32, c -> c.create().compose(v -> c.connect())));
+  }
 
   /** Bytes of heap in use after a full GC of process {@code pid} (jcmd GC.run, then GC.heap_info). */
   static long usedHeapAfterGc(long pid) throws IOException, InterruptedException {

@@ -54,13 +54,7 @@ final class LoadRun {
     upstream.stopRecording();
     startSpread(generator, clients);
     Thread.sleep(warmupMs);
-    upstream.reset();
-    upstream.uplink.clear();
-    generator.loopLag.clear();
-    // The streams hold this stats object: the measured window starts from zero.
-    resetInPlace(stats);
-    stats.recording = true;
-    generator.startProbes();
+    startMeasuring(generator, upstream, stats);
     double cpuBefore = ProcCpu.millis(target.pids());
     double jitBefore = ProcCpu.jitMillis(target.pids());
     long startedAt = System.nanoTime();
@@ -78,6 +72,19 @@ final class LoadRun {
     await(generator.forEach(clients, 64, StreamClient::close));
     Thread.sleep(500);
     return result;
+  }
+
+  /**
+   * The measured window starts: every count and latency so far (the warm-up's) is forgotten, each way, and the
+   * generator's own lag is probed from now on. The streams hold {@code stats}, so it is reset in place.
+   */
+  static void startMeasuring(Generator generator, FakeUpstream upstream, Stats stats) {
+    upstream.reset();
+    upstream.uplink.clear();
+    generator.loopLag.clear();
+    resetInPlace(stats);
+    stats.recording = true;
+    generator.startProbes();
   }
 
   /** Starts the streams with their send ticks spread over the 20 ms period, as real users' are. */
