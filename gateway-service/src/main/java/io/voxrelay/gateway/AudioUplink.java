@@ -2,6 +2,7 @@ package io.voxrelay.gateway;
 
 import io.voxrelay.common.audio.Pcm16;
 import io.voxrelay.common.bus.ClientAudio;
+import io.voxrelay.common.bus.LiveSenders;
 import io.voxrelay.common.bus.PlaybackTruncated;
 import io.voxrelay.common.protocol.ClientMessage;
 import io.voxrelay.common.protocol.ServerEvents;
@@ -14,8 +15,9 @@ import java.util.function.Supplier;
 
 /**
  * A client's microphone audio on its way to the relay: dropped at once while the audio gate is closed or no
- * relay holds the session (before it costs a bus message), and over the client's audio rate
- * ({@link ClientRates}), which the client hears of with {@code audio.dropped}, at most once a second.
+ * relay holds the session (before it costs a bus message); over the client's audio rate ({@link ClientRates});
+ * and while the bus to the relay is backed up ({@link LiveSenders}: the relay does not keep up). The client hears
+ * of each kind of drop with {@code audio.dropped}, at most once a second for each.
  */
 final class AudioUplink {
 
@@ -26,12 +28,20 @@ final class AudioUplink {
   private final Supplier<String> relayAddress;
   private final ClientRates rates;
   private final Consumer<String> tellClient;
+  private final LiveSenders toRelays;
   private final IntervalGate dropNotices = new IntervalGate(1_000);
+  private final IntervalGate relayBehindNotices = new IntervalGate(1_000);
   private final GatewayMetrics metrics;
+  private long relayBehindBytes;
 
+  /**
+   * @param toRelays the gateway instance's live sends, which its event loop shares among its clients (it counts
+   *                 what it refuses)
+   */
   AudioUplink(Vertx vertx, String sessionId, String connectionId, BooleanSupplier gated, Supplier<String> relayAddress,
-              ClientRates rates, Consumer<String> tellClient) {
+              ClientRates rates, LiveSenders toRelays, Consumer<String> tellClient) {
     this.vertx = vertx;
+    this.toRelays = toRelays;
     this.sessionId = sessionId;
     this.connectionId = connectionId;
     this.gated = gated;
@@ -57,15 +67,21 @@ final class AudioUplink {
     if (gated.getAsBoolean() || address == null) {
       return;
     }
-    if (rates.allowAudio(audio.bytes(), now)) {
-      metrics.audioFramesIn.increment();
-      metrics.audioBytesIn.increment(audio.bytes());
-      vertx.eventBus().send(address, new ClientAudio(sessionId, connectionId, audio.base64Pcm()));
+    if (!rates.allowAudio(audio.bytes(), now)) {
+      metrics.audioDroppedIn.increment();
+      if (dropNotices.tryPass(now)) {
+        tellClient.accept(ServerEvents.audioDropped("rate", Pcm16.millisOf(rates.droppedAudioBytes())));
+      }
       return;
     }
-    metrics.audioDroppedIn.increment();
-    if (dropNotices.tryPass(now)) {
-      tellClient.accept(ServerEvents.audioDropped("rate", Pcm16.millisOf(rates.droppedAudioBytes())));
+    if (toRelays.trySend(address, new ClientAudio(sessionId, connectionId, audio.base64Pcm()))) {
+      metrics.audioFramesIn.increment();
+      metrics.audioBytesIn.increment(audio.bytes());
+      return;
+    }
+    relayBehindBytes += audio.bytes();
+    if (relayBehindNotices.tryPass(now)) {
+      tellClient.accept(ServerEvents.audioDropped("relay", Pcm16.millisOf(relayBehindBytes)));
     }
   }
 }

@@ -7,6 +7,7 @@ import io.voxrelay.common.bus.ClientDisconnected;
 import io.voxrelay.common.bus.ConfirmConnection;
 import io.voxrelay.common.bus.DurableRequests;
 import io.voxrelay.common.bus.EventOutbox;
+import io.voxrelay.common.bus.LiveSenders;
 import io.voxrelay.common.bus.SessionConnected;
 import io.voxrelay.common.bus.SessionSnapshot;
 import io.voxrelay.common.bus.ToClient;
@@ -68,7 +69,7 @@ final class ClientConnection {
    */
   ClientConnection(Vertx vertx, ServerWebSocket socket, String sessionId, String clientAddress, String gatewayNode,
                    ClientRegistry registry, GatewayLimits limits, ActivityAccumulator activity,
-                   GatewayConfig config, LiveRelayView relays) {
+                   GatewayConfig config, LiveRelayView relays, LiveSenders toRelays) {
     this.vertx = vertx;
     this.socket = socket;
     this.sessionId = sessionId;
@@ -91,7 +92,7 @@ final class ClientConnection {
     this.controls = new ControlPipeline(vertx, sessionId, connectionId, busOptions, route, outbox,
         moves::reopen, moves::relayLost, this::sendLocal, this::sendFrameError);
     this.audioUplink = new AudioUplink(vertx, sessionId, connectionId, controls::audioGated, route::relayAddress,
-        rates, delivery::send);
+        rates, toRelays, delivery::send);
     this.helloTimer = vertx.setTimer(config.helloTimeoutMs(), id -> {
       if (state == State.AWAITING_HELLO) {
         close(CloseCode.HELLO_TIMEOUT);

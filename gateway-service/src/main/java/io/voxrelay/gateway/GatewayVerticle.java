@@ -10,6 +10,7 @@ import io.voxrelay.common.bus.ClientHeartbeats;
 import io.voxrelay.common.bus.ConnectionReplaced;
 import io.voxrelay.common.bus.BusFailure;
 import io.voxrelay.common.bus.GatewayCommand;
+import io.voxrelay.common.bus.LiveSenders;
 import io.voxrelay.common.bus.NotHeld;
 import io.voxrelay.common.bus.RelayLeaving;
 import io.voxrelay.common.bus.ToClient;
@@ -61,6 +62,8 @@ public final class GatewayVerticle extends VerticleBase {
   private final ActivityAccumulator activity = new ActivityAccumulator();
   private HttpServer server;
   private LiveRelayView relays;
+  /** Clients' audio to relays, bounded per relay ({@link LiveSenders}); confined to this instance's event loop. */
+  private LiveSenders toRelays;
 
   public GatewayVerticle() {
     this(GatewayConfig.fromEnv(Env.system()));
@@ -97,6 +100,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     relays = new LiveRelayView(vertx, config.busTimeoutMs(), () -> System.nanoTime() / 1_000_000);
+    toRelays = new LiveSenders(vertx, GatewayMetrics.of(vertx).audioDroppedIn::increment);
     ApiKeyCheck apiKeyCheck;
     try {
       apiKeyCheck = new ApiKeyCheck(config.requiredApiKey());
@@ -218,7 +222,7 @@ public final class GatewayVerticle extends VerticleBase {
     // The connection gives its place back when it closes, however it closes (ClientConnection.onClosed).
     ctx.request().toWebSocket()
         .onSuccess(ws -> new ClientConnection(vertx, ws, sessionId, client, nodeId, clients, limits, activity,
-            config, relays))
+            config, relays, toRelays))
         .onFailure(e -> {
           open.closed(client);
           LOG.debug("[Gateway] WebSocket upgrade failed: {}", e.toString());

@@ -84,7 +84,8 @@ class ClientConnectionTest {
     ClientRegistry registry = new ClientRegistry();
     var server = vertx.createHttpServer().webSocketHandler(ws -> new ClientConnection(vertx, ws, "s1", "127.0.0.1",
         "gw-1", registry, GatewayLimits.of(config), new ActivityAccumulator(), config,
-        new LiveRelayView(vertx, config.busTimeoutMs(), () -> System.nanoTime() / 1_000_000)));
+        new LiveRelayView(vertx, config.busTimeoutMs(), () -> System.nanoTime() / 1_000_000),
+        new io.voxrelay.common.bus.LiveSenders(vertx, () -> { })));
     vertx.eventBus().<ToClient>consumer(Addresses.gatewayNode("gw-1"), m -> {
       ClientConnection connection = registry.get(m.body().sessionId());
       if (connection != null) {

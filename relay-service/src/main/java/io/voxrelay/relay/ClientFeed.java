@@ -3,6 +3,7 @@ package io.voxrelay.relay;
 import io.voxrelay.common.bus.Addresses;
 import io.voxrelay.common.bus.ClientControl;
 import io.voxrelay.common.bus.EventOutbox;
+import io.voxrelay.common.bus.LiveSenders;
 import io.voxrelay.common.bus.SessionControlReply;
 import io.voxrelay.common.bus.ToClient;
 import io.voxrelay.common.bus.Turn;
@@ -28,19 +29,23 @@ final class ClientFeed {
   private final String relayNode;
   private final EventOutbox outbox;
   private final TransientRing transients;
+  private final LiveSenders toGateways;
   private String gatewayAddress;
   private String connectionId;
 
   /**
    * @param relayNode the relay sending: its events reach the client only while its gateway routes the session there
-   * @param epoch     the relay's claim of the session, stamped on every batch it stores
+   * @param epoch      the relay's claim of the session, stamped on every batch it stores
+   * @param toGateways the relay instance's live sends, shared by its sessions: a live event is dropped while the
+   *                   bus to the client's gateway is backed up
    */
   ClientFeed(Vertx vertx, String sessionId, String relayNode, long busTimeoutMs, LongSupplier epoch,
-             TransientRing transients) {
+             TransientRing transients, LiveSenders toGateways) {
     this.vertx = vertx;
     this.sessionId = sessionId;
     this.relayNode = relayNode;
     this.transients = transients;
+    this.toGateways = toGateways;
     this.outbox = new EventOutbox(vertx, sessionId, busTimeoutMs, epoch, this::deliver);
   }
 
@@ -136,9 +141,14 @@ final class ClientFeed {
     return outbox.emitControl(control, closeCode);
   }
 
-  /** A live event (audio): straight to the client, never stored or replayed. */
+  /**
+   * A live event (audio): straight to the client, never stored or replayed; dropped while the bus to the client's
+   * gateway is backed up ({@link LiveSenders}).
+   */
   void live(String json) {
-    toGateway(ToClient.live(sessionId, json, 0, relayNode));
+    if (gatewayAddress != null) {
+      toGateways.trySend(gatewayAddress, ToClient.live(sessionId, json, 0, relayNode));
+    }
   }
 
   /** A live event and then a close, to the client alone: for when nothing can be stored. */

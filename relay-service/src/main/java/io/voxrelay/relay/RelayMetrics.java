@@ -21,6 +21,8 @@ final class RelayMetrics {
   final Counter cachedTokens;
   final Counter inputAudioTokens;
   final Counter outputAudioTokens;
+  /** Live events (audio) to clients dropped while the bus to their gateway was backed up. */
+  final Counter liveDropped;
   /** Responses the upstream's rate limit refused. */
   final Counter rateLimited;
   /** What the upstream's latest {@code rate_limits.updated} left, by limit, as any session on this node saw it. */
@@ -33,6 +35,7 @@ final class RelayMetrics {
   private RelayMetrics(MeterRegistry registry) {
     this.registry = registry;
     rateLimited = registry.counter(MetricNames.UPSTREAM_RATE_LIMITED);
+    liveDropped = registry.counter(MetricNames.AUDIO_DROPPED, "direction", "out");
     registry.gauge(MetricNames.UPSTREAM_OPEN, upstreamOpen);
     upstreamOpened = registry.counter(MetricNames.UPSTREAM_OPENED);
     upstreamFailed = registry.counter(MetricNames.UPSTREAM_FAILED);

@@ -99,11 +99,7 @@ final class RelaySession implements RelayOpens.Held, SessionLife.Ends, SessionCo
    */
   static Future<RelaySession> open(Vertx vertx, String relayNode, long epoch, RelayConfig config,
                                    UpstreamConnector connector, ToolEndpoint tools, BooleanSupplier mayAct,
-                                   ActivityAccumulator activity, SessionSnapshot snapshot, String gatewayNode,
-                                   String connectionId, TransientRing transients) {
-    ClientFeed feed = new ClientFeed(vertx, snapshot.sessionId(), relayNode, config.busTimeoutMs(), () -> epoch,
-        transients);
-    feed.attach(gatewayNode, connectionId, 0);
+                                   ActivityAccumulator activity, SessionSnapshot snapshot, ClientFeed feed) {
     RelaySession session = new RelaySession(vertx, relayNode, epoch, config, connector, tools, mayAct, activity,
         snapshot, feed);
     return session.supervisor.start().map(restored -> {

@@ -11,6 +11,7 @@ import io.voxrelay.common.bus.ClientAudio;
 import io.voxrelay.common.bus.ClientDetached;
 import io.voxrelay.common.bus.ClientHeartbeats;
 import io.voxrelay.common.bus.DurableReleased;
+import io.voxrelay.common.bus.LiveSenders;
 import io.voxrelay.common.bus.NotHeld;
 import io.voxrelay.common.bus.OpenAbandoned;
 import io.voxrelay.common.bus.OpenUpstream;
@@ -65,6 +66,8 @@ public final class RelayVerticle extends VerticleBase {
   private boolean stopping;
   private RelayGuard guard;
   private ToolEndpoint tools;
+  /** Live events to gateways, bounded per gateway ({@link LiveSenders}); confined to this instance's event loop. */
+  private LiveSenders toGateways;
 
   public RelayVerticle() {
     this(RelayConfig.fromEnv(Env.system()), HygieneConfig.fromEnv(Env.system()), ToolConfig.fromEnv(Env.system()));
@@ -106,6 +109,7 @@ public final class RelayVerticle extends VerticleBase {
     connector = new UpstreamConnector(vertx, config);
     tools = new ToolEndpoint(vertx, toolConfig);
     RelayMetrics metrics = connector.metrics();
+    toGateways = new LiveSenders(vertx, metrics.liveDropped::increment);
     Telemetry.of(vertx).readiness("upstream", metrics::readiness);
     lease = new RelayLease(config.lease(), () -> System.nanoTime() / 1_000_000);
     LeaseKeeper keeper = new LeaseKeeper(vertx, nodeId, sessions, lease, config.busTimeoutMs());
@@ -139,9 +143,12 @@ public final class RelayVerticle extends VerticleBase {
 
   /** Opens the upstream of {@code request}'s session here, under claim {@code epoch}. */
   private Future<RelaySession> openSession(OpenUpstream request, long epoch) {
+    ClientFeed feed = new ClientFeed(vertx, request.session().sessionId(), nodeId, config.busTimeoutMs(),
+        () -> epoch, new TransientRing(Math.max(request.afterSeq(), request.storedSeq()), request.transientsLost()),
+        toGateways);
+    feed.attach(request.gatewayNode(), request.connectionId(), 0);
     return RelaySession.open(vertx, nodeId, epoch, config, connector, tools, lease::mayAct, activity,
-        request.session(), request.gatewayNode(), request.connectionId(),
-        new TransientRing(Math.max(request.afterSeq(), request.storedSeq()), request.transientsLost()));
+        request.session(), feed);
   }
 
   /**

@@ -54,7 +54,8 @@ class ClientFeedTest {
 
 
   private ClientFeed feed() {
-    ClientFeed feed = new ClientFeed(vertx, "s1", "relay-1", 2_000, () -> 1, new TransientRing(EventSeq.durable(3), false));
+    ClientFeed feed = new ClientFeed(vertx, "s1", "relay-1", 2_000, () -> 1, new TransientRing(EventSeq.durable(3), false),
+        new io.voxrelay.common.bus.LiveSenders(vertx, () -> { }));
     feed.attach("gw-1", "c-1", EventSeq.durable(3));
     return feed;
   }

@@ -56,7 +56,8 @@ class TurnRecorderTest {
   private TurnRecorder recorder() {
     Promise<TurnRecorder> made = Promise.promise();
     vertx.runOnContext(v -> {
-      ClientFeed feed = new ClientFeed(vertx, "s1", "relay-1", 200, () -> 1, new TransientRing(0, false));
+      ClientFeed feed = new ClientFeed(vertx, "s1", "relay-1", 200, () -> 1, new TransientRing(0, false),
+          new io.voxrelay.common.bus.LiveSenders(vertx, () -> { }));
       made.complete(new TurnRecorder(state, feed, unstored::incrementAndGet));
     });
     return Await.result(made.future());

@@ -45,8 +45,9 @@ public final class MetricNames {
   /** Counter, tag {@code direction}: PCM16 bytes those frames carried. */
   public static final String AUDIO_BYTES = "voxrelay.audio.bytes";
   /**
-   * Counter, tag {@code direction}: audio frames dropped (in: over a client's rate; out: a client that does not
-   * read, by backpressure).
+   * Counter, tag {@code direction}: audio frames dropped (in, at a gateway: over a client's rate, or while the bus
+   * to the session's relay is backed up; out: at a gateway, to a client that does not read, by backpressure; at a
+   * relay, while the bus to the client's gateway is backed up).
    */
   public static final String AUDIO_DROPPED = "voxrelay.audio.frames.dropped";
 

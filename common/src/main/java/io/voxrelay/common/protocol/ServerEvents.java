@@ -184,7 +184,9 @@ public final class ServerEvents {
 
   /**
    * Some of the client's microphone audio did not reach the AI: {@code reason} {@code rate} (sent faster than
-   * real time allows). {@code droppedMs} counts all dropped on this connection so far. Live, never numbered.
+   * real time allows), {@code upstream} (the AI service did not keep up) or {@code relay} (the relay holding the
+   * session did not keep up). {@code droppedMs} counts all dropped on this connection so far for that reason.
+   * Live, never numbered.
    */
   public static String audioDropped(String reason, long droppedMs) {
     return Json.write(event("audio.dropped").put("reason", reason).put("droppedMs", droppedMs));

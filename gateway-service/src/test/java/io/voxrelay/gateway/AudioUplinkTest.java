@@ -1,0 +1,86 @@
+package io.voxrelay.gateway;
+
+import io.voxrelay.common.audio.Pcm16;
+import io.voxrelay.common.bus.ClientAudio;
+import io.voxrelay.common.bus.LiveSenders;
+import io.voxrelay.common.json.Json;
+import io.voxrelay.common.protocol.ClientMessage;
+import io.voxrelay.testing.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageProducer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AudioUplinkTest {
+
+  private static final int FRAME_MS = 40;
+  private static final int FRAME = Pcm16.bytesOf(FRAME_MS);
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    Await.result(vertx.close());
+  }
+
+  @Test
+  @DisplayName("while the bus to the relay is backed up, real-time audio is dropped, counted, and the client told "
+      + "with audio.dropped (reason relay) at most once a second")
+  void relayBehind() {
+    List<Object> atRelay = new ArrayList<>();
+    List<String> toClient = new ArrayList<>();
+    int[] refused = {0};
+    // Writes that never complete: a relay that reads nothing.
+    LiveSenders toRelays = new LiveSenders(address -> new MessageProducer<>() {
+      @Override
+      public Future<Void> write(Object body) {
+        atRelay.add(body);
+        return Promise.<Void>promise().future();
+      }
+
+      @Override
+      public MessageProducer<Object> deliveryOptions(DeliveryOptions options) {
+        return this;
+      }
+
+      @Override
+      public String address() {
+        return address;
+      }
+
+      @Override
+      public Future<Void> close() {
+        return Future.succeededFuture();
+      }
+    }, () -> refused[0]++);
+    AudioUplink uplink = new AudioUplink(vertx, "s1", "c1", () -> false, () -> "relay-node-1",
+        new ClientRates(0, 2_000), toRelays, toClient::add);
+
+    int frames = 3_000;
+    for (int i = 0; i < frames; i++) {
+      uplink.send(new ClientMessage.Audio("AAAA", FRAME), (long) i * FRAME_MS);
+    }
+
+    assertThat(atRelay).hasSize(LiveSenders.MAX_UNWRITTEN + LiveSenders.PROBE_EVERY)
+        .allMatch(m -> m instanceof ClientAudio);
+    int dropped = frames - atRelay.size();
+    assertThat(refused[0]).isEqualTo(dropped);
+    // One notice a second while frames are dropped (920 frames, 36.8 s of them): at 0 s, 1 s, ... 36 s.
+    assertThat(toClient).hasSize((dropped * FRAME_MS - 1) / 1_000 + 1);
+    var first = Json.parse(toClient.get(0));
+    assertThat(first.get("type").asText()).isEqualTo("audio.dropped");
+    assertThat(first.get("reason").asText()).isEqualTo("relay");
+    assertThat(first.get("droppedMs").asLong()).isEqualTo(FRAME_MS);
+    var last = Json.parse(toClient.get(toClient.size() - 1));
+    assertThat(last.get("droppedMs").asLong()).isGreaterThan(first.get("droppedMs").asLong());
+  }
+}
