@@ -181,8 +181,8 @@ class ChaosTest {
    */
   private static SimulatorConfig everyUpstreamKept() {
     SimulatorConfig defaults = SimulatorConfig.defaults();
-    return new SimulatorConfig(defaults.host(), defaults.port(), defaults.maxSessionMs(), defaults.responseAudioMs(),
-        50, 100_000);
+    return new SimulatorConfig(defaults.host(), defaults.port(), defaults.maxSessionMs(), defaults.azureMaxSessionMs(),
+        defaults.responseAudioMs(), 50, 100_000);
   }
 
   /** What the run did and saw. */

@@ -7,6 +7,7 @@ import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.config.ToolConfig;
 import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.common.config.StoreConfig;
+import io.voxrelay.common.config.UpstreamProvider;
 import io.voxrelay.gateway.GatewayVerticle;
 import io.voxrelay.relay.RelayVerticle;
 import io.voxrelay.session.SessionVerticle;
@@ -85,8 +86,8 @@ final class Deployment implements AutoCloseable {
       sessions.add(session);
     }
     for (int i = 0; i < relayCount; i++) {
-      RelayVerticle relay = new RelayVerticle(RelayConfig.fromEnv(config).withUpstreamUrl(simulator.url()),
-          HygieneConfig.fromEnv(config), ToolConfig.fromEnv(config));
+      RelayVerticle relay = new RelayVerticle(relayConfig(config), HygieneConfig.fromEnv(config),
+          ToolConfig.fromEnv(config));
       relayNodes.add(deploy(relay));
       relays.add(relay);
     }
@@ -100,6 +101,12 @@ final class Deployment implements AutoCloseable {
       gatewayNodes.add(deploy(gateway));
       gateways.add(gateway);
     }
+  }
+
+  /** The relay's settings, its upstream the simulator's path for the provider the env names (OpenAI's by default). */
+  private RelayConfig relayConfig(Env config) {
+    UpstreamProvider provider = UpstreamProvider.fromEnv(config, "VOXRELAY_UPSTREAM_PROVIDER", UpstreamProvider.OPENAI);
+    return RelayConfig.fromEnv(config.withDefaults(Map.of("VOXRELAY_UPSTREAM_URL", simulator.url(provider))));
   }
 
   /** Stops every service node, as a full shutdown would; the simulator and the data directory stay. */

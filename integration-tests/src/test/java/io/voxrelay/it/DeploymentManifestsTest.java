@@ -38,7 +38,7 @@ class DeploymentManifestsTest {
   /** The secrets each service is given: only those it uses. */
   private static final Map<String, Set<String>> SECRETS = Map.of(
       "session", Set.of("VOXRELAY_DB_PASSWORD", "VOXRELAY_CLUSTER_TLS_PASSWORD"),
-      "relay", Set.of("OPENAI_API_KEY", "VOXRELAY_CLUSTER_TLS_PASSWORD"),
+      "relay", Set.of("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "VOXRELAY_CLUSTER_TLS_PASSWORD"),
       "watchdog", Set.of("VOXRELAY_CLUSTER_TLS_PASSWORD"),
       "gateway", Set.of("VOXRELAY_API_KEY", "VOXRELAY_CLUSTER_TLS_PASSWORD"));
 
@@ -53,7 +53,9 @@ class DeploymentManifestsTest {
   static Set<String> settingsRead() {
     Set<String> asked = new HashSet<>();
     for (Map<String, String> vars : List.of(Map.<String, String>of(),
-        Map.of("VOXRELAY_STORE", "postgres", "VOXRELAY_DB_URL", "jdbc:postgresql://db/voxrelay"))) {
+        Map.of("VOXRELAY_STORE", "postgres", "VOXRELAY_DB_URL", "jdbc:postgresql://db/voxrelay"),
+        Map.of("VOXRELAY_UPSTREAM_PROVIDER", "azure",
+            "VOXRELAY_UPSTREAM_URL", "wss://voice.openai.azure.com/openai/v1/realtime"))) {
       Env env = Env.recording(vars, asked);
       ClusterConfig.fromEnv(env);
       GatewayConfig.fromEnv(env);

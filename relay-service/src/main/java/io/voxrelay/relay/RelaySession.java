@@ -66,7 +66,7 @@ final class RelaySession implements RelayOpens.Held, SessionLife.Ends, SessionCo
     this.turns = new TurnTaking(state, timers, snapshot.lastClientSeq(), recorder::record);
     this.toolCalls = new ToolCalls(snapshot.sessionId(), tools, new SessionToolHost(state, recorder, turns,
         life::isClosed, this::currentLink));
-    this.billing = new SessionBilling(new UsageMeter(snapshot.sessionId(), config.model()),
+    this.billing = new SessionBilling(new UsageMeter(snapshot.sessionId(), config.upstream().model()),
         new BudgetWatch(snapshot.budget(), snapshot.spend()), metrics);
     UpstreamRateLimits rateLimits = new UpstreamRateLimits(snapshot.sessionId(), metrics);
     this.cuts = new AnswerCuts(state, recorder::recordWith);
@@ -81,7 +81,7 @@ final class RelaySession implements RelayOpens.Held, SessionLife.Ends, SessionCo
         }),
         upstream,
         new LinkSupervisor.Policy(config.reconnectAttempts(), config.reconnectBaseDelayMs(),
-            config.upstreamMaxSessionMs(), config.rolloverMarginMs()),
+            config.upstream().maxSessionMs(), config.rolloverMarginMs()),
         timers);
     upstream.supervise(supervisor);
     this.controls = new SessionControls(config.upstreamDefaults(), state, turns,

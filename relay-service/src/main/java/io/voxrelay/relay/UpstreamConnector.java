@@ -1,6 +1,7 @@
 package io.voxrelay.relay;
 
 import io.voxrelay.common.config.RelayConfig;
+import io.voxrelay.common.config.UpstreamEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -12,8 +13,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Opens upstream realtime WebSockets: {@code <url>?model=<model>} with {@code Authorization: Bearer <key>}
- * and no beta header, as the GA API expects. The same code talks to OpenAI and to the simulator.
+ * Opens upstream realtime WebSockets: {@code <url>?model=<model>} (at Azure, the deployment) with the key as the
+ * provider takes it ({@code Authorization: Bearer <key>} at OpenAI, {@code api-key: <key>} at Azure, never in the
+ * URL, which ends up in logs) and no beta header, as the GA API expects. The same code talks to the providers and
+ * to the simulator.
  */
 final class UpstreamConnector {
 
@@ -39,9 +42,15 @@ final class UpstreamConnector {
   }
 
   Future<WebSocket> connect() {
+    UpstreamEndpoint upstream = config.upstream();
     WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setAbsoluteURI(config.upstreamUrl() + "?model=" + URLEncoder.encode(config.model(), StandardCharsets.UTF_8));
-    config.apiKey().ifPresent(key -> options.addHeader("Authorization", "Bearer " + key.reveal()));
+        .setAbsoluteURI(upstream.url() + "?model=" + URLEncoder.encode(upstream.model(), StandardCharsets.UTF_8));
+    upstream.key().ifPresent(key -> {
+      switch (upstream.provider()) {
+        case OPENAI -> options.addHeader("Authorization", "Bearer " + key.reveal());
+        case AZURE -> options.addHeader("api-key", key.reveal());
+      }
+    });
     return client.connect(options).andThen(ar -> metrics.connected(ar.succeeded()));
   }
 

@@ -9,6 +9,7 @@ import io.voxrelay.common.config.GatewayConfig;
 import io.voxrelay.common.config.HygieneConfig;
 import io.voxrelay.common.config.InstanceConfig;
 import io.voxrelay.common.config.RelayConfig;
+import io.voxrelay.common.config.UpstreamProvider;
 import io.voxrelay.common.config.ToolConfig;
 import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.common.config.StoreConfig;
@@ -67,21 +68,29 @@ public final class Standalone {
       return Future.failedFuture(e);
     }
     LOG.info("[Standalone] cluster {}", cluster.clusterName());
-    RelayConfig relayConfig = RelayConfig.fromEnv(env);
-    boolean useSimulator = usesSimulator(env);
-    UpstreamSimulator simulator = useSimulator ? new UpstreamSimulator(SimulatorConfig.fromEnv(env)) : null;
+    UpstreamProvider provider;
+    RelayConfig configured;
+    try {
+      provider = UpstreamProvider.fromEnv(env, "VOXRELAY_UPSTREAM_PROVIDER", UpstreamProvider.OPENAI);
+      // With the bundled simulator, the URL is known once it listens.
+      configured = usesSimulator(env, provider) ? null : RelayConfig.fromEnv(env);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    UpstreamSimulator simulator = configured == null ? new UpstreamSimulator(SimulatorConfig.fromEnv(env)) : null;
     InstanceConfig instances = InstanceConfig.fromEnv(env);
 
     return ClusteredVertx.start(cluster).compose(vertx -> {
-      Future<String> upstream = simulator == null
-          ? Future.succeededFuture(relayConfig.upstreamUrl())
-          : vertx.deployVerticle(simulator).map(id -> simulator.url());
+      Future<RelayConfig> upstream = simulator == null
+          ? Future.succeededFuture(configured)
+          : vertx.deployVerticle(simulator).map(id -> RelayConfig.fromEnv(
+              env.withDefaults(Map.of("VOXRELAY_UPSTREAM_URL", simulator.url(provider)))));
       // The demo's example backend (its sessions, webhooks, its tool) on embedded defaults; its settings apply
       // as defaults.
       Future<Optional<ExampleBackend>> example = ExampleBackend.wanted(env)
           ? ExampleBackend.start(vertx).map(Optional::of)
           : Future.succeededFuture(Optional.empty());
-      return upstream.compose(url -> example.compose(backend -> {
+      return upstream.compose(relayConfig -> example.compose(backend -> {
         Env withBackend = backend.map(b -> env.withDefaults(b.settings())).orElse(env);
         GatewayConfig gatewayConfig = GatewayConfig.fromEnv(withBackend);
         List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
@@ -91,7 +100,7 @@ public final class Standalone {
           gateways.add(gateway);
           return gateway;
         };
-        return startServices(vertx, withBackend, relayConfig.withUpstreamUrl(url), instances, gatewayInstances)
+        return startServices(vertx, withBackend, relayConfig, instances, gatewayInstances)
             .map(id -> {
               GatewayVerticle gateway = gateways.get(0);
               backend.ifPresent(b -> b.useGateway(localUrl(gatewayConfig.httpHost(), gateway.actualPort()),
@@ -172,11 +181,11 @@ public final class Standalone {
   }
 
   /**
-   * Whether the standalone run needs the bundled simulator: only when neither an upstream URL nor an OpenAI
-   * key is configured. With a key and no URL the relay talks to OpenAI itself.
+   * Whether the standalone run needs the bundled simulator: only when neither an upstream URL nor the provider's
+   * key is configured. With an OpenAI key and no URL the relay talks to OpenAI itself; Azure needs its URL.
    */
-  static boolean usesSimulator(Env env) {
-    return env.optional("VOXRELAY_UPSTREAM_URL").isEmpty() && env.optional("OPENAI_API_KEY").isEmpty();
+  static boolean usesSimulator(Env env, UpstreamProvider provider) {
+    return env.optional("VOXRELAY_UPSTREAM_URL").isEmpty() && env.optional(provider.keyVariable()).isEmpty();
   }
 
   public int httpPort() {

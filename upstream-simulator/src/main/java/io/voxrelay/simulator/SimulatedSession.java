@@ -2,6 +2,7 @@ package io.voxrelay.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.config.SimulatorConfig;
+import io.voxrelay.common.config.UpstreamProvider;
 import io.voxrelay.common.json.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -27,8 +28,10 @@ public final class SimulatedSession {
   private final HttpConnection connection;
   private final SimulatorConfig config;
   private final String id = SessionWire.newId("sess_");
+  private final UpstreamProvider provider;
   private final String model;
-  private final boolean authorized;
+  private final String credential;
+  private final long maxSessionMs;
   private final SessionWire wire;
   private final SessionSettings settings;
   private final Conversation conversation;
@@ -40,17 +43,19 @@ public final class SimulatedSession {
   private volatile long closedAt = Long.MAX_VALUE;
 
   SimulatedSession(Vertx vertx, ServerWebSocket socket, HttpConnection connection, SimulatorConfig config,
-                   String model, boolean authorized) {
+                   UpstreamProvider provider, String model, String credential) {
     this.vertx = vertx;
     this.socket = socket;
     this.connection = connection;
     this.config = config;
+    this.provider = provider;
     this.model = model;
-    this.authorized = authorized;
+    this.credential = credential;
+    this.maxSessionMs = config.maxSessionMs(provider);
     this.wire = new SessionWire(socket::writeTextMessage, id, config.recordedEvents());
     EnergyVad vad = new EnergyVad(0.5, 500);
     this.settings = new SessionSettings(wire, vad, id, model,
-        System.currentTimeMillis() / 1000 + config.maxSessionMs() / 1000);
+        System.currentTimeMillis() / 1000 + maxSessionMs / 1000);
     this.conversation = new Conversation(wire);
     this.billing = new SessionBilling(conversation, config.recordedEvents());
     String conversationId = SessionWire.newId("conv_");
@@ -60,7 +65,7 @@ public final class SimulatedSession {
     socket.textMessageHandler(this::onText);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(e -> { });
-    expiryTimer = vertx.setTimer(config.maxSessionMs(), t -> expire());
+    expiryTimer = vertx.setTimer(maxSessionMs, t -> expire());
   }
 
   /**
@@ -82,8 +87,18 @@ public final class SimulatedSession {
   }
 
   /** Whether the handshake carried an {@code Authorization: Bearer} header. */
+  /** Which provider's path the session was opened on. */
+  public UpstreamProvider provider() {
+    return provider;
+  }
+
+  /** How the client authenticated: {@code bearer}, {@code api-key} (Azure only), or {@code none}. */
+  public String credential() {
+    return credential;
+  }
+
   public boolean authorized() {
-    return authorized;
+    return !"none".equals(credential);
   }
 
   public boolean isOpen() {
@@ -188,7 +203,7 @@ public final class SimulatedSession {
 
   private void expire() {
     wire.error("invalid_request_error", "session_expired",
-        "Your session hit the maximum duration of " + config.maxSessionMs() / 60_000 + " minutes.", null, null);
+        "Your session hit the maximum duration of " + maxSessionMs / 60_000 + " minutes.", null, null);
     socket.close((short) 1001, "session expired");
   }
 

@@ -3,6 +3,7 @@ package io.voxrelay.simulator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voxrelay.common.config.SimulatorConfig;
+import io.voxrelay.common.config.UpstreamProvider;
 import io.voxrelay.common.json.Json;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -17,9 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local stand-in for the OpenAI Realtime API (GA): a WebSocket server at {@code /v1/realtime}. Tests
- * inspect what each session received through {@link #sessions()} in-process, or {@code GET /_sim/sessions}
- * from another process, and inject faults per test.
+ * A local stand-in for the OpenAI Realtime API (GA): a WebSocket server at {@code /v1/realtime} as OpenAI, and at
+ * {@code /openai/v1/realtime} as Azure OpenAI (the same protocol; an {@code api-key} header, no
+ * {@code api-version}, 30-minute sessions). Tests inspect what each session received through {@link #sessions()}
+ * in-process, or {@code GET /_sim/sessions} from another process, and inject faults per test.
  */
 public final class UpstreamSimulator extends VerticleBase {
 
@@ -40,9 +42,20 @@ public final class UpstreamSimulator extends VerticleBase {
     return server.actualPort();
   }
 
+  /** The path Azure OpenAI serves its GA Realtime API at (after its resource's host). */
+  public static final String AZURE_PATH = "/openai/v1/realtime";
+
   /** The WebSocket URL a relay should use, without the model query. */
   public String url() {
-    return "ws://" + config.host() + ":" + port() + "/v1/realtime";
+    return url(UpstreamProvider.OPENAI);
+  }
+
+  /** The WebSocket URL a relay at {@code provider} should use, without the model query. */
+  public String url(UpstreamProvider provider) {
+    return "ws://" + config.host() + ":" + port() + switch (provider) {
+      case OPENAI -> "/v1/realtime";
+      case AZURE -> AZURE_PATH;
+    };
   }
 
   /**
@@ -70,18 +83,8 @@ public final class UpstreamSimulator extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/v1/realtime").handler(ctx -> {
-      long delay = handshakeDelayMs.get();
-      if (delay > 0) {
-        ctx.request().pause();
-        vertx.setTimer(delay, t -> {
-          ctx.request().resume();
-          handshake(ctx);
-        });
-      } else {
-        handshake(ctx);
-      }
-    });
+    router.get("/v1/realtime").handler(ctx -> afterDelay(ctx, UpstreamProvider.OPENAI));
+    router.get(AZURE_PATH).handler(ctx -> afterDelay(ctx, UpstreamProvider.AZURE));
     router.get("/_sim/sessions").handler(this::inspect);
     server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
         .setHost(config.host()).setPort(config.port())
@@ -95,7 +98,20 @@ public final class UpstreamSimulator extends VerticleBase {
     return server.close();
   }
 
-  private void handshake(RoutingContext ctx) {
+  private void afterDelay(RoutingContext ctx, UpstreamProvider provider) {
+    long delay = handshakeDelayMs.get();
+    if (delay > 0) {
+      ctx.request().pause();
+      vertx.setTimer(delay, t -> {
+        ctx.request().resume();
+        handshake(ctx, provider);
+      });
+    } else {
+      handshake(ctx, provider);
+    }
+  }
+
+  private void handshake(RoutingContext ctx, UpstreamProvider provider) {
     String model = ctx.request().getParam("model");
     if (handshakesToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       ctx.response().setStatusCode(503).end("{\"error\":{\"message\":\"simulated outage\"}}");
@@ -110,15 +126,24 @@ public final class UpstreamSimulator extends VerticleBase {
       ctx.response().setStatusCode(400).end("{\"error\":{\"message\":\"This simulator speaks the GA interface only.\"}}");
       return;
     }
+    if (provider == UpstreamProvider.AZURE && ctx.request().getParam("api-version") != null) {
+      // Azure's v1 path refuses the preview API's version parameter.
+      ctx.response().setStatusCode(401).end("{\"error\":{\"message\":\"api-version is not allowed on the v1 path.\"}}");
+      return;
+    }
     String auth = ctx.request().getHeader("Authorization");
-    boolean authorized = auth != null && auth.startsWith("Bearer ") && auth.length() > 7;
+    boolean bearer = auth != null && auth.startsWith("Bearer ") && auth.length() > 7;
+    String apiKey = ctx.request().getHeader("api-key");
+    // Azure takes its api-key header (or an Entra bearer token); OpenAI only a bearer key.
+    String credential = bearer ? "bearer"
+        : provider == UpstreamProvider.AZURE && apiKey != null && !apiKey.isBlank() ? "api-key" : "none";
     var connection = ctx.request().connection();
     ctx.request().toWebSocket().onSuccess(ws -> {
-      SimulatedSession session = new SimulatedSession(vertx, ws, connection, config, model, authorized);
+      SimulatedSession session = new SimulatedSession(vertx, ws, connection, config, provider, model, credential);
       sessions.add(session);
       forgetOldClosedSessions();
       session.start();
-      LOG.info("[Simulator] session {} opened (model {})", session.id(), model);
+      LOG.info("[Simulator] {} session {} opened (model {})", provider.wireName(), session.id(), model);
     });
   }
 
@@ -137,8 +162,9 @@ public final class UpstreamSimulator extends VerticleBase {
   private void inspect(RoutingContext ctx) {
     ArrayNode list = Json.MAPPER.createArrayNode();
     for (SimulatedSession s : sessions) {
-      ObjectNode node = list.addObject().put("id", s.id()).put("model", s.model()).put("open", s.isOpen())
-          .put("authorized", s.authorized()).put("audioBytesReceived", s.audioBytesReceived())
+      ObjectNode node = list.addObject().put("id", s.id()).put("provider", s.provider().wireName())
+          .put("model", s.model()).put("open", s.isOpen())
+          .put("authorized", s.authorized()).put("credential", s.credential()).put("audioBytesReceived", s.audioBytesReceived())
           .put("responsesCreated", s.responsesCreated());
       ArrayNode items = node.putArray("items");
       s.items().forEach(i -> items.addObject().put("id", i.id()).put("role", i.role())

@@ -3,10 +3,12 @@ package io.voxrelay.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.voxrelay.common.audio.Pcm16;
 import io.voxrelay.common.config.SimulatorConfig;
+import io.voxrelay.common.config.UpstreamProvider;
 import io.voxrelay.testing.Await;
 import io.voxrelay.testing.RealtimeSchema;
 import io.voxrelay.testing.SpeechLikeAudio;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +37,7 @@ class UpstreamSimulatorTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    simulator = new UpstreamSimulator(new SimulatorConfig("127.0.0.1", 0, 60 * 60_000, 600, 5_000, 1_000));
+    simulator = new UpstreamSimulator(new SimulatorConfig("127.0.0.1", 0, 60 * 60_000, 30 * 60_000, 600, 5_000, 1_000));
     Await.result(vertx.deployVerticle(simulator));
   }
 
@@ -239,7 +241,7 @@ class UpstreamSimulatorTest {
   @DisplayName("expires a session at its maximum duration with session_expired, then closes with 1001")
   void expiry() {
     Await.result(vertx.undeploy(vertx.deploymentIDs().iterator().next()));
-    simulator = new UpstreamSimulator(new SimulatorConfig("127.0.0.1", 0, 300, 600, 5_000, 1_000));
+    simulator = new UpstreamSimulator(new SimulatorConfig("127.0.0.1", 0, 300, 200, 600, 5_000, 1_000));
     Await.result(vertx.deployVerticle(simulator));
     try (RawRealtimeClient client = connect()) {
       JsonNode error = client.await("error");
@@ -268,6 +270,38 @@ class UpstreamSimulatorTest {
     long started = System.nanoTime();
     Await.result(ws.connect(new WebSocketConnectOptions().setAbsoluteURI(simulator.url() + "?model=m")));
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+  }
+
+  @Test
+  @DisplayName("as Azure: the same protocol at /openai/v1/realtime, authorized by an api-key header, refusing "
+      + "api-version, and expiring at its own (shorter) cap")
+  void azurePath() {
+    Await.result(vertx.undeploy(vertx.deploymentIDs().iterator().next()));
+    simulator = new UpstreamSimulator(new SimulatorConfig("127.0.0.1", 0, 60 * 60_000, 300, 600, 5_000, 1_000));
+    Await.result(vertx.deployVerticle(simulator));
+    String azure = simulator.url(UpstreamProvider.AZURE);
+    assertThat(azure).endsWith("/openai/v1/realtime");
+    WebSocketClient ws = vertx.createWebSocketClient();
+    assertThat(ws.connect(new WebSocketConnectOptions().setAbsoluteURI(azure + "?model=d&api-version=2025-04-01-preview")
+        .addHeader("api-key", "az-1")).toCompletionStage().toCompletableFuture().handle((s, e) -> e).join())
+        .as("the preview API's version parameter").isNotNull();
+
+    WebSocket socket = Await.result(ws.connect(new WebSocketConnectOptions().setAbsoluteURI(azure + "?model=voice-1")
+        .addHeader("api-key", "az-1")));
+    Await.until("one session opened", Duration.ofSeconds(5), () -> simulator.sessions().size() == 1);
+    SimulatedSession session = simulator.sessions().get(0);
+    assertThat(session.provider()).isEqualTo(UpstreamProvider.AZURE);
+    assertThat(session.model()).isEqualTo("voice-1");
+    assertThat(session.credential()).isEqualTo("api-key");
+    Await.until("the Azure session expires at its cap", Duration.ofSeconds(5), socket::isClosed);
+    assertThat(socket.closeStatusCode()).isEqualTo((short) 1001);
+
+    Await.result(ws.connect(new WebSocketConnectOptions().setAbsoluteURI(simulator.url() + "?model=m")
+        .addHeader("api-key", "az-1")));
+    Await.until("a second session opened", Duration.ofSeconds(5), () -> simulator.sessions().size() == 2);
+    assertThat(simulator.sessions().get(1).provider()).isEqualTo(UpstreamProvider.OPENAI);
+    assertThat(simulator.sessions().get(1).authorized()).as("OpenAI takes a bearer key, not an api-key header")
+        .isFalse();
   }
 
   @Test

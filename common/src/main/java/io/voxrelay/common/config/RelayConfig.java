@@ -3,68 +3,51 @@ package io.voxrelay.common.config;
 import io.voxrelay.common.bus.UpstreamOptions;
 import io.voxrelay.common.protocol.UpstreamOptionRules;
 
-import java.util.Optional;
-
 /**
  * The relay's settings: where the upstream realtime model is and how to talk to it.
  *
- * @param upstreamUrl          realtime WebSocket URL without query ({@code VOXRELAY_UPSTREAM_URL})
- * @param model                model name sent as {@code ?model=} ({@code VOXRELAY_UPSTREAM_MODEL})
- * @param apiKey               upstream bearer key ({@code OPENAI_API_KEY}); never logged, never sent to a browser
+ * @param upstream             the upstream: {@code VOXRELAY_UPSTREAM_PROVIDER} ({@code openai} or {@code azure}),
+ *                             {@code VOXRELAY_UPSTREAM_URL}, {@code VOXRELAY_UPSTREAM_MODEL}
+ *                             (Azure's deployment), {@code VOXRELAY_UPSTREAM_MAX_SESSION_MS} (the provider's cap,
+ *                             60 min at OpenAI, 30 at Azure) and the provider's key ({@code OPENAI_API_KEY} or
+ *                             {@code AZURE_OPENAI_API_KEY}), never logged, never sent to a
+ *                             browser
  * @param upstreamDefaults     the upstream session options of a session that sets none of its own: voice
  *                             ({@code VOXRELAY_UPSTREAM_VOICE}), turn detection, transcription and the rest
  *                             ({@link UpstreamOptionRules#defaults})
  * @param detachGraceMs        how long an upstream stays open after its client went away ({@code VOXRELAY_DETACH_GRACE_MS})
  * @param busTimeoutMs         how long the relay waits for another service on the event bus ({@code VOXRELAY_BUS_TIMEOUT_MS})
- * @param upstreamMaxSessionMs the upstream's own session limit, 60 min at OpenAI ({@code VOXRELAY_UPSTREAM_MAX_SESSION_MS})
- * @param rolloverMarginMs     how long before that limit the relay moves to a fresh upstream session ({@code VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS})
+ * @param rolloverMarginMs     how long before the upstream's session cap the relay moves to a fresh upstream session ({@code VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS})
  * @param reconnectAttempts    upstream reconnection attempts after a drop before giving up ({@code VOXRELAY_UPSTREAM_RECONNECT_ATTEMPTS})
  * @param reconnectBaseDelayMs first reconnection delay, doubled per attempt up to 5 s ({@code VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS})
  * @param maxSessions          upstreams one relay process holds at most; past it, opens are refused with a clear
  *                             error so another relay can take them ({@code VOXRELAY_RELAY_MAX_SESSIONS})
  * @param lease                the relay's lease: its margin and its outage allowance ({@link LeaseConfig})
  */
-public record RelayConfig(String upstreamUrl, String model, Optional<Secret> apiKey, UpstreamOptions upstreamDefaults,
-                          long detachGraceMs, long busTimeoutMs, long upstreamMaxSessionMs, long rolloverMarginMs,
-                          int reconnectAttempts, long reconnectBaseDelayMs, int maxSessions, LeaseConfig lease) {
+public record RelayConfig(UpstreamEndpoint upstream, UpstreamOptions upstreamDefaults, long detachGraceMs,
+                          long busTimeoutMs, long rolloverMarginMs, int reconnectAttempts, long reconnectBaseDelayMs,
+                          int maxSessions, LeaseConfig lease) {
 
-  public static final String OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime";
   /** How long the relay waits for an upstream WebSocket to open. */
   public static final long UPSTREAM_CONNECT_TIMEOUT_MS = 10_000;
 
   public RelayConfig {
-    if (rolloverMarginMs >= upstreamMaxSessionMs) {
+    if (rolloverMarginMs >= upstream.maxSessionMs()) {
       throw new IllegalArgumentException("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS must be shorter than "
-          + "VOXRELAY_UPSTREAM_MAX_SESSION_MS");
+          + "VOXRELAY_UPSTREAM_MAX_SESSION_MS (" + upstream.maxSessionMs() + " ms at " + upstream.provider().wireName()
+          + ")");
     }
     if (maxSessions < 1) {
       throw new IllegalArgumentException("VOXRELAY_RELAY_MAX_SESSIONS must be at least 1");
-    }
-    if (apiKey.isPresent() && sendsKeyInClear(upstreamUrl)) {
-      throw new IllegalArgumentException("VOXRELAY_UPSTREAM_URL is a ws:// URL to another host: the upstream key "
-          + "(OPENAI_API_KEY) would cross the network in clear; use wss://");
-    }
-  }
-
-  /** A plain {@code ws://} URL whose host is not this machine's loopback. */
-  static boolean sendsKeyInClear(String url) {
-    try {
-      java.net.URI uri = new java.net.URI(url);
-      return "ws".equalsIgnoreCase(uri.getScheme()) && !io.voxrelay.common.net.LoopbackHosts.isLoopback(uri.getHost());
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("VOXRELAY_UPSTREAM_URL is not a URL");
     }
   }
 
   public static RelayConfig fromEnv(Env env) {
     return new RelayConfig(
-        env.string("VOXRELAY_UPSTREAM_URL", OPENAI_REALTIME_URL),
-        env.string("VOXRELAY_UPSTREAM_MODEL", "gpt-realtime"),
-        Secret.of(env.optional("OPENAI_API_KEY")),
+        UpstreamEndpoint.fromEnv(env, "VOXRELAY_UPSTREAM", UpstreamProvider.OPENAI),
         UpstreamOptionRules.defaults(env),
         env.millis("VOXRELAY_DETACH_GRACE_MS", 30_000),
         env.millis("VOXRELAY_BUS_TIMEOUT_MS", 5_000),
-        env.millis("VOXRELAY_UPSTREAM_MAX_SESSION_MS", 60 * 60_000),
         env.millis("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS", 3 * 60_000),
         env.integer("VOXRELAY_UPSTREAM_RECONNECT_ATTEMPTS", 6),
         env.millis("VOXRELAY_UPSTREAM_RECONNECT_DELAY_MS", 250),
@@ -87,13 +70,13 @@ public record RelayConfig(String upstreamUrl, String model, Optional<Secret> api
 
   /** The share of one of {@code instances} relay instances in a process: the maximum divided, rounded up. */
   public RelayConfig perInstance(int instances) {
-    return new RelayConfig(upstreamUrl, model, apiKey, upstreamDefaults, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
-        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, (maxSessions + instances - 1) / instances,
-        lease);
+    return new RelayConfig(upstream, upstreamDefaults, detachGraceMs, busTimeoutMs, rolloverMarginMs,
+        reconnectAttempts, reconnectBaseDelayMs, (maxSessions + instances - 1) / instances, lease);
   }
 
+  /** The same settings with the upstream at {@code url} (the bundled simulator's). */
   public RelayConfig withUpstreamUrl(String url) {
-    return new RelayConfig(url, model, apiKey, upstreamDefaults, detachGraceMs, busTimeoutMs, upstreamMaxSessionMs,
-        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, maxSessions, lease);
+    return new RelayConfig(upstream.at(url), upstreamDefaults, detachGraceMs, busTimeoutMs, rolloverMarginMs,
+        reconnectAttempts, reconnectBaseDelayMs, maxSessions, lease);
   }
 }

@@ -50,10 +50,10 @@ class BackendConfigTest {
         .hasMessageContaining("wss://");
     for (String fine : new String[] {"ws://127.0.0.1:9/v1/realtime", "ws://localhost:9/", "ws://[::1]:9/",
         "wss://upstream.example/v1/realtime"}) {
-      assertThat(RelayConfig.fromEnv(new Env(merge(key, fine))).upstreamUrl()).isEqualTo(fine);
+      assertThat(RelayConfig.fromEnv(new Env(merge(key, fine))).upstream().url()).isEqualTo(fine);
     }
     assertThat(RelayConfig.fromEnv(new Env(Map.of("VOXRELAY_UPSTREAM_URL", "ws://simulator:8090/v1/realtime")))
-        .upstreamUrl()).as("without a key there is nothing to leak").startsWith("ws://simulator");
+        .upstream().url()).as("without a key there is nothing to leak").startsWith("ws://simulator");
   }
 
   private static Map<String, String> merge(Map<String, String> env, String upstreamUrl) {

@@ -36,7 +36,7 @@ class EnvTest {
     assertThat(GatewayConfig.fromEnv(env).httpPort()).isEqualTo(9090);
     assertThat(ClusterConfig.fromEnv(env).members()).isEqualTo(List.of("10.0.0.1:5701", "10.0.0.2:5701"));
     assertThat(HygieneConfig.fromEnv(env).heartbeatTimeoutMs()).isEqualTo(1500);
-    assertThat(RelayConfig.fromEnv(env).upstreamUrl()).isEqualTo("ws://sim/v1/realtime");
+    assertThat(RelayConfig.fromEnv(env).upstream().url()).isEqualTo("ws://sim/v1/realtime");
   }
 
   @Test
@@ -52,7 +52,7 @@ class EnvTest {
   @DisplayName("keys never show in a logged config record")
   void secretsStayHidden() {
     RelayConfig relay = RelayConfig.fromEnv(new Env(Map.of("OPENAI_API_KEY", "sk-very-secret")));
-    assertThat(relay.apiKey()).map(Secret::reveal).contains("sk-very-secret");
+    assertThat(relay.upstream().key()).map(Secret::reveal).contains("sk-very-secret");
     assertThat(relay.toString()).doesNotContain("sk-very-secret");
     GatewayConfig gateway = GatewayConfig.fromEnv(new Env(Map.of("VOXRELAY_API_KEY", "gw-secret")));
     assertThat(gateway.toString()).doesNotContain("gw-secret");
