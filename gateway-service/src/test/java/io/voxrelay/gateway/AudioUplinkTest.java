@@ -6,11 +6,8 @@ import io.voxrelay.common.bus.LiveSenders;
 import io.voxrelay.common.json.Json;
 import io.voxrelay.common.protocol.ClientMessage;
 import io.voxrelay.testing.Await;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.voxrelay.testing.RecordingProducer;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,32 +33,11 @@ class AudioUplinkTest {
   @DisplayName("while the bus to the relay is backed up, real-time audio is dropped, counted, and the client told "
       + "with audio.dropped (reason relay) at most once a second")
   void relayBehind() {
-    List<Object> atRelay = new ArrayList<>();
     List<String> toClient = new ArrayList<>();
     int[] refused = {0};
     // Writes that never complete: a relay that reads nothing.
-    LiveSenders toRelays = new LiveSenders(address -> new MessageProducer<>() {
-      @Override
-      public Future<Void> write(Object body) {
-        atRelay.add(body);
-        return Promise.<Void>promise().future();
-      }
-
-      @Override
-      public MessageProducer<Object> deliveryOptions(DeliveryOptions options) {
-        return this;
-      }
-
-      @Override
-      public String address() {
-        return address;
-      }
-
-      @Override
-      public Future<Void> close() {
-        return Future.succeededFuture();
-      }
-    }, () -> refused[0]++);
+    RecordingProducer relay = new RecordingProducer("relay-node-1", false);
+    LiveSenders toRelays = new LiveSenders(address -> relay, () -> refused[0]++);
     AudioUplink uplink = new AudioUplink(vertx, "s1", "c1", () -> false, () -> "relay-node-1",
         new ClientRates(0, 2_000), toRelays, toClient::add);
 
@@ -70,9 +46,9 @@ class AudioUplinkTest {
       uplink.send(new ClientMessage.Audio("AAAA", FRAME), (long) i * FRAME_MS);
     }
 
-    assertThat(atRelay).hasSize(LiveSenders.MAX_UNWRITTEN + LiveSenders.PROBE_EVERY)
+    assertThat(relay.bodies).hasSize(LiveSenders.MAX_UNWRITTEN + LiveSenders.PROBE_EVERY)
         .allMatch(m -> m instanceof ClientAudio);
-    int dropped = frames - atRelay.size();
+    int dropped = frames - relay.bodies.size();
     assertThat(refused[0]).isEqualTo(dropped);
     // One notice a second while frames are dropped (920 frames, 36.8 s of them): at 0 s, 1 s, ... 36 s.
     assertThat(toClient).hasSize((dropped * FRAME_MS - 1) / 1_000 + 1);

@@ -1,15 +1,14 @@
 package io.voxrelay.common.bus;
 
 import io.voxrelay.testing.Await;
+import io.voxrelay.testing.RecordingProducer;
 import io.voxrelay.testing.TestCluster;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageProducer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -164,63 +163,14 @@ class LiveSendersTest {
   /** Producers that keep what they were given, and whose writes complete at once or when told. */
   private static final class Producers {
     private final boolean writeAtOnce;
-    private final Map<String, Recording> byAddress = new HashMap<>();
+    private final Map<String, RecordingProducer> byAddress = new HashMap<>();
 
     Producers(boolean writeAtOnce) {
       this.writeAtOnce = writeAtOnce;
     }
 
-    Recording of(String address) {
-      return byAddress.computeIfAbsent(address, a -> new Recording(a, writeAtOnce));
-    }
-  }
-
-  private static final class Recording implements MessageProducer<Object> {
-    final String address;
-    final boolean writeAtOnce;
-    final List<Object> bodies = new ArrayList<>();
-    final List<Promise<Void>> writes = new ArrayList<>();
-
-    Recording(String address, boolean writeAtOnce) {
-      this.address = address;
-      this.writeAtOnce = writeAtOnce;
-    }
-
-    /** Completes the write of the {@code index}-th message, and (as a connection does) of those before it. */
-    void complete(int index, boolean written) {
-      for (int i = 0; i <= index; i++) {
-        if (written) {
-          writes.get(i).tryComplete();
-        } else {
-          writes.get(i).tryFail("connection closed");
-        }
-      }
-    }
-
-    @Override
-    public Future<Void> write(Object body) {
-      bodies.add(body);
-      Promise<Void> write = Promise.promise();
-      writes.add(write);
-      if (writeAtOnce) {
-        write.complete();
-      }
-      return write.future();
-    }
-
-    @Override
-    public MessageProducer<Object> deliveryOptions(DeliveryOptions options) {
-      return this;
-    }
-
-    @Override
-    public String address() {
-      return address;
-    }
-
-    @Override
-    public Future<Void> close() {
-      return Future.succeededFuture();
+    RecordingProducer of(String address) {
+      return byAddress.computeIfAbsent(address, a -> new RecordingProducer(a, writeAtOnce));
     }
   }
 }
