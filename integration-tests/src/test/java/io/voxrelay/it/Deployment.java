@@ -103,10 +103,18 @@ final class Deployment implements AutoCloseable {
     }
   }
 
-  /** The relay's settings, its upstream the simulator's path for the provider the env names (OpenAI's by default). */
+  /**
+   * The relay's settings, its upstream (and fallback, if any) the simulator's path for the provider the env names
+   * (OpenAI's by default).
+   */
   private RelayConfig relayConfig(Env config) {
     UpstreamProvider provider = UpstreamProvider.fromEnv(config, "VOXRELAY_UPSTREAM_PROVIDER", UpstreamProvider.OPENAI);
-    return RelayConfig.fromEnv(config.withDefaults(Map.of("VOXRELAY_UPSTREAM_URL", simulator.url(provider))));
+    Map<String, String> urls = new java.util.HashMap<>(Map.of("VOXRELAY_UPSTREAM_URL", simulator.url(provider)));
+    if (config.optional("VOXRELAY_FALLBACK_PROVIDER").isPresent()) {
+      urls.put("VOXRELAY_FALLBACK_URL", simulator.url(
+          UpstreamProvider.fromEnv(config, "VOXRELAY_FALLBACK_PROVIDER", UpstreamProvider.OPENAI)));
+    }
+    return RelayConfig.fromEnv(config.withDefaults(urls));
   }
 
   /** Stops every service node, as a full shutdown would; the simulator and the data directory stay. */

@@ -55,7 +55,8 @@ class DeploymentManifestsTest {
     for (Map<String, String> vars : List.of(Map.<String, String>of(),
         Map.of("VOXRELAY_STORE", "postgres", "VOXRELAY_DB_URL", "jdbc:postgresql://db/voxrelay"),
         Map.of("VOXRELAY_UPSTREAM_PROVIDER", "azure",
-            "VOXRELAY_UPSTREAM_URL", "wss://voice.openai.azure.com/openai/v1/realtime"))) {
+            "VOXRELAY_UPSTREAM_URL", "wss://voice.openai.azure.com/openai/v1/realtime",
+            "VOXRELAY_FALLBACK_PROVIDER", "openai"))) {
       Env env = Env.recording(vars, asked);
       ClusterConfig.fromEnv(env);
       GatewayConfig.fromEnv(env);

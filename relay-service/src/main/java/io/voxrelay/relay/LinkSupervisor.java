@@ -8,10 +8,12 @@ import java.util.function.Supplier;
 
 /**
  * Keeps one session's upstream link: connects it, replaces a lost one with backoff (at most
- * {@code reconnectAttempts} tries in a row, then gives up), and rolls over to a fresh upstream session before
- * the upstream's time limit, at a quiet moment if one comes within the margin, else anyway. Each new link is
- * configured and given the conversation by the session ({@link Listener#restore}) before it becomes current.
- * Confined to one event loop; time comes from {@link Timers}.
+ * {@code reconnectAttempts} tries in a row), and rolls over to a fresh upstream session before the upstream's
+ * time limit, at a quiet moment if one comes within the margin, else anyway. When the upstream is out (a connect
+ * refused, timed out, or answered 429 or 5xx, or every attempt failed) the session moves to the fallback upstream
+ * for good, at once ({@link Upstreams#failOver}); with none, it gives up. Each new link is configured and given
+ * the conversation by the session ({@link Listener#restore}) before it becomes current. Confined to one event
+ * loop; time comes from {@link Timers}.
  *
  * @param <L> the link type
  */
@@ -52,13 +54,26 @@ final class LinkSupervisor<L extends LinkSupervisor.Link> {
   }
 
   /** The limits a supervisor works within. */
-  record Policy(int reconnectAttempts, long reconnectBaseDelayMs, long upstreamMaxSessionMs, long rolloverMarginMs) {
+  record Policy(int reconnectAttempts, long reconnectBaseDelayMs, long rolloverMarginMs) {
+  }
+
+  /** Where links open: the session's upstream now, and whether it may leave a failing one for another. */
+  interface Upstreams {
+    /** The current upstream's own cap on one session: the rollover comes before it. */
+    long maxSessionMs();
+
+    /**
+     * The current upstream failed with {@code why} ({@code null}: every reconnect attempt failed). Returns whether
+     * the session moved to another upstream for good, so that the next connect goes there.
+     */
+    boolean failOver(Throwable why);
   }
 
   private final String sessionId;
   private final Supplier<Future<L>> connector;
   private final Listener<L> listener;
   private final Policy policy;
+  private final Upstreams upstreams;
   private final Timers timers;
   private L link;
   private boolean closed;
@@ -69,18 +84,23 @@ final class LinkSupervisor<L extends LinkSupervisor.Link> {
   private long forcedRolloverTimer = -1;
   private long reconnectTimer = -1;
 
+  /** @param connector connects a link to the upstream {@code upstreams} names now */
   LinkSupervisor(String sessionId, Supplier<Future<L>> connector, Listener<L> listener, Policy policy,
-                 Timers timers) {
+                 Upstreams upstreams, Timers timers) {
     this.sessionId = sessionId;
     this.connector = connector;
     this.listener = listener;
     this.policy = policy;
+    this.upstreams = upstreams;
     this.timers = timers;
   }
 
-  /** Connects the first link; completes with the number of turns restored into it. */
+  /**
+   * Connects the first link, at the fallback if the upstream is out; completes with the number of turns restored
+   * into it.
+   */
   Future<Integer> start() {
-    return connect();
+    return connect().recover(e -> !closed && upstreams.failOver(e) ? connect() : Future.failedFuture(e));
   }
 
   /** The link serving now, or null between a loss and the next link. */
@@ -149,6 +169,10 @@ final class LinkSupervisor<L extends LinkSupervisor.Link> {
   private void reconnect() {
     reconnectAttempt++;
     if (reconnectAttempt > policy.reconnectAttempts()) {
+      if (upstreams.failOver(null)) {
+        failOver();
+        return;
+      }
       LOG.error("[Relay] upstream of {} could not be reopened after {} attempts", sessionId,
           policy.reconnectAttempts());
       listener.gaveUp();
@@ -170,18 +194,39 @@ final class LinkSupervisor<L extends LinkSupervisor.Link> {
           })
           .onFailure(e -> {
             LOG.warn("[Relay] reopening upstream of {} failed: {}", sessionId, e.toString());
-            if (!closed) {
+            if (closed) {
+              return;
+            }
+            if (upstreams.failOver(e)) {
+              failOver();
+            } else {
               reconnect();
             }
           });
     });
   }
 
+  /** Connects at the upstream the session just moved to, at once; its own failures count attempts afresh. */
+  private void failOver() {
+    reconnectAttempt = 0;
+    connect()
+        .onSuccess(restored -> {
+          LOG.info("[Relay] upstream of {} failed over, {} turns restored", sessionId, restored);
+          listener.restored("provider_failover", restored);
+        })
+        .onFailure(e -> {
+          LOG.warn("[Relay] opening the fallback upstream of {} failed: {}", sessionId, e.toString());
+          if (!closed) {
+            reconnect();
+          }
+        });
+  }
+
   private void scheduleRollover() {
     cancelRollover();
     rolloverDue = false;
-    long due = policy.upstreamMaxSessionMs() - policy.rolloverMarginMs();
-    long forced = policy.upstreamMaxSessionMs() - policy.rolloverMarginMs() / 4;
+    long due = upstreams.maxSessionMs() - policy.rolloverMarginMs();
+    long forced = upstreams.maxSessionMs() - policy.rolloverMarginMs() / 4;
     rolloverTimer = timers.schedule(due, () -> {
       rolloverTimer = -1;
       rolloverDue = true;

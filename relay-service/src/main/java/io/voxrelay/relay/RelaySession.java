@@ -66,23 +66,23 @@ final class RelaySession implements RelayOpens.Held, SessionLife.Ends, SessionCo
     this.turns = new TurnTaking(state, timers, snapshot.lastClientSeq(), recorder::record);
     this.toolCalls = new ToolCalls(snapshot.sessionId(), tools, new SessionToolHost(state, recorder, turns,
         life::isClosed, this::currentLink));
-    this.billing = new SessionBilling(new UsageMeter(snapshot.sessionId(), config.upstream().model()),
+    UpstreamRoute route = connector.route(snapshot.sessionId());
+    this.billing = new SessionBilling(new UsageMeter(snapshot.sessionId(), () -> route.current().model()),
         new BudgetWatch(snapshot.budget(), snapshot.spend()), metrics);
     UpstreamRateLimits rateLimits = new UpstreamRateLimits(snapshot.sessionId(), metrics);
     this.cuts = new AnswerCuts(state, recorder::recordWith);
     SessionUpstream upstream = new SessionUpstream(config.upstreamDefaults(), new SessionUpstream.Parts(state,
         recorder, turns, toolCalls, billing, rateLimits, cuts, metrics, timers), this);
     this.supervisor = new LinkSupervisor<>(snapshot.sessionId(),
-        () -> connector.connect().map(socket -> {
+        () -> connector.connect(route.current()).map(socket -> {
           UpstreamLink link = new UpstreamLink(socket, sessionId(), mayAct, upstream::onEvent, upstream::onAudio,
               lost -> upstream.supervisor().lost(lost), metrics.upstreamOpen);
           billing.linkOpened(link);
           return link;
         }),
         upstream,
-        new LinkSupervisor.Policy(config.reconnectAttempts(), config.reconnectBaseDelayMs(),
-            config.upstream().maxSessionMs(), config.rolloverMarginMs()),
-        timers);
+        new LinkSupervisor.Policy(config.reconnectAttempts(), config.reconnectBaseDelayMs(), config.rolloverMarginMs()),
+        route, timers);
     upstream.supervise(supervisor);
     this.controls = new SessionControls(config.upstreamDefaults(), state, turns,
         () -> toolCalls.cancelAll("the user paused the interview", true), life, supervisor::current, this);

@@ -137,7 +137,8 @@ public final class RelayVerticle extends VerticleBase {
         // Started once the relay may act (its first lease), or after a bus timeout without one: it refuses
         // opens until then, and takes them once the session service grants the lease.
         .compose(v -> keeper.start(config.busTimeoutMs()))
-        .onSuccess(v -> LOG.info("[Relay] Started {} (upstream {})", nodeId, config.upstream()));
+        .onSuccess(v -> LOG.info("[Relay] Started {} (upstream {}; fallback {})", nodeId, config.upstream(),
+            config.fallback().map(Object::toString).orElse("none")));
   }
 
   /** Opens the upstream of {@code request}'s session here, under claim {@code epoch}. */

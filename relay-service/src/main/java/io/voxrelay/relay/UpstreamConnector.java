@@ -28,10 +28,12 @@ final class UpstreamConnector {
   // Held strongly: an unreachable client is closed by a Cleaner, failing connections in flight.
   private final WebSocketClient client;
   private final RelayMetrics metrics;
+  private final ProviderBreakers breakers;
 
   UpstreamConnector(Vertx vertx, RelayConfig config) {
     this.config = config;
     this.metrics = RelayMetrics.of(vertx);
+    this.breakers = new ProviderBreakers(config.providerCooldownMs(), () -> System.nanoTime() / 1_000_000);
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(MAX_FRAME_BYTES)
         .setMaxMessageSize(MAX_MESSAGE_BYTES)
@@ -41,8 +43,12 @@ final class UpstreamConnector {
         .setConnectTimeout((int) RelayConfig.UPSTREAM_CONNECT_TIMEOUT_MS));
   }
 
-  Future<WebSocket> connect() {
-    UpstreamEndpoint upstream = config.upstream();
+  /** A new session's route: the primary upstream, or the fallback while the primary's breaker is open. */
+  UpstreamRoute route(String sessionId) {
+    return new UpstreamRoute(sessionId, config.upstream(), config.fallback(), breakers);
+  }
+
+  Future<WebSocket> connect(UpstreamEndpoint upstream) {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setAbsoluteURI(upstream.url() + "?model=" + URLEncoder.encode(upstream.model(), StandardCharsets.UTF_8));
     upstream.key().ifPresent(key -> {

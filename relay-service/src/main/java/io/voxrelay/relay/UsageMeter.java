@@ -23,13 +23,14 @@ final class UsageMeter {
   static final int MAX_PENDING = 512;
 
   private final String sessionId;
-  private final String model;
+  /** The model the session's upstream serves now (it changes once if the session fails over). */
+  private final java.util.function.Supplier<String> model;
   private final Map<String, Usage> pending = new LinkedHashMap<>();
   private final List<UpstreamLink> links = new ArrayList<>();
   /** The total this relay counted for the session, reported or not (for its own checks). */
   private Usage counted = Usage.NONE;
 
-  UsageMeter(String sessionId, String model) {
+  UsageMeter(String sessionId, java.util.function.Supplier<String> model) {
     this.sessionId = sessionId;
     this.model = model;
   }
@@ -69,7 +70,7 @@ final class UsageMeter {
     for (UpstreamLink link : links) {
       times.add(link.time(now));
     }
-    return new UsageReport(sessionId, model, responses, times);
+    return new UsageReport(sessionId, model.get(), responses, times);
   }
 
   /** {@code report} is stored: its responses, and the connections it reported closed, need no more reports. */

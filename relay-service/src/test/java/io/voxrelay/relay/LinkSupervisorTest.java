@@ -12,7 +12,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayName("LinkSupervisor: reconnect with backoff, give up after the attempts, roll over before the limit")
+@DisplayName("LinkSupervisor: reconnect with backoff, fail over or give up after the attempts, roll over before the limit")
 class LinkSupervisorTest {
 
   /** A link whose quietness the test sets. */
@@ -36,7 +36,37 @@ class LinkSupervisorTest {
     }
   }
 
-  private static final LinkSupervisor.Policy POLICY = new LinkSupervisor.Policy(3, 500, 60_000, 10_000);
+  private static final LinkSupervisor.Policy POLICY = new LinkSupervisor.Policy(3, 500, 10_000);
+  private static final long PRIMARY_CAP_MS = 60_000;
+  private static final long FALLBACK_CAP_MS = 30_000;
+
+  /** A provider outage, as the route would classify it. */
+  static final class Outage extends RuntimeException {
+    Outage() {
+      super("503 at the upgrade");
+    }
+  }
+
+  /** The session's upstreams: a primary, and a fallback (when the test gives one) it moves to once. */
+  final class TestUpstreams implements LinkSupervisor.Upstreams {
+    boolean hasFallback;
+    boolean onFallback;
+
+    @Override
+    public long maxSessionMs() {
+      return onFallback ? FALLBACK_CAP_MS : PRIMARY_CAP_MS;
+    }
+
+    @Override
+    public boolean failOver(Throwable why) {
+      heard.add("fail over? " + (why == null ? "attempts spent" : why.getMessage()));
+      if (!hasFallback || onFallback || why != null && !(why instanceof Outage)) {
+        return false;
+      }
+      onFallback = true;
+      return true;
+    }
+  }
 
   private final ManualTimers timers = new ManualTimers();
   private final List<String> heard = new ArrayList<>();
@@ -78,8 +108,9 @@ class LinkSupervisorTest {
     }
   };
 
+  private final TestUpstreams upstreams = new TestUpstreams();
   private final LinkSupervisor<TestLink> supervisor = new LinkSupervisor<>("s1", this::connect, listener, POLICY,
-      timers);
+      upstreams, timers);
 
   private Future<TestLink> connect() {
     connectTimes.add(timers.now());
@@ -109,8 +140,8 @@ class LinkSupervisorTest {
     timers.advance(1_000);
     timers.advance(2_000);
     assertThat(connectTimes).containsExactly(0L, 500L, 1_500L, 3_500L);
-    assertThat(heard).containsExactly("lost", "reconnecting 1", "reconnecting 2", "reconnecting 3", "restore 2",
-        "ready 2", "restored dropped 7");
+    assertThat(heard).containsExactly("lost", "reconnecting 1", "fail over? refused", "reconnecting 2",
+        "fail over? refused", "reconnecting 3", "restore 2", "ready 2", "restored dropped 7");
     assertThat(supervisor.isCurrent(links.get(1))).isTrue();
     assertThat(supervisor.isCurrent(links.get(0))).as("events of the lost link are stale").isFalse();
   }
@@ -124,8 +155,65 @@ class LinkSupervisorTest {
     }
     supervisor.lost(links.get(0));
     timers.advance(60_000);
-    assertThat(heard).endsWith("reconnecting 3", "gave up");
+    assertThat(heard).endsWith("reconnecting 3", "fail over? down", "fail over? attempts spent", "gave up");
     assertThat(connectTimes).hasSize(1 + POLICY.reconnectAttempts());
+  }
+
+  @Test
+  @DisplayName("an outage while reopening moves the session to the fallback at once, told as provider_failover; "
+      + "the rollover then keeps the fallback's cap")
+  void outageFailsOverAtOnce() {
+    upstreams.hasFallback = true;
+    supervisor.start();
+    outcomes.add(new Outage());
+    supervisor.lost(links.get(0));
+    timers.advance(500);
+    assertThat(connectTimes).as("the first try, then the fallback at once").containsExactly(0L, 500L, 500L);
+    assertThat(heard).endsWith("reconnecting 1", "fail over? 503 at the upgrade", "restore 2", "ready 2",
+        "restored provider_failover 7");
+    assertThat(supervisor.isCurrent(links.get(1))).isTrue();
+
+    timers.advance(FALLBACK_CAP_MS - POLICY.rolloverMarginMs() - 1);
+    assertThat(links).hasSize(2);
+    timers.advance(1);
+    assertThat(links).as("rolled over before the fallback's own cap").hasSize(3);
+  }
+
+  @Test
+  @DisplayName("when every attempt failed without a sign of an outage, a session with a fallback moves there "
+      + "instead of giving up; one that is there already gives up")
+  void attemptsSpentFailOver() {
+    upstreams.hasFallback = true;
+    supervisor.start();
+    for (int i = 0; i < POLICY.reconnectAttempts(); i++) {
+      outcomes.add(new IllegalStateException("down"));
+    }
+    supervisor.lost(links.get(0));
+    timers.advance(5_000); // the three delays: 500 + 1000 + 2000 ms
+    assertThat(heard).endsWith("fail over? attempts spent", "restore 2", "ready 2", "restored provider_failover 7")
+        .doesNotContain("gave up");
+
+    for (int i = 0; i < POLICY.reconnectAttempts(); i++) {
+      outcomes.add(new IllegalStateException("down"));
+    }
+    supervisor.lost(links.get(1));
+    timers.advance(5_000); // the three delays: 500 + 1000 + 2000 ms
+    assertThat(heard).endsWith("fail over? attempts spent", "gave up");
+  }
+
+  @Test
+  @DisplayName("a session whose first connect meets an outage opens at the fallback; another failure fails the open")
+  void outageAtTheStart() {
+    upstreams.hasFallback = true;
+    outcomes.add(new Outage());
+    assertThat(supervisor.start().result()).isEqualTo(7);
+    assertThat(upstreams.onFallback).isTrue();
+    assertThat(heard).containsExactly("fail over? 503 at the upgrade", "restore 1", "ready 1");
+
+    TestUpstreams none = new TestUpstreams();
+    outcomes.add(new IllegalStateException("401 at the upgrade"));
+    LinkSupervisor<TestLink> refused = new LinkSupervisor<>("s3", this::connect, listener, POLICY, none, timers);
+    assertThat(refused.start().failed()).isTrue();
   }
 
   @Test
@@ -147,7 +235,7 @@ class LinkSupervisorTest {
     supervisor.start();
     TestLink first = links.get(0);
     first.quiet = false;
-    timers.advance(POLICY.upstreamMaxSessionMs() - POLICY.rolloverMarginMs());
+    timers.advance(PRIMARY_CAP_MS - POLICY.rolloverMarginMs());
     assertThat(links).as("due, but the AI is answering").hasSize(1);
     first.quiet = true;
     supervisor.quietMoment();
@@ -162,7 +250,7 @@ class LinkSupervisorTest {
   void forcedRollover() {
     supervisor.start();
     links.get(0).quiet = false;
-    timers.advance(POLICY.upstreamMaxSessionMs() - POLICY.rolloverMarginMs() / 4 - 1);
+    timers.advance(PRIMARY_CAP_MS - POLICY.rolloverMarginMs() / 4 - 1);
     assertThat(links).hasSize(1);
     timers.advance(1);
     assertThat(links).hasSize(2);
@@ -173,7 +261,8 @@ class LinkSupervisorTest {
   @DisplayName("a link that connects after close is closed at once and never becomes current")
   void connectAfterClose() {
     Promise<TestLink> slow = Promise.promise();
-    LinkSupervisor<TestLink> pending = new LinkSupervisor<>("s2", slow::future, listener, POLICY, timers);
+    LinkSupervisor<TestLink> pending = new LinkSupervisor<>("s2", slow::future, listener, POLICY, upstreams,
+        timers);
     Future<Integer> started = pending.start();
     pending.close();
     TestLink late = new TestLink(1);

@@ -15,7 +15,7 @@ class UsageMeterTest {
   @Test
   @DisplayName("reports each response until the store acknowledges it, once per id, and nothing when there is nothing")
   void reportsUntilAcknowledged() {
-    UsageMeter meter = new UsageMeter("s1", "gpt-realtime");
+    UsageMeter meter = new UsageMeter("s1", () -> "gpt-realtime");
     assertThat(meter.report(1_000)).isNull();
     meter.responseDone("resp_1", ONE);
     meter.responseDone("resp_1", ONE);
@@ -33,7 +33,7 @@ class UsageMeterTest {
   @Test
   @DisplayName("keeps at most its bound of unacknowledged responses, dropping the oldest")
   void bounded() {
-    UsageMeter meter = new UsageMeter("s1", "gpt-realtime");
+    UsageMeter meter = new UsageMeter("s1", () -> "gpt-realtime");
     for (int i = 0; i < UsageMeter.MAX_PENDING + 10; i++) {
       meter.responseDone("resp_" + i, ONE);
     }

@@ -83,8 +83,10 @@ public final class Standalone {
     return ClusteredVertx.start(cluster).compose(vertx -> {
       Future<RelayConfig> upstream = simulator == null
           ? Future.succeededFuture(configured)
-          : vertx.deployVerticle(simulator).map(id -> RelayConfig.fromEnv(
-              env.withDefaults(Map.of("VOXRELAY_UPSTREAM_URL", simulator.url(provider)))));
+          : vertx.deployVerticle(simulator).map(id -> RelayConfig.fromEnv(env.withDefaults(Map.of(
+              "VOXRELAY_UPSTREAM_URL", simulator.url(provider),
+              "VOXRELAY_FALLBACK_URL", simulator.url(
+                  UpstreamProvider.fromEnv(env, "VOXRELAY_FALLBACK_PROVIDER", UpstreamProvider.OPENAI))))));
       // The demo's example backend (its sessions, webhooks, its tool) on embedded defaults; its settings apply
       // as defaults.
       Future<Optional<ExampleBackend>> example = ExampleBackend.wanted(env)

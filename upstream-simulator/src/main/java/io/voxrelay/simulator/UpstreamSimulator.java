@@ -30,6 +30,7 @@ public final class UpstreamSimulator extends VerticleBase {
   private final SimulatorConfig config;
   private final List<SimulatedSession> sessions = new CopyOnWriteArrayList<>();
   private final AtomicInteger handshakesToRefuse = new AtomicInteger();
+  private final java.util.Set<UpstreamProvider> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicLong handshakeDelayMs = new java.util.concurrent.atomic.AtomicLong();
   private HttpServer server;
 
@@ -75,6 +76,23 @@ public final class UpstreamSimulator extends VerticleBase {
     handshakesToRefuse.set(count);
   }
 
+  /**
+   * An outage of {@code provider}: its path refuses every upgrade with 503 and each of its open sessions closes
+   * with 1011, until {@link #endOutage}. The other provider's path goes on serving.
+   */
+  public void outage(UpstreamProvider provider) {
+    down.add(provider);
+    for (SimulatedSession session : openSessions()) {
+      if (session.provider() == provider) {
+        session.drop();
+      }
+    }
+  }
+
+  public void endOutage(UpstreamProvider provider) {
+    down.remove(provider);
+  }
+
   /** Every later handshake is answered only after {@code millis}, as a slow or distant upstream would. */
   public void delayHandshakes(long millis) {
     handshakeDelayMs.set(millis);
@@ -113,7 +131,7 @@ public final class UpstreamSimulator extends VerticleBase {
 
   private void handshake(RoutingContext ctx, UpstreamProvider provider) {
     String model = ctx.request().getParam("model");
-    if (handshakesToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    if (down.contains(provider) || handshakesToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       ctx.response().setStatusCode(503).end("{\"error\":{\"message\":\"simulated outage\"}}");
       return;
     }

@@ -3,6 +3,8 @@ package io.voxrelay.common.config;
 import io.voxrelay.common.bus.UpstreamOptions;
 import io.voxrelay.common.protocol.UpstreamOptionRules;
 
+import java.util.Optional;
+
 /**
  * The relay's settings: where the upstream realtime model is and how to talk to it.
  *
@@ -12,6 +14,11 @@ import io.voxrelay.common.protocol.UpstreamOptionRules;
  *                             60 min at OpenAI, 30 at Azure) and the provider's key ({@code OPENAI_API_KEY} or
  *                             {@code AZURE_OPENAI_API_KEY}), never logged, never sent to a
  *                             browser
+ * @param fallback             where a session moves, for good, when its upstream is out: {@code VOXRELAY_FALLBACK_PROVIDER},
+ *                             {@code VOXRELAY_FALLBACK_URL}, {@code VOXRELAY_FALLBACK_MODEL},
+ *                             {@code VOXRELAY_FALLBACK_MAX_SESSION_MS} and that provider's key; none unless the provider is set
+ * @param providerCooldownMs   how long an upstream a session failed over from is avoided by new sessions on that relay
+ *                             ({@code VOXRELAY_PROVIDER_COOLDOWN_MS}, 60 s)
  * @param upstreamDefaults     the upstream session options of a session that sets none of its own: voice
  *                             ({@code VOXRELAY_UPSTREAM_VOICE}), turn detection, transcription and the rest
  *                             ({@link UpstreamOptionRules#defaults})
@@ -24,9 +31,9 @@ import io.voxrelay.common.protocol.UpstreamOptionRules;
  *                             error so another relay can take them ({@code VOXRELAY_RELAY_MAX_SESSIONS})
  * @param lease                the relay's lease: its margin and its outage allowance ({@link LeaseConfig})
  */
-public record RelayConfig(UpstreamEndpoint upstream, UpstreamOptions upstreamDefaults, long detachGraceMs,
-                          long busTimeoutMs, long rolloverMarginMs, int reconnectAttempts, long reconnectBaseDelayMs,
-                          int maxSessions, LeaseConfig lease) {
+public record RelayConfig(UpstreamEndpoint upstream, Optional<UpstreamEndpoint> fallback, long providerCooldownMs,
+                          UpstreamOptions upstreamDefaults, long detachGraceMs, long busTimeoutMs, long rolloverMarginMs,
+                          int reconnectAttempts, long reconnectBaseDelayMs, int maxSessions, LeaseConfig lease) {
 
   /** How long the relay waits for an upstream WebSocket to open. */
   public static final long UPSTREAM_CONNECT_TIMEOUT_MS = 10_000;
@@ -37,6 +44,14 @@ public record RelayConfig(UpstreamEndpoint upstream, UpstreamOptions upstreamDef
           + "VOXRELAY_UPSTREAM_MAX_SESSION_MS (" + upstream.maxSessionMs() + " ms at " + upstream.provider().wireName()
           + ")");
     }
+    if (fallback.isPresent() && rolloverMarginMs >= fallback.get().maxSessionMs()) {
+      throw new IllegalArgumentException("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS must be shorter than "
+          + "VOXRELAY_FALLBACK_MAX_SESSION_MS (" + fallback.get().maxSessionMs() + " ms at "
+          + fallback.get().provider().wireName() + ")");
+    }
+    if (providerCooldownMs < 0) {
+      throw new IllegalArgumentException("VOXRELAY_PROVIDER_COOLDOWN_MS must be at least 0, was " + providerCooldownMs);
+    }
     if (maxSessions < 1) {
       throw new IllegalArgumentException("VOXRELAY_RELAY_MAX_SESSIONS must be at least 1");
     }
@@ -45,6 +60,9 @@ public record RelayConfig(UpstreamEndpoint upstream, UpstreamOptions upstreamDef
   public static RelayConfig fromEnv(Env env) {
     return new RelayConfig(
         UpstreamEndpoint.fromEnv(env, "VOXRELAY_UPSTREAM", UpstreamProvider.OPENAI),
+        env.optional("VOXRELAY_FALLBACK_PROVIDER").isEmpty() ? Optional.empty()
+            : Optional.of(UpstreamEndpoint.fromEnv(env, "VOXRELAY_FALLBACK", UpstreamProvider.OPENAI)),
+        env.millis("VOXRELAY_PROVIDER_COOLDOWN_MS", 60_000),
         UpstreamOptionRules.defaults(env),
         env.millis("VOXRELAY_DETACH_GRACE_MS", 30_000),
         env.millis("VOXRELAY_BUS_TIMEOUT_MS", 5_000),
@@ -70,13 +88,13 @@ public record RelayConfig(UpstreamEndpoint upstream, UpstreamOptions upstreamDef
 
   /** The share of one of {@code instances} relay instances in a process: the maximum divided, rounded up. */
   public RelayConfig perInstance(int instances) {
-    return new RelayConfig(upstream, upstreamDefaults, detachGraceMs, busTimeoutMs, rolloverMarginMs,
-        reconnectAttempts, reconnectBaseDelayMs, (maxSessions + instances - 1) / instances, lease);
+    return new RelayConfig(upstream, fallback, providerCooldownMs, upstreamDefaults, detachGraceMs, busTimeoutMs,
+        rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, (maxSessions + instances - 1) / instances, lease);
   }
 
   /** The same settings with the upstream at {@code url} (the bundled simulator's). */
   public RelayConfig withUpstreamUrl(String url) {
-    return new RelayConfig(upstream.at(url), upstreamDefaults, detachGraceMs, busTimeoutMs, rolloverMarginMs,
-        reconnectAttempts, reconnectBaseDelayMs, maxSessions, lease);
+    return new RelayConfig(upstream.at(url), fallback, providerCooldownMs, upstreamDefaults, detachGraceMs,
+        busTimeoutMs, rolloverMarginMs, reconnectAttempts, reconnectBaseDelayMs, maxSessions, lease);
   }
 }

@@ -158,7 +158,9 @@ public final class ServerEvents {
   /**
    * A new upstream model session carries the conversation on, with the transcript restored into it.
    *
-   * @param reason {@code dropped} after a failure, {@code rollover} before the upstream's time limit
+   * @param reason {@code dropped} after a failure, {@code rollover} before the upstream's time limit,
+   *               {@code provider_failover} at the fallback provider after the upstream's provider failed, or
+   *               another relay's reason ({@code OpenUpstream.RELAY_FAILOVER}, {@code RELAY_HANDOFF})
    */
   public static String upstreamRestored(String reason, int restoredTurns) {
     return Json.write(event("upstream.restored").put("reason", reason).put("restoredTurns", restoredTurns));

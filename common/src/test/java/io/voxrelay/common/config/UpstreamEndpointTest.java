@@ -63,4 +63,28 @@ class UpstreamEndpointTest {
         "VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS", String.valueOf(31 * 60_000))))
         .hasMessageContaining("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS").hasMessageContaining("azure");
   }
+
+  @Test
+  @DisplayName("a fallback only when VOXRELAY_FALLBACK_PROVIDER is set, with its own URL, model, key and cap")
+  void fallback() {
+    assertThat(RelayConfig.fromEnv(new Env(Map.of())).fallback()).isEmpty();
+    String url = "wss://voice.openai.azure.com/openai/v1/realtime";
+    RelayConfig config = RelayConfig.fromEnv(new Env(Map.of("OPENAI_API_KEY", "sk-1",
+        "VOXRELAY_FALLBACK_PROVIDER", "azure", "VOXRELAY_FALLBACK_URL", url, "VOXRELAY_FALLBACK_MODEL", "voice-2",
+        "AZURE_OPENAI_API_KEY", "az-2")));
+    assertThat(config.upstream().provider()).isEqualTo(UpstreamProvider.OPENAI);
+    UpstreamEndpoint fallback = config.fallback().orElseThrow();
+    assertThat(fallback.provider()).isEqualTo(UpstreamProvider.AZURE);
+    assertThat(fallback.url()).isEqualTo(url);
+    assertThat(fallback.model()).isEqualTo("voice-2");
+    assertThat(fallback.key()).map(Secret::reveal).contains("az-2");
+    assertThat(fallback.maxSessionMs()).isEqualTo(30 * 60_000);
+    assertThat(config.providerCooldownMs()).isEqualTo(60_000);
+
+    assertThatThrownBy(() -> RelayConfig.fromEnv(new Env(Map.of("VOXRELAY_FALLBACK_PROVIDER", "azure"))))
+        .hasMessageContaining("VOXRELAY_FALLBACK_URL is required");
+    assertThatThrownBy(() -> RelayConfig.fromEnv(new Env(Map.of("VOXRELAY_FALLBACK_PROVIDER", "azure",
+        "VOXRELAY_FALLBACK_URL", url, "VOXRELAY_FALLBACK_MAX_SESSION_MS", "120000"))))
+        .hasMessageContaining("VOXRELAY_FALLBACK_MAX_SESSION_MS");
+  }
 }
