@@ -63,10 +63,11 @@ final class LinkSupervisor<L extends LinkSupervisor.Link> {
     long maxSessionMs();
 
     /**
-     * The current upstream failed with {@code why} ({@code null}: every reconnect attempt failed). Returns whether
-     * the session moved to another upstream for good, so that the next connect goes there.
+     * A connect to the current upstream failed with {@code why}; {@code attemptsSpent} when it was the last of the
+     * reconnect attempts. Returns whether the session moved to another upstream for good, so that the next connect
+     * goes there.
      */
-    boolean failOver(Throwable why);
+    boolean failOver(Throwable why, boolean attemptsSpent);
   }
 
   private final String sessionId;
@@ -83,6 +84,8 @@ final class LinkSupervisor<L extends LinkSupervisor.Link> {
   private long rolloverTimer = -1;
   private long forcedRolloverTimer = -1;
   private long reconnectTimer = -1;
+  /** Why the latest connect failed, for the decision once the attempts are spent. */
+  private Throwable lastFailure;
 
   /** @param connector connects a link to the upstream {@code upstreams} names now */
   LinkSupervisor(String sessionId, Supplier<Future<L>> connector, Listener<L> listener, Policy policy,
@@ -100,7 +103,7 @@ final class LinkSupervisor<L extends LinkSupervisor.Link> {
    * into it.
    */
   Future<Integer> start() {
-    return connect().recover(e -> !closed && upstreams.failOver(e) ? connect() : Future.failedFuture(e));
+    return connect().recover(e -> !closed && upstreams.failOver(e, false) ? connect() : Future.failedFuture(e));
   }
 
   /** The link serving now, or null between a loss and the next link. */
@@ -169,7 +172,7 @@ final class LinkSupervisor<L extends LinkSupervisor.Link> {
   private void reconnect() {
     reconnectAttempt++;
     if (reconnectAttempt > policy.reconnectAttempts()) {
-      if (upstreams.failOver(null)) {
+      if (lastFailure != null && upstreams.failOver(lastFailure, true)) {
         failOver();
         return;
       }
@@ -197,7 +200,8 @@ final class LinkSupervisor<L extends LinkSupervisor.Link> {
             if (closed) {
               return;
             }
-            if (upstreams.failOver(e)) {
+            lastFailure = e;
+            if (upstreams.failOver(e, false)) {
               failOver();
             } else {
               reconnect();
@@ -217,6 +221,7 @@ final class LinkSupervisor<L extends LinkSupervisor.Link> {
         .onFailure(e -> {
           LOG.warn("[Relay] opening the fallback upstream of {} failed: {}", sessionId, e.toString());
           if (!closed) {
+            lastFailure = e;
             reconnect();
           }
         });

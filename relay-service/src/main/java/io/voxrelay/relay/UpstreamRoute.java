@@ -39,22 +39,22 @@ final class UpstreamRoute implements LinkSupervisor.Upstreams {
   }
 
   @Override
-  public boolean failOver(Throwable why) {
-    if (why != null && UpstreamFailures.isConfiguration(why)) {
+  public boolean failOver(Throwable why, boolean attemptsSpent) {
+    if (UpstreamFailures.isConfiguration(why)) {
       // Not an outage: the key, the URL or the model is wrong, and the fallback would only hide it.
       LOG.error("[Relay] {} refused the upstream of {} with {}: check its URL, model and key ({})",
           current.provider().wireName(), sessionId, UpstreamFailures.upgradeStatus(why), current.urlSetting());
       return false;
     }
-    if (why != null && !UpstreamFailures.isOutage(why)) {
+    if (!attemptsSpent && !UpstreamFailures.isOutage(why)) {
       return false;
     }
     breakers.trip(current);
     if (fallback.isEmpty() || current == fallback.get()) {
       return false;
     }
-    LOG.warn("[Relay] upstream of {} fails over from {} to {}: {}", sessionId, current.provider().wireName(),
-        fallback.get().provider().wireName(), why == null ? "every reconnect attempt failed" : why.toString());
+    LOG.warn("[Relay] upstream of {} fails over from {} to {}{}: {}", sessionId, current.provider().wireName(),
+        fallback.get().provider().wireName(), attemptsSpent ? " (every reconnect attempt failed)" : "", why.toString());
     current = fallback.get();
     return true;
   }

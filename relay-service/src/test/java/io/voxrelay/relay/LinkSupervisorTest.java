@@ -58,9 +58,9 @@ class LinkSupervisorTest {
     }
 
     @Override
-    public boolean failOver(Throwable why) {
-      heard.add("fail over? " + (why == null ? "attempts spent" : why.getMessage()));
-      if (!hasFallback || onFallback || why != null && !(why instanceof Outage)) {
+    public boolean failOver(Throwable why, boolean attemptsSpent) {
+      heard.add("fail over? " + (attemptsSpent ? "attempts spent" : why.getMessage()));
+      if (!hasFallback || onFallback || !attemptsSpent && !(why instanceof Outage)) {
         return false;
       }
       onFallback = true;
