@@ -7,7 +7,6 @@ import io.voxrelay.common.config.RelayConfig;
 import io.voxrelay.common.config.ToolConfig;
 import io.voxrelay.common.config.SimulatorConfig;
 import io.voxrelay.common.config.StoreConfig;
-import io.voxrelay.common.config.UpstreamProvider;
 import io.voxrelay.gateway.GatewayVerticle;
 import io.voxrelay.relay.RelayVerticle;
 import io.voxrelay.session.SessionVerticle;
@@ -108,13 +107,7 @@ final class Deployment implements AutoCloseable {
    * (OpenAI's by default).
    */
   private RelayConfig relayConfig(Env config) {
-    UpstreamProvider provider = UpstreamProvider.fromEnv(config, "VOXRELAY_UPSTREAM_PROVIDER", UpstreamProvider.OPENAI);
-    Map<String, String> urls = new java.util.HashMap<>(Map.of("VOXRELAY_UPSTREAM_URL", simulator.url(provider)));
-    if (config.optional("VOXRELAY_FALLBACK_PROVIDER").isPresent()) {
-      urls.put("VOXRELAY_FALLBACK_URL", simulator.url(
-          UpstreamProvider.fromEnv(config, "VOXRELAY_FALLBACK_PROVIDER", UpstreamProvider.OPENAI)));
-    }
-    return RelayConfig.fromEnv(config.withDefaults(urls));
+    return RelayConfig.fromEnv(config, simulator::url);
   }
 
   /** Stops every service node, as a full shutdown would; the simulator and the data directory stay. */

@@ -71,7 +71,7 @@ public final class Standalone {
     UpstreamProvider provider;
     RelayConfig configured;
     try {
-      provider = UpstreamProvider.fromEnv(env, "VOXRELAY_UPSTREAM_PROVIDER", UpstreamProvider.OPENAI);
+      provider = RelayConfig.upstreamProvider(env);
       // With the bundled simulator, the URL is known once it listens.
       configured = usesSimulator(env, provider) ? null : RelayConfig.fromEnv(env);
     } catch (IllegalArgumentException e) {
@@ -83,10 +83,7 @@ public final class Standalone {
     return ClusteredVertx.start(cluster).compose(vertx -> {
       Future<RelayConfig> upstream = simulator == null
           ? Future.succeededFuture(configured)
-          : vertx.deployVerticle(simulator).map(id -> RelayConfig.fromEnv(env.withDefaults(Map.of(
-              "VOXRELAY_UPSTREAM_URL", simulator.url(provider),
-              "VOXRELAY_FALLBACK_URL", simulator.url(
-                  UpstreamProvider.fromEnv(env, "VOXRELAY_FALLBACK_PROVIDER", UpstreamProvider.OPENAI))))));
+          : vertx.deployVerticle(simulator).map(id -> RelayConfig.fromEnv(env, simulator::url));
       // The demo's example backend (its sessions, webhooks, its tool) on embedded defaults; its settings apply
       // as defaults.
       Future<Optional<ExampleBackend>> example = ExampleBackend.wanted(env)

@@ -3,7 +3,9 @@ package io.voxrelay.common.config;
 import io.voxrelay.common.bus.UpstreamOptions;
 import io.voxrelay.common.protocol.UpstreamOptionRules;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The relay's settings: where the upstream realtime model is and how to talk to it.
@@ -38,17 +40,13 @@ public record RelayConfig(UpstreamEndpoint upstream, Optional<UpstreamEndpoint> 
   /** How long the relay waits for an upstream WebSocket to open. */
   public static final long UPSTREAM_CONNECT_TIMEOUT_MS = 10_000;
 
+  /** The settings' prefixes of the primary upstream and of the fallback ({@link UpstreamEndpoint#fromEnv}). */
+  private static final String UPSTREAM = "VOXRELAY_UPSTREAM";
+  private static final String FALLBACK = "VOXRELAY_FALLBACK";
+
   public RelayConfig {
-    if (rolloverMarginMs >= upstream.maxSessionMs()) {
-      throw new IllegalArgumentException("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS must be shorter than "
-          + "VOXRELAY_UPSTREAM_MAX_SESSION_MS (" + upstream.maxSessionMs() + " ms at " + upstream.provider().wireName()
-          + ")");
-    }
-    if (fallback.isPresent() && rolloverMarginMs >= fallback.get().maxSessionMs()) {
-      throw new IllegalArgumentException("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS must be shorter than "
-          + "VOXRELAY_FALLBACK_MAX_SESSION_MS (" + fallback.get().maxSessionMs() + " ms at "
-          + fallback.get().provider().wireName() + ")");
-    }
+    requireRolloverBeforeCap(rolloverMarginMs, upstream, UPSTREAM);
+    fallback.ifPresent(f -> requireRolloverBeforeCap(rolloverMarginMs, f, FALLBACK));
     if (providerCooldownMs < 0) {
       throw new IllegalArgumentException("VOXRELAY_PROVIDER_COOLDOWN_MS must be at least 0, was " + providerCooldownMs);
     }
@@ -57,11 +55,38 @@ public record RelayConfig(UpstreamEndpoint upstream, Optional<UpstreamEndpoint> 
     }
   }
 
+  /** The rollover must come before {@code upstream}'s session cap ({@code <prefix>_MAX_SESSION_MS}). */
+  private static void requireRolloverBeforeCap(long rolloverMarginMs, UpstreamEndpoint upstream, String prefix) {
+    if (rolloverMarginMs >= upstream.maxSessionMs()) {
+      throw new IllegalArgumentException("VOXRELAY_UPSTREAM_ROLLOVER_MARGIN_MS must be shorter than " + prefix
+          + "_MAX_SESSION_MS (" + upstream.maxSessionMs() + " ms at " + upstream.provider().wireName() + ")");
+    }
+  }
+
+  /**
+   * The relay's settings with each upstream whose URL is not set at {@code urlOf} its provider: the bundled
+   * simulator's path for that provider.
+   */
+  public static RelayConfig fromEnv(Env env, Function<UpstreamProvider, String> urlOf) {
+    return fromEnv(env.withDefaults(Map.of(
+        UPSTREAM + "_URL", urlOf.apply(provider(env, UPSTREAM)),
+        FALLBACK + "_URL", urlOf.apply(provider(env, FALLBACK)))));
+  }
+
+  /** The provider of the primary upstream ({@code VOXRELAY_UPSTREAM_PROVIDER}, OpenAI when unset). */
+  public static UpstreamProvider upstreamProvider(Env env) {
+    return provider(env, UPSTREAM);
+  }
+
+  private static UpstreamProvider provider(Env env, String prefix) {
+    return UpstreamProvider.fromEnv(env, prefix + "_PROVIDER", UpstreamProvider.OPENAI);
+  }
+
   public static RelayConfig fromEnv(Env env) {
     return new RelayConfig(
-        UpstreamEndpoint.fromEnv(env, "VOXRELAY_UPSTREAM", UpstreamProvider.OPENAI),
-        env.optional("VOXRELAY_FALLBACK_PROVIDER").isEmpty() ? Optional.empty()
-            : Optional.of(UpstreamEndpoint.fromEnv(env, "VOXRELAY_FALLBACK", UpstreamProvider.OPENAI)),
+        UpstreamEndpoint.fromEnv(env, UPSTREAM, UpstreamProvider.OPENAI),
+        env.optional(FALLBACK + "_PROVIDER").isEmpty() ? Optional.empty()
+            : Optional.of(UpstreamEndpoint.fromEnv(env, FALLBACK, UpstreamProvider.OPENAI)),
         env.millis("VOXRELAY_PROVIDER_COOLDOWN_MS", 60_000),
         UpstreamOptionRules.defaults(env),
         env.millis("VOXRELAY_DETACH_GRACE_MS", 30_000),
